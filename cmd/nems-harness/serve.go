@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/nems-harness/nems-harness/certs"
+	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/mockspine"
+)
+
+func init() {
+	commands["serve"] = command{"run the mock Spine/NEMS publication endpoint", runServe}
+}
+
+// serveFlags are shared by every command that starts a mock.
+type serveFlags struct {
+	profile  string
+	fixtures string
+	journal  string
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.profile, "profile", string(mockspine.Profile2019), "rule profile: nems-2019-01 or nems-current")
+	fs.StringVar(&f.fixtures, "fixtures", "", "folder holding spine.json and pds.json (default: the embedded world)")
+	fs.StringVar(&f.journal, "journal", "", "append every request to this JSON-lines file, synced before answering")
+}
+
+// server builds the mock from the flags.
+func (f *serveFlags) server(log *slog.Logger) (*mockspine.Server, *mockspine.Journal, error) {
+	p, err := mockspine.ParseProfile(f.profile)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := fixtures.Load(f.fixtures)
+	if err != nil {
+		return nil, nil, err
+	}
+	j := mockspine.NewJournal()
+	if f.journal != "" {
+		if j, err = mockspine.OpenJournal(f.journal); err != nil {
+			return nil, nil, err
+		}
+	}
+	s, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, Journal: j, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, j, nil
+}
+
+// newHTTPServer applies the timeouts and limits every listener of the mock
+// uses, so slow or greedy clients cannot hold it.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return serveUntil(ctx, args, stdout, stderr)
+}
+
+// serveUntil runs the mock until ctx ends (a signal, or a test's cancel).
+func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf serveFlags
+	sf.register(fs)
+	addr := fs.String("addr", "127.0.0.1:4854", "address to listen on")
+	quiet := fs.Bool("quiet", false, "do not log each request")
+	tlsDir := fs.String("tls-dir", "", "serve HTTPS with mutual TLS, using the test CA and server certificate in this folder (made by certs init)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return fail(stderr, "serve", fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	level := slog.LevelInfo
+	if *quiet {
+		level = slog.LevelError
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	srv, journal, err := sf.server(log)
+	if err != nil {
+		return fail(stderr, "serve", err)
+	}
+	defer journal.Close()
+
+	hs := newHTTPServer(srv)
+	// Refused TLS handshakes (no, foreign, expired or revoked client
+	// certificate) are logged here: the client only sees an alert.
+	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	scheme := "http"
+	if *tlsDir != "" {
+		if hs.TLSConfig, err = certs.ServerTLSConfig(*tlsDir, srv.Judge().World); err != nil {
+			return fail(stderr, "serve", err)
+		}
+		scheme = "https"
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail(stderr, "serve", err)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if hs.TLSConfig != nil {
+			errc <- hs.ServeTLS(ln, "", "")
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	fmt.Fprintf(stdout, "nems-harness: NEMS mock (profile %s) listening on %s://%s%s\n", srv.Judge().Profile, scheme, ln.Addr(), mockspine.PublishPath)
+	if hs.TLSConfig != nil {
+		fmt.Fprintf(stdout, "nems-harness: mutual TLS: clients trust %s and present an endpoint certificate from certs issue\n",
+			filepath.Join(*tlsDir, certs.CAFile))
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fail(stderr, "serve", err)
+		}
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := hs.Shutdown(shut); err != nil {
+			return fail(stderr, "serve", fmt.Errorf("shutting down: %w", err))
+		}
+		fmt.Fprintln(stdout, "nems-harness: stopped")
+	}
+	return 0
+}

@@ -1,0 +1,76 @@
+package mockspine
+
+import (
+	"net/http"
+	"strings"
+)
+
+func checkFromASID(r *Rule, x *Exchange) Verdict {
+	from, sent := x.headerValue("fromASID")
+	switch {
+	case !sent || strings.TrimSpace(from) == "":
+		return r.fail("the fromASID header must be supplied")
+	case !isDigits(from):
+		return r.fail("the fromASID header (%s) must be a numeric ASID", from)
+	}
+	if x.tok == nil {
+		return r.skip("fromASID %s is present and numeric; it cannot be compared with requesting_system because the JWT could not be read (JWT-FORMAT)", from)
+	}
+	sys, err := x.requestingSystem()
+	if err != nil {
+		return r.skip("fromASID %s is present and numeric; requesting_system cannot be read to compare it (JWT-SYSTEM)", from)
+	}
+	if sys.Value != from {
+		return r.failAs(answerJWT, "The ASID defined in the requesting_system (%s) does not match the FromASID in the request (%s)", sys.Value, from)
+	}
+	return r.pass("fromASID %s matches requesting_system", from)
+}
+
+func checkToASID(r *Rule, x *Exchange) Verdict {
+	to, sent := x.headerValue("toASID")
+	if !sent || strings.TrimSpace(to) == "" {
+		return r.fail("the toASID header must be supplied")
+	}
+	if to != x.World.NEMSASID() {
+		return r.failAs(answerASIDCheck, "toASID (%s) is not the ASID of the NEMS service (%s)", to, x.World.NEMSASID())
+	}
+	return r.pass("toASID %s is NEMS", to)
+}
+
+func checkInteraction(r *Rule, x *Exchange) Verdict {
+	id, sent := x.headerValue("InteractionID")
+	if !sent || strings.TrimSpace(id) == "" {
+		return r.fail("the InteractionID header must be supplied")
+	}
+	code, ok := strings.CutPrefix(id, interactionPrefix)
+	if ok {
+		code, ok = strings.CutSuffix(code, interactionSuffix)
+	}
+	if !ok || code == "" {
+		return r.fail("InteractionID (%s) must be of the form %s[Event_Code]%s", id, interactionPrefix, interactionSuffix)
+	}
+	ev, known := eventByInteractionCode(code)
+	if !known {
+		return r.fail("InteractionID (%s) names no publishable event: %s is not a publish interaction event code", id, code)
+	}
+	if b := x.bundle; b != nil && b.Header != nil && b.Header.EventCode != "" && b.Header.EventCode != ev.Code {
+		return r.fail("InteractionID (%s) is for %s but the message's event type is %s", id, ev.Code, b.Header.EventCode)
+	}
+	sender, _ := x.headerValue("fromASID")
+	if !isDigits(sender) {
+		if sys, err := x.requestingSystem(); err == nil {
+			sender = sys.Value
+		}
+	}
+	if _, registered := x.World.Endpoint(sender); !registered {
+		return r.skip("InteractionID %s is well formed; the sender's ASID is unknown, so its assurance cannot be judged (HDR-FROMASID, JWT-SYSTEM)", id)
+	}
+	if !x.World.Assured(sender, id) {
+		return r.failAs(Answer{http.StatusForbidden, CodeASIDCheckFailed, IssueForbidden},
+			"ASID %s is not assured for the interaction %s", sender, id)
+	}
+	if x.bundle == nil || x.bundle.Header == nil {
+		return r.pass("InteractionID %s; ASID %s assured (event type of the message not read)", id, sender)
+	}
+	return r.pass("InteractionID %s matches the event type; ASID %s assured", id, sender)
+}

@@ -1,0 +1,146 @@
+package mockspine
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/nems-harness/nems-harness/mockspine/mediatype"
+	"github.com/nems-harness/nems-harness/mockspine/world"
+)
+
+// Judge runs the catalogue over requests: for live traffic, scenarios, a
+// supplier's captured traffic and old journals alike.
+type Judge struct {
+	Profile Profile
+	World   *world.World
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Judgement is the verdict of every rule on one request and the answer the
+// mock gives.
+type Judgement struct {
+	Profile  Profile   `json:"profile"`
+	Verdicts []Verdict `json:"verdicts"`
+	Response Response  `json:"response"`
+}
+
+// Response is the answer to a request.
+type Response struct {
+	Status int         `json:"status"`
+	Header http.Header `json:"header,omitempty"`
+	Body   []byte      `json:"-"`
+}
+
+// Failed returns the failed verdicts in catalogue order.
+func (j *Judgement) Failed() []Verdict {
+	var out []Verdict
+	for _, v := range j.Verdicts {
+		if v.Outcome == Fail {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Verdict returns the verdict for one rule.
+func (j *Judgement) Verdict(id string) (Verdict, bool) {
+	for _, v := range j.Verdicts {
+		if v.Rule == id {
+			return v, true
+		}
+	}
+	return Verdict{}, false
+}
+
+// Evaluate judges one request against every rule of the profile and builds
+// the answer: 202 when every rule passed (or could not be assessed), else an
+// OperationOutcome with one issue per failed rule and the HTTP status of the
+// first.
+func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) {
+	now := time.Now()
+	if jd.Now != nil {
+		now = jd.Now()
+	}
+	x := newExchange(req, jd.Profile, jd.World, now)
+	j := &Judgement{Profile: jd.Profile, Verdicts: make([]Verdict, 0, len(catalogue))}
+	for _, r := range catalogue {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("judging request: %w", err)
+		}
+		if !r.AppliesTo(jd.Profile) {
+			continue
+		}
+		v := r.check(r, x)
+		x.verdicts[r.ID] = v
+		j.Verdicts = append(j.Verdicts, v)
+	}
+	j.Response = x.respond(j)
+	return j, nil
+}
+
+// respond builds the answer from the verdicts.
+func (x *Exchange) respond(j *Judgement) Response {
+	rt := x.ResponseType()
+	resp := Response{Header: http.Header{}}
+	var issues []Issue
+	for _, v := range j.Verdicts {
+		if v.Outcome != Fail {
+			continue
+		}
+		if resp.Status == 0 {
+			resp.Status = v.Answer.Status
+		}
+		issues = append(issues, errorIssue(*v.Answer, v.Diagnostics()))
+		switch v.Rule {
+		case "JWT-BEARER":
+			resp.Header.Set("WWW-Authenticate", `Bearer realm="NEMS", error="invalid_request"`)
+		case "JWT-FORMAT":
+			resp.Header.Set("WWW-Authenticate", `Bearer realm="NEMS", error="invalid_token"`)
+		}
+	}
+	if len(issues) > 0 {
+		resp.Body = newOutcome(issues...).Encode(rt.Format)
+		resp.Header.Set("Content-Type", rt.Name)
+		return resp
+	}
+	resp.Status = http.StatusAccepted
+	if d, ok := x.deprecationWarning(); ok {
+		resp.Body = newOutcome(d).Encode(rt.Format)
+		resp.Header.Set("Content-Type", rt.Name)
+	}
+	return resp
+}
+
+// deprecationWarning is the informational issue NEMS adds to a 202 for an
+// event type due to be deprecated.
+func (x *Exchange) deprecationWarning() (Issue, bool) {
+	b := x.bundle
+	if b == nil || b.Header == nil {
+		return Issue{}, false
+	}
+	d, ok := x.World.Deprecation(b.Header.EventCode)
+	if !ok || withdrawn(d, x.Now) {
+		return Issue{}, false
+	}
+	name := b.Header.EventCode
+	if ev, known := LookupEventType(name); known {
+		name = ev.Name + " (" + ev.Code + ")"
+	}
+	date := d.Date
+	if t, err := time.Parse(time.DateOnly, d.Date); err == nil {
+		date = t.Format("02/01/2006")
+	}
+	return Issue{Severity: "information", Code: IssueInformational, Details: CodeDeprecated, System: SpineCodeSystem,
+		Diagnostics: fmt.Sprintf("Deprecation of the %s event type will occur on %s, for more information go to %s", name, date, d.URL)}, true
+}
+
+// simpleAnswer is an OperationOutcome answer that no rule produced: an
+// unknown path, a wrong method, an unexpected failure.
+func simpleAnswer(a Answer, diagnostics string, rt mediatype.Type) Response {
+	h := http.Header{}
+	h.Set("Content-Type", rt.Name)
+	return Response{Status: a.Status, Header: h, Body: newOutcome(errorIssue(a, diagnostics)).Encode(rt.Format)}
+}

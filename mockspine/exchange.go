@@ -1,0 +1,116 @@
+package mockspine
+
+import (
+	"crypto/x509"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/nems-harness/nems-harness/mockspine/fhir"
+	"github.com/nems-harness/nems-harness/mockspine/mediatype"
+	"github.com/nems-harness/nems-harness/mockspine/token"
+	"github.com/nems-harness/nems-harness/mockspine/world"
+)
+
+// MaxBody is the largest body NEMS accepts: 3 MB.
+const MaxBody = 3 << 20
+
+// Request is one publish request as it arrived: everything a rule may judge.
+// It is built by the HTTP handler from live traffic, or from a journal entry
+// when old traffic is judged again.
+type Request struct {
+	Method string
+	Path   string
+	Header http.Header
+	// Body holds at most MaxBody+1 bytes; BodyTruncated is set when the
+	// client sent more than MaxBody.
+	Body          []byte
+	BodyTruncated bool
+	// PeerCertificates is the verified client certificate chain (leaf
+	// first) when the request came over mutual TLS; TLS says whether the
+	// request came over TLS at all.
+	TLS              bool
+	PeerCertificates []*x509.Certificate
+}
+
+// Exchange is a request being judged: the request, the world and profile it
+// is judged against, and everything parsed from it once for the checks.
+type Exchange struct {
+	Request
+	Profile Profile
+	World   *world.World
+	Now     time.Time
+
+	verdicts map[string]Verdict
+
+	bearer    string
+	bearerErr error
+	tok       *token.Token
+	tokErr    error
+
+	contentType    mediatype.Type
+	contentTypeErr error
+	accept         mediatype.Type
+	acceptErr      error
+
+	bodyFormat mediatype.Format
+	bundle     *fhir.Bundle
+	bundleErr  error
+}
+
+// newExchange parses the request's parts once; checks read the results.
+func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchange {
+	x := &Exchange{Request: req, Profile: p, World: w, Now: now, verdicts: make(map[string]Verdict, len(catalogue))}
+	if x.Header == nil {
+		x.Header = http.Header{}
+	}
+
+	x.bearer, x.bearerErr = token.Bearer(x.Header.Get("Authorization"))
+	if x.bearerErr == nil {
+		x.tok, x.tokErr = token.Parse(x.bearer)
+	}
+
+	if ct, ok := x.headerValue("Content-Type"); ok {
+		x.contentType, x.contentTypeErr = mediatype.ParseContentType(ct, p.allowsJSON())
+	} else {
+		x.contentType = mediatype.Type{Name: mediatype.Default, Format: mediatype.XML}
+	}
+	x.accept, x.acceptErr = mediatype.Negotiate(strings.Join(x.Header.Values("Accept"), ","), p.allowsJSON())
+
+	if x.contentTypeErr == nil && !x.BodyTruncated {
+		x.bodyFormat = x.contentType.Format
+		x.bundle, x.bundleErr = fhir.Read(x.Body, string(x.bodyFormat))
+	}
+	return x
+}
+
+// headerValue returns a header's value and whether it was sent at all.
+func (x *Exchange) headerValue(name string) (string, bool) {
+	v, ok := x.Header[http.CanonicalHeaderKey(name)]
+	if !ok || len(v) == 0 {
+		return "", false
+	}
+	return strings.Join(v, ","), true
+}
+
+// Verdict returns the verdict already reached for a rule earlier in the
+// catalogue.
+func (x *Exchange) Verdict(id string) (Verdict, bool) {
+	v, ok := x.verdicts[id]
+	return v, ok
+}
+
+// ResponseType is the media type the answer is written in: the negotiated
+// one, or the default when negotiation failed.
+func (x *Exchange) ResponseType() mediatype.Type {
+	if x.acceptErr != nil {
+		return mediatype.Type{Name: mediatype.Default, Format: mediatype.XML}
+	}
+	return x.accept
+}
+
+// Token is the decoded JWT, nil when it was missing or malformed.
+func (x *Exchange) Token() *token.Token { return x.tok }
+
+// Bundle is the parsed message, nil when it could not be read.
+func (x *Exchange) Bundle() *fhir.Bundle { return x.bundle }

@@ -1,0 +1,338 @@
+package fhir
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ReadJSON reads a FHIR JSON message bundle. The document is streamed token
+// by token; only a small stack of open objects is kept.
+//
+// It returns an error (a *ParseError) when the body is not well-formed FHIR
+// JSON: a syntax error, a top-level value that is not an object, a resource
+// object without a string resourceType, a key repeated within one object
+// (FHIR JSON forbids it), invalid UTF-8, nesting deeper than MaxDepth, or
+// data after the top-level object.
+//
+// Anything else, however wrong for a NEMS event, is not an error: the Bundle
+// reports what is there and the rules judge it.
+func ReadJSON(b []byte) (*Bundle, error) {
+	b, shift, err := prepare(b, FormatJSON)
+	if err != nil {
+		return nil, err
+	}
+	r := jsonReader{src: b, shift: shift}
+	if err := r.read(); err != nil {
+		return nil, err
+	}
+	return r.c.bundle(FormatJSON), nil
+}
+
+type jsonReader struct {
+	src   []byte
+	shift int64
+	dec   *json.Decoder
+	c     collector
+	// keys[d] holds the keys already seen in the open object at depth d.
+	keys []keySet
+}
+
+// keySet finds repeated keys in one object: a short list searched in turn,
+// or a map once the object has many keys.
+type keySet struct {
+	list []string
+	set  map[string]struct{}
+}
+
+const keyListMax = 16
+
+func (k *keySet) reset() {
+	k.list = k.list[:0]
+	if k.set != nil {
+		clear(k.set)
+	}
+}
+
+// add records key and reports whether it was new.
+func (k *keySet) add(key string) bool {
+	if k.set != nil && len(k.set) > 0 {
+		if _, dup := k.set[key]; dup {
+			return false
+		}
+		k.set[key] = struct{}{}
+		return true
+	}
+	for _, s := range k.list {
+		if s == key {
+			return false
+		}
+	}
+	if len(k.list) < keyListMax {
+		k.list = append(k.list, key)
+		return true
+	}
+	if k.set == nil {
+		k.set = make(map[string]struct{}, 2*keyListMax)
+	}
+	for _, s := range k.list {
+		k.set[s] = struct{}{}
+	}
+	k.list = k.list[:0]
+	k.set[key] = struct{}{}
+	return true
+}
+
+func (r *jsonReader) read() error {
+	r.dec = json.NewDecoder(bytes.NewReader(r.src))
+	r.dec.UseNumber()
+
+	tok, err := r.dec.Token()
+	if err == io.EOF {
+		return r.errorAt(0, "empty body; FHIR JSON must be an object")
+	}
+	if err != nil {
+		return r.tokenError(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return r.errorAt(r.dec.InputOffset(), fmt.Sprintf("the top-level value is %s; FHIR JSON must be an object", describe(tok)))
+	}
+	start := r.dec.InputOffset() - 1
+	if err := r.object("", 1, true, start); err != nil {
+		return err
+	}
+
+	tok, err = r.dec.Token()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return r.errorAt(se.Offset-1, "data after the top-level object")
+		}
+		return r.tokenError(err)
+	}
+	return r.errorAt(r.dec.InputOffset(), fmt.Sprintf("%s after the top-level object", describe(tok)))
+}
+
+// object reads the members of an object whose '{' has been read, as the
+// element name. resource says the object is a resource (the top-level
+// object, or the value of a "resource" or "contained" member).
+func (r *jsonReader) object(name string, depth int, resource bool, start int64) error {
+	if depth > MaxDepth {
+		return r.errorAt(start, fmt.Sprintf("objects and arrays nested deeper than %d levels", MaxDepth))
+	}
+	for len(r.keys) <= depth {
+		r.keys = append(r.keys, keySet{})
+	}
+	r.keys[depth].reset()
+
+	r.c.start(name, false)
+	if resource {
+		r.c.beginResource("", false)
+	}
+	sawType := false
+	for {
+		tok, err := r.dec.Token()
+		if err != nil {
+			return r.tokenError(err)
+		}
+		if d, ok := tok.(json.Delim); ok && d == '}' {
+			break
+		}
+		key, ok := tok.(string)
+		if !ok { // the decoder only returns strings here
+			return r.errorAt(r.dec.InputOffset(), "object key is not a string")
+		}
+		keyEnd := r.dec.InputOffset()
+		if !r.keys[depth].add(key) {
+			keyStart := int64(0)
+			if keyEnd >= 2 {
+				keyStart = int64(bytes.LastIndexByte(r.src[:keyEnd-1], '"'))
+			}
+			return r.errorAt(keyStart, fmt.Sprintf("duplicate key %q in one object; FHIR JSON forbids repeated keys", shortText(key)))
+		}
+
+		if key == "resourceType" {
+			tok, err := r.dec.Token()
+			if err != nil {
+				return r.tokenError(err)
+			}
+			s, ok := tok.(string)
+			if !ok {
+				if err := r.skipValue(tok, depth); err != nil {
+					return err
+				}
+				if resource {
+					return r.errorAt(keyEnd, fmt.Sprintf("resourceType is %s; it must be a string", describe(tok)))
+				}
+				continue
+			}
+			if resource {
+				if s == "" {
+					return r.errorAt(keyEnd, "resourceType is empty")
+				}
+				r.c.setResourceType(s)
+				sawType = true
+			}
+			continue
+		}
+
+		child := key
+		if len(key) > 1 && key[0] == '_' { // a primitive's id and extensions
+			child = key[1:]
+		}
+		tok, err = r.dec.Token()
+		if err != nil {
+			return r.tokenError(err)
+		}
+		holdsResource := key == "resource" || key == "contained"
+		if err := r.value(child, tok, depth, holdsResource); err != nil {
+			return err
+		}
+	}
+	if resource && !sawType {
+		if depth == 1 {
+			return r.errorAt(start, "the top-level object has no resourceType")
+		}
+		return r.errorAt(start, fmt.Sprintf("the %q object has no resourceType", name))
+	}
+	r.c.end()
+	return nil
+}
+
+// value handles the value tok of a member named name, inside a container at
+// depth.
+func (r *jsonReader) value(name string, tok json.Token, depth int, resource bool) error {
+	switch v := tok.(type) {
+	case json.Delim:
+		start := r.dec.InputOffset() - 1
+		switch v {
+		case '{':
+			return r.object(name, depth+1, resource, start)
+		case '[':
+			return r.array(name, depth+1, resource, start)
+		}
+		return r.errorAt(start, fmt.Sprintf("unexpected %q", rune(v)))
+	case nil:
+		// null: no value (FHIR uses it only to align primitive arrays).
+		return nil
+	case string:
+		r.primitive(name, v)
+	case json.Number:
+		r.primitive(name, string(v))
+	case bool:
+		if v {
+			r.primitive(name, "true")
+		} else {
+			r.primitive(name, "false")
+		}
+	}
+	return nil
+}
+
+func (r *jsonReader) primitive(name, value string) {
+	n := r.c.start(name, false)
+	n.value, n.hasValue = value, true
+	r.c.end()
+}
+
+// array reads the items of an array whose '[' has been read; each item is
+// an element called name.
+func (r *jsonReader) array(name string, depth int, resource bool, start int64) error {
+	if depth > MaxDepth {
+		return r.errorAt(start, fmt.Sprintf("objects and arrays nested deeper than %d levels", MaxDepth))
+	}
+	for {
+		tok, err := r.dec.Token()
+		if err != nil {
+			return r.tokenError(err)
+		}
+		if d, ok := tok.(json.Delim); ok && d == ']' {
+			return nil
+		}
+		if err := r.value(name, tok, depth, resource); err != nil {
+			return err
+		}
+	}
+}
+
+// skipValue reads past the rest of a value whose first token is tok.
+func (r *jsonReader) skipValue(tok json.Token, depth int) error {
+	d, ok := tok.(json.Delim)
+	if !ok || (d != '{' && d != '[') {
+		return nil
+	}
+	level := 1
+	for level > 0 {
+		if depth+level > MaxDepth {
+			return r.errorAt(r.dec.InputOffset(), fmt.Sprintf("objects and arrays nested deeper than %d levels", MaxDepth))
+		}
+		tok, err := r.dec.Token()
+		if err != nil {
+			return r.tokenError(err)
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				level++
+			} else {
+				level--
+			}
+		}
+	}
+	return nil
+}
+
+// errorAt reports a problem at byte offset off of the (BOM-less) input.
+func (r *jsonReader) errorAt(off int64, msg string) error {
+	if off < 0 {
+		off = 0
+	}
+	if off > int64(len(r.src)) {
+		off = int64(len(r.src))
+	}
+	return &ParseError{Format: FormatJSON, Line: lineAt(r.src, int(off)), Offset: off + r.shift, Msg: msg}
+}
+
+// tokenError turns a decoder error into a ParseError.
+func (r *jsonReader) tokenError(err error) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		off := se.Offset
+		if off > 0 {
+			off-- // the decoder counts the offending byte as read
+		}
+		return r.errorAt(off, se.Error())
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return r.errorAt(int64(len(r.src)), "unexpected end of input")
+	default:
+		return r.errorAt(r.dec.InputOffset(), err.Error())
+	}
+}
+
+// describe names the kind of a JSON token for error messages.
+func describe(tok json.Token) string {
+	switch v := tok.(type) {
+	case json.Delim:
+		switch v {
+		case '[':
+			return "an array"
+		case '{':
+			return "an object"
+		}
+		return fmt.Sprintf("%q", rune(v))
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", tok)
+}

@@ -1,0 +1,140 @@
+package fhir
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Formats accepted by Read.
+const (
+	FormatXML  = "xml"
+	FormatJSON = "json"
+)
+
+// MaxDepth is the deepest nesting of XML elements, or of JSON objects and
+// arrays, that the readers accept. Real message bundles nest a few dozen
+// levels; the limit stops pathological input early.
+const MaxDepth = 256
+
+// Extension URLs and other identifiers the readers look for.
+const (
+	// MessageEventTypeURL is today's message event type extension.
+	MessageEventTypeURL = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-MessageEventType-1"
+	// MessageEventTypeURL2019 is the 2019 (EMS) form of the extension.
+	MessageEventTypeURL2019 = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-EMS-MessageEventType-1"
+	// RoutingDemographicsURL is the MessageHeader extension carrying the
+	// patient's NHS number, name and birth date for routing.
+	RoutingDemographicsURL = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-RoutingDemographics-1"
+	// BirthTimeURL is the core extension refining Patient.birthDate.
+	BirthTimeURL = "http://hl7.org/fhir/StructureDefinition/patient-birthTime"
+	// ITKNamespace is the XML namespace of ITK wrapper (distribution
+	// envelope) roots.
+	ITKNamespace = "urn:nhs-itk:ns:201005"
+)
+
+// ParseError reports that a body is not well-formed in its format: a syntax
+// error, a forbidden construct (DTD, foreign encoding, duplicate JSON key),
+// nesting beyond MaxDepth, or trailing data.
+type ParseError struct {
+	Format string // FormatXML or FormatJSON
+	// Line is the 1-based line of the problem, 0 when unknown.
+	Line int
+	// Offset is the byte offset of the problem, -1 when unknown.
+	Offset int64
+	Msg    string
+}
+
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	b.WriteString(strings.ToUpper(e.Format))
+	switch {
+	case e.Line > 0 && e.Offset >= 0:
+		fmt.Fprintf(&b, ", line %d (byte %d)", e.Line, e.Offset)
+	case e.Line > 0:
+		fmt.Fprintf(&b, ", line %d", e.Line)
+	case e.Offset >= 0:
+		fmt.Fprintf(&b, ", byte %d", e.Offset)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Read reads a message bundle in format "xml" or "json" (case-insensitive).
+func Read(b []byte, format string) (*Bundle, error) {
+	switch strings.ToLower(strings.TrimSpace(format)) {
+	case FormatXML:
+		return ReadXML(b)
+	case FormatJSON:
+		return ReadJSON(b)
+	default:
+		return nil, fmt.Errorf("fhir: unknown format %q: want %q or %q", format, FormatXML, FormatJSON)
+	}
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// prepare checks that b is UTF-8 and drops a leading byte order mark. The
+// returned offset shift is the number of bytes dropped, for error positions.
+func prepare(b []byte, format string) ([]byte, int64, error) {
+	var shift int64
+	if bytes.HasPrefix(b, utf8BOM) {
+		b = b[len(utf8BOM):]
+		shift = int64(len(utf8BOM))
+	}
+	if utf8.Valid(b) {
+		return b, shift, nil
+	}
+	off := 0
+	for off < len(b) {
+		r, size := utf8.DecodeRune(b[off:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		off += size
+	}
+	return nil, 0, &ParseError{
+		Format: format,
+		Line:   lineAt(b, off),
+		Offset: int64(off) + shift,
+		Msg:    fmt.Sprintf("invalid UTF-8 (byte 0x%02X); the body must be UTF-8", b[off]),
+	}
+}
+
+// lineAt returns the 1-based line holding byte offset off of b.
+func lineAt(b []byte, off int) int {
+	if off > len(b) {
+		off = len(b)
+	}
+	if off < 0 {
+		off = 0
+	}
+	return bytes.Count(b[:off], []byte{'\n'}) + 1
+}
+
+// datePart returns the date of a FHIR date or dateTime: everything before
+// the time ("2017-10-02T12:00:00+00:00" gives "2017-10-02").
+func datePart(s string) string {
+	if i := strings.IndexByte(s, 'T'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// isNHSNumberSystem reports whether an identifier system is an NHS number's.
+func isNHSNumberSystem(s string) bool {
+	return s == NHSNumberSystem || s == LegacyNHSNumberSystem
+}
+
+// isITKMarker reports whether an extension URL or profile marks an ITK3
+// wrapper (ITK-Message-Bundle-1, ITK-MessageHeader-2,
+// Extension-ITK-MessageHandling-2 and their relatives).
+func isITKMarker(s string) bool {
+	return strings.Contains(s, "/StructureDefinition/ITK-") ||
+		strings.Contains(s, "/StructureDefinition/Extension-ITK-")
+}
+
+// itkEventCode is the MessageHeader event code of an ITK3 wrapper.
+const itkEventCode = "ITK011M"

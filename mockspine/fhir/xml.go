@@ -1,0 +1,233 @@
+package fhir
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// errCharset is returned by the decoder's CharsetReader: FHIR XML is UTF-8.
+var errCharset = errors.New("only UTF-8 is accepted")
+
+// ReadXML reads a FHIR XML message bundle. The document is streamed token by
+// token; only a small stack of open elements is kept.
+//
+// It returns an error (a *ParseError) when the body is not well-formed FHIR
+// XML: a syntax error, a root element outside the FHIR namespace, a DOCTYPE
+// or other DTD declaration, an encoding other than UTF-8, invalid UTF-8,
+// nesting deeper than MaxDepth, or content after the root element. A root
+// element in the ITK namespace is not an error: the Bundle then has
+// ITKWrapper set and no other facts.
+//
+// Anything else, however wrong for a NEMS event, is not an error: the Bundle
+// reports what is there and the rules judge it.
+func ReadXML(b []byte) (*Bundle, error) {
+	b, shift, err := prepare(b, FormatXML)
+	if err != nil {
+		return nil, err
+	}
+	r := xmlReader{src: b, shift: shift}
+	if err := r.read(); err != nil {
+		return nil, err
+	}
+	return r.c.bundle(FormatXML), nil
+}
+
+type xmlReader struct {
+	src     []byte
+	shift   int64
+	dec     *xml.Decoder
+	c       collector
+	charset string
+}
+
+func (r *xmlReader) read() error {
+	d := xml.NewDecoder(bytes.NewReader(r.src))
+	d.Strict = true
+	d.CharsetReader = func(charset string, _ io.Reader) (io.Reader, error) {
+		r.charset = charset
+		return nil, errCharset
+	}
+	r.dec = d
+
+	depth := 0
+	rootSeen, rootDone := false, false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return r.tokenError(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if rootDone {
+				return r.errorf("element <%s> after the end of the root element", t.Name.Local)
+			}
+			depth++
+			if depth > MaxDepth {
+				return r.errorf("elements nested deeper than %d levels", MaxDepth)
+			}
+			if err := r.checkAttrs(t); err != nil {
+				return err
+			}
+			if !rootSeen {
+				rootSeen = true
+				if err := r.startRoot(t); err != nil {
+					return err
+				}
+				continue
+			}
+			r.startElement(t)
+		case xml.EndElement:
+			r.c.end()
+			depth--
+			if depth == 0 {
+				rootDone = true
+			}
+		case xml.CharData:
+			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+				if rootDone {
+					return r.errorf("text after the end of the root element")
+				}
+				return r.errorf("text before the root element")
+			}
+		case xml.Directive:
+			return r.errorf("DOCTYPE and other DTD declarations are not allowed (<!%s>)", shortText(string(t)))
+		case xml.Comment, xml.ProcInst:
+			// Comments and processing instructions carry no facts; the XML
+			// declaration's encoding has been checked by the decoder.
+		}
+	}
+	if !rootSeen {
+		return &ParseError{Format: FormatXML, Offset: -1, Msg: "no root element"}
+	}
+	return nil
+}
+
+func (r *xmlReader) startRoot(t xml.StartElement) error {
+	switch t.Name.Space {
+	case Namespace:
+		n := r.c.start(t.Name.Local, false)
+		setAttrs(n, t.Attr)
+		r.c.beginResource(t.Name.Local, false)
+		return nil
+	case ITKNamespace:
+		r.c.start(t.Name.Local, true)
+		r.c.b.ITKWrapper = true
+		r.c.b.ResourceType = t.Name.Local
+		return nil
+	case "":
+		return r.errorf("root element <%s> has no namespace; FHIR XML must be in %s", t.Name.Local, Namespace)
+	default:
+		return r.errorf("root element <%s> is in namespace %q; FHIR XML must be in %s",
+			t.Name.Local, shortText(t.Name.Space), Namespace)
+	}
+}
+
+func (r *xmlReader) startElement(t xml.StartElement) {
+	// Narrative XHTML and any other foreign-namespace content carries no
+	// FHIR facts.
+	parent := r.c.top()
+	n := r.c.start(t.Name.Local, t.Name.Space != Namespace)
+	if n.skip {
+		return
+	}
+	setAttrs(n, t.Attr)
+	if parent.name == "resource" || parent.name == "contained" {
+		r.c.beginResource(t.Name.Local, true)
+	}
+}
+
+// setAttrs copies the FHIR attributes of an element: value and url.
+func setAttrs(n *node, attrs []xml.Attr) {
+	for _, a := range attrs {
+		if a.Name.Space != "" {
+			continue
+		}
+		switch a.Name.Local {
+		case "value":
+			n.value, n.hasValue = a.Value, true
+		case "url":
+			n.url = a.Value
+		}
+	}
+}
+
+// checkAttrs refuses an element that repeats an attribute, which the
+// decoder itself lets through.
+func (r *xmlReader) checkAttrs(t xml.StartElement) error {
+	attrs := t.Attr
+	if len(attrs) < 2 {
+		return nil
+	}
+	if len(attrs) <= 16 {
+		for i := 1; i < len(attrs); i++ {
+			for j := 0; j < i; j++ {
+				if attrs[i].Name == attrs[j].Name {
+					return r.duplicateAttr(t, attrs[i].Name)
+				}
+			}
+		}
+		return nil
+	}
+	seen := make(map[xml.Name]struct{}, len(attrs))
+	for _, a := range attrs {
+		if _, dup := seen[a.Name]; dup {
+			return r.duplicateAttr(t, a.Name)
+		}
+		seen[a.Name] = struct{}{}
+	}
+	return nil
+}
+
+func (r *xmlReader) duplicateAttr(t xml.StartElement, name xml.Name) error {
+	return r.errorf("element <%s> repeats attribute %q", t.Name.Local, shortText(name.Local))
+}
+
+// errorf reports a problem at the decoder's current position.
+func (r *xmlReader) errorf(format string, args ...any) error {
+	line, _ := r.dec.InputPos()
+	return &ParseError{
+		Format: FormatXML,
+		Line:   line,
+		Offset: r.dec.InputOffset() + r.shift,
+		Msg:    fmt.Sprintf(format, args...),
+	}
+}
+
+// tokenError turns a decoder error into a ParseError.
+func (r *xmlReader) tokenError(err error) error {
+	if r.charset != "" {
+		line, _ := r.dec.InputPos()
+		return &ParseError{
+			Format: FormatXML,
+			Line:   line,
+			Offset: -1,
+			Msg:    fmt.Sprintf("encoding %q is not supported: FHIR XML must be UTF-8", shortText(r.charset)),
+		}
+	}
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return &ParseError{Format: FormatXML, Line: se.Line, Offset: -1, Msg: se.Msg}
+	}
+	line, _ := r.dec.InputPos()
+	return &ParseError{Format: FormatXML, Line: line, Offset: -1, Msg: strings.TrimPrefix(err.Error(), "xml: ")}
+}
+
+// shortText bounds how much of the input an error message repeats.
+func shortText(s string) string {
+	const max = 60
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}

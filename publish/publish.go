@@ -1,0 +1,112 @@
+// Package publish builds NEMS publish requests the way a conforming
+// publisher does: the JWT, the Spine headers and an event message for a
+// patient. Scenarios, the jwt command and tests build on it, then break one
+// thing at a time.
+package publish
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/mockspine"
+	"github.com/nems-harness/nems-harness/mockspine/token"
+	"github.com/nems-harness/nems-harness/mockspine/world"
+)
+
+// Sender is the publishing system: its ASID and ODS code.
+type Sender struct {
+	ASID string
+	ODS  string
+}
+
+// Claims returns a conforming JWT payload for a sender at a moment.
+func Claims(s Sender, audience string, now time.Time) map[string]any {
+	system := "https://fhir.nhs.uk/Id/accredited-system|" + s.ASID
+	return map[string]any{
+		"iss":                     "https://publisher.example/" + s.ASID,
+		"sub":                     system,
+		"aud":                     audience,
+		"exp":                     now.Unix() + 300,
+		"iat":                     now.Unix(),
+		"reason_for_request":      "directcare",
+		"scope":                   "patient/Bundle.write",
+		"requesting_system":       system,
+		"requesting_organization": "https://fhir.nhs.uk/Id/ods-organization-code|" + s.ODS,
+	}
+}
+
+// Token mints a conforming unsigned JWT.
+func Token(s Sender, audience string, now time.Time) (string, error) {
+	return token.Mint(Claims(s, audience, now))
+}
+
+// Headers returns the Spine headers of a conforming publish of an event type.
+func Headers(s Sender, nemsASID, eventCode, jwt, contentType string) http.Header {
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+jwt)
+	h.Set("fromASID", s.ASID)
+	h.Set("toASID", nemsASID)
+	if ev, ok := mockspine.LookupEventType(eventCode); ok && ev.Publishable() {
+		h.Set("InteractionID", ev.Interaction())
+	}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+		h.Set("Accept", contentType)
+	}
+	return h
+}
+
+// Message returns an embedded example message of an event type and message
+// type ("new", "update", "delete") in a format ("xml" or "json"), rewritten
+// for a patient when one is given.
+func Message(eventCode, messageType, format string, patient *world.Patient) ([]byte, error) {
+	name := fmt.Sprintf("%s-%s.%s", eventCode, messageType, format)
+	b, err := fixtures.Bundle(name)
+	if err != nil {
+		return nil, err
+	}
+	if patient == nil {
+		return b, nil
+	}
+	return ForPatient(b, patient)
+}
+
+// ForPatient rewrites a fixture message so that it is about another patient:
+// the fixture patient's NHS number, family name and birth date are replaced
+// wherever they appear as values.
+func ForPatient(msg []byte, p *world.Patient) ([]byte, error) {
+	def, err := fixtures.Default()
+	if err != nil {
+		return nil, err
+	}
+	from := fixturePatient(msg, def)
+	if from == nil {
+		return nil, fmt.Errorf("the message's patient is not in the embedded PDS, so it cannot be rewritten")
+	}
+	pairs := []string{from.NHSNumber, p.NHSNumber, from.Family, p.Family, from.BirthDate, p.BirthDate}
+	if len(from.Given) > 0 && len(p.Given) > 0 {
+		pairs = append(pairs, from.Given[0], p.Given[0])
+	}
+	var r []string
+	for i := 0; i < len(pairs); i += 2 {
+		for _, q := range []string{`"%s"`, `"%sT`} {
+			r = append(r, fmt.Sprintf(q, pairs[i]), fmt.Sprintf(q, pairs[i+1]))
+		}
+	}
+	return []byte(strings.NewReplacer(r...).Replace(string(msg))), nil
+}
+
+// fixturePatient finds which embedded PDS patient a fixture message is about.
+func fixturePatient(msg []byte, w *world.World) *world.Patient {
+	for i := range w.PDS.Patients {
+		p := &w.PDS.Patients[i]
+		if bytes.Contains(msg, []byte(`"`+p.NHSNumber+`"`)) {
+			return p
+		}
+	}
+	return nil
+}
