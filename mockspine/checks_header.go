@@ -53,8 +53,11 @@ func checkInteraction(r *Rule, x *Exchange) Verdict {
 	if !known {
 		return r.fail("InteractionID (%s) names no publishable event: %s is not a publish interaction event code", id, code)
 	}
-	if b := x.bundle; b != nil && b.Header != nil && b.Header.EventCode != "" && b.Header.EventCode != ev.Code {
-		return r.fail("InteractionID (%s) is for %s but the message's event type is %s", id, ev.Code, b.Header.EventCode)
+	// The message's event is compared only when it is a publishable event;
+	// any other event code is MSG-BUNDLE's to report.
+	msgEvent, compared := x.messageEvent()
+	if compared && msgEvent != ev.Code {
+		return r.fail("InteractionID (%s) is for %s but the message's event type is %s", id, ev.Code, msgEvent)
 	}
 	sender, _ := x.headerValue("fromASID")
 	if !isDigits(sender) {
@@ -69,8 +72,22 @@ func checkInteraction(r *Rule, x *Exchange) Verdict {
 		return r.failAs(Answer{http.StatusForbidden, CodeASIDCheckFailed, IssueForbidden},
 			"ASID %s is not assured for the interaction %s", sender, id)
 	}
-	if x.bundle == nil || x.bundle.Header == nil {
-		return r.pass("InteractionID %s; ASID %s assured (event type of the message not read)", id, sender)
+	if !compared {
+		return r.pass("InteractionID %s; ASID %s assured (the message's event type could not be compared)", id, sender)
 	}
 	return r.pass("InteractionID %s matches the event type; ASID %s assured", id, sender)
+}
+
+// messageEvent returns the message's event code when it is a publishable
+// event type.
+func (x *Exchange) messageEvent() (string, bool) {
+	b := x.bundle
+	if b == nil || b.Header == nil {
+		return "", false
+	}
+	ev, ok := LookupEventType(b.Header.EventCode)
+	if !ok || !ev.Publishable() {
+		return "", false
+	}
+	return ev.Code, true
 }

@@ -45,9 +45,13 @@ func Token(s Sender, audience string, now time.Time) (string, error) {
 }
 
 // Headers returns the Spine headers of a conforming publish of an event type.
+// An empty jwt leaves Authorization out; an empty contentType leaves
+// Content-Type and Accept out (the defaults then apply).
 func Headers(s Sender, nemsASID, eventCode, jwt, contentType string) http.Header {
 	h := http.Header{}
-	h.Set("Authorization", "Bearer "+jwt)
+	if jwt != "" {
+		h.Set("Authorization", "Bearer "+jwt)
+	}
 	h.Set("fromASID", s.ASID)
 	h.Set("toASID", nemsASID)
 	if ev, ok := mockspine.LookupEventType(eventCode); ok && ev.Publishable() {

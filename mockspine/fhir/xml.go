@@ -55,6 +55,7 @@ func (r *xmlReader) read() error {
 
 	depth := 0
 	rootSeen, rootDone := false, false
+	first := true // no token read yet
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -63,10 +64,12 @@ func (r *xmlReader) read() error {
 		if err != nil {
 			return r.tokenError(err)
 		}
+		wasFirst := first
+		first = false
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if rootDone {
-				return r.errorf("element <%s> after the end of the root element", t.Name.Local)
+				return r.errorf("element <%s> after the end of the root element", shortText(t.Name.Local))
 			}
 			depth++
 			if depth > MaxDepth {
@@ -90,7 +93,7 @@ func (r *xmlReader) read() error {
 				rootDone = true
 			}
 		case xml.CharData:
-			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+			if depth == 0 && !isXMLSpace(t) {
 				if rootDone {
 					return r.errorf("text after the end of the root element")
 				}
@@ -98,9 +101,13 @@ func (r *xmlReader) read() error {
 			}
 		case xml.Directive:
 			return r.errorf("DOCTYPE and other DTD declarations are not allowed (<!%s>)", shortText(string(t)))
-		case xml.Comment, xml.ProcInst:
-			// Comments and processing instructions carry no facts; the XML
-			// declaration's encoding has been checked by the decoder.
+		case xml.ProcInst:
+			// The decoder has checked the declaration's version and encoding;
+			// it lets a declaration through anywhere, though.
+			if strings.EqualFold(t.Target, "xml") && !wasFirst {
+				return r.errorf("the XML declaration must come first")
+			}
+		case xml.Comment:
 		}
 	}
 	if !rootSeen {
@@ -122,10 +129,10 @@ func (r *xmlReader) startRoot(t xml.StartElement) error {
 		r.c.b.ResourceType = t.Name.Local
 		return nil
 	case "":
-		return r.errorf("root element <%s> has no namespace; FHIR XML must be in %s", t.Name.Local, Namespace)
+		return r.errorf("root element <%s> has no namespace; FHIR XML must be in %s", shortText(t.Name.Local), Namespace)
 	default:
 		return r.errorf("root element <%s> is in namespace %q; FHIR XML must be in %s",
-			t.Name.Local, shortText(t.Name.Space), Namespace)
+			shortText(t.Name.Local), shortText(t.Name.Space), Namespace)
 	}
 }
 
@@ -186,7 +193,7 @@ func (r *xmlReader) checkAttrs(t xml.StartElement) error {
 }
 
 func (r *xmlReader) duplicateAttr(t xml.StartElement, name xml.Name) error {
-	return r.errorf("element <%s> repeats attribute %q", t.Name.Local, shortText(name.Local))
+	return r.errorf("element <%s> repeats attribute %q", shortText(t.Name.Local), shortText(name.Local))
 }
 
 // errorf reports a problem at the decoder's current position.
@@ -230,4 +237,14 @@ func shortText(s string) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// isXMLSpace reports whether b is only XML white space.
+func isXMLSpace(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,8 +1,11 @@
 package token
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func FuzzParse(f *testing.F) {
@@ -61,4 +64,72 @@ func BenchmarkParse(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// referenceDuplicateName is a slow, obviously right duplicateName built on
+// json.Decoder.Token, to check the fast scanner against.
+func referenceDuplicateName(data []byte) (key, inside string, found bool) {
+	type frame struct {
+		names     map[string]bool // nil for an array
+		expectKey bool
+	}
+	var stack []frame
+	top := ""
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", "", false
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				stack = append(stack, frame{names: map[string]bool{}, expectKey: true})
+				continue
+			case '[':
+				stack = append(stack, frame{})
+				continue
+			default:
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if n := len(stack); n > 0 && stack[n-1].expectKey {
+				if stack[n-1].names[v] {
+					if n == 1 {
+						return v, "", true
+					}
+					return v, top, true
+				}
+				stack[n-1].names[v] = true
+				stack[n-1].expectKey = false
+				if n == 1 {
+					top = v
+				}
+				continue
+			}
+		}
+		if n := len(stack); n > 0 && stack[n-1].names != nil {
+			stack[n-1].expectKey = true
+		}
+	}
+}
+
+func FuzzDuplicateName(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `[]`, `1`, `"a"`, `{"a":1,"a":2}`, `{"a":{"b":1,"b":2}}`, `[{"a":1},{"a":1}]`,
+		`{"a\\":1,"a\u005c":2}`, `{"a":[1,{"c":true,"c":null}],"b":"a"}`, wideObject(20, "k3"),
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) || !utf8.Valid(data) {
+			return // Parse refuses both before looking for duplicates
+		}
+		k, in, ok := duplicateName(data)
+		rk, rin, rok := referenceDuplicateName(data)
+		if k != rk || in != rin || ok != rok {
+			t.Fatalf("duplicateName(%q) = %q, %q, %v; reference %q, %q, %v", data, k, in, ok, rk, rin, rok)
+		}
+	})
 }

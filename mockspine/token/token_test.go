@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -147,6 +148,10 @@ func TestParseMalformed(t *testing.T) {
 		{name: "duplicate claim by escape", raw: MintRaw([]byte(noneHeader), []byte(`{"sub":"a","\u0073ub":"c"}`), ""), err: `JWT payload has the claim "sub" more than once`},
 		{name: "duplicate nested name", raw: MintRaw([]byte(noneHeader), []byte(`{"requesting_system":{"id":"1","identifier":[{"value":"1","value":"2"}]}}`), ""),
 			err: `JWT payload has the name "value" more than once inside claim "requesting_system"`},
+		{name: "duplicate in a wide object", raw: MintRaw([]byte(noneHeader), []byte(wideObject(40, "k7")), ""), err: `JWT payload has the claim "k7" more than once`},
+		{name: "duplicate in a wide nested object", raw: MintRaw([]byte(noneHeader), []byte(`{"x":`+wideObject(40, "k39")+`}`), ""),
+			err: `JWT payload has the name "k39" more than once inside claim "x"`},
+		{name: "duplicate name with escapes", raw: MintRaw([]byte(noneHeader), []byte(`{"a\\\"b":1,"a\\\u0022b":2}`), ""), err: `JWT payload has the claim "a\\\"b" more than once`},
 		{name: "duplicate header parameter", raw: MintRaw([]byte(`{"alg":"none","typ":"JWT","alg":"HS256"}`), []byte(`{}`), ""), err: `JWT header has the parameter "alg" more than once`},
 		{name: "invalid UTF-8 in payload", raw: MintRaw([]byte(noneHeader), []byte("{\"sub\":\"a\xffb\"}"), ""), err: "JWT payload is not valid UTF-8: byte 0xFF at offset 9 of the decoded payload"},
 		{name: "invalid UTF-8 in header", raw: MintRaw([]byte("{\"alg\":\"none\",\"typ\":\"JWT\",\"x\":\"\xc3\"}"), []byte(`{}`), ""), has: "JWT header is not valid UTF-8: byte 0xC3"},
@@ -166,6 +171,24 @@ func TestParseMalformed(t *testing.T) {
 	}
 }
 
+// wideObject returns a JSON object with n names k0…k(n-1), each a string,
+// followed by a repeat of dup when dup is not empty.
+func wideObject(n int, dup string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, "%q:%d", fmt.Sprintf("k%d", i), i)
+	}
+	if dup != "" {
+		fmt.Fprintf(&b, ",%q:null", dup)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
 func TestParseSectionsErrorWrapsSentinel(t *testing.T) {
 	_, err := Parse("a.b")
 	assert.True(t, errors.Is(err, ErrSections))
@@ -182,6 +205,9 @@ func TestParseAccepts(t *testing.T) {
 		{name: "header order and spaces", raw: MintRaw([]byte(" {\n \"typ\" : \"JWT\", \"alg\" : \"none\" } "), []byte(`{}`), "")},
 		{name: "extra header parameter", raw: MintRaw([]byte(`{"alg":"none","typ":"JWT","kid":"k"}`), []byte(`{}`), "")},
 		{name: "same name in different objects", raw: MintRaw([]byte(noneHeader), []byte(`{"a":{"id":1},"b":{"id":2},"id":[{"id":3},{"id":4}]}`), "")},
+		{name: "wide object", raw: MintRaw([]byte(noneHeader), []byte(wideObject(100, "")), "")},
+		{name: "names reused after nested objects close", raw: MintRaw([]byte(noneHeader), []byte(`{"a":{"b":{"c":1}},"b":{"c":[{"a":1}]},"c":"a"}`), "")},
+		{name: "strings that look like names", raw: MintRaw([]byte(noneHeader), []byte(`{"a":"a","b":["a","a"],"c":{"d":"d","e":"d"}}`), "")},
 		{name: "non-ASCII claim", raw: MintRaw([]byte(noneHeader), []byte(`{"iss":"Zoë"}`), "")},
 		{name: "space before closing brace", raw: MintRaw([]byte(noneHeader), []byte(`{"a":"x" }`), "")},
 	}
