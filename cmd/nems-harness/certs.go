@@ -76,7 +76,9 @@ func runCertsInit(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "nems-harness: test Spine CA created in %s\n", *dir)
 	fmt.Fprintf(stdout, "  %-16s root and sub-CA: what clients trust (curl --cacert)\n", certs.CAFile)
 	fmt.Fprintf(stdout, "  %-16s the mock's server certificate (serve --tls-dir %s)\n", certs.ServerCertFile, *dir)
-	fmt.Fprintf(stdout, "  %-16s keys, owner-only\n", certs.SubCAKeyFile+", "+certs.ServerKeyFile)
+	fmt.Fprintf(stdout, "  %-16s the server's key (owner-only)\n", certs.ServerKeyFile)
+	fmt.Fprintf(stdout, "  %-16s the issuing sub-CA\n", certs.SubCAFile)
+	fmt.Fprintf(stdout, "  %-16s its key (owner-only): certs issue signs with it\n", certs.SubCAKeyFile)
 	fmt.Fprintf(stdout, "next: nems-harness certs issue --dir %s --asid ASID --fqdn HOST\n", *dir)
 	return 0
 }
