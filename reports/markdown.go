@@ -182,9 +182,6 @@ func mdScenariosCell(refs []ScenarioRef) string {
 
 func mdGuidanceCell(row RuleRow) string {
 	s := mdCell(orDash(row.Text))
-	if strings.TrimSpace(row.Area) != "" {
-		s += "<br>*Area:* " + mdCell(row.Area)
-	}
 	if strings.TrimSpace(row.Source) != "" {
 		s += "<br>*Source:* " + mdCell(row.Source)
 	}
