@@ -135,12 +135,12 @@ func (c *collector) setResourceType(typ string) {
 	}
 }
 
-// resourceType returns the type of the resource whose element is innermost.
-func (c *collector) resourceType() string {
-	if n := c.top(); n.res >= 0 {
-		return c.frames[n.res].typ
+// parentName returns the name of the innermost open element's parent.
+func (c *collector) parentName() string {
+	if len(c.stack) < 2 {
+		return ""
 	}
-	return ""
+	return c.stack[len(c.stack)-2].name
 }
 
 // end closes the innermost element, reporting its facts to its parent.

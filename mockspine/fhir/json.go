@@ -104,19 +104,22 @@ func (r *jsonReader) read() error {
 		return err
 	}
 
+	end := r.dec.InputOffset()
 	tok, err = r.dec.Token()
 	if err == io.EOF {
 		return nil
 	}
-	if err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return r.errorAt(se.Offset-1, "data after the top-level object")
-		}
-		return r.tokenError(err)
+	// Report where the trailing data starts, past any white space.
+	for end < int64(len(r.src)) && isJSONSpace(r.src[end]) {
+		end++
 	}
-	return r.errorAt(r.dec.InputOffset(), fmt.Sprintf("%s after the top-level object", describe(tok)))
+	if err != nil {
+		return r.errorAt(end, "data after the top-level object")
+	}
+	return r.errorAt(end, fmt.Sprintf("%s after the top-level object", describe(tok)))
 }
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // object reads the members of an object whose '{' has been read, as the
 // element name. resource says the object is a resource (the top-level
@@ -198,7 +201,12 @@ func (r *jsonReader) object(name string, depth int, resource bool, start int64) 
 		if depth == 1 {
 			return r.errorAt(start, "the top-level object has no resourceType")
 		}
-		return r.errorAt(start, fmt.Sprintf("the %q object has no resourceType", name))
+		// Bundle.entry.resource and contained always hold resources; other
+		// elements called "resource" (CapabilityStatement.rest.resource, for
+		// one) need not.
+		if name == "contained" || r.c.parentName() == "entry" {
+			return r.errorAt(start, fmt.Sprintf("the %q object has no resourceType", name))
+		}
 	}
 	r.c.end()
 	return nil
@@ -302,11 +310,7 @@ func (r *jsonReader) tokenError(err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		off := se.Offset
-		if off > 0 {
-			off-- // the decoder counts the offending byte as read
-		}
-		return r.errorAt(off, se.Error())
+		return r.errorAt(se.Offset, se.Error())
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return r.errorAt(int64(len(r.src)), "unexpected end of input")
 	default:
