@@ -17,6 +17,10 @@ type Judge struct {
 	World   *world.World
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Disabled rules are not enforced: their check is skipped and they
+	// pass. It exists to show that a suite catches a mock that stops
+	// enforcing a rule (serve --disable-rule).
+	Disabled map[string]bool
 }
 
 // Judgement is the verdict of every rule on one request and the answer the
@@ -74,6 +78,9 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 			continue
 		}
 		v := r.check(r, x)
+		if jd.Disabled[r.ID] {
+			v = r.pass("not enforced: the rule is disabled on this mock")
+		}
 		x.verdicts[r.ID] = v
 		j.Verdicts = append(j.Verdicts, v)
 	}
