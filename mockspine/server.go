@@ -1,6 +1,8 @@
 package mockspine
 
 import (
+	"context"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -37,6 +39,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
+	// DisabledRules are rule IDs the mock does not enforce (see
+	// Judge.Disabled).
+	DisabledRules []string
 }
 
 // Server is the mock Spine/NEMS endpoint as an http.Handler.
@@ -62,12 +67,23 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now},
+	disabled := map[string]bool{}
+	for _, id := range cfg.DisabledRules {
+		if _, ok := RuleByID(id); !ok {
+			return nil, fmt.Errorf("cannot disable rule %s: no such rule", id)
+		}
+		disabled[id] = true
+	}
+	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now, Disabled: disabled},
 		journal: cfg.Journal, log: cfg.Logger, started: time.Now()}
 
 	// Route first, then judge: every request to a publish path reaches the
 	// rules, and everything else gets an explained OperationOutcome.
 	r := mux.NewRouter()
+	// Paths are matched as sent: an unclean one ("//$process-message",
+	// "/a/../$process-message") is answered 404 with an OperationOutcome,
+	// not redirected with an empty 301.
+	r.SkipClean(true)
 	admin := r.PathPrefix(AdminPrefix).Subrouter()
 	s.adminRoutes(admin)
 	for _, p := range []string{PublishPath, PublishPath2019} {
@@ -98,6 +114,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				fmt.Sprintf("unexpected failure: %v", p), defaultType()))
 		}
 	}()
+	if why, tooLarge := headerTooLarge(r.Header); tooLarge {
+		s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, CodeBadRequest, IssueTooCostly},
+			why, s.negotiated(r)))
+		return
+	}
 	s.router.ServeHTTP(w, r)
 }
 
@@ -124,12 +145,21 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	}
 	var resp Response
 	var j *Judgement
-	if readErr != nil {
-		resp = simpleAnswer(Answer{http.StatusBadRequest, CodeBadRequest, IssueInvalid},
+	if coding, ok := contentCoding(r.Header); ok {
+		// The body is not inflated: a compressed body is neither read as
+		// FHIR nor expanded (a gzip bomb stays 3 MB at most).
+		resp = simpleAnswer(ruleAnswer("MSG-WELLFORMED"),
+			fmt.Sprintf("[MSG-WELLFORMED] the body is sent with Content-Encoding %q; NEMS accepts only an uncompressed body (no Content-Encoding, or identity), so it was not read as FHIR", coding),
+			s.negotiated(r))
+		resp.Header.Set("Accept-Encoding", "identity")
+	} else if readErr != nil {
+		resp = simpleAnswer(ruleAnswer("MSG-WELLFORMED"),
 			fmt.Sprintf("[MSG-WELLFORMED] the request body could not be read: %v", readErr), s.negotiated(r))
 	} else {
 		var err error
-		j, err = s.judge.Evaluate(ctx, req)
+		// A request read in full is judged and recorded in full, even if
+		// the client has gone meanwhile: the journal is the evidence.
+		j, err = s.judge.Evaluate(context.WithoutCancel(ctx), req)
 		if err != nil {
 			resp = simpleAnswer(Answer{http.StatusInternalServerError, CodeInternalServerError, IssueProcessing},
 				fmt.Sprintf("judging the request: %v", err), s.negotiated(r))
@@ -140,20 +170,62 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	s.record(w, r, req, j, resp)
 }
 
+// ruleAnswer is the usual answer to a breach of a catalogue rule.
+func ruleAnswer(id string) Answer {
+	r, _ := RuleByID(id)
+	return r.Answer
+}
+
+// contentCoding returns the first content coding other than identity that
+// the request declares: the mock, like NEMS, takes bodies uncompressed.
+func contentCoding(h http.Header) (string, bool) {
+	for _, v := range h.Values("Content-Encoding") {
+		for c := range strings.SplitSeq(v, ",") {
+			c = strings.TrimSpace(c)
+			if c != "" && !strings.EqualFold(c, "identity") {
+				return c, true
+			}
+		}
+	}
+	return "", false
+}
+
 // readBody reads at most MaxBody+1 bytes: enough to know a body is too big
-// without reading the rest.
+// without reading the rest. The buffer grows by doubling as bytes arrive,
+// up to the Content-Length (plus the one byte that proves the end) when the
+// client gave one, so a 3 MB body ends in a buffer of its size rather than
+// the larger one io.ReadAll leaves, and a client that announces 3 MB but
+// sends little (a slow or stalled upload) costs only what it sent.
 func readBody(r *http.Request) ([]byte, bool, error) {
-	if r.Body == nil {
+	if r.Body == nil || r.Body == http.NoBody {
 		return nil, false, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
-	if err != nil {
-		return b, false, err
+	limit := MaxBody + 1
+	if r.ContentLength >= 0 && r.ContentLength < MaxBody {
+		limit = int(r.ContentLength) + 1
 	}
-	if len(b) > MaxBody {
-		return b, true, nil
+	b := make([]byte, 0, min(limit, 32<<10))
+	lr := io.LimitReader(r.Body, MaxBody+1)
+	for {
+		if len(b) == cap(b) && cap(b) <= MaxBody {
+			size := min(2*cap(b), limit)
+			if size <= cap(b) { // more than announced: cannot happen with net/http
+				size = min(2*cap(b), MaxBody+1)
+			}
+			nb := make([]byte, len(b), size)
+			copy(nb, b)
+			b = nb
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return b, false, err
+		}
 	}
-	return b, false, nil
+	return b, len(b) > MaxBody, nil
 }
 
 // record journals the exchange, then answers. If the journal cannot keep the
@@ -173,7 +245,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	}
 	if j != nil {
 		e.Verdicts = j.Verdicts
-		e.JWT = jwtInfo(req)
+		e.JWT = jwtInfo(req, j)
 	}
 	e.Response = Reply{Status: resp.Status, Header: resp.Header, Body: string(resp.Body)}
 	if err := s.journal.Append(e); err != nil {
@@ -196,11 +268,23 @@ func failedIDs(j *Judgement) string {
 	return strings.Join(ids, ",")
 }
 
-// jwtInfo decodes the token for the journal, when it can be decoded.
-func jwtInfo(req Request) *JWTInfo {
+// jwtInfo decodes the token for the journal, when it can be decoded. When
+// JWT-FORMAT has passed, the token is known to be two base64url JSON objects
+// and an empty signature, so its sections are decoded as sent rather than
+// parsed a second time.
+func jwtInfo(req Request, j *Judgement) *JWTInfo {
 	raw, err := token.Bearer(req.Header.Get("Authorization"))
 	if err != nil {
 		return nil
+	}
+	if v, ok := j.Verdict("JWT-FORMAT"); ok && v.Outcome == Pass {
+		h, rest, _ := strings.Cut(raw, ".")
+		p, _, _ := strings.Cut(rest, ".")
+		hb, herr := base64.RawURLEncoding.DecodeString(h)
+		pb, perr := base64.RawURLEncoding.DecodeString(p)
+		if herr == nil && perr == nil && json.Valid(hb) && json.Valid(pb) {
+			return &JWTInfo{Header: hb, Claims: pb}
+		}
 	}
 	t, err := token.Parse(raw)
 	if err != nil {

@@ -28,12 +28,14 @@ type serveFlags struct {
 	profile  string
 	fixtures string
 	journal  string
+	disable  listFlag
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.profile, "profile", string(mockspine.Profile2019), "rule profile: nems-2019-01 or nems-current")
 	fs.StringVar(&f.fixtures, "fixtures", "", "folder holding spine.json and pds.json (default: the embedded world)")
 	fs.StringVar(&f.journal, "journal", "", "append every request to this JSON-lines file, synced before answering")
+	fs.Var(&f.disable, "disable-rule", "rule ID the mock stops enforcing, to check that a suite notices; repeatable")
 }
 
 // server builds the mock from the flags.
@@ -52,7 +54,7 @@ func (f *serveFlags) server(log *slog.Logger) (*mockspine.Server, *mockspine.Jou
 			return nil, nil, err
 		}
 	}
-	s, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, Journal: j, Logger: log})
+	s, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, Journal: j, Logger: log, DisabledRules: f.disable})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,17 +62,9 @@ func (f *serveFlags) server(log *slog.Logger) (*mockspine.Server, *mockspine.Jou
 }
 
 // newHTTPServer applies the timeouts and limits every listener of the mock
-// uses, so slow or greedy clients cannot hold it.
-func newHTTPServer(h http.Handler) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
-}
+// uses (see mockspine.NewHTTPServer), so slow or greedy clients cannot hold
+// it.
+func newHTTPServer(h http.Handler) *http.Server { return mockspine.NewHTTPServer(h) }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
