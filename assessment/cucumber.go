@@ -68,7 +68,7 @@ func FromCucumber(r io.Reader, p mockspine.Profile) ([]reports.RuleRow, reports.
 	}
 	out, index := rows(p)
 	var counts reports.ScenarioCounts
-	skippedOnly := make([]int, len(out))
+	passed, skipped := make([]int, len(out)), make([]int, len(out))
 	for _, f := range features {
 		for _, el := range f.Elements {
 			if el.Type != "" && el.Type != "scenario" {
@@ -96,26 +96,28 @@ func FromCucumber(r io.Reader, p mockspine.Profile) ([]reports.RuleRow, reports.
 					row.Verdict = reports.Fail
 					row.Evidence = append(row.Evidence, scenarioEvidence(f, el, failure))
 				case statusPassed:
+					passed[i]++
 					if row.Verdict == "" {
 						row.Verdict = reports.Pass
 					}
 				default:
-					skippedOnly[i]++
+					skipped[i]++
 				}
 			}
 		}
 	}
 	for i := range out {
 		row := &out[i]
+		row.Scenarios = foldExamples(row.Scenarios)
 		switch row.Verdict {
 		case reports.Fail:
 			row.Reason = fmt.Sprintf("%d scenario(s) failed", len(row.Evidence))
 		case reports.Pass:
-			row.Reason = fmt.Sprintf("%d scenario(s) passed", len(row.Scenarios)-skippedOnly[i])
+			row.Reason = fmt.Sprintf("%d scenario(s) passed", passed[i])
 		default:
 			row.Verdict = reports.NotAssessed
-			if skippedOnly[i] > 0 {
-				row.Reason = fmt.Sprintf("%d scenario(s) skipped: the target could not exercise this rule", skippedOnly[i])
+			if skipped[i] > 0 {
+				row.Reason = fmt.Sprintf("%d scenario(s) skipped: the target could not exercise this rule", skipped[i])
 				if row.ID == "EP-CERT" {
 					row.Reason = "the target was not served over mutual TLS, so endpoint certificates could not be checked"
 				}
@@ -206,4 +208,28 @@ func parseDump(s string) *reports.HTTPMessage {
 		}
 	}
 	return m
+}
+
+// foldExamples lists the examples of one Scenario Outline that ended alike
+// once, with their number, instead of repeating the outline's name.
+func foldExamples(refs []reports.ScenarioRef) []reports.ScenarioRef {
+	type key struct{ name, feature, status string }
+	count := map[key]int{}
+	var order []key
+	for _, r := range refs {
+		k := key{r.Name, r.Feature, r.Status}
+		if count[k] == 0 {
+			order = append(order, k)
+		}
+		count[k]++
+	}
+	out := make([]reports.ScenarioRef, 0, len(order))
+	for _, k := range order {
+		name := k.name
+		if n := count[k]; n > 1 {
+			name = fmt.Sprintf("%s (%d examples)", name, n)
+		}
+		out = append(out, reports.ScenarioRef{Name: name, Feature: k.feature, Status: k.status})
+	}
+	return out
 }
