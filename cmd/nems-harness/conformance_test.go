@@ -43,7 +43,9 @@ func startServe(t *testing.T, args ...string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out lockedBuffer
 	done := make(chan int, 1)
-	go func() { done <- serveUntil(ctx, append([]string{"--addr", "127.0.0.1:0", "--quiet"}, args...), &out, io.Discard) }()
+	go func() {
+		done <- serveUntil(ctx, append([]string{"--addr", "127.0.0.1:0", "--quiet"}, args...), &out, io.Discard)
+	}()
 	t.Cleanup(func() { cancel(); <-done })
 	re := regexp.MustCompile(`listening on (https?://[0-9.:]+)`)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
