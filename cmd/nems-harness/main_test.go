@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nems-harness/nems-harness/mockspine/token"
+)
+
+// TestCommandErrors: bad flags and fixtures get one clear line and a
+// non-zero exit, never a stack trace.
+func TestCommandErrors(t *testing.T) {
+	badDir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(badDir, "spine.json"), []byte(`{"nems":{}}`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(badDir, "pds.json"), []byte(`{"patients":[]}`), 0o644))
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"bogus"}, 2, `unknown command "bogus"`},
+		{[]string{"serve", "--profile", "nems-1999"}, 1, `unknown profile "nems-1999"`},
+		{[]string{"serve", "--fixtures", filepath.Join(badDir, "missing")}, 1, "fixtures:"},
+		{[]string{"serve", "--fixtures", badDir}, 1, "nems.asid is missing"},
+		{[]string{"serve", "--disable-rule", "NO-SUCH", "--addr", "127.0.0.1:0"}, 1, "no such rule"},
+		{[]string{"serve", "extra"}, 1, `unexpected argument "extra"`},
+		{[]string{"serve", "--no-such-flag"}, 2, "flag provided but not defined"},
+		{[]string{"jwt", "--set", "novalue"}, 1, "want claim=value"},
+		{[]string{"rules", "--profile", "x"}, 1, "unknown profile"},
+		{[]string{"conformance", "--profile", "x"}, 1, "unknown profile"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(tt.args, &out, &errOut)
+			assert.Equal(t, tt.code, code)
+			assert.Contains(t, errOut.String(), tt.want)
+			assert.NotContains(t, errOut.String(), "goroutine")
+			if tt.code == 1 {
+				assert.Equal(t, 1, strings.Count(strings.TrimSpace(errOut.String()), "\n")+1, "one line: %q", errOut.String())
+			}
+		})
+	}
+}
+
+func TestJWTCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"jwt", "--asid", "200000000205", "--ods", "Y01234", "--set", "scope=patient/*.read",
+		"--set", "exp=0", "--drop", "iss"}, &out, &errOut), errOut.String())
+	tok, err := token.Parse(strings.TrimSpace(out.String()))
+	require.NoError(t, err)
+	assert.Equal(t, "patient/*.read", tok.Claims["scope"])
+	assert.Equal(t, json.Number("0"), tok.Claims["exp"])
+	assert.NotContains(t, tok.Claims, "iss")
+	assert.Equal(t, "https://fhir.nhs.uk/Id/accredited-system|200000000205", tok.Claims["requesting_system"])
+	assert.Equal(t, tok.Claims["requesting_system"], tok.Claims["sub"])
+	assert.Equal(t, "https://fhir.nhs.uk/Id/ods-organization-code|Y01234", tok.Claims["requesting_organization"])
+	iat, _, err := tok.Int("iat")
+	require.NoError(t, err)
+	assert.InDelta(t, time.Now().Unix(), iat, 5)
+}
+
+func TestRulesCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"rules"}, &out, &errOut))
+	for _, id := range []string{"EP-CERT", "JWT-SCOPE", "NHS-FLAGS", "MIME-DEFAULT"} {
+		assert.Contains(t, out.String(), id)
+	}
+	out.Reset()
+	require.Equal(t, 0, run([]string{"rules", "--json"}, &out, &errOut))
+	var rules []map[string]any
+	require.NoError(t, json.Unmarshal(out.Bytes(), &rules))
+	assert.Len(t, rules, 24)
+}
