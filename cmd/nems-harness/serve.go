@@ -114,15 +114,17 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fail(stderr, "serve", err)
 	}
 	errc := make(chan error, 1)
+	// Decided before serving: ServeTLS writes to hs.TLSConfig.
+	useTLS := hs.TLSConfig != nil
 	go func() {
-		if hs.TLSConfig != nil {
+		if useTLS {
 			errc <- hs.ServeTLS(ln, "", "")
 		} else {
 			errc <- hs.Serve(ln)
 		}
 	}()
 	fmt.Fprintf(stdout, "nems-harness: NEMS mock (profile %s) listening on %s://%s%s\n", srv.Judge().Profile, scheme, ln.Addr(), mockspine.PublishPath)
-	if hs.TLSConfig != nil {
+	if useTLS {
 		fmt.Fprintf(stdout, "nems-harness: mutual TLS: clients trust %s and present an endpoint certificate from certs issue\n",
 			filepath.Join(*tlsDir, certs.CAFile))
 	}
