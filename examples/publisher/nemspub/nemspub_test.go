@@ -1,0 +1,112 @@
+package nemspub_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nems-harness/nems-harness/examples/publisher/nemspub"
+	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/mockspine"
+)
+
+// mock starts the mock NEMS with the embedded fixtures.
+func mock(t *testing.T) (*mockspine.Server, string) {
+	t.Helper()
+	w, err := fixtures.Default()
+	require.NoError(t, err)
+	s, err := mockspine.NewServer(mockspine.Config{World: w})
+	require.NoError(t, err)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return s, ts.URL + mockspine.PublishPath
+}
+
+func publisher(t *testing.T, url, misbehave string) *nemspub.Publisher {
+	t.Helper()
+	w, err := fixtures.Default()
+	require.NoError(t, err)
+	return &nemspub.Publisher{URL: url, ASID: "200000000115", ODS: "RX3EP", NEMSASID: w.NEMSASID(),
+		PDS: &w.PDS, Misbehave: misbehave, OtherODS: "B86010"}
+}
+
+// failed lists the rules the last request to the mock broke.
+func failed(t *testing.T, s *mockspine.Server) []string {
+	t.Helper()
+	entries := s.Journal().List(0)
+	require.NotEmpty(t, entries, "nothing reached the mock")
+	var ids []string
+	for _, v := range entries[len(entries)-1].Verdicts {
+		if v.Outcome == mockspine.Fail {
+			ids = append(ids, v.Rule)
+		}
+	}
+	return ids
+}
+
+func TestConformingPublishIsAccepted(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{"xml", "json"} {
+		for _, ev := range mockspine.PublishableEventTypes() {
+			for _, mt := range mockspine.MessageEventTypes {
+				s, url := mock(t)
+				p := publisher(t, url, "")
+				p.Format = format
+				res, err := p.Publish(context.Background(), nemspub.Event{Type: ev.Code, MessageType: mt, NHSNumber: "9990000247"})
+				require.NoError(t, err, "%s %s %s", format, ev.Code, mt)
+				assert.Equal(t, 202, res.Status)
+				assert.Empty(t, failed(t, s))
+			}
+		}
+	}
+}
+
+func TestRefusesUntracedAndFlaggedPatients(t *testing.T) {
+	t.Parallel()
+	for _, nhs := range []string{"9990000727", "9990000794", "9999999999", "1234567890"} {
+		s, url := mock(t)
+		_, err := publisher(t, url, "").Publish(context.Background(), nemspub.Event{Type: "vaccinations-1", MessageType: "new", NHSNumber: nhs})
+		var refused *nemspub.RefusalError
+		require.True(t, errors.As(err, &refused), "%s: %v", nhs, err)
+		assert.Empty(t, s.Journal().List(0), "%s: a refusal sends nothing", nhs)
+	}
+}
+
+func TestEachMisbehaviourBreaksItsRules(t *testing.T) {
+	t.Parallel()
+	patients := map[string]string{
+		"": "9990000166", "a patient not on PDS": "9999999999",
+		"an S-flagged patient": "9990000727", "an I-flagged patient": "9990000794",
+	}
+	for _, m := range nemspub.Misbehaviours() {
+		if m.Scenario == "mutual TLS" {
+			continue // the handshake is the harness's to test
+		}
+		t.Run(m.Name, func(t *testing.T) {
+			t.Parallel()
+			s, url := mock(t)
+			nhs, ok := patients[m.Scenario]
+			require.True(t, ok, m.Scenario)
+			_, err := publisher(t, url, m.Name).Publish(context.Background(), nemspub.Event{Type: "vaccinations-1", MessageType: "new", NHSNumber: nhs})
+			var rejected *nemspub.RejectedError
+			require.True(t, errors.As(err, &rejected), "NEMS must reject it: %v", err)
+			got := failed(t, s)
+			want := slices.Clone(m.Rules)
+			slices.Sort(got)
+			slices.Sort(want)
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+func TestUnknownMisbehaviour(t *testing.T) {
+	t.Parallel()
+	_, url := mock(t)
+	_, err := publisher(t, url, "nonsense").NewRequest(context.Background(), nemspub.Event{Type: "vaccinations-1", MessageType: "new", NHSNumber: "9990000166"})
+	assert.ErrorContains(t, err, "unknown misbehaviour")
+}

@@ -1,0 +1,386 @@
+package supplier_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nems-harness/nems-harness/assessment"
+	"github.com/nems-harness/nems-harness/examples/publisher/nemspub"
+	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/mockspine"
+	"github.com/nems-harness/nems-harness/mockspine/world"
+	"github.com/nems-harness/nems-harness/reports"
+	"github.com/nems-harness/nems-harness/supplier"
+)
+
+// publisherBin is the reference publisher, built once for every test.
+var publisherBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "supplier-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	publisherBin = filepath.Join(dir, "publisher")
+	if err := buildPublisher(publisherBin); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func buildPublisher(out string) error {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	cmd := exec.Command(gobin, "build", "-o", out, "../examples/publisher")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the reference publisher: %v\n%s", err, b)
+	}
+	return nil
+}
+
+// publisherConfig is the minimal command-template config, for the built
+// publisher with a misbehaviour (or none).
+func publisherConfig(t *testing.T, misbehave string) *supplier.Config {
+	t.Helper()
+	cmd := publisherBin + " {{eventType}} {{nhsNumber}} {{messageType}}"
+	if misbehave != "" {
+		cmd = publisherBin + " --misbehave " + misbehave + " {{eventType}} {{nhsNumber}} {{messageType}}"
+	}
+	return &supplier.Config{System: "Reference publisher", Trigger: supplier.Trigger{Command: cmd},
+		QuietPeriod: supplier.Duration(time.Second), Timeout: supplier.Duration(10 * time.Second), Dir: t.TempDir()}
+}
+
+// run runs the supplier scenarios; godog's output is logged when the test
+// fails.
+func run(t *testing.T, opts supplier.Options) *supplier.Result {
+	t.Helper()
+	var out bytes.Buffer
+	opts.Output, opts.NoColors = &out, true
+	if opts.OutDir == "" {
+		opts.OutDir = t.TempDir()
+	}
+	res, err := supplier.Run(context.Background(), opts)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("godog output:\n%s", out.String())
+		}
+	})
+	require.NoError(t, err)
+	return res
+}
+
+func verdicts(r *reports.Report) map[string]reports.Verdict {
+	m := map[string]reports.Verdict{}
+	for _, row := range r.Rules {
+		m[row.ID] = row.Verdict.Normal()
+	}
+	return m
+}
+
+func TestGoodPublisherPassesTheWholeSuite(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	res := run(t, supplier.Options{Config: publisherConfig(t, ""), OutDir: out, Version: "test"})
+
+	for _, sc := range res.Scenarios {
+		assert.NotEqual(t, "failed", sc.Status, "%s: %s", sc.Name, sc.Failure)
+	}
+	for id, v := range verdicts(res.Report) {
+		if id == "EP-CERT" {
+			assert.Equal(t, reports.NotAssessed, v, "EP-CERT over plain HTTP")
+			continue
+		}
+		assert.Equal(t, reports.Pass, v, id)
+	}
+	assert.True(t, res.Passed())
+	assert.Equal(t, "Assurance report: Reference publisher", res.Report.Title)
+	assert.Equal(t, "assure", res.Report.Mode)
+	// The scenarios: 24 rules, 1 smoke, 15 events, 3 refusals; EP-CERT alone
+	// is skipped over plain HTTP.
+	assert.Equal(t, reports.ScenarioCounts{Passed: 42, Skipped: 1}, res.Report.Scenarios)
+
+	for _, name := range []string{"cucumber.json", "junit.xml", "journal.jsonl", "assurance-report.html", "assurance-report.md"} {
+		assert.FileExists(t, filepath.Join(out, name))
+	}
+	// The cucumber JSON carries the evidence the assessment package reads.
+	f, err := os.Open(filepath.Join(out, "cucumber.json"))
+	require.NoError(t, err)
+	defer f.Close()
+	rows, counts, err := assessment.FromCucumber(f, mockspine.Profile2019)
+	require.NoError(t, err)
+	assert.Equal(t, 42, counts.Passed)
+	assert.NotEmpty(t, rows)
+	b, err := os.ReadFile(filepath.Join(out, "cucumber.json"))
+	require.NoError(t, err)
+	for _, name := range []string{`"name": "request"`, `"name": "response"`, `"name": "jwt"`, `"name": "verdicts"`, `"name": "trigger"`} {
+		assert.Contains(t, string(b), name)
+	}
+	// The journal holds every publish, for assess.
+	entries, err := mockspine.ReadJournal(filepath.Join(out, "journal.jsonl"))
+	require.NoError(t, err)
+	assert.Len(t, entries, 40)
+}
+
+// misbehaviourTags picks the scenarios that show a misbehaviour.
+func misbehaviourTags(m nemspub.Misbehaviour) string {
+	if m.Scenario != "" {
+		return "@must-not-publish"
+	}
+	return "@smoke"
+}
+
+func TestEachMisbehaviourFailsExactlyItsRule(t *testing.T) {
+	t.Parallel()
+	for _, m := range nemspub.Misbehaviours() {
+		if m.Scenario == "mutual TLS" {
+			continue // TestMutualTLS
+		}
+		t.Run(m.Name, func(t *testing.T) {
+			t.Parallel()
+			res := run(t, supplier.Options{Config: publisherConfig(t, m.Name), Tags: misbehaviourTags(m)})
+			want := slices.Clone(m.Rules)
+			slices.Sort(want)
+			got := res.FailedRules()
+			slices.Sort(got)
+			assert.Equal(t, want, got)
+			assert.False(t, res.Passed())
+			assert.Positive(t, res.Report.Scenarios.Failed)
+		})
+	}
+}
+
+func TestMutualTLS(t *testing.T) {
+	t.Parallel()
+	tlsDir := filepath.Join(t.TempDir(), "pki")
+	good := run(t, supplier.Options{Config: publisherConfig(t, ""), Tags: "@smoke,@EP-CERT", TLSDir: tlsDir})
+	assert.True(t, good.Passed(), "%v", good.FailedRules())
+	assert.Equal(t, reports.Pass, verdicts(good.Report)["EP-CERT"])
+	assert.True(t, strings.HasPrefix(good.Report.Target, "https://"))
+
+	// The PKI made by the first run is reused.
+	bad := run(t, supplier.Options{Config: publisherConfig(t, "no-client-cert"), Tags: "@smoke", TLSDir: tlsDir})
+	assert.Equal(t, []string{"EP-CERT"}, bad.FailedRules())
+	require.Len(t, bad.Scenarios, 1)
+	assert.Contains(t, bad.Scenarios[0].Failure, "exited with status 1")
+}
+
+func TestEventTypesTheEndpointIsNotAssuredForAreNotAssessed(t *testing.T) {
+	t.Parallel()
+	cfg := publisherConfig(t, "")
+	// The maternity screening system is assured for newborn hearing and
+	// NIPE only.
+	cfg.ASID = "477121000325"
+	cfg.Trigger.Command = publisherBin + " --asid 477121000325 --ods R1K01 {{eventType}} {{nhsNumber}} {{messageType}}"
+	res := run(t, supplier.Options{Config: cfg, Tags: "@vaccinations-1,@newborn-hearing-1"})
+	var passed, skipped int
+	for _, sc := range res.Scenarios {
+		switch sc.Status {
+		case "passed":
+			passed++
+			assert.Equal(t, "newborn-hearing-1", sc.Event)
+		case "skipped":
+			skipped++
+			assert.Contains(t, sc.Skipped, "not assured for vaccinations-1")
+		default:
+			t.Errorf("%s: %s %s", sc.Name, sc.Status, sc.Failure)
+		}
+	}
+	assert.Equal(t, 3, passed)
+	assert.Equal(t, 3, skipped)
+	assert.True(t, res.Passed())
+	assert.Contains(t, strings.Join(res.Report.Notes, "\n"), "Not assessed (3 scenario(s))")
+}
+
+func TestPatientKindsTheFixturesLackAreNotAssessed(t *testing.T) {
+	t.Parallel()
+	def, err := fixtures.Default()
+	require.NoError(t, err)
+	var pds world.PDS
+	for _, p := range def.PDS.Patients {
+		if len(p.Flags) == 0 {
+			pds.Patients = append(pds.Patients, p)
+		}
+	}
+	w, err := world.New(def.Spine, pds)
+	require.NoError(t, err)
+	res := run(t, supplier.Options{Config: publisherConfig(t, ""), World: w, Tags: "@must-not-publish"})
+	status := map[string]string{}
+	for _, sc := range res.Scenarios {
+		status[sc.Name] = sc.Status
+	}
+	assert.Equal(t, map[string]string{
+		"NHS-TRACED: no event for a patient who is not on PDS":         "passed",
+		"NHS-FLAGS: no event for a patient with an S (sensitive) flag": "skipped",
+		"NHS-FLAGS: no event for a patient with an I (invalid) flag":   "skipped",
+	}, status)
+	assert.True(t, res.Passed())
+}
+
+func TestAFailingTriggerFailsTheScenarioWithItsStderr(t *testing.T) {
+	t.Parallel()
+	cfg := publisherConfig(t, "")
+	cfg.Trigger.Command = "echo 'cannot reach the test system' >&2; exit 4"
+	res := run(t, supplier.Options{Config: cfg, Tags: "@smoke"})
+	require.Len(t, res.Scenarios, 1)
+	sc := res.Scenarios[0]
+	assert.Equal(t, "failed", sc.Status)
+	assert.Contains(t, sc.Failure, "exited with status 4")
+	assert.Contains(t, sc.Failure, "cannot reach the test system")
+	assert.False(t, res.Passed())
+	assert.Empty(t, res.FailedRules(), "no request, so no rule failed")
+	assert.Contains(t, strings.Join(res.Report.Notes, "\n"), "Scenario failed")
+}
+
+func TestNothingArrivingFailsTheScenario(t *testing.T) {
+	t.Parallel()
+	cfg := publisherConfig(t, "")
+	cfg.Trigger.Command = "true"
+	cfg.Timeout = supplier.Duration(300 * time.Millisecond)
+	res := run(t, supplier.Options{Config: cfg, Tags: "@smoke"})
+	require.Len(t, res.Scenarios, 1)
+	assert.Contains(t, res.Scenarios[0].Failure, "no publish about NHS number")
+	assert.False(t, res.Passed())
+}
+
+func TestCommandRunsInTheConfigFolderWithTheNEMSEnvironment(t *testing.T) {
+	// Not parallel: it sets an environment variable.
+	cfg := publisherConfig(t, "")
+	require.NoError(t, os.WriteFile(filepath.Join(cfg.Dir, "publish.sh"),
+		[]byte("#!/bin/sh\nenv | grep '^NEMS_' | sort > env.txt\necho \"$1|$2|$3|$4\" > args.txt\nexec "+publisherBin+" \"$1\" \"$2\" \"$3\"\n"), 0o755))
+	cfg.Trigger.Command = "./publish.sh {{eventType}} {{nhsNumber}} {{messageType}} {{family}}"
+	t.Setenv("NEMS_TLS_CERT", "/inherited/and/wrong.pem")
+	res := run(t, supplier.Options{Config: cfg, Tags: "@smoke"})
+	assert.True(t, res.Passed(), "%+v", res.Scenarios)
+	env, err := os.ReadFile(filepath.Join(cfg.Dir, "env.txt"))
+	require.NoError(t, err)
+	for _, want := range []string{"NEMS_URL=http://127.0.0.1:", "NEMS_ASID=999999999999", "NEMS_SUPPLIER_ASID=200000000115",
+		"NEMS_EVENT_TYPE=blood-spot-test-outcome-1", "NEMS_MESSAGE_TYPE=new", "NEMS_NHS_NUMBER="} {
+		assert.Contains(t, string(env), want)
+	}
+	assert.NotContains(t, string(env), "NEMS_TLS_CERT", "an inherited NEMS_ variable is dropped")
+	args, err := os.ReadFile(filepath.Join(cfg.Dir, "args.txt"))
+	require.NoError(t, err)
+	assert.Regexp(t, `^blood-spot-test-outcome-1\|\d{10}\|new\|[A-Z']+\n$`, string(args))
+}
+
+func TestWebhookTrigger(t *testing.T) {
+	t.Parallel()
+	w, err := fixtures.Default()
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var got []map[string]string
+	// The supplier's system: it publishes when its webhook is called, to
+	// the NEMS URL it is told.
+	system := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		var ev map[string]string
+		if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
+			http.Error(rw, err.Error(), http.StatusBadRequest)
+			return
+		}
+		ev["asid"], ev["x-test"] = r.URL.Query().Get("asid"), r.Header.Get("X-Test")
+		mu.Lock()
+		got = append(got, ev)
+		mu.Unlock()
+		p := &nemspub.Publisher{URL: ev["url"], ASID: "200000000115", ODS: "RX3EP", NEMSASID: w.NEMSASID(), PDS: &w.PDS}
+		if _, err := p.Publish(r.Context(), nemspub.Event{Type: ev["event"], MessageType: ev["message"], NHSNumber: ev["nhs"]}); err != nil {
+			http.Error(rw, err.Error(), http.StatusUnprocessableEntity)
+			return
+		}
+		rw.WriteHeader(http.StatusNoContent)
+	}))
+	defer system.Close()
+	cfg := &supplier.Config{Trigger: supplier.Trigger{Webhook: &supplier.Webhook{
+		URL:     system.URL + "/events?asid={{asid}}",
+		Body:    `{"event": "{{eventType}}", "message": "{{messageType}}", "nhs": "{{nhsNumber}}", "family": "{{family}}", "url": "{{nemsUrl}}"}`,
+		Headers: map[string]string{"X-Test": "{{interaction}}"},
+	}}, QuietPeriod: supplier.Duration(300 * time.Millisecond)}
+	require.NoError(t, cfg.Validate())
+
+	// The refusals answer 422, which is no failure where the system must
+	// refuse.
+	res := run(t, supplier.Options{Config: cfg, Tags: "@smoke,@must-not-publish"})
+	assert.True(t, res.Passed(), "%+v", res.Scenarios)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, 4)
+	assert.Equal(t, "blood-spot-test-outcome-1", got[0]["event"])
+	assert.Equal(t, "200000000115", got[0]["asid"])
+	assert.Equal(t, "urn:nhs:names:services:events:Bloodspottestoutcome.Write", got[0]["x-test"])
+	assert.True(t, strings.HasSuffix(got[0]["url"], mockspine.PublishPath))
+}
+
+func TestManualTrigger(t *testing.T) {
+	t.Parallel()
+	w, err := fixtures.Default()
+	require.NoError(t, err)
+	// A person reading the prompts and doing what they say.
+	person := &operator{t: t, world: w}
+	cfg := &supplier.Config{Trigger: supplier.Trigger{Manual: true}, Timeout: supplier.Duration(5 * time.Second),
+		QuietPeriod: supplier.Duration(300 * time.Millisecond)}
+	res := run(t, supplier.Options{Config: cfg, Prompt: person, Tags: "@smoke,@JWT-SCOPE"})
+	assert.True(t, res.Passed(), "%+v", res.Scenarios)
+	assert.Equal(t, 2, person.count())
+}
+
+var instruction = regexp.MustCompile(`Make .* publish a (\S+) (\S+) event for NHS number (\d{10})`)
+
+// operator follows manual prompts: for each "Make … publish a EVENT TYPE
+// event for NHS number N" it publishes with the reference publisher.
+type operator struct {
+	t     *testing.T
+	world *world.World
+	mu    sync.Mutex
+	url   string
+	done  int
+}
+
+func (o *operator) Write(p []byte) (int, error) {
+	text := string(p)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if i := strings.Index(text, " at http"); i >= 0 && o.url == "" {
+		o.url = strings.Fields(text[i+4:])[0]
+	}
+	if m := instruction.FindStringSubmatch(text); m != nil {
+		event, message, nhs := m[1], m[2], m[3]
+		p := &nemspub.Publisher{URL: o.url, ASID: "200000000115", ODS: "RX3EP", NEMSASID: o.world.NEMSASID(), PDS: &o.world.PDS}
+		go func() {
+			time.Sleep(50 * time.Millisecond) // a person takes a moment
+			if _, err := p.Publish(context.Background(), nemspub.Event{Type: event, MessageType: message, NHSNumber: nhs}); err != nil {
+				o.t.Errorf("publishing as told: %v", err)
+			}
+		}()
+		o.done++
+	}
+	return len(p), nil
+}
+
+func (o *operator) count() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.done
+}
