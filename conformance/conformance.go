@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nems-harness/nems-harness/ansi"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -156,7 +157,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		format = name + "," + format
 		if !o.Color {
-			out = &stripANSI{w: out}
+			out = ansi.Strip(out)
 		}
 	} else {
 		out = io.Discard
@@ -259,43 +260,4 @@ func moveReports(tmp, final string, res *Result) error {
 	_ = os.RemoveAll(tmp) // a leftover temporary folder is harmless
 	res.CucumberJSON, res.JUnitXML = filepath.Join(final, CucumberFile), filepath.Join(final, JUnitFile)
 	return nil
-}
-
-// stripANSI removes ANSI escape sequences (ESC [ ... letter) from progress
-// output, keeping its state across writes.
-type stripANSI struct {
-	w     io.Writer
-	state int // 0 text, 1 after ESC, 2 inside ESC [
-	buf   []byte
-}
-
-func (s *stripANSI) Write(p []byte) (int, error) {
-	s.buf = s.buf[:0]
-	for _, c := range p {
-		switch s.state {
-		case 0:
-			if c == 0x1b {
-				s.state = 1
-				continue
-			}
-			s.buf = append(s.buf, c)
-		case 1:
-			if c == '[' {
-				s.state = 2
-			} else {
-				s.state = 0
-				s.buf = append(s.buf, c)
-			}
-		case 2:
-			if ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || c == '@' {
-				s.state = 0
-			}
-		}
-	}
-	if len(s.buf) > 0 {
-		if _, err := s.w.Write(s.buf); err != nil {
-			return 0, err
-		}
-	}
-	return len(p), nil
 }

@@ -214,17 +214,6 @@ func TestTagExpression(t *testing.T) {
 	assert.Equal(t, "@JWT-SCOPE,@JWT-SUB && ~@wip && ~@nems-2019-01", TagExpression(mockspine.ProfileCurrent, " @JWT-SCOPE,@JWT-SUB "))
 }
 
-func TestStripANSI(t *testing.T) {
-	var b bytes.Buffer
-	w := &stripANSI{w: &b}
-	for _, part := range []string{"\x1b[32m.", "\x1b", "[31mF\x1b[0", "m done\n"} {
-		n, err := w.Write([]byte(part))
-		require.NoError(t, err)
-		assert.Equal(t, len(part), n)
-	}
-	assert.Equal(t, ".F done\n", b.String())
-}
-
 // newAcceptAll is a target that answers 202 to everything.
 func newAcceptAll(t *testing.T) string {
 	t.Helper()

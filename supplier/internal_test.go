@@ -1,7 +1,6 @@
 package supplier
 
 import (
-	"bytes"
 	"io/fs"
 	"net/http"
 	"regexp"
@@ -127,16 +126,6 @@ func TestHandshakeLog(t *testing.T) {
 	assert.Equal(t, "[::1]:5001", ev[1].Remote)
 	assert.False(t, ev[2].ClientCert)
 	assert.Empty(t, l.between(time.Now().Add(time.Minute), time.Time{}))
-}
-
-func TestPlainWriter(t *testing.T) {
-	var b bytes.Buffer
-	w := newPlainWriter(&b)
-	for _, part := range []string{"\x1b[32m.\x1b[0m", "\x1b", "[31mF\x1b[", "0m", " done\x1bx"} {
-		_, err := w.Write([]byte(part))
-		require.NoError(t, err)
-	}
-	assert.Equal(t, ".F done\x1bx", b.String())
 }
 
 func TestPublisherVerdicts(t *testing.T) {

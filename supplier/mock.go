@@ -72,15 +72,8 @@ func startMock(c mockConfig) (*mockNEMS, error) {
 		return nil, err
 	}
 	m := &mockNEMS{server: srv, journal: journal, handshakes: &handshakeLog{}, errc: make(chan error, 1)}
-	m.http = &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          log.New(m.handshakes, "", 0),
-	}
+	m.http = mockspine.NewHTTPServer(srv)
+	m.http.ErrorLog = log.New(m.handshakes, "", 0)
 	scheme := "http"
 	if c.TLSDir != "" {
 		files, cfg, err := prepareTLS(c.TLSDir, c.World, c.Endpoint)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nems-harness/nems-harness/ansi"
 	"io"
 	"io/fs"
 	"os"
@@ -251,7 +252,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	case out == nil:
 		out = io.Discard
 	case opts.NoColors:
-		out = newPlainWriter(out)
+		out = ansi.Strip(out)
 	}
 	status := godog.TestSuite{
 		Name:                "supplier",

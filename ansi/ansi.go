@@ -1,15 +1,19 @@
-package supplier
+// Package ansi makes coloured terminal output plain. godog can leave out
+// colours itself, but it then writes every file formatter's output (cucumber
+// JSON, JUnit) one character per system call; so the runners keep godog
+// coloured and strip the colours from the progress output alone.
+package ansi
 
 import (
 	"io"
 	"sync"
 )
 
-// plainWriter strips ANSI colour sequences (ESC [ … letter) from what is
-// written through it, across writes. godog can strip colours itself, but it
-// then writes every file formatter's output (cucumber JSON, JUnit) one
-// character per system call; so godog always runs coloured here, and only
-// the progress output is made plain.
+// Strip returns a writer that passes on what is written to it without ANSI
+// CSI sequences (ESC [ … letter), across writes. It is safe for concurrent
+// use.
+func Strip(w io.Writer) io.Writer { return &plainWriter{out: w} }
+
 type plainWriter struct {
 	mu  sync.Mutex
 	out io.Writer
@@ -17,8 +21,6 @@ type plainWriter struct {
 	state int
 	buf   []byte
 }
-
-func newPlainWriter(w io.Writer) *plainWriter { return &plainWriter{out: w} }
 
 func (w *plainWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
@@ -45,8 +47,10 @@ func (w *plainWriter) Write(p []byte) (int, error) {
 			}
 		}
 	}
-	if _, err := w.out.Write(w.buf); err != nil {
-		return 0, err
+	if len(w.buf) > 0 {
+		if _, err := w.out.Write(w.buf); err != nil {
+			return 0, err
+		}
 	}
 	return len(p), nil
 }
