@@ -20,8 +20,27 @@ test:
 serve: build
 	$(BIN) serve
 
+# Benchmarks of every package (rule engine, handler, readers, parsers);
+# BENCH selects some (make bench BENCH=Handler), BENCHTIME lengthens them.
+BENCH ?= .
+BENCHTIME ?= 1s
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem ./...
+
+# Runs every fuzz target of the module in turn, FUZZTIME each. New
+# interesting inputs are minimized for at most FUZZMINIMIZETIME, so slow
+# targets (the whole handler) keep fuzzing. A crasher is written to the
+# package's testdata/fuzz/<Target>/ and stops the run.
+FUZZTIME ?= 30s
+FUZZMINIMIZETIME ?= 2s
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  targets=$$($(GO) test -list '^Fuzz' $$pkg) || exit 1; \
+	  for t in $$(printf '%s\n' "$$targets" | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$t ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg; \
+	  done; \
+	done
 
 clean:
 	rm -rf bin $(OUT)

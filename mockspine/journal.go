@@ -3,8 +3,10 @@ package mockspine
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -89,24 +91,49 @@ func (e *Entry) Request() (Request, error) {
 	return req, nil
 }
 
-// DefaultJournalLimit bounds how many entries the journal keeps in memory;
-// the file, when there is one, keeps them all.
-const DefaultJournalLimit = 100_000
+// DefaultJournalLimit and DefaultJournalBytes bound what the journal keeps
+// in memory: this many entries, holding about this many bytes of bodies,
+// headers and verdicts (a load test of 3 MB messages must not exhaust
+// memory). The oldest are forgotten first; the file, when there is one,
+// keeps them all.
+const (
+	DefaultJournalLimit = 100_000
+	DefaultJournalBytes = 256 << 20
+)
 
 // Journal records every request: in memory, and appended to a JSON-lines
 // file (synced before the answer is sent) when one is given. It is safe for
 // concurrent use.
+//
+// Writers sharing a file commit as a group: each encodes its line into the
+// buffer under the lock, then waits for one fsync that covers it, so a
+// burst of concurrent requests costs one sync rather than one each.
 type Journal struct {
-	mu      sync.Mutex
-	entries []Entry
-	seq     uint64
-	limit   int
-	file    *os.File
-	w       *bufio.Writer
+	mu        sync.Mutex
+	entries   []Entry
+	bytes     int
+	seq       uint64
+	limit     int
+	byteLimit int
+	file      *os.File
+	w         *bufio.Writer
+	// scratch holds the line being encoded (reused: its size settles at the
+	// largest entry without its body).
+	scratch    bytes.Buffer
+	scratchEnc *json.Encoder
+	written    uint64 // lines written to w
+	// err, once set, is the write or sync failure that broke the file: the
+	// journal refuses every later entry rather than lose it silently.
+	err error
+
+	syncMu sync.Mutex // held while syncing; guards synced
+	synced uint64     // lines known to be on disk
 }
 
 // NewJournal makes a memory-only journal.
-func NewJournal() *Journal { return &Journal{limit: DefaultJournalLimit} }
+func NewJournal() *Journal {
+	return &Journal{limit: DefaultJournalLimit, byteLimit: DefaultJournalBytes}
+}
 
 // OpenJournal opens (or creates) a journal file, loading the entries it
 // already holds. A torn last line, left by a crash mid-write, is cut off.
@@ -134,6 +161,8 @@ func OpenJournal(path string) (*Journal, error) {
 		j.seq = max(j.seq, e.Seq)
 	}
 	j.file, j.w = f, bufio.NewWriterSize(f, 64<<10)
+	j.scratchEnc = json.NewEncoder(&j.scratch)
+	j.scratchEnc.SetEscapeHTML(false) // XML bodies stay readable, and the same size
 	return j, nil
 }
 
@@ -181,41 +210,222 @@ func readEntries(r io.Reader) ([]Entry, int64, error) {
 	}
 }
 
+// entrySize estimates the memory an entry holds, for the byte bound.
+func entrySize(e *Entry) int {
+	n := 512 + len(e.Body) + len(e.Response.Body) + len(e.Remote) + len(e.Path) + len(e.Query)
+	for _, h := range []http.Header{e.Header, e.Response.Header} {
+		for k, vs := range h {
+			for _, v := range vs {
+				n += len(k) + len(v) + 32
+			}
+		}
+	}
+	for _, c := range e.ClientCertificates {
+		n += len(c)
+	}
+	if e.JWT != nil {
+		n += len(e.JWT.Header) + len(e.JWT.Claims)
+	}
+	for _, v := range e.Verdicts {
+		n += 96 + len(v.Reason)
+	}
+	return n
+}
+
 func (j *Journal) keep(e Entry) {
 	j.entries = append(j.entries, e)
-	if len(j.entries) > j.limit {
-		// Drop the oldest quarter at once so trimming stays cheap.
-		n := copy(j.entries, j.entries[len(j.entries)-j.limit*3/4:])
-		clear(j.entries[n:])
-		j.entries = j.entries[:n]
+	j.bytes += entrySize(&e)
+	if len(j.entries) <= j.limit && j.bytes <= j.byteLimit {
+		return
 	}
+	// Drop the oldest at once, down to three quarters of both bounds, so
+	// trimming stays cheap. The newest entry is always kept.
+	drop := 0
+	for drop < len(j.entries)-1 && (len(j.entries)-drop > j.limit*3/4 || j.bytes > j.byteLimit*3/4) {
+		j.bytes -= entrySize(&j.entries[drop])
+		drop++
+	}
+	n := copy(j.entries, j.entries[drop:])
+	clear(j.entries[n:])
+	j.entries = j.entries[:n]
 }
 
 // Append numbers an entry and records it; with a file it is written and
 // synced before Append returns.
 func (j *Journal) Append(e *Entry) error {
 	j.mu.Lock()
-	defer j.mu.Unlock()
+	if j.err != nil {
+		err := j.err
+		j.mu.Unlock()
+		return fmt.Errorf("the journal file failed earlier: %w", err)
+	}
 	j.seq++
 	e.Seq = j.seq
 	e.ID = "r" + strconv.FormatUint(e.Seq, 10)
-	if j.file != nil {
-		b, err := json.Marshal(e)
-		if err != nil {
-			return fmt.Errorf("journal entry %s: %w", e.ID, err)
+	file := j.file
+	var line uint64
+	if file != nil {
+		if err := j.writeEntry(e); err != nil {
+			j.mu.Unlock()
+			return fmt.Errorf("writing journal entry %s: %w", e.ID, err)
 		}
-		b = append(b, '\n')
-		if _, err := j.w.Write(b); err != nil {
-			return fmt.Errorf("writing journal: %w", err)
-		}
-		if err := j.w.Flush(); err != nil {
-			return fmt.Errorf("writing journal: %w", err)
-		}
-		if err := j.file.Sync(); err != nil {
-			return fmt.Errorf("syncing journal: %w", err)
-		}
+		j.written++
+		line = j.written
 	}
 	j.keep(*e)
+	j.mu.Unlock()
+	if file == nil {
+		return nil
+	}
+	return j.syncTo(line)
+}
+
+// streamBodyMin is the body size from which writeEntry streams the body.
+const streamBodyMin = 32 << 10
+
+// bodyMark stands in for a large body while the rest of its entry is
+// marshalled. It is random, so no header or other text can imitate it.
+var bodyMark = func() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return "body-" + hex.EncodeToString(b[:])
+}()
+
+// writeEntry writes an entry as one JSON line. A large body is escaped
+// straight into the file's buffer rather than marshalled with the rest of
+// the entry, which would hold two more copies of it in memory at once (a
+// 3 MB message would then need more than 3 times its size). Anything that
+// cannot be marshalled fails before a byte is written; a failed write
+// breaks the journal (see Journal.err).
+func (j *Journal) writeEntry(e *Entry) error {
+	if len(e.Body) < streamBodyMin {
+		j.scratch.Reset()
+		if err := j.scratchEnc.Encode(e); err != nil {
+			return err
+		}
+		return j.write(j.scratch.Bytes())
+	}
+	c := *e
+	c.Body = bodyMark
+	j.scratch.Reset()
+	if err := j.scratchEnc.Encode(&c); err != nil {
+		return err
+	}
+	line := j.scratch.Bytes()
+	field := []byte(`"body":"` + bodyMark + `"`)
+	i := bytes.Index(line, field)
+	if i < 0 {
+		return errors.New("the body's place in the entry was not found") // cannot happen
+	}
+	open := i + len(`"body":"`)
+	if err := j.write(line[:open]); err != nil {
+		return err
+	}
+	writeJSONStringContent(j.w, e.Body)
+	return j.write(line[i+len(field)-1:]) // from the closing quote on
+}
+
+// write writes to the file's buffer; a failure breaks the journal, since
+// the buffer may now hold half a line.
+func (j *Journal) write(b []byte) error {
+	if _, err := j.w.Write(b); err != nil {
+		j.err = err
+		return err
+	}
+	return nil
+}
+
+// writeJSONStringContent writes s escaped as the inside of a JSON string,
+// exactly as encoding/json does without HTML escaping. Errors stay in the
+// bufio.Writer and come back from its next write.
+func writeJSONStringContent(w *bufio.Writer, s string) {
+	const hexDigits = "0123456789abcdef"
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			_, _ = w.WriteString(s[start:i])
+			switch c {
+			case '"', '\\':
+				_ = w.WriteByte('\\')
+				_ = w.WriteByte(c)
+			case '\b':
+				_, _ = w.WriteString(`\b`)
+			case '\f':
+				_, _ = w.WriteString(`\f`)
+			case '\n':
+				_, _ = w.WriteString(`\n`)
+			case '\r':
+				_, _ = w.WriteString(`\r`)
+			case '\t':
+				_, _ = w.WriteString(`\t`)
+			default:
+				_, _ = w.WriteString(`\u00`)
+				_ = w.WriteByte(hexDigits[c>>4])
+				_ = w.WriteByte(hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+			_, _ = w.WriteString(s[start:i])
+			switch r {
+			case utf8.RuneError:
+				_, _ = w.WriteString(`\ufffd`)
+			default:
+				_, _ = w.WriteString(`\u202`)
+				_ = w.WriteByte(hexDigits[r&0xF])
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	_, _ = w.WriteString(s[start:])
+}
+
+// syncTo returns once line (a count of lines written) is on disk: synced by
+// this call, or by another writer's sync that covered it.
+func (j *Journal) syncTo(line uint64) error {
+	j.syncMu.Lock()
+	defer j.syncMu.Unlock()
+	if j.synced >= line {
+		return nil
+	}
+	j.mu.Lock()
+	if j.err != nil {
+		err := j.err
+		j.mu.Unlock()
+		return fmt.Errorf("the journal file failed: %w", err)
+	}
+	if j.file == nil {
+		j.mu.Unlock()
+		return errors.New("the journal is closed")
+	}
+	upTo := j.written
+	if err := j.w.Flush(); err != nil {
+		j.err = err
+		j.mu.Unlock()
+		return fmt.Errorf("writing journal: %w", err)
+	}
+	f := j.file
+	j.mu.Unlock()
+	// Others keep encoding into the buffer while this sync runs; the next
+	// sync covers them.
+	if err := f.Sync(); err != nil {
+		j.mu.Lock()
+		j.err = err
+		j.mu.Unlock()
+		return fmt.Errorf("syncing journal: %w", err)
+	}
+	j.synced = upTo
 	return nil
 }
 
@@ -257,10 +467,15 @@ func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.entries = nil
+	j.bytes = 0
 }
 
 // Close flushes and closes the file.
 func (j *Journal) Close() error {
+	// Lock order: syncMu, then mu (as syncTo does); no sync is in flight on
+	// the file being closed.
+	j.syncMu.Lock()
+	defer j.syncMu.Unlock()
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.file == nil {
@@ -268,5 +483,8 @@ func (j *Journal) Close() error {
 	}
 	err := errors.Join(j.w.Flush(), j.file.Sync(), j.file.Close())
 	j.file = nil
+	if err == nil {
+		j.synced = j.written
+	}
 	return err
 }

@@ -145,7 +145,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	}
 	var resp Response
 	var j *Judgement
-	if coding, ok := contentCoding(r.Header); ok {
+	if coding, ok := contentCoding(r.Header); ok && !s.judge.Disabled["MSG-WELLFORMED"] {
 		// The body is not inflated: a compressed body is neither read as
 		// FHIR nor expanded (a gzip bomb stays 3 MB at most).
 		resp = simpleAnswer(ruleAnswer("MSG-WELLFORMED"),
@@ -183,6 +183,9 @@ func contentCoding(h http.Header) (string, bool) {
 		for c := range strings.SplitSeq(v, ",") {
 			c = strings.TrimSpace(c)
 			if c != "" && !strings.EqualFold(c, "identity") {
+				if len(c) > 60 { // it is quoted in the answer
+					c = strings.ToValidUTF8(c[:60], "") + "…"
+				}
 				return c, true
 			}
 		}
