@@ -1,6 +1,7 @@
 package mockspine
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,7 +13,9 @@ import (
 //
 //	GET    /_harness/health         liveness, profile, request count
 //	GET    /_harness/rules          the rule catalogue of the profile
-//	GET    /_harness/requests       journal entries (?since=SEQ for newer ones)
+//	GET    /_harness/requests       journal entries, oldest first (?since=SEQ for
+//	                                newer ones, ?limit=N, default and most 1000;
+//	                                the X-Next-Since header continues the listing)
 //	GET    /_harness/requests/{id}  one entry
 //	DELETE /_harness/requests       forget the entries held in memory
 func (s *Server) adminRoutes(r *mux.Router) {
@@ -46,21 +49,48 @@ func (s *Server) rules(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// Listing limits of the admin API: an answer stays a few megabytes at most
+// even when the journal holds thousands of large messages.
+const (
+	defaultListLimit = 1000
+	maxListLimit     = 1000
+)
+
 func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) {
-	var since uint64
-	if v := r.URL.Query().Get("since"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "since must be a sequence number: " + err.Error()})
-			return
-		}
-		since = n
+	since, err := queryUint(r, "since", 0)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	limit, err := queryUint(r, "limit", defaultListLimit)
+	if err != nil || limit == 0 || limit > maxListLimit {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "limit must be a number from 1 to " + strconv.Itoa(maxListLimit)})
+		return
 	}
 	entries := s.journal.List(since)
 	if entries == nil {
 		entries = []Entry{}
 	}
+	if uint64(len(entries)) > limit {
+		entries = entries[:limit]
+	}
+	if len(entries) > 0 {
+		w.Header().Set("X-Next-Since", strconv.FormatUint(entries[len(entries)-1].Seq, 10))
+	}
 	writeJSON(w, http.StatusOK, entries)
+}
+
+// queryUint reads an optional non-negative integer query parameter.
+func queryUint(r *http.Request, name string, def uint64) (uint64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, errors.New(name + " must be a non-negative whole number")
+	}
+	return n, nil
 }
 
 func (s *Server) getRequest(w http.ResponseWriter, r *http.Request) {

@@ -252,3 +252,23 @@ func mustMessage(t *testing.T) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+func TestAdminListPages(t *testing.T) {
+	ts, w, _ := newMock(t, mockspine.Profile2019)
+	for i := 0; i < 5; i++ {
+		c := newCase(t, w)
+		send(t, c.request(t, ts.URL))
+	}
+	resp, err := http.Get(ts.URL + "/_harness/requests?limit=2")
+	require.NoError(t, err)
+	var page []mockspine.Entry
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	resp.Body.Close()
+	require.Len(t, page, 2)
+	assert.Equal(t, "2", resp.Header.Get("X-Next-Since"))
+	require.Equal(t, 200, getJSON(t, ts.URL+"/_harness/requests?since=2&limit=2", &page))
+	require.Len(t, page, 2)
+	assert.Equal(t, uint64(3), page[0].Seq)
+	require.Equal(t, 400, getJSON(t, ts.URL+"/_harness/requests?limit=0", nil))
+	require.Equal(t, 400, getJSON(t, ts.URL+"/_harness/requests?limit=100000", nil))
+}

@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -60,4 +62,19 @@ func TestJWTRulesAnswerStructure(t *testing.T) {
 			assert.Equal(t, 400, r.Answer.Status, r.ID)
 		}
 	}
+}
+
+// TestReasonsAreBounded: a request that sends megabytes where a code is
+// expected gets a diagnostic of bounded size.
+func TestReasonsAreBounded(t *testing.T) {
+	ts, w, _ := newMock(t, mockspine.Profile2019)
+	c := newCase(t, w)
+	c.header.Set("InteractionID", "urn:nhs:names:services:events:"+strings.Repeat("é", 20_000)+".Write")
+	a := send(t, c.request(t, ts.URL))
+	require.Equal(t, 400, a.status)
+	d := a.outcome.Issues[0].Diagnostics
+	assert.Contains(t, d, "[HDR-INTERACTION]")
+	assert.Less(t, len(d), mockspine.MaxReason+100)
+	assert.Contains(t, d, "more bytes not shown")
+	assert.True(t, utf8.ValidString(d))
 }

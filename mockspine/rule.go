@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"unicode/utf8"
 )
 
 // Outcome is a rule's verdict on one request.
@@ -65,21 +66,39 @@ func (v Verdict) Diagnostics() string { return "[" + v.Rule + "] " + v.Reason }
 
 // pass, fail and skip build verdicts inside checks.
 func (r *Rule) pass(format string, a ...any) Verdict {
-	return Verdict{Rule: r.ID, Outcome: Pass, Reason: fmt.Sprintf(format, a...)}
+	return Verdict{Rule: r.ID, Outcome: Pass, Reason: reason(format, a...)}
 }
 
 func (r *Rule) fail(format string, a ...any) Verdict {
 	ans := r.Answer
-	return Verdict{Rule: r.ID, Outcome: Fail, Reason: fmt.Sprintf(format, a...), Answer: &ans}
+	return Verdict{Rule: r.ID, Outcome: Fail, Reason: reason(format, a...), Answer: &ans}
 }
 
 // failAs fails with an answer other than the rule's usual one.
 func (r *Rule) failAs(ans Answer, format string, a ...any) Verdict {
-	return Verdict{Rule: r.ID, Outcome: Fail, Reason: fmt.Sprintf(format, a...), Answer: &ans}
+	return Verdict{Rule: r.ID, Outcome: Fail, Reason: reason(format, a...), Answer: &ans}
 }
 
 func (r *Rule) skip(format string, a ...any) Verdict {
-	return Verdict{Rule: r.ID, Outcome: NotAssessed, Reason: fmt.Sprintf(format, a...)}
+	return Verdict{Rule: r.ID, Outcome: NotAssessed, Reason: reason(format, a...)}
+}
+
+// MaxReason bounds a verdict's reason: checks quote what the request sent,
+// and a request may send megabytes where a code was expected.
+const MaxReason = 2000
+
+// reason formats a verdict's reason, cut at MaxReason bytes on a character
+// boundary.
+func reason(format string, a ...any) string {
+	s := fmt.Sprintf(format, a...)
+	if len(s) <= MaxReason {
+		return s
+	}
+	cut := MaxReason
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d more bytes not shown)", s[:cut], len(s)-cut)
 }
 
 // Answers used by more than one rule.
