@@ -160,7 +160,7 @@ func startEmbedded(w *world.World, p mockspine.Profile, mtls bool) (stop func(),
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("listening for the embedded mock: %w", err)
 	}
-	hs := newHTTPServer(srv)
+	hs := mockspine.NewHTTPServer(srv)
 	// Refused handshakes are what the EP-CERT scenarios expect: not news.
 	hs.ErrorLog = log.New(io.Discard, "", 0)
 	scheme, dir := "http", ""

@@ -61,11 +61,6 @@ func (f *serveFlags) server(log *slog.Logger) (*mockspine.Server, *mockspine.Jou
 	return s, j, nil
 }
 
-// newHTTPServer applies the timeouts and limits every listener of the mock
-// uses (see mockspine.NewHTTPServer), so slow or greedy clients cannot hold
-// it.
-func newHTTPServer(h http.Handler) *http.Server { return mockspine.NewHTTPServer(h) }
-
 func runServe(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -98,7 +93,7 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	defer journal.Close()
 
-	hs := newHTTPServer(srv)
+	hs := mockspine.NewHTTPServer(srv)
 	// Refused TLS handshakes (no, foreign, expired or revoked client
 	// certificate) are logged here: the client only sees an alert.
 	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
