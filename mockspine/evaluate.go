@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nems-harness/nems-harness/mockspine/mediatype"
+	"github.com/nems-harness/nems-harness/mockspine/token"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 
@@ -29,6 +30,9 @@ type Judgement struct {
 	Profile  Profile   `json:"profile"`
 	Verdicts []Verdict `json:"verdicts"`
 	Response Response  `json:"response"`
+
+	// token is the JWT as decoded for the rules, nil when it could not be.
+	token *token.Token
 }
 
 // Response is the answer to a request.
@@ -70,7 +74,7 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 	}
 	x := newExchange(req, jd.Profile, jd.World, now)
 	j := &Judgement{Profile: jd.Profile, Verdicts: make([]Verdict, 0, len(catalogue))}
-	for _, r := range catalogue {
+	for i, r := range catalogue {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("judging request: %w", err)
 		}
@@ -81,10 +85,11 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 		if jd.Disabled[r.ID] {
 			v = r.pass("not enforced: the rule is disabled on this mock")
 		}
-		x.verdicts[r.ID] = v
+		x.verdicts[i] = judged{v, true}
 		j.Verdicts = append(j.Verdicts, v)
 	}
 	j.Response = x.respond(j)
+	j.token = x.tok
 	return j, nil
 }
 

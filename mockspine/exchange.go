@@ -41,7 +41,8 @@ type Exchange struct {
 	World   *world.World
 	Now     time.Time
 
-	verdicts map[string]Verdict
+	// verdicts holds the verdicts reached so far, by catalogue position.
+	verdicts []judged
 
 	bearer    string
 	bearerErr error
@@ -60,7 +61,7 @@ type Exchange struct {
 
 // newExchange parses the request's parts once; checks read the results.
 func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchange {
-	x := &Exchange{Request: req, Profile: p, World: w, Now: now, verdicts: make(map[string]Verdict, len(catalogue))}
+	x := &Exchange{Request: req, Profile: p, World: w, Now: now, verdicts: make([]judged, len(catalogue))}
 	if x.Header == nil {
 		x.Header = http.Header{}
 	}
@@ -96,8 +97,28 @@ func (x *Exchange) headerValue(name string) (string, bool) {
 // Verdict returns the verdict already reached for a rule earlier in the
 // catalogue.
 func (x *Exchange) Verdict(id string) (Verdict, bool) {
-	v, ok := x.verdicts[id]
-	return v, ok
+	i, ok := cataloguePlace[id]
+	if !ok || !x.verdicts[i].done {
+		return Verdict{}, false
+	}
+	return x.verdicts[i].v, true
+}
+
+// judged is a verdict reached, in Exchange.verdicts.
+type judged struct {
+	v    Verdict
+	done bool
+}
+
+// cataloguePlace maps a rule ID to its position in the catalogue. (It is
+// filled by init: the checks in the catalogue refer to Exchange.Verdict.)
+var cataloguePlace map[string]int
+
+func init() {
+	cataloguePlace = make(map[string]int, len(catalogue))
+	for i, r := range catalogue {
+		cataloguePlace[r.ID] = i
+	}
 }
 
 // ResponseType is the media type the answer is written in: the negotiated

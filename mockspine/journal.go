@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
@@ -14,10 +15,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Entry is one request the mock saw, with its judgement and answer: the
@@ -65,6 +68,18 @@ func (e *Entry) setBody(b []byte) {
 	e.Body, e.BodyBase64 = base64.StdEncoding.EncodeToString(b), true
 }
 
+// adoptBody records a body as setBody does, but without copying it when it
+// is UTF-8: the entry's text shares b's bytes. The caller hands b over:
+// nothing may change it afterwards. A buffer much larger than its body is
+// copied all the same, so that the journal's memory bound holds.
+func (e *Entry) adoptBody(b []byte) {
+	if len(b) == 0 || cap(b)-len(b) > len(b)/8+64 || !utf8.Valid(b) {
+		e.setBody(b)
+		return
+	}
+	e.Body = unsafe.String(unsafe.SliceData(b), len(b))
+}
+
 // Request rebuilds the request an entry recorded, to judge it again.
 func (e *Entry) Request() (Request, error) {
 	body := []byte(e.Body)
@@ -109,9 +124,17 @@ const (
 // buffer under the lock, then waits for one fsync that covers it, so a
 // burst of concurrent requests costs one sync rather than one each.
 type Journal struct {
-	mu        sync.Mutex
-	entries   []Entry
-	bytes     int
+	mu sync.Mutex
+	// The entries held in memory, oldest first, in a ring whose oldest is
+	// ring[head]: forgetting the oldest is then cheap, however many are
+	// held. They are held packed (see storedEntry).
+	ring       []storedEntry
+	head, held int
+	bytes      int
+	// unordered is set when an entry was kept after one with a higher
+	// sequence number (a journal file written out of order), so List cannot
+	// search by sequence number.
+	unordered bool
 	seq       uint64
 	limit     int
 	byteLimit int
@@ -156,8 +179,11 @@ func OpenJournal(path string) (*Journal, error) {
 		f.Close()
 		return nil, fmt.Errorf("repairing journal %s: %w", path, err)
 	}
-	for _, e := range entries {
-		j.keep(e)
+	for i := range entries {
+		e := &entries[i]
+		se := pack(e)
+		se.seq, se.id = e.Seq, e.ID
+		j.keep(se)
 		j.seq = max(j.seq, e.Seq)
 	}
 	j.file, j.w = f, bufio.NewWriterSize(f, 64<<10)
@@ -232,27 +258,44 @@ func entrySize(e *Entry) int {
 	return n
 }
 
-func (j *Journal) keep(e Entry) {
-	j.entries = append(j.entries, e)
-	j.bytes += entrySize(&e)
-	if len(j.entries) <= j.limit && j.bytes <= j.byteLimit {
-		return
+// keep holds an entry in memory, forgetting the oldest while either bound
+// is passed. The newest entry is always kept.
+func (j *Journal) keep(se storedEntry) {
+	if j.held == len(j.ring) {
+		j.grow()
 	}
-	// Drop the oldest at once, down to three quarters of both bounds, so
-	// trimming stays cheap. The newest entry is always kept.
-	drop := 0
-	for drop < len(j.entries)-1 && (len(j.entries)-drop > j.limit*3/4 || j.bytes > j.byteLimit*3/4) {
-		j.bytes -= entrySize(&j.entries[drop])
-		drop++
+	if j.held > 0 && se.seq <= j.at(j.held-1).seq {
+		j.unordered = true
 	}
-	n := copy(j.entries, j.entries[drop:])
-	clear(j.entries[n:])
-	j.entries = j.entries[:n]
+	j.ring[(j.head+j.held)%len(j.ring)] = se
+	j.bytes += se.size
+	j.held++
+	for j.held > 1 && (j.held > j.limit || j.bytes > j.byteLimit) {
+		j.bytes -= j.ring[j.head].size
+		j.ring[j.head] = storedEntry{}
+		j.head = (j.head + 1) % len(j.ring)
+		j.held--
+	}
+}
+
+// grow doubles the ring, keeping the entries in order.
+func (j *Journal) grow() {
+	ring := make([]storedEntry, max(64, 2*len(j.ring)))
+	for i := 0; i < j.held; i++ {
+		ring[i] = *j.at(i)
+	}
+	j.ring, j.head = ring, 0
+}
+
+// at returns the i-th entry held, oldest first.
+func (j *Journal) at(i int) *storedEntry {
+	return &j.ring[(j.head+i)%len(j.ring)]
 }
 
 // Append numbers an entry and records it; with a file it is written and
 // synced before Append returns.
 func (j *Journal) Append(e *Entry) error {
+	se := pack(e) // before taking the lock: it needs neither ID nor Seq
 	j.mu.Lock()
 	if j.err != nil {
 		err := j.err
@@ -272,7 +315,8 @@ func (j *Journal) Append(e *Entry) error {
 		j.written++
 		line = j.written
 	}
-	j.keep(*e)
+	se.seq, se.id = e.Seq, e.ID
+	j.keep(se)
 	j.mu.Unlock()
 	if file == nil {
 		return nil
@@ -433,10 +477,14 @@ func (j *Journal) syncTo(line uint64) error {
 func (j *Journal) List(since uint64) []Entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	first := 0
+	if !j.unordered {
+		first = sort.Search(j.held, func(i int) bool { return j.at(i).seq > since })
+	}
 	var out []Entry
-	for _, e := range j.entries {
-		if e.Seq > since {
-			out = append(out, e)
+	for i := first; i < j.held; i++ {
+		if se := j.at(i); se.seq > since {
+			out = append(out, se.unpack())
 		}
 	}
 	return out
@@ -446,9 +494,9 @@ func (j *Journal) List(since uint64) []Entry {
 func (j *Journal) Get(id string) (Entry, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for _, e := range j.entries {
-		if e.ID == id {
-			return e, true
+	for i := 0; i < j.held; i++ {
+		if se := j.at(i); se.id == id {
+			return se.unpack(), true
 		}
 	}
 	return Entry{}, false
@@ -466,8 +514,9 @@ func (j *Journal) Last() uint64 {
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries = nil
-	j.bytes = 0
+	j.ring = nil
+	j.head, j.held, j.bytes = 0, 0, 0
+	j.unordered = false
 }
 
 // Close flushes and closes the file.
@@ -487,4 +536,233 @@ func (j *Journal) Close() error {
 		j.synced = j.written
 	}
 	return err
+}
+
+// storedEntry is an entry as the journal holds it in memory: its ID, body
+// and sequence number as they are, everything else packed into bytes. An
+// Entry is a tree of maps, slices and strings, a hundred pointers and more;
+// a journal holds tens of thousands, and the garbage collector would trace
+// them all on every cycle, slowing the requests served meanwhile. Packed,
+// each entry costs it three pointers to data it need not look into.
+type storedEntry struct {
+	seq  uint64
+	id   string
+	body string
+	data []byte
+	size int // entrySize of the entry, for the memory bound
+}
+
+// pack packs all of an entry but its ID and Seq.
+func pack(e *Entry) storedEntry {
+	size := entrySize(e)
+	scratch := packScratch.Get().(*[]byte)
+	defer packScratch.Put(scratch)
+	p := packer{b: (*scratch)[:0]}
+	defer func() {
+		if cap(p.b) <= 64<<10 {
+			*scratch = p.b
+		}
+	}()
+	t, _ := e.Received.MarshalBinary() // fails only for years beyond 32767 or odd zone offsets
+	p.bytes(t)
+	p.str(e.Remote)
+	p.str(e.Method)
+	p.str(e.Path)
+	p.str(e.Query)
+	p.header(e.Header)
+	p.flag(e.BodyBase64)
+	p.flag(e.BodyTruncated)
+	p.flag(e.TLS)
+	p.strs(e.ClientCertificates)
+	p.flag(e.JWT != nil)
+	if e.JWT != nil {
+		p.bytes(e.JWT.Header)
+		p.bytes(e.JWT.Claims)
+	}
+	p.str(string(e.Profile))
+	p.count(len(e.Verdicts), e.Verdicts == nil)
+	for i := range e.Verdicts {
+		v := &e.Verdicts[i]
+		p.str(v.Rule)
+		p.str(string(v.Outcome))
+		p.str(v.Reason)
+		p.flag(v.Answer != nil)
+		if a := v.Answer; a != nil {
+			p.int(a.Status)
+			p.str(a.Code.Code)
+			p.str(a.Code.Display)
+			p.str(a.IssueType)
+		}
+	}
+	p.int(e.Response.Status)
+	p.header(e.Response.Header)
+	p.str(e.Response.Body)
+	return storedEntry{body: e.Body, data: bytes.Clone(p.b), size: size}
+}
+
+// packScratch holds buffers entries are packed in, before they are copied
+// out at their exact size.
+var packScratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// unpack rebuilds the entry: a copy sharing nothing with the journal.
+func (se *storedEntry) unpack() Entry {
+	u := unpacker{b: se.data}
+	e := Entry{ID: se.id, Seq: se.seq, Body: se.body}
+	if t := u.bytes(); t != nil {
+		_ = e.Received.UnmarshalBinary(t) // packed by MarshalBinary
+	}
+	e.Remote = u.str()
+	e.Method = u.str()
+	e.Path = u.str()
+	e.Query = u.str()
+	e.Header = u.header()
+	e.BodyBase64 = u.flag()
+	e.BodyTruncated = u.flag()
+	e.TLS = u.flag()
+	e.ClientCertificates = u.strs()
+	if u.flag() {
+		e.JWT = &JWTInfo{Header: u.bytes(), Claims: u.bytes()}
+	}
+	e.Profile = Profile(u.str())
+	if n, isNil := u.count(); !isNil {
+		e.Verdicts = make([]Verdict, n)
+		for i := range e.Verdicts {
+			v := &e.Verdicts[i]
+			v.Rule = u.str()
+			v.Outcome = Outcome(u.str())
+			v.Reason = u.str()
+			if u.flag() {
+				v.Answer = &Answer{Status: u.int(), Code: SpineCode{Code: u.str(), Display: u.str()}, IssueType: u.str()}
+			}
+		}
+	}
+	e.Response.Status = u.int()
+	e.Response.Header = u.header()
+	e.Response.Body = u.str()
+	return e
+}
+
+// packer appends values to b: lengths and numbers as varints, nil slices
+// and maps as count 0 and the others as count+1.
+type packer struct{ b []byte }
+
+func (p *packer) int(n int) { p.b = binary.AppendVarint(p.b, int64(n)) }
+
+func (p *packer) flag(f bool) {
+	if f {
+		p.b = append(p.b, 1)
+	} else {
+		p.b = append(p.b, 0)
+	}
+}
+
+func (p *packer) count(n int, isNil bool) {
+	if isNil {
+		p.b = append(p.b, 0)
+		return
+	}
+	p.b = binary.AppendUvarint(p.b, uint64(n)+1)
+}
+
+func (p *packer) str(s string) {
+	p.b = binary.AppendUvarint(p.b, uint64(len(s)))
+	p.b = append(p.b, s...)
+}
+
+func (p *packer) bytes(b []byte) {
+	p.count(len(b), b == nil)
+	p.b = append(p.b, b...)
+}
+
+func (p *packer) strs(ss []string) {
+	p.count(len(ss), ss == nil)
+	for _, s := range ss {
+		p.str(s)
+	}
+}
+
+func (p *packer) header(h http.Header) {
+	p.count(len(h), h == nil)
+	for k, vs := range h {
+		p.str(k)
+		p.strs(vs)
+	}
+}
+
+// unpacker reads what packer wrote. The data is the journal's own, so it
+// is well formed; a short read would be a bug and panics.
+type unpacker struct{ b []byte }
+
+func (u *unpacker) uvarint() uint64 {
+	n, k := binary.Uvarint(u.b)
+	if k <= 0 {
+		panic("journal: damaged packed entry")
+	}
+	u.b = u.b[k:]
+	return n
+}
+
+func (u *unpacker) int() int {
+	n, k := binary.Varint(u.b)
+	if k <= 0 {
+		panic("journal: damaged packed entry")
+	}
+	u.b = u.b[k:]
+	return int(n)
+}
+
+func (u *unpacker) flag() bool {
+	f := u.b[0] != 0
+	u.b = u.b[1:]
+	return f
+}
+
+func (u *unpacker) count() (n int, isNil bool) {
+	c := u.uvarint()
+	if c == 0 {
+		return 0, true
+	}
+	return int(c - 1), false
+}
+
+func (u *unpacker) str() string {
+	n := u.uvarint()
+	s := string(u.b[:n])
+	u.b = u.b[n:]
+	return s
+}
+
+func (u *unpacker) bytes() []byte {
+	n, isNil := u.count()
+	if isNil {
+		return nil
+	}
+	b := append([]byte{}, u.b[:n]...)
+	u.b = u.b[n:]
+	return b
+}
+
+func (u *unpacker) strs() []string {
+	n, isNil := u.count()
+	if isNil {
+		return nil
+	}
+	ss := make([]string, n)
+	for i := range ss {
+		ss[i] = u.str()
+	}
+	return ss
+}
+
+func (u *unpacker) header() http.Header {
+	n, isNil := u.count()
+	if isNil {
+		return nil
+	}
+	h := make(http.Header, n)
+	for range n {
+		k := u.str()
+		h[k] = u.strs()
+	}
+	return h
 }

@@ -1,12 +1,12 @@
 package mockspine
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/nems-harness/nems-harness/mockspine/mediatype"
 )
@@ -106,35 +106,87 @@ func (o *OperationOutcome) encodeJSON() []byte {
 }
 
 func (o *OperationOutcome) encodeXML() []byte {
-	var b bytes.Buffer
-	b.WriteString(`<OperationOutcome xmlns="http://hl7.org/fhir">` + "\n")
+	b := make([]byte, 0, 512+len(o.Issues)*640)
+	b = append(b, `<OperationOutcome xmlns="http://hl7.org/fhir">`+"\n"...)
 	if o.ID != "" {
-		fmt.Fprintf(&b, "  <id value=\"%s\"/>\n", attr(o.ID))
+		b = appendValue(b, "  <id value=\"", o.ID)
 	}
-	fmt.Fprintf(&b, "  <meta>\n    <profile value=\"%s\"/>\n  </meta>\n", OutcomeProfile)
+	b = append(b, "  <meta>\n    <profile value=\""+OutcomeProfile+"\"/>\n  </meta>\n"...)
 	for _, is := range o.Issues {
-		b.WriteString("  <issue>\n")
-		fmt.Fprintf(&b, "    <severity value=\"%s\"/>\n", attr(is.Severity))
-		fmt.Fprintf(&b, "    <code value=\"%s\"/>\n", attr(is.Code))
-		b.WriteString("    <details>\n      <coding>\n")
-		fmt.Fprintf(&b, "        <system value=\"%s\"/>\n", attr(is.System))
-		fmt.Fprintf(&b, "        <code value=\"%s\"/>\n", attr(is.Details.Code))
-		fmt.Fprintf(&b, "        <display value=\"%s\"/>\n", attr(is.Details.Display))
-		b.WriteString("      </coding>\n    </details>\n")
+		b = append(b, "  <issue>\n"...)
+		b = appendValue(b, "    <severity value=\"", is.Severity)
+		b = appendValue(b, "    <code value=\"", is.Code)
+		b = append(b, "    <details>\n      <coding>\n"...)
+		b = appendValue(b, "        <system value=\"", is.System)
+		b = appendValue(b, "        <code value=\"", is.Details.Code)
+		b = appendValue(b, "        <display value=\"", is.Details.Display)
+		b = append(b, "      </coding>\n    </details>\n"...)
 		if is.Diagnostics != "" {
-			fmt.Fprintf(&b, "    <diagnostics value=\"%s\"/>\n", attr(is.Diagnostics))
+			b = appendValue(b, "    <diagnostics value=\"", is.Diagnostics)
 		}
-		b.WriteString("  </issue>\n")
+		b = append(b, "  </issue>\n"...)
 	}
-	b.WriteString("</OperationOutcome>\n")
-	return b.Bytes()
+	return append(b, "</OperationOutcome>\n"...)
 }
 
-// attr escapes text for an XML attribute value.
-func attr(s string) string {
-	var b bytes.Buffer
-	_ = xml.EscapeText(&b, []byte(s)) // writing to a bytes.Buffer cannot fail
-	return b.String()
+// appendValue appends an element's opening up to its value attribute's
+// quote, the value escaped, and the element's end.
+func appendValue(b []byte, open, value string) []byte {
+	b = append(b, open...)
+	b = appendEscaped(b, value)
+	return append(b, "\"/>\n"...)
+}
+
+// appendEscaped appends s escaped for an XML attribute value, exactly as
+// xml.EscapeText escapes it: markup characters and quotes as references,
+// tab and line ends as character references (so they survive attribute
+// value normalisation), and what is not an XML character as U+FFFD.
+func appendEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
+			i++
+			continue
+		}
+		r, width := utf8.DecodeRuneInString(s[i:])
+		var esc string
+		switch r {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if !isXMLChar(r) || (r == utf8.RuneError && width == 1) {
+				esc = "\uFFFD"
+			}
+		}
+		if esc != "" {
+			b = append(b, s[last:i]...)
+			b = append(b, esc...)
+			last = i + width
+		}
+		i += width
+	}
+	return append(b, s[last:]...)
+}
+
+// isXMLChar is the Char production of XML 1.0, section 2.2.
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
 // ParseOperationOutcome reads an OperationOutcome in XML or JSON, checking

@@ -198,7 +198,9 @@ func contentCoding(h http.Header) (string, bool) {
 // up to the Content-Length (plus the one byte that proves the end) when the
 // client gave one, so a 3 MB body ends in a buffer of its size rather than
 // the larger one io.ReadAll leaves, and a client that announces 3 MB but
-// sends little (a slow or stalled upload) costs only what it sent.
+// sends little (a slow or stalled upload) costs only what it sent. The
+// buffer is the request's alone and is never written once read: the
+// journal keeps it as the entry's body (Entry.adoptBody).
 func readBody(r *http.Request) ([]byte, bool, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, false, nil
@@ -235,14 +237,17 @@ func readBody(r *http.Request) ([]byte, bool, error) {
 // request, the publisher is told so rather than given a 202 for evidence
 // that was lost.
 func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *Judgement, resp Response) {
+	// The journal copies the header as it records the entry (packed in
+	// memory, encoded in the file), so the entry may share the request's.
+	// The body was read for this request alone and is handed over.
 	e := &Entry{Received: time.Now().UTC(), Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
-		Query: r.URL.RawQuery, Header: r.Header.Clone(), BodyTruncated: req.BodyTruncated, TLS: req.TLS,
+		Query: r.URL.RawQuery, Header: r.Header, BodyTruncated: req.BodyTruncated, TLS: req.TLS,
 		Profile: s.judge.Profile}
 	body := req.Body
 	if req.BodyTruncated {
 		body = body[:MaxBody]
 	}
-	e.setBody(body)
+	e.adoptBody(body)
 	for _, c := range req.PeerCertificates {
 		e.ClientCertificates = append(e.ClientCertificates, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})))
 	}
@@ -256,7 +261,9 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 		resp = simpleAnswer(Answer{http.StatusInternalServerError, CodeInternalServerError, IssueProcessing},
 			fmt.Sprintf("the request could not be recorded in the journal: %v", err), s.negotiated(r))
 	}
-	s.log.Info("request", "id", e.ID, "method", r.Method, "path", r.URL.Path, "status", resp.Status, "failed", failedIDs(j))
+	if s.log.Enabled(r.Context(), slog.LevelInfo) {
+		s.log.Info("request", "id", e.ID, "method", r.Method, "path", r.URL.Path, "status", resp.Status, "failed", failedIDs(j))
+	}
 	writeResponse(w, resp)
 }
 
@@ -271,11 +278,15 @@ func failedIDs(j *Judgement) string {
 	return strings.Join(ids, ",")
 }
 
-// jwtInfo decodes the token for the journal, when it can be decoded. When
-// JWT-FORMAT has passed, the token is known to be two base64url JSON objects
-// and an empty signature, so its sections are decoded as sent rather than
-// parsed a second time.
+// jwtInfo decodes the token for the journal, when it can be decoded: the
+// header and claims as sent. The token the rules read is used when there is
+// one. When JWT-FORMAT has passed, the token is known to be two base64url
+// JSON objects and an empty signature, so its sections are decoded as sent
+// rather than parsed a second time.
 func jwtInfo(req Request, j *Judgement) *JWTInfo {
+	if t := j.token; t != nil {
+		return &JWTInfo{Header: t.HeaderJSON, Claims: t.ClaimsJSON}
+	}
 	raw, err := token.Bearer(req.Header.Get("Authorization"))
 	if err != nil {
 		return nil

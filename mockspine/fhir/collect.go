@@ -18,8 +18,12 @@ import "strings"
 // report what they found to their parent when they end, extensions are
 // interpreted when they end, and resources when they end.
 type collector struct {
-	b      Bundle
-	stack  []node
+	b     Bundle
+	stack []node
+	// facts[i] holds what the children of stack[i] have reported, once one
+	// has (stack[i].hasFacts); it is kept apart so that opening an element,
+	// the commonest step, writes only its small node.
+	facts  []facts
 	frames []frame
 	meta   []nhsMeta // parallel to b.NHSNumbers
 	// firstDone is set once the first entry's resource has ended.
@@ -28,20 +32,26 @@ type collector struct {
 
 // node is one open element.
 type node struct {
-	name     string
-	value    string
+	name  string
+	value string
+	url   string
+	// hasFacts says the element's facts slot is in use (see collector.facts).
+	hasFacts bool
 	hasValue bool
-	url      string
 	// skip marks content that carries no FHIR meaning (an ITK wrapper
 	// root, XHTML narrative, elements in foreign namespaces).
 	skip bool
 	// res is the index of the frame this element is the root of, or -1.
-	res int
+	res int32
 	// entryNo is the entry's index when this is an entry of the root
 	// Bundle, or -1.
-	entryNo int
+	entryNo int32
+	// nhsIdx is the NHS number recorded by a child identifier, or -1.
+	nhsIdx int32
+}
 
-	// Facts reported by children when they end.
+// facts are what an element's children reported when they ended.
+type facts struct {
 	system, code, display, idValue string
 	hasSystem, hasIDValue          bool
 	family, use                    string
@@ -52,13 +62,35 @@ type node struct {
 	hasHuman                       bool
 	codingSystem, codingCode       string // first coding of a CodeableConcept
 	hasCoding                      bool
-	// nhsIdx is the NHS number recorded by a child identifier, or -1.
-	nhsIdx int
 	// Routing demographics sub-extensions, gathered by the parent extension.
 	rdNHS     []int
 	rdFamily  string
 	rdHasName bool
 	rdBirth   string
+}
+
+// noFacts stands for the facts of an element none of whose children has
+// reported anything. It is only ever read.
+var noFacts facts
+
+// factsOf returns the facts of the element at pos, for reading.
+func (c *collector) factsOf(pos int) *facts {
+	if !c.stack[pos].hasFacts {
+		return &noFacts
+	}
+	return &c.facts[pos]
+}
+
+// factsFor returns the facts of the element at pos, for writing.
+func (c *collector) factsFor(pos int) *facts {
+	for len(c.facts) <= pos {
+		c.facts = append(c.facts, facts{})
+	}
+	if n := &c.stack[pos]; !n.hasFacts {
+		n.hasFacts = true
+		c.facts[pos] = facts{}
+	}
+	return &c.facts[pos]
 }
 
 // frame is one open resource.
@@ -94,13 +126,40 @@ func (c *collector) start(name string, skip bool) *node {
 	if n := len(c.stack); n > 0 && c.stack[n-1].skip {
 		skip = true
 	}
-	entryNo := -1
+	entryNo := int32(-1)
 	if !skip && name == "entry" && len(c.stack) == 1 && c.stack[0].res == 0 {
-		entryNo = c.b.Entries
+		entryNo = int32(c.b.Entries)
 		c.b.Entries++
 	}
 	c.stack = append(c.stack, node{name: name, skip: skip, res: -1, entryNo: entryNo, nhsIdx: -1})
 	return &c.stack[len(c.stack)-1]
+}
+
+// reset empties the collector for another document, keeping its buffers
+// unless a pathological document grew them. What they held is cleared: a
+// pooled collector must not keep an old body alive through its strings.
+func (c *collector) reset() {
+	const keep = 64 // elements, resources or NHS numbers
+	clear(c.stack[:cap(c.stack)])
+	clear(c.facts[:cap(c.facts)])
+	clear(c.frames[:cap(c.frames)])
+	clear(c.meta[:cap(c.meta)])
+	clear(c.b.NHSNumbers[:cap(c.b.NHSNumbers)])
+	*c = collector{
+		stack:  reuse(c.stack, keep),
+		facts:  reuse(c.facts, keep),
+		frames: reuse(c.frames, keep),
+		meta:   reuse(c.meta, keep),
+		b:      Bundle{NHSNumbers: reuse(c.b.NHSNumbers, keep)},
+	}
+}
+
+// reuse returns s emptied, or nil when its capacity is beyond keep.
+func reuse[T any](s []T, keep int) []T {
+	if cap(s) > keep {
+		return nil
+	}
+	return s[:0]
 }
 
 // top returns the innermost open element.
@@ -122,9 +181,9 @@ func (c *collector) beginResource(typ string, wrapped bool) {
 		holder--
 	}
 	if holder >= 1 && c.stack[holder].name == "resource" && c.stack[holder-1].entryNo >= 0 {
-		f.entryNo = c.stack[holder-1].entryNo
+		f.entryNo = int(c.stack[holder-1].entryNo)
 	}
-	n.res = len(c.frames)
+	n.res = int32(len(c.frames))
 	c.frames = append(c.frames, f)
 }
 
@@ -151,77 +210,88 @@ func (c *collector) end() {
 		c.stack = c.stack[:last]
 		return
 	}
-	var parent *node
-	if last > 0 {
-		parent = &c.stack[last-1]
-	}
-
-	if n.hasSystem && isNHSNumberSystem(n.system) &&
-		(n.hasIDValue || n.name == "identifier" || strings.HasSuffix(n.name, "Identifier")) {
-		idx := c.recordNHS(last, n)
-		if parent != nil && parent.nhsIdx < 0 {
-			parent.nhsIdx = idx
+	nf := c.factsOf(last)
+	if nf.hasSystem && isNHSNumberSystem(nf.system) &&
+		(nf.hasIDValue || n.name == "identifier" || strings.HasSuffix(n.name, "Identifier")) {
+		idx := c.recordNHS(last, nf)
+		if last > 0 && c.stack[last-1].nhsIdx < 0 {
+			c.stack[last-1].nhsIdx = int32(idx)
 		}
 	}
 
-	if parent != nil {
-		c.report(n, parent, last)
+	if last > 0 {
+		c.report(last)
 	}
 	if n.name == "extension" || n.name == "modifierExtension" {
-		c.endExtension(n, parent)
+		c.endExtension(last)
 	}
 	if n.res >= 0 {
-		c.endResource(n.res)
+		c.endResource(int(n.res))
 	}
 	c.stack = c.stack[:last]
 }
 
-// report passes an ended element's facts to its parent.
-func (c *collector) report(n, parent *node, pos int) {
+// report passes the facts of the element at pos, which is ending, to its
+// parent. (A parent gets a facts slot only when a child has something for
+// it: the child's own slot, if any, lies above the parent's, so taking the
+// parent's never moves the child's.)
+func (c *collector) report(pos int) {
+	n := &c.stack[pos]
+	nf := c.factsOf(pos)
+	pp := pos - 1
+	parent := &c.stack[pp]
+	pr := c.factsOf(pp) // read; c.factsFor(pp) to write
 	switch n.name {
 	case "system":
-		if n.hasValue && !parent.hasSystem {
-			parent.system, parent.hasSystem = n.value, true
+		if n.hasValue && !pr.hasSystem {
+			pf := c.factsFor(pp)
+			pf.system, pf.hasSystem = n.value, true
 		}
 	case "code":
-		if n.hasValue && parent.code == "" {
-			parent.code = n.value
+		if n.hasValue && pr.code == "" {
+			c.factsFor(pp).code = n.value
 		}
 	case "display":
-		if n.hasValue && parent.display == "" {
-			parent.display = n.value
+		if n.hasValue && pr.display == "" {
+			c.factsFor(pp).display = n.value
 		}
 	case "value":
-		if n.hasValue && !parent.hasIDValue {
-			parent.idValue, parent.hasIDValue = n.value, true
+		if n.hasValue && !pr.hasIDValue {
+			pf := c.factsFor(pp)
+			pf.idValue, pf.hasIDValue = n.value, true
 		}
 	case "url":
 		if n.hasValue && parent.url == "" {
 			parent.url = n.value
 		}
 	case "family":
-		if n.hasValue && !parent.hasFamily {
-			parent.family, parent.hasFamily = n.value, true
+		if n.hasValue && !pr.hasFamily {
+			pf := c.factsFor(pp)
+			pf.family, pf.hasFamily = n.value, true
 		}
 	case "use":
-		if n.hasValue && !parent.hasUse {
-			parent.use, parent.hasUse = n.value, true
+		if n.hasValue && !pr.hasUse {
+			pf := c.factsFor(pp)
+			pf.use, pf.hasUse = n.value, true
 		}
 	case "valueDateTime":
-		if n.hasValue && parent.dateTime == "" {
-			parent.dateTime = n.value
+		if n.hasValue && pr.dateTime == "" {
+			c.factsFor(pp).dateTime = n.value
 		}
 	case "valueHumanName":
-		if !parent.hasHuman {
-			parent.humanFamily, parent.hasHuman = n.family, true
+		if !pr.hasHuman {
+			pf := c.factsFor(pp)
+			pf.humanFamily, pf.hasHuman = nf.family, true
 		}
 	case "coding":
-		if !parent.hasCoding {
-			parent.codingSystem, parent.codingCode, parent.hasCoding = n.system, n.code, true
+		if !pr.hasCoding {
+			pf := c.factsFor(pp)
+			pf.codingSystem, pf.codingCode, pf.hasCoding = nf.system, nf.code, true
 		}
 	case "valueCodeableConcept":
-		if n.hasCoding && !parent.hasCoding {
-			parent.codingSystem, parent.codingCode, parent.hasCoding = n.codingSystem, n.codingCode, true
+		if nf.hasCoding && !pr.hasCoding {
+			pf := c.factsFor(pp)
+			pf.codingSystem, pf.codingCode, pf.hasCoding = nf.codingSystem, nf.codingCode, true
 		}
 	case "profile":
 		if n.hasValue && parent.name == "meta" && isITKMarker(n.value) {
@@ -230,7 +300,7 @@ func (c *collector) report(n, parent *node, pos int) {
 	}
 
 	if parent.res >= 0 {
-		c.reportToResource(n, &c.frames[parent.res], parent.res)
+		c.reportToResource(n, nf, &c.frames[parent.res], int(parent.res))
 		return
 	}
 	// MessageHeader.source.endpoint
@@ -242,7 +312,7 @@ func (c *collector) report(n, parent *node, pos int) {
 }
 
 // reportToResource handles the direct children of a resource element.
-func (c *collector) reportToResource(n *node, f *frame, res int) {
+func (c *collector) reportToResource(n *node, nf *facts, f *frame, res int) {
 	switch n.name {
 	case "id":
 		if n.hasValue && f.id == "" {
@@ -254,76 +324,82 @@ func (c *collector) reportToResource(n *node, f *frame, res int) {
 		}
 	case "name": // Patient.name (HumanName); other resources' names are ignored
 		if !f.hasFirst {
-			f.firstFamily, f.hasFirst = n.family, true
+			f.firstFamily, f.hasFirst = nf.family, true
 		}
-		if n.use == "official" && !f.hasOfficial {
-			f.officialFamily, f.hasOfficial = n.family, true
+		if nf.use == "official" && !f.hasOfficial {
+			f.officialFamily, f.hasOfficial = nf.family, true
 		}
 	case "birthDate":
 		if n.hasValue && f.birthDate == "" {
 			f.birthDate = n.value
 		}
-		if n.birthTime != "" && f.birthTime == "" {
-			f.birthTime = n.birthTime
+		if nf.birthTime != "" && f.birthTime == "" {
+			f.birthTime = nf.birthTime
 		}
 	case "event": // MessageHeader.event (Coding)
 		if f.hdr.EventSystem == "" && f.hdr.EventCode == "" && f.hdr.EventDisplay == "" {
-			f.hdr.EventSystem, f.hdr.EventCode, f.hdr.EventDisplay = n.system, n.code, n.display
+			f.hdr.EventSystem, f.hdr.EventCode, f.hdr.EventDisplay = nf.system, nf.code, nf.display
 		}
 	}
 }
 
-// endExtension interprets an extension once all of it (url included) is
-// known.
-func (c *collector) endExtension(n, parent *node) {
+// endExtension interprets the extension at pos, which is ending, once all
+// of it (url included) is known.
+func (c *collector) endExtension(pos int) {
+	n := &c.stack[pos]
+	nf := c.factsOf(pos)
 	if isITKMarker(n.url) {
 		c.b.ITKWrapper = true
 	}
+	pp := pos - 1
 	switch n.url {
 	case BirthTimeURL:
-		if parent != nil && parent.name == "birthDate" && parent.birthTime == "" {
-			parent.birthTime = n.dateTime
+		if pp >= 0 && c.stack[pp].name == "birthDate" && c.factsOf(pp).birthTime == "" && nf.dateTime != "" {
+			c.factsFor(pp).birthTime = nf.dateTime
 		}
 	case MessageEventTypeURL, MessageEventTypeURL2019:
-		if parent != nil && parent.res >= 0 {
-			if f := &c.frames[parent.res]; !f.hasMET {
+		if pp >= 0 && c.stack[pp].res >= 0 {
+			if f := &c.frames[c.stack[pp].res]; !f.hasMET {
 				f.hasMET = true
 				f.hdr.MessageEventTypeURL = n.url
-				f.hdr.MessageEventTypeSystem = n.codingSystem
-				f.hdr.MessageEventType = n.codingCode
+				f.hdr.MessageEventTypeSystem = nf.codingSystem
+				f.hdr.MessageEventType = nf.codingCode
 			}
 		}
 	case RoutingDemographicsURL:
-		for _, idx := range n.rdNHS {
+		for _, idx := range nf.rdNHS {
 			m := &c.meta[idx]
 			m.routing = true
 			nn := &c.b.NHSNumbers[idx]
-			if n.rdHasName {
-				nn.Family = n.rdFamily
+			if nf.rdHasName {
+				nn.Family = nf.rdFamily
 			}
-			nn.BirthDate = datePart(n.rdBirth)
+			nn.BirthDate = datePart(nf.rdBirth)
 		}
 	// Sub-extensions of the routing demographics extension. Their parent's
 	// url may not be known yet (JSON member order), so they report to any
 	// parent extension, which uses the facts only if it proves to be the
 	// routing demographics extension.
 	case "nhsNumber":
-		if parent != nil && n.nhsIdx >= 0 {
-			parent.rdNHS = append(parent.rdNHS, n.nhsIdx)
+		if pp >= 0 && n.nhsIdx >= 0 {
+			pf := c.factsFor(pp)
+			pf.rdNHS = append(pf.rdNHS, int(n.nhsIdx))
 		}
 	case "name":
-		if parent != nil && n.hasHuman && !parent.rdHasName {
-			parent.rdFamily, parent.rdHasName = n.humanFamily, true
+		if pp >= 0 && nf.hasHuman && !c.factsOf(pp).rdHasName {
+			pf := c.factsFor(pp)
+			pf.rdFamily, pf.rdHasName = nf.humanFamily, true
 		}
 	case "birthDateTime":
-		if parent != nil && parent.rdBirth == "" {
-			parent.rdBirth = n.dateTime
+		if pp >= 0 && c.factsOf(pp).rdBirth == "" && nf.dateTime != "" {
+			c.factsFor(pp).rdBirth = nf.dateTime
 		}
 	}
 }
 
-// recordNHS records the NHS number identifier held by the element at pos.
-func (c *collector) recordNHS(pos int, n *node) int {
+// recordNHS records the NHS number identifier held by the element at pos,
+// whose facts are nf.
+func (c *collector) recordNHS(pos int, nf *facts) int {
 	relpath := ""
 	if len(c.frames) > 0 {
 		from := c.frames[len(c.frames)-1].depth + 1
@@ -333,7 +409,7 @@ func (c *collector) recordNHS(pos int, n *node) int {
 		}
 		relpath = strings.Join(names, ".")
 	}
-	c.b.NHSNumbers = append(c.b.NHSNumbers, NHSNumber{Value: n.idValue, System: n.system})
+	c.b.NHSNumbers = append(c.b.NHSNumbers, NHSNumber{Value: nf.idValue, System: nf.system})
 	c.meta = append(c.meta, nhsMeta{relpath: relpath})
 	return len(c.b.NHSNumbers) - 1
 }
@@ -403,9 +479,45 @@ func (f *frame) family() string {
 	return f.firstFamily
 }
 
-// bundle returns the facts gathered.
+// bundle returns the facts gathered. The readers slice names and values
+// out of the body (see view), so every string of the Bundle is copied out
+// here, into one allocation: the Bundle neither aliases nor pins the body.
 func (c *collector) bundle(format string) *Bundle {
 	b := c.b
 	b.Format = format
+	var h *MessageHeader
+	if b.Header != nil {
+		hc := *b.Header
+		h = &hc
+		b.Header = h
+	}
+	if len(b.NHSNumbers) > 0 {
+		b.NHSNumbers = append([]NHSNumber(nil), b.NHSNumbers...)
+	} else {
+		b.NHSNumbers = nil // the collector's buffer is not handed out
+	}
+	fields := []*string{&b.ResourceType, &b.Type, &b.FirstResource}
+	if h != nil {
+		fields = append(fields, &h.EventSystem, &h.EventCode, &h.EventDisplay, &h.MessageEventType,
+			&h.MessageEventTypeURL, &h.MessageEventTypeSystem, &h.SourceEndpoint)
+	}
+	for i := range b.NHSNumbers {
+		n := &b.NHSNumbers[i]
+		fields = append(fields, &n.Value, &n.System, &n.Where, &n.Family, &n.BirthDate)
+	}
+	size := 0
+	for _, f := range fields {
+		size += len(*f)
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	for _, f := range fields {
+		sb.WriteString(*f)
+	}
+	all := sb.String()
+	for _, f := range fields {
+		n := len(*f)
+		*f, all = all[:n], all[n:]
+	}
 	return &b
 }

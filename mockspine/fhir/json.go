@@ -1,21 +1,23 @@
 package fhir
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
-// ReadJSON reads a FHIR JSON message bundle. The document is streamed token
-// by token; only a small stack of open objects is kept.
+// ReadJSON reads a FHIR JSON message bundle. The document is scanned in one
+// pass; only a small stack of open objects is kept.
 //
 // It returns an error (a *ParseError) when the body is not well-formed FHIR
-// JSON: a syntax error, a top-level value that is not an object, a resource
-// object without a string resourceType, a key repeated within one object
-// (FHIR JSON forbids it), invalid UTF-8, nesting deeper than MaxDepth, or
-// data after the top-level object.
+// JSON: a syntax error (RFC 8259, as encoding/json reads it), a top-level
+// value that is not an object, a resource object without a string
+// resourceType, a key repeated within one object (FHIR JSON forbids it; keys
+// compare after unescaping), invalid UTF-8, nesting deeper than MaxDepth,
+// or data after the top-level object.
 //
 // Anything else, however wrong for a NEMS event, is not an error: the Bundle
 // reports what is there and the rules judge it.
@@ -24,20 +26,47 @@ func ReadJSON(b []byte) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := jsonReader{src: b, shift: shift}
+	r := jsonReaders.Get().(*jsonReader)
+	defer r.release()
+	r.src, r.shift = view(b), shift
 	if err := r.read(); err != nil {
 		return nil, err
 	}
 	return r.c.bundle(FormatJSON), nil
 }
 
+// jsonReaders keeps readers, with their stacks, from one document to the
+// next.
+var jsonReaders = sync.Pool{New: func() any { return new(jsonReader) }}
+
+// release clears the reader (it must not keep the body alive) and pools it.
+func (r *jsonReader) release() {
+	const keep = 64
+	r.c.reset()
+	all := r.keys[:cap(r.keys)]
+	for i := range all {
+		clear(all[i].list[:cap(all[i].list)])
+		all[i] = keySet{list: reuse(all[i].list, keyListMax)}
+	}
+	buf := r.buf[:0]
+	if cap(buf) > 4<<10 {
+		buf = nil
+	}
+	*r = jsonReader{c: r.c, keys: reuse(r.keys, keep), buf: buf}
+	jsonReaders.Put(r)
+}
+
+// jsonReader scans a document held in src (a view of the body: see view).
+// Keys and values are sliced out of src; only strings with escapes are
+// built afresh.
 type jsonReader struct {
-	src   []byte
+	src   string
+	pos   int
 	shift int64
-	dec   *json.Decoder
 	c     collector
 	// keys[d] holds the keys already seen in the open object at depth d.
 	keys []keySet
+	buf  []byte
 }
 
 // keySet finds repeated keys in one object: a short list searched in turn,
@@ -50,6 +79,7 @@ type keySet struct {
 const keyListMax = 16
 
 func (k *keySet) reset() {
+	clear(k.list)
 	k.list = k.list[:0]
 	if k.set != nil {
 		clear(k.set)
@@ -80,122 +110,168 @@ func (k *keySet) add(key string) bool {
 	for _, s := range k.list {
 		k.set[s] = struct{}{}
 	}
+	clear(k.list)
 	k.list = k.list[:0]
 	k.set[key] = struct{}{}
 	return true
 }
 
-func (r *jsonReader) read() error {
-	r.dec = json.NewDecoder(bytes.NewReader(r.src))
-	r.dec.UseNumber()
-
-	tok, err := r.dec.Token()
-	if err == io.EOF {
-		return r.errorAt(0, "empty body; FHIR JSON must be an object")
-	}
-	if err != nil {
-		return r.tokenError(err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return r.errorAt(r.dec.InputOffset(), fmt.Sprintf("the top-level value is %s; FHIR JSON must be an object", describe(tok)))
-	}
-	start := r.dec.InputOffset() - 1
-	if err := r.object("", 1, true, start); err != nil {
-		return err
-	}
-
-	end := r.dec.InputOffset()
-	tok, err = r.dec.Token()
-	if err == io.EOF {
-		return nil
-	}
-	// Report where the trailing data starts, past any white space.
-	for end < int64(len(r.src)) && isJSONSpace(r.src[end]) {
-		end++
-	}
-	if err != nil {
-		return r.errorAt(end, "data after the top-level object")
-	}
-	return r.errorAt(end, fmt.Sprintf("%s after the top-level object", describe(tok)))
-}
-
 func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// object reads the members of an object whose '{' has been read, as the
-// element name. resource says the object is a resource (the top-level
-// object, or the value of a "resource" or "contained" member).
-func (r *jsonReader) object(name string, depth int, resource bool, start int64) error {
+// space skips white space and returns the next byte, or 0 at the end.
+func (r *jsonReader) space() byte {
+	s := r.src
+	for r.pos < len(s) {
+		c := s[r.pos]
+		if c > ' ' || !isJSONSpace(c) {
+			return c
+		}
+		r.pos++
+	}
+	return 0
+}
+
+func (r *jsonReader) read() error {
+	c := r.space()
+	if r.pos >= len(r.src) {
+		return r.errorAt(0, "empty body; FHIR JSON must be an object")
+	}
+	if c != '{' {
+		what := jsonKind(c)
+		if what == "" {
+			return r.syntaxError(r.pos, "looking for beginning of value")
+		}
+		return r.errorAt(r.pos, fmt.Sprintf("the top-level value is %s; FHIR JSON must be an object", what))
+	}
+	if err := r.object("", 1, true, r.pos, false); err != nil {
+		return err
+	}
+	c = r.space()
+	if r.pos >= len(r.src) {
+		return nil
+	}
+	what := "data"
+	switch c {
+	case '{', '[':
+		what = jsonKind(c)
+	}
+	return r.errorAt(r.pos, what+" after the top-level object")
+}
+
+// jsonKind names the kind of JSON value that starts with c, "" if none
+// does.
+func jsonKind(c byte) string {
+	switch {
+	case c == '{':
+		return "an object"
+	case c == '[':
+		return "an array"
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || '0' <= c && c <= '9':
+		return "a number"
+	}
+	return ""
+}
+
+// object reads an object whose '{' is at r.pos, as the element name.
+// resource says the object is a resource (the top-level object, or the
+// value of a "resource" or "contained" member); discard that it is only
+// checked, not reported (a resourceType that is not a string).
+func (r *jsonReader) object(name string, depth int, resource bool, start int, discard bool) error {
 	if depth > MaxDepth {
 		return r.errorAt(start, fmt.Sprintf("objects and arrays nested deeper than %d levels", MaxDepth))
 	}
+	r.pos++ // '{'
 	for len(r.keys) <= depth {
-		r.keys = append(r.keys, keySet{})
+		if len(r.keys) < cap(r.keys) {
+			r.keys = r.keys[:len(r.keys)+1] // a pooled set, with its list
+		} else {
+			r.keys = append(r.keys, keySet{})
+		}
 	}
 	r.keys[depth].reset()
-
-	r.c.start(name, false)
-	if resource {
-		r.c.beginResource("", false)
+	if !discard {
+		r.c.start(name, false)
+		if resource {
+			r.c.beginResource("", false)
+		}
 	}
 	sawType := false
-	for {
-		tok, err := r.dec.Token()
-		if err != nil {
-			return r.tokenError(err)
-		}
-		if d, ok := tok.(json.Delim); ok && d == '}' {
-			break
-		}
-		key, ok := tok.(string)
-		if !ok { // the decoder only returns strings here
-			return r.errorAt(r.dec.InputOffset(), "object key is not a string")
-		}
-		keyEnd := r.dec.InputOffset()
-		if !r.keys[depth].add(key) {
-			keyStart := int64(0)
-			if keyEnd >= 2 {
-				keyStart = int64(bytes.LastIndexByte(r.src[:keyEnd-1], '"'))
+	c := r.space()
+	if c == '}' {
+		r.pos++
+	} else {
+		for {
+			if c != '"' {
+				return r.syntaxError(r.pos, "looking for beginning of object key string")
 			}
-			return r.errorAt(keyStart, fmt.Sprintf("duplicate key %q in one object; FHIR JSON forbids repeated keys", shortText(key)))
-		}
-
-		if key == "resourceType" {
-			tok, err := r.dec.Token()
+			keyStart := r.pos
+			key, err := r.str()
 			if err != nil {
-				return r.tokenError(err)
+				return err
 			}
-			s, ok := tok.(string)
-			if !ok {
-				if err := r.skipValue(tok, depth); err != nil {
+			if !r.keys[depth].add(key) {
+				return r.errorAt(keyStart, fmt.Sprintf("duplicate key %s in one object; FHIR JSON forbids repeated keys", quoted(key, 60)))
+			}
+			if c = r.space(); c != ':' {
+				return r.syntaxError(r.pos, "after object key")
+			}
+			r.pos++
+			keyEnd := r.pos
+			c = r.space()
+			switch {
+			case key == "resourceType" && c == '"':
+				s, err := r.str()
+				if err != nil {
+					return err
+				}
+				if resource && !discard {
+					if s == "" {
+						return r.errorAt(keyEnd, "resourceType is empty")
+					}
+					r.c.setResourceType(s)
+				}
+				sawType = true
+			case key == "resourceType":
+				if err := r.value("", depth, false, true); err != nil {
 					return err
 				}
 				if resource {
-					return r.errorAt(keyEnd, fmt.Sprintf("resourceType is %s; it must be a string", describe(tok)))
+					what := jsonKind(c)
+					if what == "" {
+						what = "not a value"
+					}
+					return r.errorAt(keyEnd, fmt.Sprintf("resourceType is %s; it must be a string", what))
 				}
-				continue
-			}
-			if resource {
-				if s == "" {
-					return r.errorAt(keyEnd, "resourceType is empty")
+			default:
+				child := key
+				if len(key) > 1 && key[0] == '_' { // a primitive's id and extensions
+					child = key[1:]
 				}
-				r.c.setResourceType(s)
-				sawType = true
+				holdsResource := key == "resource" || key == "contained"
+				if err := r.value(child, depth, holdsResource, discard); err != nil {
+					return err
+				}
 			}
-			continue
+			c = r.space()
+			if c == '}' {
+				r.pos++
+				break
+			}
+			if c != ',' {
+				return r.syntaxError(r.pos, "after object key:value pair")
+			}
+			r.pos++
+			c = r.space()
 		}
-
-		child := key
-		if len(key) > 1 && key[0] == '_' { // a primitive's id and extensions
-			child = key[1:]
-		}
-		tok, err = r.dec.Token()
-		if err != nil {
-			return r.tokenError(err)
-		}
-		holdsResource := key == "resource" || key == "contained"
-		if err := r.value(child, tok, depth, holdsResource); err != nil {
-			return err
-		}
+	}
+	if discard {
+		return nil
 	}
 	if resource && !sawType {
 		if depth == 1 {
@@ -212,131 +288,288 @@ func (r *jsonReader) object(name string, depth int, resource bool, start int64) 
 	return nil
 }
 
-// value handles the value tok of a member named name, inside a container at
-// depth.
-func (r *jsonReader) value(name string, tok json.Token, depth int, resource bool) error {
-	switch v := tok.(type) {
-	case json.Delim:
-		start := r.dec.InputOffset() - 1
-		switch v {
-		case '{':
-			return r.object(name, depth+1, resource, start)
-		case '[':
-			return r.array(name, depth+1, resource, start)
+// value reads the value at r.pos of a member named name, inside a container
+// at depth.
+func (r *jsonReader) value(name string, depth int, resource, discard bool) error {
+	s := r.src
+	if r.pos >= len(s) {
+		return r.eof()
+	}
+	start := r.pos
+	switch c := s[r.pos]; {
+	case c == '{':
+		return r.object(name, depth+1, resource, start, discard)
+	case c == '[':
+		return r.array(name, depth+1, resource, start, discard)
+	case c == '"':
+		v, err := r.str()
+		if err != nil {
+			return err
 		}
-		return r.errorAt(start, fmt.Sprintf("unexpected %q", rune(v)))
-	case nil:
+		r.primitive(name, v, discard)
+	case c == 't':
+		if err := r.literal("true"); err != nil {
+			return err
+		}
+		r.primitive(name, "true", discard)
+	case c == 'f':
+		if err := r.literal("false"); err != nil {
+			return err
+		}
+		r.primitive(name, "false", discard)
+	case c == 'n':
 		// null: no value (FHIR uses it only to align primitive arrays).
-		return nil
-	case string:
-		r.primitive(name, v)
-	case json.Number:
-		r.primitive(name, string(v))
-	case bool:
-		if v {
-			r.primitive(name, "true")
-		} else {
-			r.primitive(name, "false")
+		return r.literal("null")
+	case c == '-' || '0' <= c && c <= '9':
+		if err := r.number(); err != nil {
+			return err
 		}
+		r.primitive(name, s[start:r.pos], discard)
+	default:
+		return r.syntaxError(r.pos, "looking for beginning of value")
 	}
 	return nil
 }
 
-func (r *jsonReader) primitive(name, value string) {
+func (r *jsonReader) primitive(name, value string, discard bool) {
+	if discard {
+		return
+	}
 	n := r.c.start(name, false)
 	n.value, n.hasValue = value, true
 	r.c.end()
 }
 
-// array reads the items of an array whose '[' has been read; each item is
-// an element called name.
-func (r *jsonReader) array(name string, depth int, resource bool, start int64) error {
+// array reads an array whose '[' is at r.pos; each item is an element
+// called name.
+func (r *jsonReader) array(name string, depth int, resource bool, start int, discard bool) error {
 	if depth > MaxDepth {
 		return r.errorAt(start, fmt.Sprintf("objects and arrays nested deeper than %d levels", MaxDepth))
 	}
+	r.pos++ // '['
+	if r.space() == ']' {
+		r.pos++
+		return nil
+	}
 	for {
-		tok, err := r.dec.Token()
-		if err != nil {
-			return r.tokenError(err)
-		}
-		if d, ok := tok.(json.Delim); ok && d == ']' {
-			return nil
-		}
-		if err := r.value(name, tok, depth, resource); err != nil {
+		if err := r.value(name, depth, resource, discard); err != nil {
 			return err
+		}
+		switch r.space() {
+		case ']':
+			r.pos++
+			return nil
+		case ',':
+			r.pos++
+			r.space()
+		default:
+			if r.pos >= len(r.src) {
+				return r.eof()
+			}
+			return r.syntaxError(r.pos, "after array element")
 		}
 	}
 }
 
-// skipValue reads past the rest of a value whose first token is tok.
-func (r *jsonReader) skipValue(tok json.Token, depth int) error {
-	d, ok := tok.(json.Delim)
-	if !ok || (d != '{' && d != '[') {
-		return nil
-	}
-	level := 1
-	for level > 0 {
-		if depth+level > MaxDepth {
-			return r.errorAt(r.dec.InputOffset(), fmt.Sprintf("objects and arrays nested deeper than %d levels", MaxDepth))
+// literal reads true, false or null at r.pos.
+func (r *jsonReader) literal(lit string) error {
+	s := r.src
+	for i := 1; i < len(lit); i++ {
+		p := r.pos + i
+		if p >= len(s) {
+			return r.eof()
 		}
-		tok, err := r.dec.Token()
-		if err != nil {
-			return r.tokenError(err)
-		}
-		if d, ok := tok.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				level++
-			} else {
-				level--
-			}
+		if s[p] != lit[i] {
+			return r.syntaxError(p, fmt.Sprintf("in literal %s (expecting %s)", lit, quoteChar(lit[i])))
 		}
 	}
+	r.pos += len(lit)
 	return nil
 }
 
-// errorAt reports a problem at byte offset off of the (BOM-less) input.
-func (r *jsonReader) errorAt(off int64, msg string) error {
-	if off < 0 {
-		off = 0
+// number reads a number at r.pos:
+// '-'? ('0' | [1-9][0-9]*) ('.' [0-9]+)? ([eE] [+-]? [0-9]+)?
+func (r *jsonReader) number() error {
+	s := r.src
+	i := r.pos
+	if s[i] == '-' {
+		i++
 	}
-	if off > int64(len(r.src)) {
-		off = int64(len(r.src))
-	}
-	return &ParseError{Format: FormatJSON, Line: lineAt(r.src, int(off)), Offset: off + r.shift, Msg: msg}
-}
-
-// tokenError turns a decoder error into a ParseError.
-func (r *jsonReader) tokenError(err error) error {
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return r.errorAt(se.Offset, se.Error())
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return r.errorAt(int64(len(r.src)), "unexpected end of input")
-	default:
-		return r.errorAt(r.dec.InputOffset(), err.Error())
-	}
-}
-
-// describe names the kind of a JSON token for error messages.
-func describe(tok json.Token) string {
-	switch v := tok.(type) {
-	case json.Delim:
-		switch v {
-		case '[':
-			return "an array"
-		case '{':
-			return "an object"
+	digits := func(what string) error {
+		if i >= len(s) {
+			return r.eof()
 		}
-		return fmt.Sprintf("%q", rune(v))
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
+		if s[i] < '0' || s[i] > '9' {
+			return r.syntaxError(i, what)
+		}
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
+		return nil
 	}
-	return fmt.Sprintf("%T", tok)
+	switch {
+	case i >= len(s):
+		return r.eof()
+	case s[i] == '0':
+		i++
+	default:
+		if err := digits("in numeric literal"); err != nil {
+			return err
+		}
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if err := digits("after decimal point in numeric literal"); err != nil {
+			return err
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if err := digits("in exponent of numeric literal"); err != nil {
+			return err
+		}
+	}
+	r.pos = i
+	return nil
+}
+
+// str reads a string at r.pos ('"') and returns its value.
+func (r *jsonReader) str() (string, error) {
+	s := r.src
+	start := r.pos + 1
+	for i := start; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			r.pos = i + 1
+			return s[start:i], nil
+		case c == '\\':
+			return r.strSlow(start, i)
+		case c < ' ':
+			return "", r.syntaxError(i, "in string literal")
+		}
+	}
+	return "", r.eof()
+}
+
+// strSlow unescapes a string from s[start:]; s[i] is its first backslash.
+// Escapes decode as encoding/json decodes them: a \u escape of half a
+// surrogate pair without its other half gives U+FFFD.
+func (r *jsonReader) strSlow(start, i int) (string, error) {
+	s := r.src
+	buf := append(r.buf[:0], s[start:i]...)
+	defer func() { r.buf = buf }()
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == '"':
+			r.pos = i + 1
+			return string(buf), nil
+		case c < ' ':
+			return "", r.syntaxError(i, "in string literal")
+		case c != '\\':
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		if i+1 >= len(s) {
+			return "", r.eof()
+		}
+		switch e := s[i+1]; e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			ru, err := r.hex4(i + 2)
+			if err != nil {
+				return "", err
+			}
+			i += 6
+			if utf16.IsSurrogate(ru) {
+				if strings.HasPrefix(s[i:], `\u`) {
+					ru2, err := r.hex4(i + 2)
+					if err != nil {
+						return "", err
+					}
+					if dec := utf16.DecodeRune(ru, ru2); dec != utf8.RuneError {
+						buf = utf8.AppendRune(buf, dec)
+						i += 6
+						continue
+					}
+				}
+				ru = utf8.RuneError
+			}
+			buf = utf8.AppendRune(buf, ru)
+			continue
+		default:
+			return "", r.syntaxError(i+1, "in string escape code")
+		}
+		i += 2
+	}
+	return "", r.eof()
+}
+
+// hex4 reads the four hexadecimal digits of a \u escape at s[i:].
+func (r *jsonReader) hex4(i int) (rune, error) {
+	s := r.src
+	var v rune
+	for k := i; k < i+4; k++ {
+		if k >= len(s) {
+			return 0, r.eof()
+		}
+		d := hexDigit(s[k])
+		if d < 0 {
+			return 0, r.syntaxError(k, `in \u hexadecimal character escape`)
+		}
+		v = v<<4 | rune(d)
+	}
+	return v, nil
+}
+
+// syntaxError reports the character at off as invalid, context saying
+// where, as encoding/json words it.
+func (r *jsonReader) syntaxError(off int, context string) error {
+	if off >= len(r.src) {
+		return r.eof()
+	}
+	c := r.src[off]
+	what := quoteChar(c)
+	if c >= utf8.RuneSelf {
+		ru, _ := utf8.DecodeRuneInString(r.src[off:])
+		what = strconv.QuoteRune(ru)
+	}
+	return r.errorAt(off, fmt.Sprintf("invalid character %s %s", what, context))
+}
+
+func (r *jsonReader) eof() error {
+	return r.errorAt(len(r.src), "unexpected end of input")
+}
+
+// quoteChar formats c as a quoted character literal.
+func quoteChar(c byte) string {
+	switch c {
+	case '\'':
+		return `'\''`
+	case '"':
+		return `'"'`
+	}
+	s := strconv.Quote(string(rune(c)))
+	return "'" + s[1:len(s)-1] + "'"
+}
+
+// errorAt reports a problem at byte offset off of the (BOM-less) input.
+func (r *jsonReader) errorAt(off int, msg string) error {
+	off = min(max(off, 0), len(r.src))
+	return &ParseError{Format: FormatJSON, Line: lineAt(r.src, off), Offset: int64(off) + r.shift, Msg: msg}
 }

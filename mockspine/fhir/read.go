@@ -3,8 +3,10 @@ package fhir
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Formats accepted by Read.
@@ -97,21 +99,51 @@ func prepare(b []byte, format string) ([]byte, int64, error) {
 	}
 	return nil, 0, &ParseError{
 		Format: format,
-		Line:   lineAt(b, off),
+		Line:   lineAt(view(b), off),
 		Offset: int64(off) + shift,
 		Msg:    fmt.Sprintf("invalid UTF-8 (byte 0x%02X); the body must be UTF-8", b[off]),
 	}
 }
 
 // lineAt returns the 1-based line holding byte offset off of b.
-func lineAt(b []byte, off int) int {
-	if off > len(b) {
-		off = len(b)
+func lineAt[T string | []byte](b T, off int) int {
+	off = min(max(off, 0), len(b))
+	return strings.Count(string(b[:off]), "\n") + 1
+}
+
+// view returns b as a string without copying it. The readers slice names
+// and values out of the view rather than allocating each one. b must not
+// change while a reader runs, and nothing sliced from the view may outlive
+// the call: collector.bundle copies the facts out, and error messages are
+// formatted afresh.
+func view(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// shortText bounds how much of the input an error message repeats.
+func shortText(s string) string { return shortN(s, 60) }
+
+// shortN cuts s to at most max bytes, on a character boundary, marking the
+// cut.
+func shortN(s string, max int) string {
+	if len(s) <= max {
+		return s
 	}
-	if off < 0 {
-		off = 0
+	cut := max
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
 	}
-	return bytes.Count(b[:off], []byte{'\n'}) + 1
+	return s[:cut] + "…"
+}
+
+// quoted quotes s for an error message, in at most about max bytes: the
+// quoting itself can make a character four times as long.
+func quoted(s string, max int) string {
+	q := strconv.Quote(s)
+	if len(q) <= max+2 {
+		return q
+	}
+	return shortN(q, max)
 }
 
 // datePart returns the date of a FHIR date or dateTime: everything before

@@ -1,19 +1,20 @@
 package fhir
 
 import (
-	"bytes"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
-// errCharset is returned by the decoder's CharsetReader: FHIR XML is UTF-8.
-var errCharset = errors.New("only UTF-8 is accepted")
+// Namespaces the XML reader knows besides FHIR's.
+const (
+	xmlNamespaceURL   = "http://www.w3.org/XML/1998/namespace"
+	xmlnsNamespaceURL = "http://www.w3.org/2000/xmlns/"
+)
 
-// ReadXML reads a FHIR XML message bundle. The document is streamed token by
-// token; only a small stack of open elements is kept.
+// ReadXML reads a FHIR XML message bundle. The document is scanned in one
+// pass; only a small stack of open elements is kept.
 //
 // It returns an error (a *ParseError) when the body is not well-formed FHIR
 // XML: a syntax error, a root element outside the FHIR namespace, a DOCTYPE
@@ -22,6 +23,16 @@ var errCharset = errors.New("only UTF-8 is accepted")
 // element in the ITK namespace is not an error: the Bundle then has
 // ITKWrapper set and no other facts.
 //
+// Well-formed means XML 1.0 (Fifth Edition) with Namespaces in XML 1.0: tags
+// balanced and properly nested, names valid, attribute values quoted and
+// each attribute given once (by expanded name), white space between
+// attributes, only the five predefined entities and character references to
+// XML characters, no "--" inside comments, no "]]>" in text, no character
+// outside the XML character range anywhere, the XML declaration (version
+// 1.0, encoding UTF-8) only at the very start, no DOCTYPE, every namespace
+// prefix declared, and nothing but comments, processing instructions and
+// white space around the root element.
+//
 // Anything else, however wrong for a NEMS event, is not an error: the Bundle
 // reports what is there and the rules judge it.
 func ReadXML(b []byte) (*Bundle, error) {
@@ -29,222 +40,1051 @@ func ReadXML(b []byte) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := xmlReader{src: b, shift: shift}
+	r := xmlReaders.Get().(*xmlReader)
+	defer r.release()
+	r.src, r.shift = view(b), shift
 	if err := r.read(); err != nil {
 		return nil, err
 	}
 	return r.c.bundle(FormatXML), nil
 }
 
+// xmlReaders keeps readers, with their stacks, from one document to the
+// next.
+var xmlReaders = sync.Pool{New: func() any { return new(xmlReader) }}
+
+// release clears the reader (it must not keep the body alive) and pools it.
+func (r *xmlReader) release() {
+	const keep = 64
+	r.c.reset()
+	clear(r.ns[:cap(r.ns)])
+	clear(r.open[:cap(r.open)])
+	clear(r.attrs[:cap(r.attrs)])
+	clear(r.names[:cap(r.names)])
+	buf := r.buf[:0]
+	if cap(buf) > 4<<10 {
+		buf = nil
+	}
+	*r = xmlReader{c: r.c, ns: reuse(r.ns, keep), open: reuse(r.open, keep), attrs: reuse(r.attrs, keep),
+		names: reuse(r.names, keep), buf: buf}
+	xmlReaders.Put(r)
+}
+
+// xmlReader scans a document held in src (a view of the body: see view).
+// Names and attribute values are sliced out of src; only values holding
+// references or carriage returns are built afresh.
 type xmlReader struct {
-	src     []byte
-	shift   int64
-	dec     *xml.Decoder
-	c       collector
-	charset string
+	src      string
+	pos      int
+	shift    int64
+	c        collector
+	rootSeen bool
+	// ns holds the namespace declarations in scope, innermost last.
+	ns   []nsBinding
+	open []openElement
+	// attrs holds the attributes of the start tag being read.
+	attrs []xmlAttr
+	names []attrName // expanded names of attrs, when they must be compared
+	buf   []byte
+}
+
+type nsBinding struct{ prefix, uri string }
+
+type openElement struct {
+	qname  string
+	nsMark int // len(ns) before the element's own declarations
+}
+
+type xmlAttr struct {
+	qname, value string
+	off          int
+	colon        int // as scanQName gives it, relative to the name
+}
+
+// prefix and local split an attribute's name (checked by splitQName).
+func (a *xmlAttr) prefix() string {
+	if a.colon < 0 {
+		return ""
+	}
+	return a.qname[:a.colon]
+}
+
+func (a *xmlAttr) local() string {
+	if a.colon < 0 {
+		return a.qname
+	}
+	return a.qname[a.colon+1:]
+}
+
+// attrName is an attribute's expanded name.
+type attrName struct{ space, local string }
+
+// Byte classes of the scanner's tables.
+const (
+	clNameStart = 1 << iota // NameStartChar (ASCII)
+	clName                  // NameChar (ASCII)
+	clNCName                // NameChar but ':' (ASCII)
+	clText                  // needs a look in character data
+	clAttr                  // needs a look in an attribute value
+	clCheck                 // needs a look in a comment, PI or CDATA section
+)
+
+// xmlClass classifies bytes for the scanner. Bytes from 0x80 up are name
+// characters or not by the rune they start; 0xEF starts U+FFFE and U+FFFF,
+// the only non-characters valid UTF-8 can hold.
+var xmlClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c == ':' || c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z':
+			t[c] |= clNameStart | clName
+		case c == '-' || c == '.' || '0' <= c && c <= '9':
+			t[c] |= clName
+		}
+		if t[c]&clName != 0 && c != ':' {
+			t[c] |= clNCName
+		}
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0xEF {
+			t[c] |= clText | clAttr | clCheck
+		}
+	}
+	for _, c := range "<&]" {
+		t[c] |= clText
+	}
+	for _, c := range "<&\r\"'" {
+		t[c] |= clAttr
+	}
+	return t
+}()
+
+func isXMLSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && isXMLSpaceByte(s[i]) {
+		i++
+	}
+	return i
+}
+
+// isNameStartRune and isNameRune are the NameStartChar and NameChar
+// productions of XML 1.0 (Fifth Edition), section 2.3.
+func isNameStartRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return xmlClass[r]&clNameStart != 0
+	}
+	return r >= 0xC0 && r <= 0xD6 || r >= 0xD8 && r <= 0xF6 || r >= 0xF8 && r <= 0x2FF ||
+		r >= 0x370 && r <= 0x37D || r >= 0x37F && r <= 0x1FFF || r >= 0x200C && r <= 0x200D ||
+		r >= 0x2070 && r <= 0x218F || r >= 0x2C00 && r <= 0x2FEF || r >= 0x3001 && r <= 0xD7FF ||
+		r >= 0xF900 && r <= 0xFDCF || r >= 0xFDF0 && r <= 0xFFFD || r >= 0x10000 && r <= 0xEFFFF
+}
+
+func isNameRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return xmlClass[r]&clName != 0
+	}
+	return isNameStartRune(r) || r == 0xB7 || r >= 0x300 && r <= 0x36F || r >= 0x203F && r <= 0x2040
+}
+
+// isXMLChar is the Char production of XML 1.0, section 2.2.
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// scanName returns the end of the Name starting at i, or i when there is
+// none.
+func (r *xmlReader) scanName(i int) int {
+	end, _ := r.scanQName(i)
+	return end
+}
+
+// scanQName returns the end of the Name starting at i (i when there is
+// none) and where its colon is: -1 when it has none, -2 when it has more
+// than one.
+func (r *xmlReader) scanQName(i int) (end, colon int) {
+	s := r.src
+	colon = -1
+	if i >= len(s) {
+		return i, colon
+	}
+	if c := s[i]; c < utf8.RuneSelf {
+		if xmlClass[c]&clNameStart == 0 {
+			return i, colon
+		}
+		if c == ':' {
+			colon = i
+		}
+		i++
+	} else {
+		ru, size := utf8.DecodeRuneInString(s[i:])
+		if !isNameStartRune(ru) {
+			return i, colon
+		}
+		i += size
+	}
+	for i < len(s) {
+		c := s[i]
+		if xmlClass[c]&clNCName != 0 {
+			i++
+			continue
+		}
+		if c == ':' {
+			if colon == -1 {
+				colon = i
+			} else {
+				colon = -2
+			}
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			break
+		}
+		ru, size := utf8.DecodeRuneInString(s[i:])
+		if !isNameRune(ru) {
+			break
+		}
+		i += size
+	}
+	return i, colon
 }
 
 func (r *xmlReader) read() error {
-	d := xml.NewDecoder(bytes.NewReader(r.src))
-	d.Strict = true
-	d.CharsetReader = func(charset string, _ io.Reader) (io.Reader, error) {
-		r.charset = charset
-		return nil, errCharset
+	if err := r.declaration(); err != nil {
+		return err
 	}
-	r.dec = d
-
-	depth := 0
-	rootSeen, rootDone := false, false
-	first := true // no token read yet
+	s := r.src
 	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
+		r.pos = skipSpace(s, r.pos)
+		if r.pos >= len(s) {
+			if !r.rootSeen {
+				return &ParseError{Format: FormatXML, Offset: -1, Msg: "no root element"}
+			}
+			return nil
+		}
+		switch c := s[r.pos]; {
+		case c == '&':
+			return r.errorAt(r.pos, "character or entity reference outside the root element")
+		case c != '<':
+			if r.rootSeen {
+				return r.errorAt(r.pos, "text after the end of the root element")
+			}
+			return r.errorAt(r.pos, "text before the root element")
+		}
+		if r.pos+1 >= len(s) {
+			return r.eof("in markup")
+		}
+		var err error
+		switch s[r.pos+1] {
+		case '?':
+			err = r.procInst()
+		case '!':
+			if strings.HasPrefix(s[r.pos:], "<![CDATA[") {
+				return r.errorAt(r.pos, "CDATA section outside the root element")
+			}
+			err = r.bang()
+		case '/':
+			end := r.scanName(r.pos + 2)
+			return r.errorAt(r.pos, fmt.Sprintf("unexpected end element </%s>", shortText(s[r.pos+2:end])))
+		default:
+			if r.rootSeen {
+				end := r.scanName(r.pos + 1)
+				_, local, _ := strings.Cut(s[r.pos+1:end], ":")
+				if local == "" {
+					local = s[r.pos+1 : end]
+				}
+				return r.errorAt(r.pos, fmt.Sprintf("element <%s> after the end of the root element", shortText(local)))
+			}
+			r.rootSeen = true
+			err = r.element()
 		}
 		if err != nil {
-			return r.tokenError(err)
-		}
-		wasFirst := first
-		first = false
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if rootDone {
-				return r.errorf("element <%s> after the end of the root element", shortText(t.Name.Local))
-			}
-			depth++
-			if depth > MaxDepth {
-				return r.errorf("elements nested deeper than %d levels", MaxDepth)
-			}
-			if err := r.checkAttrs(t); err != nil {
-				return err
-			}
-			if !rootSeen {
-				rootSeen = true
-				if err := r.startRoot(t); err != nil {
-					return err
-				}
-				continue
-			}
-			r.startElement(t)
-		case xml.EndElement:
-			r.c.end()
-			depth--
-			if depth == 0 {
-				rootDone = true
-			}
-		case xml.CharData:
-			if depth == 0 && !isXMLSpace(t) {
-				if rootDone {
-					return r.errorf("text after the end of the root element")
-				}
-				return r.errorf("text before the root element")
-			}
-		case xml.Directive:
-			return r.errorf("DOCTYPE and other DTD declarations are not allowed (<!%s>)", shortText(string(t)))
-		case xml.ProcInst:
-			// The decoder has checked the declaration's version and encoding;
-			// it lets a declaration through anywhere, though.
-			if strings.EqualFold(t.Target, "xml") && !wasFirst {
-				return r.errorf("the XML declaration must come first")
-			}
-		case xml.Comment:
+			return err
 		}
 	}
-	if !rootSeen {
-		return &ParseError{Format: FormatXML, Offset: -1, Msg: "no root element"}
+}
+
+// element reads the root element and all its content.
+func (r *xmlReader) element() error {
+	if err := r.startTag(); err != nil {
+		return err
+	}
+	s := r.src
+	for len(r.open) > 0 {
+		if err := r.text(); err != nil {
+			return err
+		}
+		if r.pos >= len(s) {
+			return r.eof(fmt.Sprintf("element <%s> is not closed", shortText(r.open[len(r.open)-1].qname)))
+		}
+		if r.pos+1 >= len(s) {
+			return r.eof("in markup")
+		}
+		var err error
+		switch s[r.pos+1] {
+		case '/':
+			err = r.endTag()
+		case '!':
+			if strings.HasPrefix(s[r.pos:], "<![CDATA[") {
+				err = r.cdata()
+			} else {
+				err = r.bang()
+			}
+		case '?':
+			err = r.procInst()
+		default:
+			err = r.startTag()
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-func (r *xmlReader) startRoot(t xml.StartElement) error {
-	switch t.Name.Space {
-	case Namespace:
-		n := r.c.start(t.Name.Local, false)
-		setAttrs(n, t.Attr)
-		r.c.beginResource(t.Name.Local, false)
-		return nil
-	case ITKNamespace:
-		r.c.start(t.Name.Local, true)
-		r.c.b.ITKWrapper = true
-		r.c.b.ResourceType = t.Name.Local
-		return nil
-	case "":
-		return r.errorf("root element <%s> has no namespace; FHIR XML must be in %s", shortText(t.Name.Local), Namespace)
-	default:
-		return r.errorf("root element <%s> is in namespace %q; FHIR XML must be in %s",
-			shortText(t.Name.Local), shortText(t.Name.Space), Namespace)
-	}
-}
-
-func (r *xmlReader) startElement(t xml.StartElement) {
-	// Narrative XHTML and any other foreign-namespace content carries no
-	// FHIR facts.
-	parent := r.c.top()
-	n := r.c.start(t.Name.Local, t.Name.Space != Namespace)
-	if n.skip {
-		return
-	}
-	setAttrs(n, t.Attr)
-	if parent.name == "resource" || parent.name == "contained" {
-		r.c.beginResource(t.Name.Local, true)
-	}
-}
-
-// setAttrs copies the FHIR attributes of an element: value and url.
-func setAttrs(n *node, attrs []xml.Attr) {
-	for _, a := range attrs {
-		if a.Name.Space != "" {
+// text checks character data up to the next '<' or the end.
+func (r *xmlReader) text() error {
+	s := r.src
+	i := r.pos
+	for i < len(s) {
+		c := s[i]
+		if xmlClass[c]&clText == 0 {
+			i++
 			continue
 		}
-		switch a.Name.Local {
-		case "value":
-			n.value, n.hasValue = a.Value, true
-		case "url":
-			n.url = a.Value
+		switch c {
+		case '<':
+			r.pos = i
+			return nil
+		case '&':
+			_, end, err := r.reference(i)
+			if err != nil {
+				return err
+			}
+			i = end
+		case ']':
+			if strings.HasPrefix(s[i:], "]]>") {
+				return r.errorAt(i, "unescaped ]]> not in CDATA section")
+			}
+			i++
+		default:
+			if err := r.checkChar(i, ""); err != nil {
+				return err
+			}
+			i++
 		}
 	}
+	r.pos = i
+	return nil
 }
 
-// checkAttrs refuses an element that repeats an attribute, which the
-// decoder itself lets through.
-func (r *xmlReader) checkAttrs(t xml.StartElement) error {
-	attrs := t.Attr
-	if len(attrs) < 2 {
-		return nil
+// checkChar checks a byte the tables flagged (a control character, or the
+// first byte of U+F000 to U+FFFF) in text of the kind where says.
+func (r *xmlReader) checkChar(i int, where string) error {
+	s := r.src
+	if c := s[i]; c != 0xEF {
+		return r.errorAt(i, fmt.Sprintf("illegal character code %U%s", rune(c), where))
 	}
-	if len(attrs) <= 16 {
-		for i := 1; i < len(attrs); i++ {
-			for j := 0; j < i; j++ {
-				if attrs[i].Name == attrs[j].Name {
-					return r.duplicateAttr(t, attrs[i].Name)
-				}
-			}
-		}
-		return nil
-	}
-	seen := make(map[xml.Name]struct{}, len(attrs))
-	for _, a := range attrs {
-		if _, dup := seen[a.Name]; dup {
-			return r.duplicateAttr(t, a.Name)
-		}
-		seen[a.Name] = struct{}{}
+	if i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF) {
+		ru, _ := utf8.DecodeRuneInString(s[i:])
+		return r.errorAt(i, fmt.Sprintf("illegal character code %U%s", ru, where))
 	}
 	return nil
 }
 
-func (r *xmlReader) duplicateAttr(t xml.StartElement, name xml.Name) error {
-	return r.errorf("element <%s> repeats attribute %q", shortText(t.Name.Local), shortText(name.Local))
-}
-
-// errorf reports a problem at the decoder's current position.
-func (r *xmlReader) errorf(format string, args ...any) error {
-	line, _ := r.dec.InputPos()
-	return &ParseError{
-		Format: FormatXML,
-		Line:   line,
-		Offset: r.dec.InputOffset() + r.shift,
-		Msg:    fmt.Sprintf(format, args...),
-	}
-}
-
-// tokenError turns a decoder error into a ParseError.
-func (r *xmlReader) tokenError(err error) error {
-	if r.charset != "" {
-		line, _ := r.dec.InputPos()
-		return &ParseError{
-			Format: FormatXML,
-			Line:   line,
-			Offset: -1,
-			Msg:    fmt.Sprintf("encoding %q is not supported: FHIR XML must be UTF-8", shortText(r.charset)),
+// checkChars checks that s[from:to] holds only XML characters.
+func (r *xmlReader) checkChars(from, to int, where string) error {
+	s := r.src
+	for i := from; i < to; i++ {
+		if xmlClass[s[i]]&clCheck != 0 {
+			if err := r.checkChar(i, where); err != nil {
+				return err
+			}
 		}
 	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return &ParseError{Format: FormatXML, Line: se.Line, Offset: -1, Msg: se.Msg}
-	}
-	line, _ := r.dec.InputPos()
-	return &ParseError{Format: FormatXML, Line: line, Offset: -1, Msg: strings.TrimPrefix(err.Error(), "xml: ")}
+	return nil
 }
 
-// shortText bounds how much of the input an error message repeats.
-func shortText(s string) string {
-	const max = 60
-	if len(s) <= max {
-		return s
+// reference reads the character or entity reference at s[i] ('&') and
+// returns the character it stands for and the position after its ';'.
+func (r *xmlReader) reference(i int) (rune, int, error) {
+	s := r.src
+	j := i + 1
+	if j < len(s) && s[j] == '#' {
+		j++
+		base := 10
+		if j < len(s) && s[j] == 'x' {
+			base = 16
+			j++
+		}
+		start, v := j, 0
+		for ; j < len(s); j++ {
+			d := hexDigit(s[j])
+			if d < 0 || d >= base {
+				break
+			}
+			if v <= utf8.MaxRune {
+				v = v*base + d
+			}
+		}
+		switch {
+		case j >= len(s):
+			return 0, j, r.eof("in a character reference")
+		case j == start || s[j] != ';':
+			return 0, j, r.badReference(i, j)
+		case v > utf8.MaxRune:
+			return 0, j, r.badReference(i, j+1)
+		case v >= 0xD800 && v <= 0xDFFF:
+			return 0, j, r.errorAt(i, fmt.Sprintf("character reference %s is to a surrogate, not an XML character", shortN(s[i:j+1], 30)))
+		case !isXMLChar(rune(v)):
+			return 0, j, r.errorAt(i, fmt.Sprintf("illegal character code %U (character reference %s)", rune(v), shortN(s[i:j+1], 30)))
+		}
+		return rune(v), j + 1, nil
 	}
-	cut := max
-	for cut > 0 && s[cut]&0xC0 == 0x80 {
-		cut--
+	end := r.scanName(j)
+	if end >= len(s) {
+		return 0, end, r.eof("in an entity reference")
 	}
-	return s[:cut] + "…"
+	if end == j || s[end] != ';' {
+		return 0, end, r.badReference(i, end)
+	}
+	var c rune
+	switch s[j:end] {
+	case "lt":
+		c = '<'
+	case "gt":
+		c = '>'
+	case "amp":
+		c = '&'
+	case "apos":
+		c = '\''
+	case "quot":
+		c = '"'
+	default:
+		return 0, end, r.badReference(i, end+1)
+	}
+	return c, end + 1, nil
 }
 
-// isXMLSpace reports whether b is only XML white space.
-func isXMLSpace(b []byte) bool {
-	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+func hexDigit(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// badReference reports the malformed or unknown reference s[i:end].
+func (r *xmlReader) badReference(i, end int) error {
+	ref := r.src[i:end]
+	if !strings.HasSuffix(ref, ";") {
+		ref += " (no semicolon)"
+	}
+	return r.errorAt(i, fmt.Sprintf("invalid character entity %s (only lt, gt, amp, apos, quot and character references are defined)", shortText(ref)))
+}
+
+// bang reads markup starting "<!" that is not a CDATA section: a comment,
+// or a DOCTYPE or other declaration, which is refused.
+func (r *xmlReader) bang() error {
+	s := r.src
+	rest := s[r.pos+2:]
+	switch {
+	case strings.HasPrefix(rest, "--"):
+		return r.comment()
+	case len(rest) < 2 && strings.HasPrefix("--", rest), len(rest) < 7 && strings.HasPrefix("[CDATA[", rest):
+		return r.eof("in markup")
+	case strings.HasPrefix(rest, "-"):
+		return r.errorAt(r.pos, "invalid sequence <!- not part of <!--")
+	case strings.HasPrefix(rest, "["):
+		return r.errorAt(r.pos, "invalid <![ sequence: only <![CDATA[ is allowed")
+	}
+	decl := rest
+	if i := strings.IndexAny(decl, ">\n"); i >= 0 {
+		decl = decl[:i]
+	}
+	decl = shortN(decl, 30)
+	return r.errorAt(r.pos, fmt.Sprintf("DOCTYPE and other DTD declarations are not allowed (<!%s>)", strings.ToValidUTF8(decl, "")))
+}
+
+// comment reads a comment starting at r.pos.
+func (r *xmlReader) comment() error {
+	s := r.src
+	start := r.pos + 4
+	k := strings.Index(s[start:], "--")
+	if k < 0 {
+		return r.eof("in a comment")
+	}
+	end := start + k
+	if end+2 >= len(s) {
+		return r.eof("in a comment")
+	}
+	if s[end+2] != '>' {
+		return r.errorAt(end, `invalid sequence "--" not allowed in comments`)
+	}
+	if err := r.checkChars(start, end, " in a comment"); err != nil {
+		return err
+	}
+	r.pos = end + 3
+	return nil
+}
+
+// cdata reads a CDATA section starting at r.pos.
+func (r *xmlReader) cdata() error {
+	s := r.src
+	start := r.pos + len("<![CDATA[")
+	k := strings.Index(s[start:], "]]>")
+	if k < 0 {
+		return r.eof("in a CDATA section")
+	}
+	if err := r.checkChars(start, start+k, ""); err != nil {
+		return err
+	}
+	r.pos = start + k + 3
+	return nil
+}
+
+// procInst reads a processing instruction starting at r.pos. The XML
+// declaration is read by declaration, before anything else; here it is
+// misplaced.
+func (r *xmlReader) procInst() error {
+	s := r.src
+	i := r.pos + 2
+	end := r.scanName(i)
+	if end == i {
+		if i >= len(s) {
+			return r.eof("in a processing instruction")
+		}
+		return r.errorAt(r.pos, "expected target name after <?")
+	}
+	target := s[i:end]
+	switch {
+	case target == "xml":
+		return r.errorAt(r.pos, "the XML declaration must come first")
+	case strings.EqualFold(target, "xml"):
+		return r.errorAt(r.pos, fmt.Sprintf("processing instruction target %s is reserved (the XML declaration is written <?xml ...?>, first)", quoted(target, 40)))
+	case strings.IndexByte(target, ':') >= 0:
+		return r.errorAt(r.pos, fmt.Sprintf("processing instruction target %s must not contain a colon", quoted(target, 40)))
+	}
+	if strings.HasPrefix(s[end:], "?>") {
+		r.pos = end + 2
+		return nil
+	}
+	if end >= len(s) {
+		return r.eof("in a processing instruction")
+	}
+	if !isXMLSpaceByte(s[end]) {
+		return r.errorAt(end, fmt.Sprintf("processing instruction target %s must be followed by white space or ?>", quoted(target, 40)))
+	}
+	k := strings.Index(s[end:], "?>")
+	if k < 0 {
+		return r.eof("in a processing instruction")
+	}
+	if err := r.checkChars(end, end+k, " in a processing instruction"); err != nil {
+		return err
+	}
+	r.pos = end + k + 2
+	return nil
+}
+
+// declaration reads the XML declaration, if the document starts with one:
+//
+//	'<?xml' S 'version' Eq ("'1.0'" | '"1.0"') (S 'encoding' Eq EncName)?
+//	(S 'standalone' Eq ('yes' | 'no'))? S? '?>'
+//
+// with the encoding UTF-8 (in any case) and the values in single or double
+// quotes.
+func (r *xmlReader) declaration() error {
+	s := r.src
+	if !strings.HasPrefix(s, "<?xml") || r.scanName(2) != 5 {
+		return nil
+	}
+	malformed := func(i int, what string) error {
+		return r.errorAt(i, "malformed XML declaration: "+what)
+	}
+	// attr reads S name Eq quoted-value at i.
+	attr := func(i int, name string) (value string, next int, found bool, err error) {
+		j := skipSpace(s, i)
+		if !strings.HasPrefix(s[j:], name) {
+			return "", i, false, nil
+		}
+		if j == i {
+			return "", j, true, malformed(j, name+" must be preceded by white space")
+		}
+		j = skipSpace(s, j+len(name))
+		if j >= len(s) || s[j] != '=' {
+			return "", j, true, malformed(j, "expected = after "+name)
+		}
+		j = skipSpace(s, j+1)
+		if j >= len(s) || (s[j] != '"' && s[j] != '\'') {
+			return "", j, true, malformed(j, "the "+name+" must be quoted")
+		}
+		end := strings.IndexByte(s[j+1:], s[j])
+		if end < 0 {
+			return "", j, true, r.eof("in the XML declaration")
+		}
+		return s[j+1 : j+1+end], j + 1 + end + 1, true, nil
+	}
+	i := 5
+	version, i, found, err := attr(i, "version")
+	switch {
+	case err != nil:
+		return err
+	case !found:
+		return malformed(i, "the version (1.0) is required and comes first")
+	case version != "1.0":
+		return r.errorAt(0, fmt.Sprintf("XML declaration: unsupported version %s; only version 1.0 is supported", quoted(version, 40)))
+	}
+	enc, i, found, err := attr(i, "encoding")
+	if err != nil {
+		return err
+	}
+	if found {
+		if !isEncName(enc) {
+			return malformed(i, fmt.Sprintf("%s is not an encoding name", quoted(enc, 40)))
+		}
+		if !strings.EqualFold(enc, "UTF-8") {
+			return r.errorAt(0, fmt.Sprintf("encoding %s is not supported: FHIR XML must be UTF-8", quoted(enc, 40)))
+		}
+	}
+	sd, i, found, err := attr(i, "standalone")
+	if err != nil {
+		return err
+	}
+	if found && sd != "yes" && sd != "no" {
+		return malformed(i, fmt.Sprintf("standalone must be yes or no, is %s", quoted(sd, 40)))
+	}
+	i = skipSpace(s, i)
+	if !strings.HasPrefix(s[i:], "?>") {
+		if i >= len(s)-1 {
+			return r.eof("in the XML declaration")
+		}
+		return malformed(i, "expected ?> (only version, encoding and standalone, in that order)")
+	}
+	r.pos = i + 2
+	return nil
+}
+
+// isEncName is the EncName production: [A-Za-z] ([A-Za-z0-9._] | '-')*.
+func isEncName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
+		if !letter && (i == 0 || !('0' <= c && c <= '9' || c == '.' || c == '_' || c == '-')) {
 			return false
 		}
 	}
 	return true
+}
+
+// startTag reads a start tag (or empty-element tag) at r.pos.
+func (r *xmlReader) startTag() error {
+	s := r.src
+	lt := r.pos
+	i := lt + 1
+	end, colon := r.scanQName(i)
+	if end == i {
+		if i >= len(s) {
+			return r.eof("in a start tag")
+		}
+		return r.errorAt(i, "expected element name after <")
+	}
+	qname := s[i:end]
+	if colon >= 0 {
+		colon -= i
+	}
+	i = end
+	r.attrs = r.attrs[:0]
+	empty := false
+	for {
+		j := skipSpace(s, i)
+		if j >= len(s) {
+			return r.eof("in a start tag")
+		}
+		c := s[j]
+		if c == '>' {
+			i = j + 1
+			break
+		}
+		if c == '/' {
+			if j+1 >= len(s) {
+				return r.eof("in a start tag")
+			}
+			if s[j+1] != '>' {
+				return r.errorAt(j, "expected /> in element")
+			}
+			i, empty = j+2, true
+			break
+		}
+		nameEnd, acolon := r.scanQName(j)
+		if nameEnd == j {
+			return r.errorAt(j, fmt.Sprintf("expected attribute name, > or /> in element <%s>", shortText(qname)))
+		}
+		aname := s[j:nameEnd]
+		if j == i {
+			return r.errorAt(j, fmt.Sprintf("attribute %s of element <%s> must be separated by white space from the one before",
+				shortN(aname, 40), shortN(qname, 40)))
+		}
+		k := skipSpace(s, nameEnd)
+		if k >= len(s) {
+			return r.eof("in a start tag")
+		}
+		if s[k] != '=' {
+			return r.errorAt(k, fmt.Sprintf("attribute name without = in element <%s>", shortText(qname)))
+		}
+		k = skipSpace(s, k+1)
+		if k >= len(s) {
+			return r.eof("in a start tag")
+		}
+		if s[k] != '"' && s[k] != '\'' {
+			return r.errorAt(k, fmt.Sprintf("unquoted or missing attribute value in element <%s>", shortText(qname)))
+		}
+		value, next, err := r.attrValue(k)
+		if err != nil {
+			return err
+		}
+		if acolon >= 0 {
+			acolon -= j
+		}
+		r.attrs = append(r.attrs, xmlAttr{qname: aname, value: value, off: j, colon: acolon})
+		i = next
+	}
+	r.pos = i
+	return r.startElement(qname, colon, lt, empty)
+}
+
+// attrValue reads the quoted value at s[k] and returns it with the position
+// after its closing quote. Line ends are normalised to "\n" and references
+// replaced.
+func (r *xmlReader) attrValue(k int) (string, int, error) {
+	s := r.src
+	q := s[k]
+	start := k + 1
+	for i := start; i < len(s); i++ {
+		c := s[i]
+		if xmlClass[c]&clAttr == 0 {
+			continue
+		}
+		switch c {
+		case q:
+			return s[start:i], i + 1, nil
+		case '"', '\'':
+		case '<':
+			return "", i, r.errorAt(i, "unescaped < inside quoted attribute value")
+		case '&', '\r':
+			return r.attrValueSlow(start, i, q)
+		default:
+			if err := r.checkChar(i, ""); err != nil {
+				return "", i, err
+			}
+		}
+	}
+	return "", len(s), r.eof("in an attribute value")
+}
+
+// attrValueSlow builds a value that needs rewriting, from s[start:]; s[i]
+// is the first byte to rewrite.
+func (r *xmlReader) attrValueSlow(start, i int, q byte) (string, int, error) {
+	s := r.src
+	buf := append(r.buf[:0], s[start:i]...)
+	defer func() { r.buf = buf }()
+	for i < len(s) {
+		c := s[i]
+		if xmlClass[c]&clAttr == 0 {
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		switch c {
+		case q:
+			return string(buf), i + 1, nil
+		case '<':
+			return "", i, r.errorAt(i, "unescaped < inside quoted attribute value")
+		case '&':
+			ch, end, err := r.reference(i)
+			if err != nil {
+				return "", i, err
+			}
+			buf = utf8.AppendRune(buf, ch)
+			i = end
+			continue
+		case '\r':
+			buf = append(buf, '\n')
+			if i+1 < len(s) && s[i+1] == '\n' {
+				i++
+			}
+		case '"', '\'':
+			buf = append(buf, c)
+		default:
+			if err := r.checkChar(i, ""); err != nil {
+				return "", i, err
+			}
+			buf = append(buf, c)
+		}
+		i++
+	}
+	return "", len(s), r.eof("in an attribute value")
+}
+
+// splitQName splits a qualified name (Namespaces in XML 1.0, section 4):
+// one Name without colon, or two joined by one colon. colon is where
+// scanQName found the colon in qname.
+func (r *xmlReader) splitQName(qname string, colon, off int, what string) (prefix, local string, err error) {
+	if colon == -1 {
+		return "", qname, nil
+	}
+	if colon > 0 && colon < len(qname)-1 {
+		prefix, local = qname[:colon], qname[colon+1:]
+		if ru, _ := utf8.DecodeRuneInString(local); isNameStartRune(ru) {
+			return prefix, local, nil
+		}
+		return "", "", r.errorAt(off, fmt.Sprintf("%s name %s is not a valid qualified name: the local name must start with a letter or _", what, quoted(qname, 60)))
+	}
+	return "", "", r.errorAt(off, fmt.Sprintf("%s name %s is not a valid qualified name: a colon may only join a prefix and a local name", what, quoted(qname, 60)))
+}
+
+// lookup returns the namespace name bound to prefix ("" for the default
+// namespace).
+func (r *xmlReader) lookup(prefix string) (string, bool) {
+	if prefix == "xml" {
+		return xmlNamespaceURL, true
+	}
+	for k := len(r.ns) - 1; k >= 0; k-- {
+		if r.ns[k].prefix == prefix {
+			return r.ns[k].uri, true
+		}
+	}
+	return "", prefix == ""
+}
+
+// declare brings a namespace declaration into scope, refusing those
+// Namespaces in XML 1.0 forbids.
+func (r *xmlReader) declare(prefix, uri string, off int) error {
+	var problem string
+	switch {
+	case prefix == "xml":
+		if uri == xmlNamespaceURL {
+			return nil
+		}
+		problem = "the prefix xml is bound to " + xmlNamespaceURL + " and cannot be rebound"
+	case prefix == "xmlns":
+		problem = "the prefix xmlns cannot be declared"
+	case uri == xmlNamespaceURL || uri == xmlnsNamespaceURL:
+		problem = fmt.Sprintf("%s is reserved and cannot be bound here", uri)
+	case prefix != "" && uri == "":
+		problem = fmt.Sprintf("prefix %s is declared with an empty namespace name", shortN(prefix, 40))
+	}
+	if problem != "" {
+		return r.errorAt(off, "namespace declaration: "+problem)
+	}
+	r.ns = append(r.ns, nsBinding{prefix, uri})
+	return nil
+}
+
+// startElement resolves the names of the start tag just read, checks its
+// attributes, and opens the element.
+func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error {
+	if len(r.open) >= MaxDepth {
+		return r.errorAt(off, fmt.Sprintf("elements nested deeper than %d levels", MaxDepth))
+	}
+	mark := len(r.ns)
+	// plain says every attribute is unprefixed and no declaration: the
+	// commonest start tag, <x value="…"/>, needs no more.
+	plain := true
+	for k := range r.attrs {
+		a := &r.attrs[k]
+		if a.colon == -1 {
+			if a.qname == "xmlns" {
+				plain = false
+				if err := r.declare("", a.value, a.off); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		plain = false
+		prefix, local, err := r.splitQName(a.qname, a.colon, a.off, "attribute")
+		if err != nil {
+			return err
+		}
+		if prefix == "xmlns" {
+			if err := r.declare(local, a.value, a.off); err != nil {
+				return err
+			}
+		}
+	}
+	prefix, local, err := r.splitQName(qname, colon, off+1, "element")
+	if err != nil {
+		return err
+	}
+	if prefix == "xmlns" {
+		return r.errorAt(off, fmt.Sprintf("element <%s> uses the reserved prefix xmlns", shortText(qname)))
+	}
+	space, ok := r.lookup(prefix)
+	if !ok {
+		return r.undeclared(off, prefix, "element <"+qname+">")
+	}
+	if !plain || len(r.attrs) > 1 {
+		if err := r.checkAttrs(qname, local); err != nil {
+			return err
+		}
+	}
+
+	if len(r.open) == 0 {
+		if err := r.startRoot(space, local, off); err != nil {
+			return err
+		}
+	} else {
+		parent := r.c.top().name
+		n := r.c.start(local, space != Namespace)
+		if !n.skip {
+			r.setAttrs(n)
+			if parent == "resource" || parent == "contained" {
+				r.c.beginResource(local, true)
+			}
+		}
+	}
+	if empty {
+		r.c.end()
+		r.ns = r.ns[:mark]
+		return nil
+	}
+	r.open = append(r.open, openElement{qname: qname, nsMark: mark})
+	return nil
+}
+
+func (r *xmlReader) undeclared(off int, prefix, what string) error {
+	return r.errorAt(off, fmt.Sprintf("%s: namespace %s is not declared", shortN(what, 60), quoted(prefix, 40)))
+}
+
+// checkAttrs resolves the namespaces of the attributes of element qname
+// (local name local) and refuses one given twice: the same qualified name,
+// or the same local name in the same namespace.
+func (r *xmlReader) checkAttrs(qname, local string) error {
+	attrs := r.attrs
+	names := r.names[:0]
+	for i := range attrs {
+		a := &attrs[i]
+		n := attrName{local: a.local()}
+		switch p := a.prefix(); p {
+		case "":
+		case "xmlns":
+			n.space = "xmlns"
+		default:
+			var ok bool
+			if n.space, ok = r.lookup(p); !ok {
+				return r.undeclared(a.off, p, "attribute "+a.qname+" of <"+qname+">")
+			}
+		}
+		names = append(names, n)
+	}
+	r.names = names
+	if len(names) < 2 {
+		return nil
+	}
+	if len(names) <= 16 {
+		for i := 1; i < len(names); i++ {
+			for j := 0; j < i; j++ {
+				if names[i] == names[j] {
+					return r.duplicateAttr(local, names[i].local, attrs[i].off)
+				}
+			}
+		}
+		return nil
+	}
+	seen := make(map[attrName]struct{}, len(names))
+	for i, n := range names {
+		if _, dup := seen[n]; dup {
+			return r.duplicateAttr(local, n.local, attrs[i].off)
+		}
+		seen[n] = struct{}{}
+	}
+	return nil
+}
+
+func (r *xmlReader) duplicateAttr(element, attr string, off int) error {
+	return r.errorAt(off, fmt.Sprintf("element <%s> repeats attribute %s", shortN(element, 40), quoted(attr, 40)))
+}
+
+func (r *xmlReader) startRoot(space, local string, off int) error {
+	switch space {
+	case Namespace:
+		n := r.c.start(local, false)
+		r.setAttrs(n)
+		r.c.beginResource(local, false)
+		return nil
+	case ITKNamespace:
+		r.c.start(local, true)
+		r.c.b.ITKWrapper = true
+		r.c.b.ResourceType = local
+		return nil
+	case "":
+		return r.errorAt(off, fmt.Sprintf("root element <%s> has no namespace; FHIR XML must be in %s", shortText(local), Namespace))
+	default:
+		return r.errorAt(off, fmt.Sprintf("root element <%s> is in namespace %s; FHIR XML must be in %s",
+			shortN(local, 40), quoted(space, 40), Namespace))
+	}
+}
+
+// setAttrs copies the FHIR attributes of an element: value and url.
+func (r *xmlReader) setAttrs(n *node) {
+	for i := range r.attrs {
+		a := &r.attrs[i]
+		if a.colon != -1 {
+			continue
+		}
+		switch a.qname {
+		case "value":
+			n.value, n.hasValue = a.value, true
+		case "url":
+			n.url = a.value
+		}
+	}
+}
+
+// endTag reads an end tag at r.pos and closes the innermost element.
+func (r *xmlReader) endTag() error {
+	s := r.src
+	i := r.pos + 2
+	end := r.scanName(i)
+	if end == i {
+		if i >= len(s) {
+			return r.eof("in an end tag")
+		}
+		return r.errorAt(r.pos, "expected element name after </")
+	}
+	name := s[i:end]
+	j := skipSpace(s, end)
+	if j >= len(s) {
+		return r.eof("in an end tag")
+	}
+	if s[j] != '>' {
+		return r.errorAt(j, fmt.Sprintf("invalid characters between </%s and >", shortText(name)))
+	}
+	top := r.open[len(r.open)-1]
+	if name != top.qname {
+		return r.errorAt(r.pos, fmt.Sprintf("element <%s> closed by </%s>", shortN(top.qname, 50), shortN(name, 50)))
+	}
+	r.c.end()
+	r.ns = r.ns[:top.nsMark]
+	r.open = r.open[:len(r.open)-1]
+	r.pos = j + 1
+	return nil
+}
+
+// errorAt reports a problem at byte offset off of the (BOM-less) input.
+// Messages never hold slices of the input: they are built afresh.
+func (r *xmlReader) errorAt(off int, msg string) error {
+	off = min(max(off, 0), len(r.src))
+	return &ParseError{Format: FormatXML, Line: lineAt(r.src, off), Offset: int64(off) + r.shift, Msg: msg}
+}
+
+// eof reports the end of the input where more was needed.
+func (r *xmlReader) eof(where string) error {
+	return r.errorAt(len(r.src), "unexpected EOF "+where)
 }

@@ -25,11 +25,14 @@ var ErrSections = errors.New("The JWT associated with the Authorisation header m
 
 // Token is a structurally valid unsigned JWT.
 type Token struct {
-	Raw    string
+	Raw string
+	// Header holds the JOSE header, numbers decoded as float64.
 	Header map[string]any
 	// Claims holds the payload, numbers decoded as json.Number.
 	Claims map[string]any
-	// ClaimsJSON is the decoded payload exactly as sent, for evidence.
+	// HeaderJSON and ClaimsJSON are the decoded header and payload exactly
+	// as sent, for evidence.
+	HeaderJSON json.RawMessage
 	ClaimsJSON json.RawMessage
 }
 
@@ -42,6 +45,16 @@ type Token struct {
 // empty, so the token ends with a dot. The first problem found is returned
 // as an error saying exactly what is wrong.
 func Parse(raw string) (*Token, error) {
+	if t, ok := parseFast(raw); ok {
+		return t, nil
+	}
+	return parseChecked(raw)
+}
+
+// parseChecked is Parse checking each requirement in turn, to say exactly
+// which one a token breaks. Parse goes to it only when parseFast declines a
+// token, so every refusal, and its text, comes from here.
+func parseChecked(raw string) (*Token, error) {
 	if n := strings.Count(raw, ".") + 1; n != 3 {
 		if n == 2 && !strings.HasSuffix(raw, ".") {
 			return nil, fmt.Errorf("%w, found 2: an unsigned token must end with \".\" after the payload (the empty signature)", ErrSections)
@@ -58,7 +71,7 @@ func Parse(raw string) (*Token, error) {
 	if err := checkObject("header", header); err != nil {
 		return nil, err
 	}
-	if err := checkHeader(header); err != nil {
+	if err := checkHeaderJSON(header); err != nil {
 		return nil, err
 	}
 	payload, err := decodeSection("payload", p, len(h)+1)
@@ -90,6 +103,7 @@ func Parse(raw string) (*Token, error) {
 		Raw:        raw,
 		Header:     tok.Header,
 		Claims:     map[string]any(claims),
+		HeaderJSON: json.RawMessage(header),
 		ClaimsJSON: json.RawMessage(payload),
 	}, nil
 }
@@ -279,12 +293,17 @@ func duplicateName(data []byte) (key, inside string, found bool) {
 	return "", "", false
 }
 
-// checkHeader checks the JOSE header parameters of an unsigned JWT.
-func checkHeader(data []byte) error {
+// checkHeaderJSON checks the JOSE header parameters of an unsigned JWT.
+func checkHeaderJSON(data []byte) error {
 	var h map[string]any
 	if err := json.Unmarshal(data, &h); err != nil {
 		return fmt.Errorf("JWT header is not a JSON object: %v", err)
 	}
+	return checkHeader(h)
+}
+
+// checkHeader checks decoded JOSE header parameters.
+func checkHeader(h map[string]any) error {
 	alg, ok := h["alg"]
 	if !ok {
 		return errors.New(`JWT header has no alg; it must be "none"`)

@@ -1,0 +1,72 @@
+package mockspine
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The journal holds entries packed: what it gives back is the entry it was
+// given, to the last nil.
+func TestPackedEntriesRoundTrip(t *testing.T) {
+	full := Entry{
+		Received: time.Date(2025, 3, 4, 5, 6, 7, 890, time.UTC),
+		Remote:   "127.0.0.1:5555", Method: "POST", Path: PublishPath, Query: "a=1&b",
+		Header:             http.Header{"Content-Type": {"application/fhir+xml"}, "X-Many": {"a", "", "b"}, "X-None": {}, "X-Nil": nil},
+		Body:               "<Bundle/>",
+		BodyBase64:         true,
+		BodyTruncated:      true,
+		TLS:                true,
+		ClientCertificates: []string{"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", ""},
+		JWT:                &JWTInfo{Header: json.RawMessage(`{"alg":"none"}`), Claims: json.RawMessage{}},
+		Profile:            Profile2019,
+		Verdicts: []Verdict{
+			{Rule: "HDR-TOASID", Outcome: Fail, Reason: "toASID ✗ \x00 wrong", Answer: &Answer{Status: 403, Code: CodeASIDCheckFailed, IssueType: IssueForbidden}},
+			{Rule: "JWT-FORMAT", Outcome: Pass, Reason: "fine"},
+			{Rule: "X", Outcome: NotAssessed, Answer: &Answer{Status: -1}},
+		},
+		Response: Reply{Status: 403, Header: http.Header{"Content-Type": {"application/fhir+xml"}}, Body: "<OperationOutcome/>"},
+	}
+	cases := map[string]Entry{
+		"full":       full,
+		"zero":       {},
+		"empty":      {Header: http.Header{}, ClientCertificates: []string{}, Verdicts: []Verdict{}, JWT: &JWTInfo{}, Response: Reply{Header: http.Header{}}},
+		"local time": {Received: time.Date(2025, 3, 4, 5, 6, 7, 0, time.FixedZone("", 3600))},
+	}
+	for name, e := range cases {
+		t.Run(name, func(t *testing.T) {
+			se := pack(&e)
+			se.seq, se.id = 7, "r7"
+			got := se.unpack()
+			want := e
+			want.Seq, want.ID = 7, "r7"
+			assert.True(t, got.Received.Equal(want.Received), "%v, want %v", got.Received, want.Received)
+			got.Received, want.Received = time.Time{}, time.Time{}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("round trip:\n got %#v\nwant %#v", got, want)
+			}
+		})
+	}
+
+	// Through the journal: the entries come back as appended, and changing
+	// what List returned changes nothing held.
+	j := NewJournal()
+	e := full
+	require.NoError(t, j.Append(&e))
+	list := j.List(0)
+	require.Len(t, list, 1)
+	assert.True(t, list[0].Received.Equal(e.Received))
+	list[0].Received = e.Received
+	assert.True(t, reflect.DeepEqual(e, list[0]))
+	list[0].Header.Set("Content-Type", "changed")
+	list[0].Verdicts[0].Answer.Status = 200
+	again, ok := j.Get(e.ID)
+	require.True(t, ok)
+	assert.Equal(t, "application/fhir+xml", again.Header.Get("Content-Type"))
+	assert.Equal(t, 403, again.Verdicts[0].Answer.Status)
+}

@@ -1,0 +1,357 @@
+package token
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// parseFast decodes a token that meets every requirement of Parse in one
+// pass over each section, without the checks' repeated decoding. It
+// declines (ok false) anything unusual, well-formed or not: a section that
+// is not canonical base64url, invalid UTF-8, JSON that is not one object,
+// a repeated name at any depth, nesting beyond fastMaxDepth, a header number
+// beyond float64, or a header that breaks the JOSE rules. Parse then goes
+// the checked way, which accepts or refuses the token and says why.
+//
+// A token it accepts decodes as the checked way decodes it: the header as
+// encoding/json decodes into map[string]any, the claims likewise with
+// numbers as json.Number (FuzzParseFast holds it to that).
+func parseFast(raw string) (*Token, bool) {
+	h, rest, ok := strings.Cut(raw, ".")
+	if !ok {
+		return nil, false
+	}
+	p, sig, ok := strings.Cut(rest, ".")
+	if !ok || sig != "" || h == "" || p == "" {
+		return nil, false
+	}
+	header, ok := decodeFast(h)
+	if !ok {
+		return nil, false
+	}
+	payload, ok := decodeFast(p)
+	if !ok {
+		return nil, false
+	}
+	hv, ok := decodeObject(header, false)
+	if !ok || checkHeader(hv) != nil {
+		return nil, false
+	}
+	cv, ok := decodeObject(payload, true)
+	if !ok {
+		return nil, false
+	}
+	return &Token{Raw: raw, Header: hv, Claims: cv,
+		HeaderJSON: json.RawMessage(header), ClaimsJSON: json.RawMessage(payload)}, true
+}
+
+// decodeFast decodes canonical unpadded base64url.
+func decodeFast(seg string) ([]byte, bool) {
+	for i := 0; i < len(seg); i++ {
+		if !isBase64URL[seg[i]] {
+			return nil, false
+		}
+	}
+	b, err := base64.RawURLEncoding.Strict().DecodeString(seg)
+	return b, err == nil
+}
+
+// fastMaxDepth bounds the nesting parseFast decodes itself.
+const fastMaxDepth = 64
+
+// decodeObject decodes data, which must be valid UTF-8 holding one JSON
+// object without repeated names, into a map. Strings are sliced from one
+// copy of data.
+func decodeObject(data []byte, numbers bool) (map[string]any, bool) {
+	if !utf8.Valid(data) {
+		return nil, false
+	}
+	d := fastDecoder{s: string(data), numbers: numbers}
+	d.space()
+	if d.i >= len(d.s) || d.s[d.i] != '{' {
+		return nil, false
+	}
+	v, ok := d.value(0)
+	if !ok {
+		return nil, false
+	}
+	d.space()
+	if d.i != len(d.s) {
+		return nil, false
+	}
+	return v.(map[string]any), true
+}
+
+type fastDecoder struct {
+	s       string
+	i       int
+	numbers bool // numbers as json.Number, else float64
+}
+
+func (d *fastDecoder) space() {
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *fastDecoder) value(depth int) (any, bool) {
+	if d.i >= len(d.s) || depth >= fastMaxDepth {
+		return nil, false
+	}
+	switch c := d.s[d.i]; {
+	case c == '{':
+		return d.object(depth + 1)
+	case c == '[':
+		return d.array(depth + 1)
+	case c == '"':
+		return d.str()
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == 'n':
+		return nil, d.literal("null")
+	case c == '-' || '0' <= c && c <= '9':
+		return d.number()
+	}
+	return nil, false
+}
+
+func (d *fastDecoder) object(depth int) (any, bool) {
+	d.i++ // '{'
+	m := map[string]any{}
+	d.space()
+	if d.i < len(d.s) && d.s[d.i] == '}' {
+		d.i++
+		return m, true
+	}
+	for {
+		if d.i >= len(d.s) || d.s[d.i] != '"' {
+			return nil, false
+		}
+		k, ok := d.str()
+		if !ok {
+			return nil, false
+		}
+		if _, dup := m[k]; dup {
+			return nil, false
+		}
+		d.space()
+		if d.i >= len(d.s) || d.s[d.i] != ':' {
+			return nil, false
+		}
+		d.i++
+		d.space()
+		v, ok := d.value(depth)
+		if !ok {
+			return nil, false
+		}
+		m[k] = v
+		d.space()
+		if d.i >= len(d.s) {
+			return nil, false
+		}
+		switch d.s[d.i] {
+		case ',':
+			d.i++
+			d.space()
+		case '}':
+			d.i++
+			return m, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+func (d *fastDecoder) array(depth int) (any, bool) {
+	d.i++ // '['
+	a := []any{}
+	d.space()
+	if d.i < len(d.s) && d.s[d.i] == ']' {
+		d.i++
+		return a, true
+	}
+	for {
+		v, ok := d.value(depth)
+		if !ok {
+			return nil, false
+		}
+		a = append(a, v)
+		d.space()
+		if d.i >= len(d.s) {
+			return nil, false
+		}
+		switch d.s[d.i] {
+		case ',':
+			d.i++
+			d.space()
+		case ']':
+			d.i++
+			return a, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+func (d *fastDecoder) literal(lit string) bool {
+	if !strings.HasPrefix(d.s[d.i:], lit) {
+		return false
+	}
+	d.i += len(lit)
+	return true
+}
+
+// number reads '-'? ('0' | [1-9][0-9]*) ('.' [0-9]+)? ([eE] [+-]? [0-9]+)?
+func (d *fastDecoder) number() (any, bool) {
+	s, start := d.s, d.i
+	i := d.i
+	digits := func() bool {
+		from := i
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
+		return i > from
+	}
+	if s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case !digits():
+		return nil, false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return nil, false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return nil, false
+		}
+	}
+	d.i = i
+	lit := s[start:i]
+	if d.numbers {
+		return json.Number(lit), true
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	return f, err == nil
+}
+
+// str reads a string, unescaping as encoding/json does (half a surrogate
+// pair gives U+FFFD).
+func (d *fastDecoder) str() (string, bool) {
+	s := d.s
+	start := d.i + 1
+	i := start
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c == '"' {
+			d.i = i + 1
+			return s[start:i], true
+		}
+		if c == '\\' {
+			break
+		}
+		if c < ' ' {
+			return "", false
+		}
+	}
+	buf := []byte(s[start:i])
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == '"':
+			d.i = i + 1
+			return string(buf), true
+		case c < ' ':
+			return "", false
+		case c != '\\':
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		if i+1 >= len(s) {
+			return "", false
+		}
+		switch e := s[i+1]; e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := hex4(s, i+2)
+			if !ok {
+				return "", false
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if strings.HasPrefix(s[i:], `\u`) {
+					r2, ok := hex4(s, i+2)
+					if !ok {
+						return "", false
+					}
+					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+						buf = utf8.AppendRune(buf, dec)
+						i += 6
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			buf = utf8.AppendRune(buf, r)
+			continue
+		default:
+			return "", false
+		}
+		i += 2
+	}
+	return "", false
+}
+
+func hex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(s[i : i+4]) {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
