@@ -1,60 +1,26 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"path/filepath"
-	"regexp"
-	"sync"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/nems-harness/nems-harness/certs"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/reports"
 )
 
-// lockedBuffer collects a server's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// startServe runs `serve` with args on a free port until the test ends and
-// returns its base URL.
+// startServe runs `serve` with args until the test ends and returns its
+// base URL.
 func startServe(t *testing.T, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	var out lockedBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- serveUntil(ctx, append([]string{"--addr", "127.0.0.1:0", "--quiet"}, args...), &out, io.Discard)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	re := regexp.MustCompile(`listening on (https?://[0-9.:]+)`)
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m[1]
-		}
-	}
-	t.Fatalf("serve did not start: %s", out.String())
-	return ""
+	return strings.TrimSuffix(certsServe(t, args...), mockspine.PublishPath)
 }
 
 func verdicts(r *reports.Report) map[string]reports.Verdict {
