@@ -2,10 +2,9 @@ package fhir
 
 import (
 	"fmt"
+	"github.com/nems-harness/nems-harness/mockspine/jsonstr"
 	"strconv"
-	"strings"
 	"sync"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -455,86 +454,17 @@ func (r *jsonReader) str() (string, error) {
 }
 
 // strSlow unescapes a string from s[start:]; s[i] is its first backslash.
-// Escapes decode as encoding/json decodes them: a \u escape of half a
-// surrogate pair without its other half gives U+FFFD.
 func (r *jsonReader) strSlow(start, i int) (string, error) {
-	s := r.src
-	buf := append(r.buf[:0], s[start:i]...)
-	defer func() { r.buf = buf }()
-	for i < len(s) {
-		c := s[i]
-		switch {
-		case c == '"':
-			r.pos = i + 1
-			return string(buf), nil
-		case c < ' ':
-			return "", r.syntaxError(i, "in string literal")
-		case c != '\\':
-			buf = append(buf, c)
-			i++
-			continue
-		}
-		if i+1 >= len(s) {
+	buf, next, e := jsonstr.Unescape(append(r.buf[:0], r.src[start:i]...), r.src, i)
+	r.buf = buf
+	if e != nil {
+		if e.Off >= len(r.src) {
 			return "", r.eof()
 		}
-		switch e := s[i+1]; e {
-		case '"', '\\', '/':
-			buf = append(buf, e)
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
-			ru, err := r.hex4(i + 2)
-			if err != nil {
-				return "", err
-			}
-			i += 6
-			if utf16.IsSurrogate(ru) {
-				if strings.HasPrefix(s[i:], `\u`) {
-					ru2, err := r.hex4(i + 2)
-					if err != nil {
-						return "", err
-					}
-					if dec := utf16.DecodeRune(ru, ru2); dec != utf8.RuneError {
-						buf = utf8.AppendRune(buf, dec)
-						i += 6
-						continue
-					}
-				}
-				ru = utf8.RuneError
-			}
-			buf = utf8.AppendRune(buf, ru)
-			continue
-		default:
-			return "", r.syntaxError(i+1, "in string escape code")
-		}
-		i += 2
+		return "", r.syntaxError(e.Off, e.Context)
 	}
-	return "", r.eof()
-}
-
-// hex4 reads the four hexadecimal digits of a \u escape at s[i:].
-func (r *jsonReader) hex4(i int) (rune, error) {
-	s := r.src
-	var v rune
-	for k := i; k < i+4; k++ {
-		if k >= len(s) {
-			return 0, r.eof()
-		}
-		d := hexDigit(s[k])
-		if d < 0 {
-			return 0, r.syntaxError(k, `in \u hexadecimal character escape`)
-		}
-		v = v<<4 | rune(d)
-	}
-	return v, nil
+	r.pos = next
+	return string(buf), nil
 }
 
 // syntaxError reports the character at off as invalid, context saying

@@ -3,9 +3,9 @@ package token
 import (
 	"encoding/base64"
 	"encoding/json"
+	"github.com/nems-harness/nems-harness/mockspine/jsonstr"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -275,83 +275,10 @@ func (d *fastDecoder) str() (string, bool) {
 			return "", false
 		}
 	}
-	buf := []byte(s[start:i])
-	for i < len(s) {
-		c := s[i]
-		switch {
-		case c == '"':
-			d.i = i + 1
-			return string(buf), true
-		case c < ' ':
-			return "", false
-		case c != '\\':
-			buf = append(buf, c)
-			i++
-			continue
-		}
-		if i+1 >= len(s) {
-			return "", false
-		}
-		switch e := s[i+1]; e {
-		case '"', '\\', '/':
-			buf = append(buf, e)
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
-			r, ok := hex4(s, i+2)
-			if !ok {
-				return "", false
-			}
-			i += 6
-			if utf16.IsSurrogate(r) {
-				if strings.HasPrefix(s[i:], `\u`) {
-					r2, ok := hex4(s, i+2)
-					if !ok {
-						return "", false
-					}
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						buf = utf8.AppendRune(buf, dec)
-						i += 6
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			buf = utf8.AppendRune(buf, r)
-			continue
-		default:
-			return "", false
-		}
-		i += 2
+	buf, next, err := jsonstr.Unescape([]byte(s[start:i]), s, i)
+	if err != nil {
+		return "", false
 	}
-	return "", false
-}
-
-func hex4(s string, i int) (rune, bool) {
-	if i+4 > len(s) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range []byte(s[i : i+4]) {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
+	d.i = next
+	return string(buf), true
 }
