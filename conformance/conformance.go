@@ -9,7 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/nems-harness/nems-harness/ansi"
+	"github.com/nems-harness/nems-harness/internal/ansi"
 	"io"
 	"net/http"
 	"net/http/httptest"

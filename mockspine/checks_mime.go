@@ -3,7 +3,7 @@ package mockspine
 import (
 	"strings"
 
-	"github.com/nems-harness/nems-harness/mockspine/mediatype"
+	"github.com/nems-harness/nems-harness/internal/mediatype"
 )
 
 func checkContentType(r *Rule, x *Exchange) Verdict {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/nems-harness/nems-harness/mockspine/nhsnumber"
+	"github.com/nems-harness/nems-harness/internal/nhsnumber"
 )
 
 func checkNHSFormat(r *Rule, x *Exchange) Verdict {

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/nems-harness/nems-harness/mockspine/mediatype"
-	"github.com/nems-harness/nems-harness/mockspine/token"
+	"github.com/nems-harness/nems-harness/internal/mediatype"
+	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nems-harness/nems-harness/mockspine/fhir"
-	"github.com/nems-harness/nems-harness/mockspine/mediatype"
-	"github.com/nems-harness/nems-harness/mockspine/token"
+	"github.com/nems-harness/nems-harness/internal/fhir"
+	"github.com/nems-harness/nems-harness/internal/mediatype"
+	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 

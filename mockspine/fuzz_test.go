@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nems-harness/nems-harness/internal/mediatype"
 	"github.com/nems-harness/nems-harness/mockspine"
-	"github.com/nems-harness/nems-harness/mockspine/mediatype"
 )
 
 // FuzzHandler sends arbitrary method, path, Spine headers and body through

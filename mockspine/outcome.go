@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"github.com/nems-harness/nems-harness/mockspine/mediatype"
+	"github.com/nems-harness/nems-harness/internal/mediatype"
 )
 
 // Identifiers of the Spine OperationOutcome.

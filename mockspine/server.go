@@ -16,8 +16,8 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/nems-harness/nems-harness/mockspine/mediatype"
-	"github.com/nems-harness/nems-harness/mockspine/token"
+	"github.com/nems-harness/nems-harness/internal/mediatype"
+	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 

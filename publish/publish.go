@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine"
-	"github.com/nems-harness/nems-harness/mockspine/token"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 

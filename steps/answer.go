@@ -11,8 +11,8 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/nems-harness/nems-harness/internal/mediatype"
 	"github.com/nems-harness/nems-harness/mockspine"
-	"github.com/nems-harness/nems-harness/mockspine/mediatype"
 )
 
 func registerAnswerSteps(sc *godog.ScenarioContext, st *state) {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/nems-harness/nems-harness/internal/nhsnumber"
 	"github.com/nems-harness/nems-harness/mockspine"
-	"github.com/nems-harness/nems-harness/mockspine/nhsnumber"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 	"github.com/nems-harness/nems-harness/publish"
 )

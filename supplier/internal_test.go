@@ -13,8 +13,8 @@ import (
 
 	"github.com/nems-harness/nems-harness/features"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/nhsnumber"
 	"github.com/nems-harness/nems-harness/mockspine"
-	"github.com/nems-harness/nems-harness/mockspine/nhsnumber"
 )
 
 func TestParseConfig(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nems-harness/nems-harness/certs"
+	"github.com/nems-harness/nems-harness/internal/certs"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )

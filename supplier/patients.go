@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/nems-harness/nems-harness/mockspine/nhsnumber"
+	"github.com/nems-harness/nems-harness/internal/nhsnumber"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 

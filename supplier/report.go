@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nems-harness/nems-harness/assessment"
+	"github.com/nems-harness/nems-harness/internal/assessment"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/reports"
 )

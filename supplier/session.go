@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/nems-harness/nems-harness/ansi"
+	"github.com/nems-harness/nems-harness/internal/ansi"
 	"io"
 	"io/fs"
 	"os"

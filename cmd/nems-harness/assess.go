@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nems-harness/nems-harness/assessment"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/assessment"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/reports"
 	"github.com/nems-harness/nems-harness/supplier"

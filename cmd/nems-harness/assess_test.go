@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine"
-	"github.com/nems-harness/nems-harness/mockspine/token"
 	"github.com/nems-harness/nems-harness/publish"
 )
 

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nems-harness/nems-harness/certs"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/certs"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 

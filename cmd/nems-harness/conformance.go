@@ -15,10 +15,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/nems-harness/nems-harness/assessment"
-	"github.com/nems-harness/nems-harness/certs"
 	"github.com/nems-harness/nems-harness/conformance"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/assessment"
+	"github.com/nems-harness/nems-harness/internal/certs"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 	"github.com/nems-harness/nems-harness/reports"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nems-harness/nems-harness/mockspine/token"
+	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/publish"
 )
 

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/nems-harness/nems-harness/fixtures"
-	"github.com/nems-harness/nems-harness/loadtest"
+	"github.com/nems-harness/nems-harness/internal/loadtest"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/publish"
 )

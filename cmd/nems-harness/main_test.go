@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nems-harness/nems-harness/mockspine/token"
+	"github.com/nems-harness/nems-harness/internal/token"
 )
 
 // TestCommandErrors: bad flags and fixtures get one clear line and a

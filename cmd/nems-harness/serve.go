@@ -14,8 +14,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/nems-harness/nems-harness/certs"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/certs"
 	"github.com/nems-harness/nems-harness/mockspine"
 )
 

@@ -37,8 +37,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/nems-harness/nems-harness/internal/nhsnumber"
 	"github.com/nems-harness/nems-harness/mockspine"
-	"github.com/nems-harness/nems-harness/mockspine/nhsnumber"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 	"github.com/nems-harness/nems-harness/publish"
 )

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nems-harness/nems-harness/fixtures"
-	"github.com/nems-harness/nems-harness/loadtest"
+	"github.com/nems-harness/nems-harness/internal/loadtest"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/publish"
 )

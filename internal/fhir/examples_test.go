@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nems-harness/nems-harness/mockspine/nhsnumber"
+	"github.com/nems-harness/nems-harness/internal/nhsnumber"
 )
 
 // The specification's example messages live beside the project, not in it.

@@ -3,7 +3,7 @@ package token
 import (
 	"encoding/base64"
 	"encoding/json"
-	"github.com/nems-harness/nems-harness/mockspine/jsonstr"
+	"github.com/nems-harness/nems-harness/internal/jsonstr"
 	"strconv"
 	"strings"
 	"unicode/utf8"

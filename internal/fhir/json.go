@@ -2,7 +2,7 @@ package fhir
 
 import (
 	"fmt"
-	"github.com/nems-harness/nems-harness/mockspine/jsonstr"
+	"github.com/nems-harness/nems-harness/internal/jsonstr"
 	"strconv"
 	"sync"
 	"unicode/utf8"
