@@ -34,6 +34,10 @@ type Request struct {
 	// request came over TLS at all.
 	TLS              bool
 	PeerCertificates []*x509.Certificate
+	// Received is when the request arrived: the rules judge it as at that
+	// time (a token's expiry, a withdrawn event). Zero means the judge's
+	// clock.
+	Received time.Time
 }
 
 // Exchange is a request being judged: the request, the world and profile it

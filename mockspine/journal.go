@@ -26,17 +26,20 @@ import (
 // Entry is one request the mock saw, with its judgement and answer: the
 // evidence behind every verdict.
 type Entry struct {
-	ID            string      `json:"id"`
-	Seq           uint64      `json:"seq"`
-	Received      time.Time   `json:"received"`
-	Remote        string      `json:"remote,omitempty"`
-	Method        string      `json:"method"`
-	Path          string      `json:"path"`
-	Query         string      `json:"query,omitempty"`
-	Header        http.Header `json:"header"`
-	Body          string      `json:"body"`
-	BodyBase64    bool        `json:"bodyBase64,omitempty"`
-	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
+	ID       string      `json:"id"`
+	Seq      uint64      `json:"seq"`
+	Received time.Time   `json:"received"`
+	Remote   string      `json:"remote,omitempty"`
+	Method   string      `json:"method"`
+	Path     string      `json:"path"`
+	Query    string      `json:"query,omitempty"`
+	Header   http.Header `json:"header"`
+	// HeaderBytes holds, base64-encoded, the header fields whose values
+	// are not UTF-8, which Header cannot carry through JSON.
+	HeaderBytes   map[string][]string `json:"headerBytes,omitempty"`
+	Body          string              `json:"body"`
+	BodyBase64    bool                `json:"bodyBase64,omitempty"`
+	BodyTruncated bool                `json:"bodyTruncated,omitempty"`
 	// BodyError says why the body could not be read in full.
 	BodyError string `json:"bodyError,omitempty"`
 	TLS       bool   `json:"tls,omitempty"`
@@ -92,8 +95,12 @@ func (e *Entry) Request() (Request, error) {
 		}
 		body = b
 	}
-	req := Request{Method: e.Method, Path: e.Path, Header: e.Header.Clone(), Body: body,
-		BodyTruncated: e.BodyTruncated, BodyError: e.BodyError, TLS: e.TLS}
+	header, err := e.requestHeader()
+	if err != nil {
+		return Request{}, err
+	}
+	req := Request{Method: e.Method, Path: e.Path, Header: header, Body: body,
+		BodyTruncated: e.BodyTruncated, BodyError: e.BodyError, TLS: e.TLS, Received: e.Received}
 	for _, p := range e.ClientCertificates {
 		blk, _ := pem.Decode([]byte(p))
 		if blk == nil {
@@ -620,6 +627,7 @@ func (se *storedEntry) unpack() Entry {
 	e.Path = u.str()
 	e.Query = u.str()
 	e.Header = u.header()
+	e.noteRawHeader()
 	e.BodyBase64 = u.flag()
 	e.BodyTruncated = u.flag()
 	e.BodyError = u.str()

@@ -139,7 +139,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	body, truncated, readErr := readBody(r)
 	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, BodyTruncated: truncated,
-		TLS: r.TLS != nil}
+		TLS: r.TLS != nil, Received: s.judge.now().UTC()}
 	if readErr != nil {
 		req.BodyError = readErr.Error()
 	}
@@ -214,7 +214,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	// The journal copies the header as it records the entry (packed in
 	// memory, encoded in the file), so the entry may share the request's.
 	// The body was read for this request alone and is handed over.
-	e := &Entry{Received: time.Now().UTC(), Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
+	received := req.Received
+	if received.IsZero() {
+		received = s.judge.now().UTC()
+	}
+	e := &Entry{Received: received, Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
 		Query: r.URL.RawQuery, Header: r.Header, BodyTruncated: req.BodyTruncated, BodyError: req.BodyError, TLS: req.TLS,
 		Profile: s.judge.Profile}
 	body := req.Body
@@ -222,6 +226,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 		body = body[:MaxBody]
 	}
 	e.adoptBody(body)
+	e.noteRawHeader()
 	for _, c := range req.PeerCertificates {
 		e.ClientCertificates = append(e.ClientCertificates, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})))
 	}
@@ -312,8 +317,11 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 // recordPlain journals a request no rule judged.
 func (s *Server) recordPlain(w http.ResponseWriter, r *http.Request, resp Response) {
-	body, truncated, _ := readBody(r)
+	body, truncated, err := readBody(r)
 	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, BodyTruncated: truncated, TLS: r.TLS != nil}
+	if err != nil {
+		req.BodyError = err.Error()
+	}
 	s.record(w, r, req, nil, resp)
 }
 
