@@ -20,7 +20,6 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Entry is one request the mock saw, with its judgement and answer: the
@@ -65,35 +64,25 @@ type Reply struct {
 }
 
 // setBody records a body losslessly: as text when it is UTF-8, else base64.
-func (e *Entry) setBody(b []byte) {
-	if utf8.Valid(b) {
-		e.Body = string(b)
+// A request's body is a string, so the entry shares it without a copy: it
+// cannot change.
+func (e *Entry) setBody(b string) {
+	if utf8.ValidString(b) {
+		e.Body, e.BodyBase64 = b, false
 		return
 	}
-	e.Body, e.BodyBase64 = base64.StdEncoding.EncodeToString(b), true
-}
-
-// adoptBody records a body as setBody does, but without copying it when it
-// is UTF-8: the entry's text shares b's bytes. The caller hands b over:
-// nothing may change it afterwards. A buffer much larger than its body is
-// copied all the same, so that the journal's memory bound holds.
-func (e *Entry) adoptBody(b []byte) {
-	if len(b) == 0 || cap(b)-len(b) > len(b)/8+64 || !utf8.Valid(b) {
-		e.setBody(b)
-		return
-	}
-	e.Body = unsafe.String(unsafe.SliceData(b), len(b))
+	e.Body, e.BodyBase64 = base64.StdEncoding.EncodeToString([]byte(b)), true
 }
 
 // Request rebuilds the request an entry recorded, to judge it again.
 func (e *Entry) Request() (Request, error) {
-	body := []byte(e.Body)
+	body := e.Body
 	if e.BodyBase64 {
 		b, err := base64.StdEncoding.DecodeString(e.Body)
 		if err != nil {
 			return Request{}, fmt.Errorf("entry %s: body: %w", e.ID, err)
 		}
-		body = b
+		body = string(b)
 	}
 	header, err := e.requestHeader()
 	if err != nil {
