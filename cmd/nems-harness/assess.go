@@ -179,10 +179,19 @@ func rejudgeEntries(entries []mockspine.Entry, p mockspine.Profile, fixtureDir s
 // assessNotes say what in the journal was not a publish, and what could
 // not be assessed.
 func assessNotes(entries []mockspine.Entry) []string {
-	var notes, other []string
+	var notes, other, refused, clientSide []string
 	tls := false
 	for _, e := range entries {
 		tls = tls || e.TLS
+		if h := e.Handshake; h != nil {
+			line := fmt.Sprintf("%s from %s: %s", e.ID, e.Remote, h)
+			if h.Refused {
+				refused = append(refused, line)
+			} else {
+				clientSide = append(clientSide, line)
+			}
+			continue
+		}
 		if e.Verdicts == nil {
 			other = append(other, fmt.Sprintf("%s %s %s → HTTP %d", e.ID, e.Method, e.Path, e.Response.Status))
 		}
@@ -190,6 +199,14 @@ func assessNotes(entries []mockspine.Entry) []string {
 	if len(other) > 0 {
 		notes = append(notes, fmt.Sprintf("%d request(s) were not judged as publishes (wrong path or method; NEMS publishes with POST %s): %s",
 			len(other), mockspine.PublishPath, strings.Join(other, "; ")))
+	}
+	if len(refused) > 0 {
+		notes = append(notes, fmt.Sprintf("%d TLS handshake(s) were refused over the client certificate, each an EP-CERT failure: %s",
+			len(refused), strings.Join(refused, "; ")))
+	}
+	if len(clientSide) > 0 {
+		notes = append(notes, fmt.Sprintf("%d TLS handshake(s) failed on the client's side, not over its certificate: %s",
+			len(clientSide), strings.Join(clientSide, "; ")))
 	}
 	if !tls {
 		notes = append(notes, "EP-CERT is not assessed: every request came over plain HTTP (serve --tls-dir or assure --tls-dir serve mutual TLS).")

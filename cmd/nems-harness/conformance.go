@@ -174,7 +174,7 @@ func startEmbedded(w *world.World, p mockspine.Profile, mtls bool) (stop func(),
 			os.RemoveAll(dir)
 			return nil, "", nil, err
 		}
-		hs.TLSConfig = pki.Server
+		srv.ConfigureTLS(hs, pki.Server)
 		scheme = "https"
 		go func() { _ = hs.ServeTLS(ln, "", "") }()
 	} else {
