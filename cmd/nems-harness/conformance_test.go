@@ -41,7 +41,7 @@ func TestTargetGivesTheSameVerdicts(t *testing.T) {
 	ctx := context.Background()
 	embedded, err := (&conformanceRun{profile: "nems-2019-01", out: t.TempDir()}).run(ctx, io.Discard)
 	require.NoError(t, err)
-	want := verdicts(embedded)
+	want := verdicts(embedded.Report)
 	for id, v := range want {
 		assert.Equal(t, reports.Pass, v, "embedded mock, rule %s", id)
 	}
@@ -55,7 +55,7 @@ func TestTargetGivesTheSameVerdicts(t *testing.T) {
 	out := t.TempDir()
 	overTLS, err := (&conformanceRun{target: url, tlsDir: dir, profile: "nems-2019-01", out: out}).run(ctx, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, want, verdicts(overTLS))
+	assert.Equal(t, want, verdicts(overTLS.Report))
 	for _, name := range []string{"assurance-report.html", "assurance-report.md", "cucumber.json", "junit.xml"} {
 		assert.FileExists(t, filepath.Join(out, name))
 	}
@@ -63,7 +63,7 @@ func TestTargetGivesTheSameVerdicts(t *testing.T) {
 	plainURL := startServe(t)
 	plain, err := (&conformanceRun{target: plainURL, profile: "nems-2019-01", out: t.TempDir()}).run(ctx, io.Discard)
 	require.NoError(t, err)
-	got := verdicts(plain)
+	got := verdicts(plain.Report)
 	assert.Equal(t, reports.NotAssessed, got["EP-CERT"], "EP-CERT over plain HTTP is not assessed, never a pass")
 	delete(got, "EP-CERT")
 	delete(want, "EP-CERT")
