@@ -64,7 +64,11 @@ func assureUntil(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		TLSDir: *tlsDir, Addr: *addr, Output: stdout, Prompt: stderr, NoColors: !assureTerminal(stdout), Version: version(),
 	})
 	if err != nil {
-		return fail(stderr, "assure", err)
+		code := fail(stderr, "assure", err)
+		if usageError(err) {
+			code = 2
+		}
+		return code
 	}
 	r := res.Report
 	pass, failed, na := r.Counts()

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"io"
+	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,4 +70,49 @@ func TestTargetGivesTheSameVerdicts(t *testing.T) {
 	delete(got, "EP-CERT")
 	delete(want, "EP-CERT")
 	assert.Equal(t, want, got)
+}
+
+// TestConformanceRefusesRunsThatWouldMislead: a target that cannot be
+// tested, or a tag expression that selects nothing, is one line and exit
+// status 2, with no report; fixtures that cannot show a rule broken make
+// it not assessed, and the run exits 1 saying why.
+func TestConformanceRefusesRunsThatWouldMislead(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closed := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing listens", []string{"--target", "http://" + closed}, "refused"},
+		{"not a URL", []string{"--target", "not-a-url"}, "not a URL"},
+		{"a typo in the tags", []string{"--tags", "@NOPE"}, `the tag expression "@NOPE" selects no scenario`},
+		{"tags that do not parse", []string{"--tags", "(("}, "malformed tag expression"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			var stdout, stderr strings.Builder
+			code := run(append([]string{"conformance", "--out", out}, tt.args...), &stdout, &stderr)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, stderr.String(), tt.want)
+			assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr.String()), "\n")+1, "one line: %q", stderr.String())
+			assert.NoDirExists(t, out, "no report")
+		})
+	}
+
+	t.Run("fixtures without flagged patients", func(t *testing.T) {
+		dir := t.TempDir()
+		spine, err := os.ReadFile("../../fixtures/spine.json")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "spine.json"), spine, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "pds.json"), []byte(`{"patients": [
+			{"nhsNumber": "9990000018", "family": "ASHWORTH", "given": ["Amelia"], "birthDate": "2024-03-11", "flags": []}]}`), 0o644))
+		var stdout, stderr strings.Builder
+		code := run([]string{"conformance", "--plain", "--fixtures", dir, "--tags", "@NHS-FLAGS", "--out", t.TempDir()}, &stdout, &stderr)
+		assert.Equal(t, 1, code, stderr.String())
+		assert.Contains(t, stdout.String(), "NHS-FLAGS not assessed: its violation scenarios were skipped: the fixtures have no S-flagged patient")
+	})
 }
