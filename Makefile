@@ -3,11 +3,19 @@
 GO ?= go
 BIN := bin/nems-harness
 OUT ?= out
+# The version every binary reports (nems-harness version, the reports):
+# the nearest tag, commits since, and -dirty for uncommitted changes.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X main.buildVersion=$(VERSION)
 
-.PHONY: conformance test serve build vet fmt tools lint mutation bench fuzz clean
+.PHONY: conformance test serve build install vet fmt tools lint mutation bench fuzz clean
 
 build:
-	$(GO) build -o $(BIN) ./cmd/nems-harness
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nems-harness
+
+# Installs nems-harness into $(go env GOBIN), else $(go env GOPATH)/bin.
+install:
+	$(GO) install -ldflags '$(LDFLAGS)' ./cmd/nems-harness
 
 conformance: build
 	$(BIN) conformance --out $(OUT)

@@ -132,7 +132,7 @@ func TagExpression(p mockspine.Profile, user string) string {
 
 func scope(p mockspine.Profile) []string {
 	parts := []string{"~" + TagWIP}
-	for _, other := range mockspine.Profiles {
+	for _, other := range mockspine.Profiles() {
 		if other != p {
 			parts = append(parts, "~"+ProfileTag(other))
 		}

@@ -38,7 +38,7 @@ func messages(t *testing.T) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	for _, ev := range mockspine.PublishableEventTypes() {
-		for _, mt := range mockspine.MessageEventTypes {
+		for _, mt := range mockspine.MessageEventTypes() {
 			for _, f := range []string{formatXML, formatJSON} {
 				b, err := publish.Message(ev.Code, mt, f, nil)
 				require.NoError(t, err)
@@ -213,7 +213,7 @@ func TestFindPatientSkipsWhenTheFixturesHaveNone(t *testing.T) {
 	_, err = findPatient(w, world.SFlagged.Phrase())
 	assert.ErrorIs(t, err, godog.ErrSkip)
 	assert.ErrorContains(t, err, "the fixtures have no S-flagged patient")
-	_, err = findSender(w, "", mockspine.EventTypes[0])
+	_, err = findSender(w, "", mockspine.EventTypes()[0])
 	assert.ErrorIs(t, err, godog.ErrSkip)
 }
 

@@ -73,9 +73,10 @@ func TestAssureUsage(t *testing.T) {
 	t.Parallel()
 	code, _, stderr := assureCmd("assure")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "Usage: nems-harness assure --config FILE")
-	code, _, _ = assureCmd("assure", "-h")
+	assert.Contains(t, stderr, "--config FILE is required")
+	code, stdout, _ := assureCmd("assure", "-h")
 	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "Usage: nems-harness assure --config FILE")
 
 	cfg := filepath.Join(t.TempDir(), "assure.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"trigger": {"comand": "./publish.sh"}}`), 0o644))
