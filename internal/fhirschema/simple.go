@@ -1,0 +1,486 @@
+package fhirschema
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+var (
+	patternsOnce sync.Once
+	// compiled[i][step][k] is simpleTable[i].patterns[step][k].
+	compiled [][][]*regexp.Regexp
+)
+
+func compilePatterns() {
+	compiled = make([][][]*regexp.Regexp, len(simpleTable))
+	for i := range simpleTable {
+		for _, step := range simpleTable[i].patterns {
+			res := make([]*regexp.Regexp, len(step))
+			for k, p := range step {
+				res[k] = regexp.MustCompile(p)
+			}
+			compiled[i] = append(compiled[i], res)
+		}
+	}
+}
+
+// collapse applies the XSD whiteSpace facet "collapse": runs of space, tab,
+// CR and LF become one space, and leading and trailing ones go. It does
+// not allocate when the value is already collapsed.
+func collapse(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\t' || c == '\n' || c == '\r' || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, isXMLSpace), " ")
+}
+
+func isXMLSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
+
+// checkSimple reports why value is not in simple type id's lexical space
+// (as an XSD processor reads it), or "" when it is.
+func checkSimple(id uint16, value string) string {
+	s := &simpleTable[id]
+	v := value
+	if len(s.union) > 0 {
+		ok := false
+		for _, m := range s.union {
+			if checkSimple(m, value) == "" {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return "not a valid value of " + displayName(s.name)
+		}
+		v = collapse(value)
+	} else {
+		if s.builtin != xsString && s.builtin != xsAnySimpleType {
+			v = collapse(value)
+		}
+		if why := checkBuiltin(s.builtin, v); why != "" {
+			return why
+		}
+	}
+	if s.length >= 0 || s.minLen >= 0 || s.maxLen >= 0 {
+		n := utf8.RuneCountInString(v)
+		switch {
+		case s.length >= 0 && n != s.length:
+			return "must be exactly " + strconv.Itoa(s.length) + " characters long"
+		case s.minLen >= 0 && n < s.minLen:
+			if n == 0 {
+				return "must not be empty"
+			}
+			return "must be at least " + strconv.Itoa(s.minLen) + " characters long"
+		case s.maxLen >= 0 && n > s.maxLen:
+			return "must be at most " + strconv.Itoa(s.maxLen) + " characters long"
+		}
+	}
+	if len(s.patterns) > 0 {
+		patternsOnce.Do(compilePatterns)
+		for si, step := range compiled[id] {
+			if fastPattern(s.patterns[si], v) {
+				continue
+			}
+			ok := false
+			for _, re := range step {
+				if re.MatchString(v) {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				return "does not match the " + displayName(s.name) + " pattern"
+			}
+		}
+	}
+	if s.enums != nil {
+		found := false
+		for _, e := range s.enums {
+			if e == v {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return "is not one of the codes " + displayName(s.name) + " allows (" + strings.Join(s.enums, ", ") + ")"
+		}
+	}
+	if s.minIncl != "" || s.maxIncl != "" {
+		n, err := strconv.ParseInt(strings.TrimPrefix(v, "+"), 10, 64)
+		if err != nil {
+			return "is out of range"
+		}
+		if lo, err := strconv.ParseInt(s.minIncl, 10, 64); err == nil && s.minIncl != "" && n < lo {
+			return "is below " + s.minIncl
+		}
+		if hi, err := strconv.ParseInt(s.maxIncl, 10, 64); err == nil && s.maxIncl != "" && n > hi {
+			return "is above " + s.maxIncl
+		}
+	}
+	return ""
+}
+
+// fastPattern decides, without a regular expression, patterns whose
+// outcome is known from the checks made before them: the code pattern
+// `[^\s]+([\s]?[^\s]+)*` holds for every non-empty collapsed value.
+func fastPattern(step []string, v string) bool {
+	return len(step) == 1 && step[0] == codePattern && v != ""
+}
+
+const codePattern = `^(?:[^\x20\t\n\r]+([\x20\t\n\r]?[^\x20\t\n\r]+)*)$`
+
+// displayName is a simple type's name as messages show it.
+func displayName(n string) string {
+	n = strings.TrimPrefix(n, "fhir:")
+	if i := strings.IndexByte(n, '#'); i >= 0 {
+		n = n[:i]
+	}
+	return n
+}
+
+// checkBuiltin checks a (whitespace-normalised) value against an XSD
+// built-in type's lexical space and value constraints.
+func checkBuiltin(b builtin, v string) string {
+	switch b {
+	case xsNone, xsAnySimpleType, xsString, xsToken, xsAnyURI:
+		return ""
+	case xsBoolean:
+		if v == "true" || v == "false" || v == "1" || v == "0" {
+			return ""
+		}
+		return "is not a boolean (true or false)"
+	case xsInt:
+		digits := strings.TrimLeft(v, "+-")
+		if len(v)-len(digits) > 1 || !allDigits(digits) {
+			return "is not an integer"
+		}
+		if n, err := strconv.ParseInt(v, 10, 32); err != nil || n < -1<<31 || n > 1<<31-1 {
+			return "is out of the 32-bit integer range"
+		}
+		return ""
+	case xsPositiveInteger, xsNonNegativeInteger:
+		digits := v
+		if len(v) > 0 && (v[0] == '+' || v[0] == '-') {
+			digits = v[1:]
+		}
+		if !allDigits(digits) {
+			return "is not an integer"
+		}
+		zero := strings.Trim(digits, "0") == ""
+		if v[0] == '-' && !zero {
+			return "must not be negative"
+		}
+		if b == xsPositiveInteger && zero {
+			return "must be positive"
+		}
+		return ""
+	case xsDecimal:
+		if !isDecimal(v) {
+			return "is not a decimal number"
+		}
+		return ""
+	case xsDateTime, xsDate, xsGYear, xsGYearMonth, xsTime:
+		if !isDateTime(b, v) {
+			return "is not a valid " + builtinName(b)
+		}
+		return ""
+	case xsBase64Binary:
+		if !isBase64(v) {
+			return "is not valid base64"
+		}
+		return ""
+	case xsLanguage:
+		if !isLanguage(v) {
+			return "is not a language tag"
+		}
+		return ""
+	case xsNMTOKEN:
+		if !isNmtoken(v) {
+			return "is not a name token"
+		}
+		return ""
+	case xsNMTOKENS:
+		if v == "" {
+			return "must hold at least one name token"
+		}
+		for _, f := range strings.Split(v, " ") {
+			if !isNmtoken(f) {
+				return "is not a list of name tokens"
+			}
+		}
+		return ""
+	case xsNCName, xsID:
+		if !isNCName(v) {
+			return "is not a valid XML name (NCName)"
+		}
+		return ""
+	case xsIDREFS:
+		if v == "" {
+			return "must hold at least one id"
+		}
+		for _, f := range strings.Split(v, " ") {
+			if !isNCName(f) {
+				return "is not a list of XML names"
+			}
+		}
+		return ""
+	}
+	return ""
+}
+
+func builtinName(b builtin) string {
+	switch b {
+	case xsDateTime:
+		return "date-time (xs:dateTime)"
+	case xsDate:
+		return "date (xs:date)"
+	case xsGYear:
+		return "year (xs:gYear)"
+	case xsGYearMonth:
+		return "year and month (xs:gYearMonth)"
+	case xsTime:
+		return "time (xs:time)"
+	}
+	return "value"
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isDecimal(v string) bool {
+	if v != "" && (v[0] == '+' || v[0] == '-') {
+		v = v[1:]
+	}
+	intPart, frac, dot := strings.Cut(v, ".")
+	if !dot {
+		return allDigits(intPart)
+	}
+	if intPart == "" && frac == "" {
+		return false
+	}
+	return (intPart == "" || allDigits(intPart)) && (frac == "" || allDigits(frac))
+}
+
+// isDateTime checks the XSD lexical forms of the date and time types:
+// -?YYYY[-MM[-DD]][Thh:mm:ss[.s+]] with an optional zone (Z or ±hh:mm, at
+// most 14:00), a real day of the month, hours 00-23 (or 24:00:00).
+func isDateTime(b builtin, v string) bool {
+	i := 0
+	year, month, day := 2000, 1, 1
+	if b != xsTime {
+		if i < len(v) && v[i] == '-' {
+			i++
+		}
+		j := i
+		for j < len(v) && v[j] >= '0' && v[j] <= '9' {
+			j++
+		}
+		if j-i < 4 || (j-i > 4 && v[i] == '0') {
+			return false
+		}
+		y, err := strconv.Atoi(v[i:j])
+		if err != nil || y == 0 {
+			return false
+		}
+		year = y
+		i = j
+		if b != xsGYear {
+			if !two(v, i+1) || v[i] != '-' {
+				return false
+			}
+			month = atoi2(v, i+1)
+			if month < 1 || month > 12 {
+				return false
+			}
+			i += 3
+		}
+		if b == xsDate || b == xsDateTime {
+			if !two(v, i+1) || v[i] != '-' {
+				return false
+			}
+			day = atoi2(v, i+1)
+			if day < 1 || day > daysIn(year, month) {
+				return false
+			}
+			i += 3
+		}
+		if b == xsDateTime {
+			if i >= len(v) || v[i] != 'T' {
+				return false
+			}
+			i++
+		}
+	}
+	if b == xsDateTime || b == xsTime {
+		if !two(v, i) || !two(v, i+3) || !two(v, i+6) || v[i+2] != ':' || v[i+5] != ':' {
+			return false
+		}
+		h, m, s := atoi2(v, i), atoi2(v, i+3), atoi2(v, i+6)
+		i += 8
+		fracZero := true
+		if i < len(v) && v[i] == '.' {
+			j := i + 1
+			for j < len(v) && v[j] >= '0' && v[j] <= '9' {
+				if v[j] != '0' {
+					fracZero = false
+				}
+				j++
+			}
+			if j == i+1 {
+				return false
+			}
+			i = j
+		}
+		if m > 59 || s > 59 || h > 24 || (h == 24 && (m != 0 || s != 0 || !fracZero)) {
+			return false
+		}
+	}
+	if i == len(v) {
+		return true
+	}
+	if v[i] == 'Z' {
+		return i+1 == len(v)
+	}
+	if (v[i] != '+' && v[i] != '-') || len(v) != i+6 || !two(v, i+1) || v[i+3] != ':' || !two(v, i+4) {
+		return false
+	}
+	zh, zm := atoi2(v, i+1), atoi2(v, i+4)
+	return zm <= 59 && (zh < 14 || (zh == 14 && zm == 0))
+}
+
+func two(v string, i int) bool {
+	return i >= 0 && i+2 <= len(v) && v[i] >= '0' && v[i] <= '9' && v[i+1] >= '0' && v[i+1] <= '9'
+}
+
+func atoi2(v string, i int) int { return int(v[i]-'0')*10 + int(v[i+1]-'0') }
+
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year < 0 {
+			year = -year - 1 // XSD 1.0 has no year 0: -0001 is 1 BCE, a leap year
+		}
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// isBase64 checks XSD base64Binary: base64 characters in groups of four
+// (single spaces allowed between characters), '=' padding only at the end
+// with the bits before it zero.
+func isBase64(v string) bool {
+	var chars []byte
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == ' ' {
+			continue
+		}
+		chars = append(chars, c)
+	}
+	if len(chars)%4 != 0 {
+		return false
+	}
+	for i, c := range chars {
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
+		case c == '=':
+			rest := len(chars) - i
+			if rest > 2 || (rest == 2 && chars[i+1] != '=') {
+				return false
+			}
+			prev := b64val(chars[i-1])
+			if rest == 2 && prev&0xf != 0 || rest == 1 && prev&0x3 != 0 {
+				return false
+			}
+			return true
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func b64val(c byte) int {
+	switch {
+	case c >= 'A' && c <= 'Z':
+		return int(c - 'A')
+	case c >= 'a' && c <= 'z':
+		return int(c-'a') + 26
+	case c >= '0' && c <= '9':
+		return int(c-'0') + 52
+	case c == '+':
+		return 62
+	}
+	return 63
+}
+
+func isLanguage(v string) bool {
+	for i, part := range strings.Split(v, "-") {
+		if len(part) < 1 || len(part) > 8 {
+			return false
+		}
+		for j := 0; j < len(part); j++ {
+			c := part[j]
+			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+			if !letter && (i == 0 || c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isNameStart(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || r >= 0xC0 && r <= 0x2FF && r != 0xD7 && r != 0xF7
+}
+
+func isNameChar(r rune) bool {
+	return isNameStart(r) || r == '-' || r == '.' || unicode.IsDigit(r) || r == 0xB7 || unicode.Is(unicode.Mn, r)
+}
+
+func isNmtoken(v string) bool {
+	if v == "" {
+		return false
+	}
+	for _, r := range v {
+		if !isNameChar(r) && r != ':' {
+			return false
+		}
+	}
+	return true
+}
+
+func isNCName(v string) bool {
+	for i, r := range v {
+		if i == 0 && !isNameStart(r) || !isNameChar(r) {
+			return false
+		}
+	}
+	return v != ""
+}
