@@ -154,7 +154,12 @@ func displayName(n string) string {
 // built-in type's lexical space and value constraints.
 func checkBuiltin(b builtin, v string) string {
 	switch b {
-	case xsNone, xsAnySimpleType, xsString, xsToken, xsAnyURI:
+	case xsNone, xsAnySimpleType, xsString, xsToken:
+		return ""
+	case xsAnyURI:
+		if !isURI(v) {
+			return "is not a URI reference (RFC 3986)"
+		}
 		return ""
 	case xsBoolean:
 		if v == "true" || v == "false" || v == "1" || v == "0" {
@@ -178,6 +183,9 @@ func checkBuiltin(b builtin, v string) string {
 		if !allDigits(digits) {
 			return "is not an integer"
 		}
+		if len(strings.TrimLeft(digits, "0")) > maxDigits {
+			return "has more than 24 digits"
+		}
 		zero := strings.Trim(digits, "0") == ""
 		if v[0] == '-' && !zero {
 			return "must not be negative"
@@ -189,6 +197,9 @@ func checkBuiltin(b builtin, v string) string {
 	case xsDecimal:
 		if !isDecimal(v) {
 			return "is not a decimal number"
+		}
+		if decimalDigits(v) > maxDigits {
+			return "has more than 24 digits"
 		}
 		return ""
 	case xsDateTime, xsDate, xsGYear, xsGYearMonth, xsTime:
@@ -212,8 +223,9 @@ func checkBuiltin(b builtin, v string) string {
 		}
 		return ""
 	case xsNMTOKENS:
+		// An empty list passes, as in libxml2 (the reference validator).
 		if v == "" {
-			return "must hold at least one name token"
+			return ""
 		}
 		for _, f := range strings.Split(v, " ") {
 			if !isNmtoken(f) {
@@ -228,7 +240,7 @@ func checkBuiltin(b builtin, v string) string {
 		return ""
 	case xsIDREFS:
 		if v == "" {
-			return "must hold at least one id"
+			return ""
 		}
 		for _, f := range strings.Split(v, " ") {
 			if !isNCName(f) {
@@ -266,6 +278,16 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// maxDigits is the most significant digits libxml2, the reference
+// validator, accepts in a decimal or an unbounded integer type.
+const maxDigits = 24
+
+// decimalDigits counts a decimal's digits after its leading zeros.
+func decimalDigits(v string) int {
+	v = strings.TrimLeft(strings.TrimLeft(v, "+-"), "0")
+	return len(v) - strings.Count(v, ".")
 }
 
 func isDecimal(v string) bool {
@@ -378,9 +400,7 @@ func atoi2(v string, i int) int { return int(v[i]-'0')*10 + int(v[i+1]-'0') }
 func daysIn(year, month int) int {
 	switch month {
 	case 2:
-		if year < 0 {
-			year = -year - 1 // XSD 1.0 has no year 0: -0001 is 1 BCE, a leap year
-		}
+		// Negative years as libxml2 counts them (-0004 is a leap year).
 		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
 			return 29
 		}
@@ -483,4 +503,139 @@ func isNCName(v string) bool {
 		}
 	}
 	return v != ""
+}
+
+// isURI checks an anyURI value as libxml2 does: characters URIs never hold
+// unescaped (controls, space, non-ASCII, <>"{}|\^`') count as ordinary
+// ones, then the value must be an RFC 3986 URI-reference (an empty value
+// is one).
+func isURI(v string) bool {
+	return uriAbsolute(v) || uriRelative(v)
+}
+
+func uriUnreserved(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' ||
+		c < 32 || c >= 127 || strings.IndexByte(" <>\"{}|\\^`'", c) >= 0
+}
+
+func uriSubDelim(c byte) bool { return strings.IndexByte("!$&'()*+,;=", c) >= 0 }
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+// uriChar reports the length of the character at s[i] if it is one of
+// unreserved, pct-encoded, sub-delims or extra, else 0.
+func uriChar(s string, i int, extra string) int {
+	c := s[i]
+	switch {
+	case uriUnreserved(c), uriSubDelim(c), strings.IndexByte(extra, c) >= 0:
+		return 1
+	case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+		return 3
+	}
+	return 0
+}
+
+// span advances over characters uriChar accepts.
+func span(s string, i int, extra string) int {
+	for i < len(s) {
+		n := uriChar(s, i, extra)
+		if n == 0 {
+			break
+		}
+		i += n
+	}
+	return i
+}
+
+const pchar = ":@"
+
+func uriAbsolute(s string) bool {
+	i := 0
+	if i >= len(s) || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return false
+	}
+	for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z' || s[i] >= '0' && s[i] <= '9' || s[i] == '+' || s[i] == '-' || s[i] == '.') {
+		i++
+	}
+	if i >= len(s) || s[i] != ':' {
+		return false
+	}
+	i++
+	switch {
+	case strings.HasPrefix(s[i:], "//"):
+		var ok bool
+		if i, ok = uriAuthority(s, i+2); !ok {
+			return false
+		}
+		i = uriSegments(s, i)
+	case i < len(s) && s[i] == '/':
+		i = uriSegments(s, i)
+	case i < len(s) && uriChar(s, i, pchar) > 0:
+		i = uriSegments(s, span(s, i, pchar))
+	}
+	return uriTail(s, i)
+}
+
+func uriRelative(s string) bool {
+	i := 0
+	switch {
+	case strings.HasPrefix(s, "//"):
+		var ok bool
+		if i, ok = uriAuthority(s, 2); !ok {
+			return false
+		}
+		i = uriSegments(s, i)
+	case len(s) > 0 && s[0] == '/':
+		i = uriSegments(s, 0)
+	case len(s) > 0 && uriChar(s, 0, pchar) > 0:
+		// path-noscheme: no ':' in the first segment
+		i = uriSegments(s, span(s, 0, "@"))
+	}
+	return uriTail(s, i)
+}
+
+// uriSegments advances over *( "/" segment ).
+func uriSegments(s string, i int) int {
+	for i < len(s) && s[i] == '/' {
+		i = span(s, i+1, pchar)
+	}
+	return i
+}
+
+// uriTail checks [ "?" query ] [ "#" fragment ] up to the end.
+func uriTail(s string, i int) bool {
+	if i < len(s) && s[i] == '?' {
+		i = span(s, i+1, pchar+"/?")
+	}
+	if i < len(s) && s[i] == '#' {
+		i = span(s, i+1, pchar+"/?[]")
+	}
+	return i == len(s)
+}
+
+// uriAuthority advances over [ userinfo "@" ] host [ ":" port ].
+func uriAuthority(s string, i int) (int, bool) {
+	if j := span(s, i, ":"); j < len(s) && s[j] == '@' {
+		i = j + 1
+	}
+	if i < len(s) && s[i] == '[' {
+		end := strings.IndexByte(s[i:], ']')
+		if end < 0 {
+			return 0, false
+		}
+		i += end + 1
+	} else {
+		i = span(s, i, "")
+	}
+	if i < len(s) && s[i] == ':' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == i+1 {
+			return 0, false
+		}
+		i = j
+	}
+	return i, true
 }

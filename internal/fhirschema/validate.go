@@ -150,8 +150,9 @@ type frame struct {
 	qname  string
 	local  string
 	nsMark int
-	start  int
-	typ    uint16
+	// start is the offset of the start tag's '<', tagEnd of its '>'.
+	start, tagEnd int
+	typ           uint16
 	// Content model state: the current particle, its repetitions, and the
 	// element (index into the model) repeating inside it.
 	part, pcount, alt, acount int
@@ -174,17 +175,10 @@ type validator struct {
 	attrs   []rawAttr
 	buf     []byte
 	ids     map[string]bool
-	idrefs  []idref
 	stopped bool
 	// line cursor
 	lineOff, lineNo, lineStart int
 	node                       Node
-}
-
-type idref struct {
-	ids string
-	off int
-	p   string
 }
 
 func (v *validator) run() {
@@ -260,38 +254,42 @@ func (v *validator) run() {
 	}
 	if !rootDone {
 		v.syntax(len(s), "no root element")
-		return
-	}
-	for _, r := range v.idrefs {
-		for _, id := range strings.Fields(r.ids) {
-			if !v.ids[id] {
-				v.errAt(r.off, r.p, ErrValue, "headers refers to id '"+id+"', which no element of the document has")
-			}
-		}
 	}
 }
 
 // lineCol turns a byte offset into a line and column.
+// The cursor moves both ways, so errors out of order cost only the
+// distance between them.
 func (v *validator) lineCol(off int) (int, int) {
-	if off < v.lineOff {
-		v.lineOff, v.lineNo, v.lineStart = 0, 1, 0
+	if off > len(v.src) {
+		off = len(v.src)
 	}
-	s := v.src[:off]
-	for i := v.lineOff; i < off; i++ {
-		if s[i] == '\n' {
-			v.lineNo++
-			v.lineStart = i + 1
+	if off < v.lineOff {
+		v.lineNo -= strings.Count(v.src[off:v.lineOff], "\n")
+		v.lineStart = strings.LastIndexByte(v.src[:off], '\n') + 1
+	} else {
+		seg := v.src[v.lineOff:off]
+		if n := strings.Count(seg, "\n"); n > 0 {
+			v.lineNo += n
+			v.lineStart = v.lineOff + strings.LastIndexByte(seg, '\n') + 1
 		}
 	}
 	v.lineOff = off
 	return v.lineNo, off - v.lineStart + 1
 }
 
-func (v *validator) errAt(off int, path string, k ErrorKind, msg string) {
+// errAt records an error about the tag from start to end: its line is
+// the line of end, as xmllint numbers them, its column that of start when
+// the tag is on one line.
+func (v *validator) errAt(start, end int, path string, k ErrorKind, msg string) {
 	if v.stopped {
 		return
 	}
-	line, col := v.lineCol(off)
+	sl, col := v.lineCol(start)
+	line, ecol := v.lineCol(end)
+	if line != sl {
+		col = ecol
+	}
 	if len(v.errs) >= v.opt.MaxErrors {
 		v.errs = append(v.errs, Error{Line: line, Column: col, Entry: -1, Kind: ErrLimit,
 			Message: fmt.Sprintf("more than %d schema errors: validation stopped", v.opt.MaxErrors)})
@@ -306,7 +304,7 @@ func (v *validator) errAt(off int, path string, k ErrorKind, msg string) {
 }
 
 func (v *validator) syntax(off int, msg string) {
-	v.errAt(off, "", ErrSyntax, "not well-formed XML: "+msg)
+	v.errAt(off, off, "", ErrSyntax, "not well-formed XML: "+msg)
 	v.stopped = true
 }
 
@@ -340,7 +338,9 @@ func isNameEnd(c byte) bool { return isSpace(c) || c == '/' || c == '>' || c == 
 
 // text handles character data between tags.
 func (v *validator) text(t string, off int, cdata bool) {
-	blank := true
+	// A CDATA section is character content even when blank (libxml2, the
+	// reference validator, rejects one in element-only content).
+	blank := !cdata
 	for i := 0; i < len(t); i++ {
 		c := t[i]
 		if isSpace(c) {
@@ -371,7 +371,7 @@ func (v *validator) text(t string, off int, cdata bool) {
 	if f.skip || f.mixed {
 		return
 	}
-	v.errAt(f.start, v.path(""), ErrText, "text is not allowed in "+typeTable[f.typ].name+" (only elements and the value attribute)")
+	v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed in "+typeTable[f.typ].name+" (only elements and the value attribute)")
 }
 
 // reference decodes the entity or character reference at the start of s
@@ -547,11 +547,11 @@ func (v *validator) startTag() {
 		return
 	}
 	if len(v.stack) >= v.opt.MaxDepth {
-		v.errAt(start, v.path(local), ErrLimit, fmt.Sprintf("elements nested deeper than %d levels: validation stopped", v.opt.MaxDepth))
+		v.errAt(start, p-1, v.path(local), ErrLimit, fmt.Sprintf("elements nested deeper than %d levels: validation stopped", v.opt.MaxDepth))
 		v.stopped = true
 		return
 	}
-	v.open(qname, uri, local, start, mark)
+	v.open(qname, uri, local, start, p-1, mark)
 	if selfClose && !v.stopped {
 		v.close()
 	}
@@ -608,8 +608,8 @@ func nsOf(uri string) (elemNS, bool) {
 
 // open validates an element start against its parent's content model and
 // pushes its frame.
-func (v *validator) open(qname, uri, local string, start, mark int) {
-	f := frame{qname: qname, local: local, nsMark: mark, start: start, part: -1, alt: -1, index: -1, entry: -1}
+func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
+	f := frame{qname: qname, local: local, nsMark: mark, start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1}
 	n := len(v.stack)
 	ens, known := nsOf(uri)
 	var typ uint16
@@ -617,14 +617,14 @@ func (v *validator) open(qname, uri, local string, start, mark int) {
 		switch {
 		case uri != NamespaceFHIR:
 			v.stack = append(v.stack, f)
-			v.errAt(start, local, ErrNamespace, "the root element "+local+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
+			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+local+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
 			v.stack[n].skip = true
 			return
 		default:
 			typ = resourceTable[local]
 			if typ == 0 || typeTable[typ].kind != kindResource {
 				v.stack = append(v.stack, f)
-				v.errAt(start, local, ErrUnknown, "the root element "+local+" is not a FHIR resource")
+				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+local+" is not a FHIR resource")
 				v.stack[n].skip = true
 				return
 			}
@@ -649,12 +649,12 @@ func (v *validator) open(qname, uri, local string, start, mark int) {
 				if !known || ens != nsFHIR {
 					msg = "a resource must be in the FHIR namespace " + NamespaceFHIR + "; " + local + " is in " + quoteNS(uri)
 				}
-				v.errAt(start, v.path(""), ErrUnknown, msg)
+				v.errAt(start, tagEnd, v.path(""), ErrUnknown, msg)
 				return
 			}
 			parent.pcount++
 			if parent.pcount > 1 {
-				v.errAt(start, v.path(local), ErrTooMany, parent.local+" holds one resource; "+local+" is a second")
+				v.errAt(start, tagEnd, v.path(local), ErrTooMany, parent.local+" holds one resource; "+local+" is a second")
 			}
 		} else {
 			m := &modelTable[pt.model]
@@ -716,16 +716,16 @@ func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local str
 			if m.elems[i].ns == nsXHTML {
 				want = NamespaceXHTML
 			}
-			v.errAt(f.start, p, ErrNamespace, local+" must be in the namespace "+want+" (it is in "+quoteNS(uri)+")")
+			v.errAt(f.start, f.tagEnd, p, ErrNamespace, local+" must be in the namespace "+want+" (it is in "+quoteNS(uri)+")")
 			return
 		}
 	}
 	if !known {
-		v.errAt(f.start, p, ErrNamespace, local+" is in the namespace "+quoteNS(uri)+", which "+pname+" does not allow")
+		v.errAt(f.start, f.tagEnd, p, ErrNamespace, local+" is in the namespace "+quoteNS(uri)+", which "+pname+" does not allow")
 		return
 	}
 	_ = ens
-	v.errAt(f.start, p, ErrUnknown, pname+" has no element "+local)
+	v.errAt(f.start, f.tagEnd, p, ErrUnknown, pname+" has no element "+local)
 }
 
 // required reports whether particle q must occur.
@@ -770,11 +770,11 @@ func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 			parent.alt, parent.acount = idx, 1
 		case p.n > 1 && idx != parent.alt && m.parts[pi].max == 1:
 			v.stack = append(v.stack, *f)
-			v.errAt(f.start, v.path(""), ErrChoice, "only one form of "+choiceName(m, *p)+"[x] is allowed in "+pname+"; "+m.elems[parent.alt].name+" came first")
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrChoice, "only one form of "+choiceName(m, *p)+"[x] is allowed in "+pname+"; "+m.elems[parent.alt].name+" came first")
 			v.stack = v.stack[:len(v.stack)-1]
 		default:
 			v.stack = append(v.stack, *f)
-			v.errAt(f.start, v.path(""), ErrTooMany, e.name+" may occur only once in "+pname)
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrTooMany, e.name+" may occur only once in "+pname)
 			v.stack = v.stack[:len(v.stack)-1]
 		}
 	case pi > parent.part:
@@ -786,13 +786,13 @@ func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 		}
 		if missing != nil {
 			v.stack = append(v.stack, *f)
-			v.errAt(f.start, v.path(""), ErrMissing, pname+" requires "+strings.Join(missing, " and ")+" before "+e.name)
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, pname+" requires "+strings.Join(missing, " and ")+" before "+e.name)
 			v.stack = v.stack[:len(v.stack)-1]
 		}
 		parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, idx, 1
 	default:
 		v.stack = append(v.stack, *f)
-		v.errAt(f.start, v.path(""), ErrOrder, e.name+" is out of order in "+pname+": it must come before "+m.elems[parent.alt].name)
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrOrder, e.name+" is out of order in "+pname+": it must come before "+m.elems[parent.alt].name)
 		v.stack = v.stack[:len(v.stack)-1]
 	}
 }
@@ -806,7 +806,7 @@ func (v *validator) close() {
 		switch t.kind {
 		case kindContainer:
 			if f.pcount == 0 {
-				v.errAt(f.start, v.path(""), ErrMissing, f.local+" holds no resource")
+				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, f.local+" holds no resource")
 			}
 		default:
 			m := &modelTable[t.model]
@@ -817,7 +817,7 @@ func (v *validator) close() {
 				}
 			}
 			if missing != nil {
-				v.errAt(f.start, v.path(""), ErrMissing, t.name+" requires "+strings.Join(missing, " and "))
+				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, t.name+" requires "+strings.Join(missing, " and "))
 			}
 		}
 	}
@@ -848,10 +848,10 @@ func (v *validator) checkAttrs(f *frame) {
 				if l := a.qname[a.colon+1:]; l == "schemaLocation" || l == "noNamespaceSchemaLocation" {
 					continue
 				}
-				v.errAt(f.start, v.path(""), ErrAttribute, "attribute "+a.qname+" (XML Schema instance) is not supported")
+				v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.qname+" (XML Schema instance) is not supported")
 				continue
 			default:
-				v.errAt(f.start, v.path(""), ErrAttribute, "attribute "+a.qname+" is not allowed on "+typeTable[f.typ].name)
+				v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.qname+" is not allowed on "+typeTable[f.typ].name)
 				continue
 			}
 		}
@@ -863,7 +863,7 @@ func (v *validator) checkAttrs(f *frame) {
 			}
 		}
 		if di < 0 {
-			v.errAt(f.start, v.path(""), ErrAttribute, "attribute "+name+" is not allowed on "+typeTable[f.typ].name)
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+name+" is not allowed on "+typeTable[f.typ].name)
 			continue
 		}
 		if di < 64 {
@@ -871,29 +871,25 @@ func (v *validator) checkAttrs(f *frame) {
 		}
 		d := &set[di]
 		if why := checkSimple(d.simple, a.value); why != "" {
-			v.errAt(f.start, v.path(""), ErrValue, "attribute "+name+" '"+a.value+"' "+why)
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+a.value+"' "+why)
 			continue
 		}
-		if d.hasFixed && collapse(a.value) != d.fixed {
-			v.errAt(f.start, v.path(""), ErrValue, "attribute "+name+" must be '"+d.fixed+"'")
-		}
-		switch simpleTable[d.simple].builtin {
-		case xsID:
+		// d.fixed (only pre's xml:space="preserve") is not enforced:
+		// xmllint, the reference verdict, does not enforce it either.
+		if simpleTable[d.simple].builtin == xsID {
 			id := collapse(a.value)
 			if v.ids == nil {
 				v.ids = map[string]bool{}
 			}
 			if v.ids[id] {
-				v.errAt(f.start, v.path(""), ErrValue, "id '"+id+"' is given to two elements of the document")
+				v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "id '"+id+"' is given to two elements of the document")
 			}
 			v.ids[id] = true
-		case xsIDREFS:
-			v.idrefs = append(v.idrefs, idref{ids: a.value, off: f.start, p: v.path("")})
 		}
 	}
 	for i := range set {
 		if set[i].required && (i >= 64 || seen&(1<<i) == 0) {
-			v.errAt(f.start, v.path(""), ErrAttribute, typeTable[f.typ].name+" requires the attribute "+set[i].name)
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, typeTable[f.typ].name+" requires the attribute "+set[i].name)
 		}
 	}
 }
