@@ -11,19 +11,23 @@ import (
 
 var (
 	patternsOnce sync.Once
-	// compiled[i][step][k] is simpleTable[i].patterns[step][k].
-	compiled [][][]*regexp.Regexp
+	// compiled[i][step][k] matches simpleTable[i].patterns[step][k].
+	compiled [][][]func(string) bool
 )
 
 func compilePatterns() {
-	compiled = make([][][]*regexp.Regexp, len(simpleTable))
+	compiled = make([][][]func(string) bool, len(simpleTable))
 	for i := range simpleTable {
 		for _, step := range simpleTable[i].patterns {
-			res := make([]*regexp.Regexp, len(step))
+			ms := make([]func(string) bool, len(step))
 			for k, p := range step {
-				res[k] = regexp.MustCompile(p)
+				if f, ok := fastMatchers[p]; ok {
+					ms[k] = f
+				} else {
+					ms[k] = regexp.MustCompile(p).MatchString
+				}
 			}
-			compiled[i] = append(compiled[i], res)
+			compiled[i] = append(compiled[i], ms)
 		}
 	}
 }
@@ -89,13 +93,10 @@ func checkSimple(id uint16, value string) string {
 	}
 	if len(s.patterns) > 0 {
 		patternsOnce.Do(compilePatterns)
-		for si, step := range compiled[id] {
-			if fastPattern(s.patterns[si], v) {
-				continue
-			}
+		for _, step := range compiled[id] {
 			ok := false
-			for _, re := range step {
-				if re.MatchString(v) {
+			for _, match := range step {
+				if match(v) {
 					ok = true
 					break
 				}
@@ -131,15 +132,6 @@ func checkSimple(id uint16, value string) string {
 	}
 	return ""
 }
-
-// fastPattern decides, without a regular expression, patterns whose
-// outcome is known from the checks made before them: the code pattern
-// `[^\s]+([\s]?[^\s]+)*` holds for every non-empty collapsed value.
-func fastPattern(step []string, v string) bool {
-	return len(step) == 1 && step[0] == codePattern && v != ""
-}
-
-const codePattern = `^(?:[^\x20\t\n\r]+([\x20\t\n\r]?[^\x20\t\n\r]+)*)$`
 
 // displayName is a simple type's name as messages show it.
 func displayName(n string) string {
@@ -204,7 +196,7 @@ func checkBuiltin(b builtin, v string) string {
 		return ""
 	case xsDateTime, xsDate, xsGYear, xsGYearMonth, xsTime:
 		if !isDateTime(b, v) {
-			return "is not a valid " + builtinName(b)
+			return builtinInvalid(b)
 		}
 		return ""
 	case xsBase64Binary:
@@ -227,7 +219,7 @@ func checkBuiltin(b builtin, v string) string {
 		if v == "" {
 			return ""
 		}
-		for _, f := range strings.Split(v, " ") {
+		for f := range strings.SplitSeq(v, " ") {
 			if !isNmtoken(f) {
 				return "is not a list of name tokens"
 			}
@@ -242,7 +234,7 @@ func checkBuiltin(b builtin, v string) string {
 		if v == "" {
 			return ""
 		}
-		for _, f := range strings.Split(v, " ") {
+		for f := range strings.SplitSeq(v, " ") {
 			if !isNCName(f) {
 				return "is not a list of XML names"
 			}
@@ -252,20 +244,20 @@ func checkBuiltin(b builtin, v string) string {
 	return ""
 }
 
-func builtinName(b builtin) string {
+// builtinInvalid is the (constant: union members are tried on the hot
+// path) message for a value outside a date or time type.
+func builtinInvalid(b builtin) string {
 	switch b {
 	case xsDateTime:
-		return "date-time (xs:dateTime)"
+		return "is not a valid date-time (xs:dateTime)"
 	case xsDate:
-		return "date (xs:date)"
+		return "is not a valid date (xs:date)"
 	case xsGYear:
-		return "year (xs:gYear)"
+		return "is not a valid year (xs:gYear)"
 	case xsGYearMonth:
-		return "year and month (xs:gYearMonth)"
-	case xsTime:
-		return "time (xs:time)"
+		return "is not a valid year and month (xs:gYearMonth)"
 	}
-	return "value"
+	return "is not a valid time (xs:time)"
 }
 
 func allDigits(s string) bool {
@@ -415,33 +407,31 @@ func daysIn(year, month int) int {
 // (single spaces allowed between characters), '=' padding only at the end
 // with the bits before it zero.
 func isBase64(v string) bool {
-	var chars []byte
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c == ' ' {
-			continue
-		}
-		chars = append(chars, c)
-	}
-	if len(chars)%4 != 0 {
+	n := len(v) - strings.Count(v, " ")
+	if n%4 != 0 {
 		return false
 	}
-	for i, c := range chars {
+	k := 0 // characters seen, spaces skipped
+	var prev byte
+	for i := 0; i < len(v); i++ {
+		c := v[i]
 		switch {
+		case c == ' ':
+			continue
 		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
 		case c == '=':
-			rest := len(chars) - i
-			if rest > 2 || (rest == 2 && chars[i+1] != '=') {
+			rest := n - k
+			next := strings.TrimLeft(v[i+1:], " ")
+			if rest > 2 || (rest == 2 && next != "=") || (rest == 1 && next != "") || k == 0 {
 				return false
 			}
-			prev := b64val(chars[i-1])
-			if rest == 2 && prev&0xf != 0 || rest == 1 && prev&0x3 != 0 {
-				return false
-			}
-			return true
+			p := b64val(prev)
+			return !(rest == 2 && p&0xf != 0 || rest == 1 && p&0x3 != 0)
 		default:
 			return false
 		}
+		prev = c
+		k++
 	}
 	return true
 }
@@ -513,41 +503,67 @@ func isURI(v string) bool {
 	return uriAbsolute(v) || uriRelative(v)
 }
 
-func uriUnreserved(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' ||
-		c < 32 || c >= 127 || strings.IndexByte(" <>\"{}|\\^`'", c) >= 0
-}
+// URI character classes, by byte.
+const (
+	uUnreserved = 1 << iota // unreserved, or a character libxml2 turns into '_'
+	uSubDelim
+	uColon
+	uAt
+	uSlash
+	uQuestion
+	uBracket
+	uHex
+)
 
-func uriSubDelim(c byte) bool { return strings.IndexByte("!$&'()*+,;=", c) >= 0 }
-
-func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
-
-// uriChar reports the length of the character at s[i] if it is one of
-// unreserved, pct-encoded, sub-delims or extra, else 0.
-func uriChar(s string, i int, extra string) int {
-	c := s[i]
-	switch {
-	case uriUnreserved(c), uriSubDelim(c), strings.IndexByte(extra, c) >= 0:
-		return 1
-	case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-		return 3
-	}
-	return 0
-}
-
-// span advances over characters uriChar accepts.
-func span(s string, i int, extra string) int {
-	for i < len(s) {
-		n := uriChar(s, i, extra)
-		if n == 0 {
-			break
+var uriClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		switch {
+		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', strings.IndexByte("-._~", b) >= 0,
+			c < 32, c >= 127, strings.IndexByte(" <>\"{}|\\^`'", b) >= 0:
+			t[c] |= uUnreserved
 		}
-		i += n
+		if strings.IndexByte("!$&'()*+,;=", b) >= 0 {
+			t[c] |= uSubDelim
+		}
+		switch b {
+		case ':':
+			t[c] |= uColon
+		case '@':
+			t[c] |= uAt
+		case '/':
+			t[c] |= uSlash
+		case '?':
+			t[c] |= uQuestion
+		case '[', ']':
+			t[c] |= uBracket
+		}
+		if b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F' {
+			t[c] |= uHex
+		}
+	}
+	return t
+}()
+
+// span advances over unreserved, pct-encoded and sub-delims characters and
+// those of the classes in extra.
+func span(s string, i int, extra uint8) int {
+	ok := uUnreserved | uSubDelim | extra
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case uriClass[c]&ok != 0:
+			i++
+		case c == '%' && i+2 < len(s) && uriClass[s[i+1]]&uHex != 0 && uriClass[s[i+2]]&uHex != 0:
+			i += 3
+		default:
+			return i
+		}
 	}
 	return i
 }
 
-const pchar = ":@"
+const pchar = uColon | uAt
 
 func uriAbsolute(s string) bool {
 	i := 0
@@ -570,7 +586,7 @@ func uriAbsolute(s string) bool {
 		i = uriSegments(s, i)
 	case i < len(s) && s[i] == '/':
 		i = uriSegments(s, i)
-	case i < len(s) && uriChar(s, i, pchar) > 0:
+	case span(s, i, pchar) > i:
 		i = uriSegments(s, span(s, i, pchar))
 	}
 	return uriTail(s, i)
@@ -587,9 +603,9 @@ func uriRelative(s string) bool {
 		i = uriSegments(s, i)
 	case len(s) > 0 && s[0] == '/':
 		i = uriSegments(s, 0)
-	case len(s) > 0 && uriChar(s, 0, pchar) > 0:
+	case span(s, 0, pchar) > 0:
 		// path-noscheme: no ':' in the first segment
-		i = uriSegments(s, span(s, 0, "@"))
+		i = uriSegments(s, span(s, 0, uAt))
 	}
 	return uriTail(s, i)
 }
@@ -605,17 +621,17 @@ func uriSegments(s string, i int) int {
 // uriTail checks [ "?" query ] [ "#" fragment ] up to the end.
 func uriTail(s string, i int) bool {
 	if i < len(s) && s[i] == '?' {
-		i = span(s, i+1, pchar+"/?")
+		i = span(s, i+1, pchar|uSlash|uQuestion)
 	}
 	if i < len(s) && s[i] == '#' {
-		i = span(s, i+1, pchar+"/?[]")
+		i = span(s, i+1, pchar|uSlash|uQuestion|uBracket)
 	}
 	return i == len(s)
 }
 
 // uriAuthority advances over [ userinfo "@" ] host [ ":" port ].
 func uriAuthority(s string, i int) (int, bool) {
-	if j := span(s, i, ":"); j < len(s) && s[j] == '@' {
+	if j := span(s, i, uColon); j < len(s) && s[j] == '@' {
 		i = j + 1
 	}
 	if i < len(s) && s[i] == '[' {
@@ -625,7 +641,7 @@ func uriAuthority(s string, i int) (int, bool) {
 		}
 		i += end + 1
 	} else {
-		i = span(s, i, "")
+		i = span(s, i, 0)
 	}
 	if i < len(s) && s[i] == ':' {
 		j := i + 1

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -131,13 +132,27 @@ func ValidateOptions(body []byte, opt Options) []Error {
 	if opt.MaxDepth <= 0 {
 		opt.MaxDepth = DefaultMaxDepth
 	}
-	v := &validator{opt: opt, lineNo: 1}
+	v := validators.Get().(*validator)
+	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], buf: v.buf[:0]}
 	if len(body) > 0 {
 		v.src = unsafe.String(&body[0], len(body))
 	}
 	v.run()
-	return v.errs
+	errs := v.errs
+	// Drop every reference to the body before pooling.
+	clear(v.stack[:cap(v.stack)])
+	clear(v.ns[:cap(v.ns)])
+	clear(v.attrs[:cap(v.attrs)])
+	if cap(v.buf) > 4<<10 {
+		v.buf = nil
+	}
+	*v = validator{stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], buf: v.buf[:0]}
+	validators.Put(v)
+	return errs
 }
+
+// validators keeps validators, with their stacks, from one body to the next.
+var validators = sync.Pool{New: func() any { return new(validator) }}
 
 type nsBinding struct{ prefix, uri string }
 
@@ -418,11 +433,17 @@ func isXMLChar(r rune) bool {
 // attrValue returns an attribute's value with references replaced and
 // literal white space normalised to spaces, as an XML parser passes it on.
 func (v *validator) attrValue(raw string, off int) (string, bool) {
-	if strings.IndexByte(raw, '<') >= 0 {
-		v.syntax(off, "'<' in an attribute value")
-		return "", false
+	plain := true
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '<':
+			v.syntax(off, "'<' in an attribute value")
+			return "", false
+		case '&', '\t', '\n', '\r':
+			plain = false
+		}
 	}
-	if strings.IndexAny(raw, "&\t\n\r") < 0 {
+	if plain {
 		return raw, true
 	}
 	b := v.buf[:0]
@@ -660,7 +681,14 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			m := &modelTable[pt.model]
 			idx := -1
 			if known {
-				for i := range m.elems {
+				// Search from the element last seen: in a valid body the
+				// next one is it or a little after it.
+				from := max(parent.alt, 0)
+				for k := range m.elems {
+					i := from + k
+					if i >= len(m.elems) {
+						i -= len(m.elems)
+					}
 					if m.elems[i].name == local && m.elems[i].ns == ens {
 						idx = i
 						break

@@ -317,6 +317,18 @@ func (g *gen) fill(t *ctype, s *schema, n *node) error {
 		return fmt.Errorf("type %s: %w", t.key, err)
 	}
 	t.parts, t.attrs, t.mixed = parts, attrs, mixed
+	// The validator finds a child by name: a name must be unique in a
+	// content model (the schema's Unique Particle Attribution makes it so).
+	seen := map[string]bool{}
+	for _, p := range parts {
+		for _, a := range p.alts {
+			if k := a.ns + ":" + a.name; seen[k] {
+				return fmt.Errorf("type %s: element %s occurs twice in its content model", t.key, a.name)
+			} else {
+				seen[k] = true
+			}
+		}
+	}
 	switch {
 	case strings.HasPrefix(t.key, "xhtml:"):
 		t.kind = "kindXHTML"
