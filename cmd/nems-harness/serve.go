@@ -76,6 +76,7 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	addr := fs.String("addr", "127.0.0.1:4854", "address to listen on")
 	quiet := fs.Bool("quiet", false, "do not log each request")
 	tlsDir := fs.String("tls-dir", "", "serve HTTPS with mutual TLS, using the test CA and server certificate in this folder (made by certs init)")
+	adminAddr := fs.String("admin-addr", defaultAdminAddr, "where the dashboard and admin API also listen, over plain HTTP: with --tls-dir by default, otherwise only when given (\"off\": nowhere else)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -108,6 +109,20 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		return fail(stderr, "serve", err)
 	}
+	admin := ""
+	if flagGiven(fs, "admin-addr") || *tlsDir != "" {
+		admin = *adminAddr
+	}
+	var adminSrv *http.Server
+	var dashURL string
+	if adminSrv, dashURL, err = serveDashboard(hs, srv, scheme+"://"+ln.Addr().String()+mockspine.PublishPath,
+		admin, flagGiven(fs, "admin-addr"), stderr, log); err != nil {
+		ln.Close()
+		return fail(stderr, "serve", err)
+	}
+	if adminSrv != nil {
+		defer adminSrv.Close()
+	}
 	errc := make(chan error, 1)
 	// Decided before serving: ServeTLS writes to hs.TLSConfig.
 	useTLS := hs.TLSConfig != nil
@@ -122,6 +137,9 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if useTLS {
 		fmt.Fprintf(stdout, "nems-harness: mutual TLS: clients trust %s and present an endpoint certificate from certs issue\n",
 			filepath.Join(*tlsDir, certs.CAFile))
+	}
+	if dashURL != "" {
+		fmt.Fprintf(stdout, "nems-harness: dashboard at %s\n", dashURL)
 	}
 	select {
 	case err := <-errc:
