@@ -34,7 +34,7 @@ var defaultStreamLimits = streamLimits{buffer: 512, tick: 100 * time.Millisecond
 var streaming atomic.Int32
 
 // events is the live stream (server-sent events): "entries" with the list
-// lines of requests as they arrive (id: the last sequence number sent),
+// lines of requests as they arrive and the count held (id: the last sequence number sent),
 // "held" with the count held every few seconds, and "reload" when the
 // browser fell behind. ?since=SEQ (or Last-Event-ID) sends the held
 // entries after SEQ first.
@@ -168,7 +168,7 @@ func (d *Dashboard) sendEntries(send func(string, any, uint64) bool, batch []moc
 	}
 	last := batch[len(batch)-1].Seq()
 	*sent = max(*sent, last)
-	return send("entries", lines, *sent)
+	return send("entries", map[string]any{"held": d.journal.HeldCount(), "lines": lines}, *sent)
 }
 
 func (d *Dashboard) heldInfo() map[string]any {

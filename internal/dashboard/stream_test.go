@@ -88,16 +88,20 @@ func TestStreamSendsEachPublishAsItArrives(t *testing.T) {
 	assert.Contains(t, held.data, `"held":2`)
 
 	ev := next(t, events, "entries")
-	var lines []dashboard.Summary
-	require.NoError(t, json.Unmarshal([]byte(ev.data), &lines))
-	require.Equal(t, []string{"r2"}, ids(lines))
+	var batch struct {
+		Held  int                 `json:"held"`
+		Lines []dashboard.Summary `json:"lines"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(ev.data), &batch))
+	require.Equal(t, []string{"r2"}, ids(batch.Lines))
+	assert.Equal(t, 2, batch.Held)
 	assert.Equal(t, "2", ev.id)
 
 	send(t, badScope(t, h.http.URL)) // r3: live
 	ev = next(t, events, "entries")
-	require.NoError(t, json.Unmarshal([]byte(ev.data), &lines))
-	require.Equal(t, []string{"r3"}, ids(lines))
-	assert.Equal(t, []dashboard.Chip{{Rule: "JWT-SCOPE", Kind: "fail"}}, lines[0].Chips)
+	require.NoError(t, json.Unmarshal([]byte(ev.data), &batch))
+	require.Equal(t, []string{"r3"}, ids(batch.Lines))
+	assert.Equal(t, []dashboard.Chip{{Rule: "JWT-SCOPE", Kind: "fail"}}, batch.Lines[0].Chips)
 }
 
 // TestStalledBrowserNeverHoldsPublishes: with a stream that reads nothing

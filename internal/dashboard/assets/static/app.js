@@ -24,15 +24,21 @@
       else if (k === "text") e.textContent = v;
       else e.setAttribute(k, v === true ? "" : String(v));
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === undefined || c === null || c === false) continue;
       e.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
     return e;
   }
 
+  // put replaces a node's children, as el takes them.
+  function put(target, ...children) {
+    target.replaceChildren(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false)
+      .map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
+  }
+
   const main = () => document.getElementById("main");
-  function show(...nodes) { main().replaceChildren(...nodes); window.scrollTo(0, 0); }
+  function show(...nodes) { put(main(), nodes); window.scrollTo(0, 0); }
 
   async function getJSON(url) {
     const r = await fetch(url, { headers: { Accept: "application/json" } });
@@ -128,7 +134,9 @@
       }
     });
     src.addEventListener("entries", (ev) => {
-      const lines = JSON.parse(ev.data);
+      const d = JSON.parse(ev.data);
+      const lines = d.lines || [];
+      setHeld(d.held);
       for (const l of lines) state.sourceSince = Math.max(state.sourceSince, l.seq);
       if (state.view === "list") addLines(lines);
     });
@@ -285,14 +293,14 @@
       copyButton(d.curl, "Copy as curl"),
       d.summary.judged ? d.otherProfiles.map((p) => el("button", {
         type: "button", class: "rejudge", onclick: async () => {
-          rejudged.replaceChildren(el("p", { class: "muted" }, "Judging again under " + p + "…"));
+          put(rejudged, el("p", { class: "muted" }, "Judging again under " + p + "…"));
           try {
             const again = await getJSON("api/requests/" + encodeURIComponent(id) + "/rejudge?profile=" + encodeURIComponent(p));
-            rejudged.replaceChildren(el("h2", {}, "Judged again under " + p),
+            put(rejudged, el("h2", {}, "Judged again under " + p),
               el("p", {}, "Answer: ", el("span", { class: "status-code " + statusClass(again.response.status) }, String(again.response.status)),
                 " (recorded: " + d.response.status + ")"),
               verdictGroups(again.groups, d.groups), responseSection(again.response));
-          } catch (err) { rejudged.replaceChildren(el("p", { class: "error" }, err.message)); }
+          } catch (err) { put(rejudged, el("p", { class: "error" }, err.message)); }
         }
       }, "Re-judge under " + p)) : null);
     show(
