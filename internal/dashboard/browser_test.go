@@ -137,7 +137,9 @@ func evalJS[T any](t *testing.T, b *browser, js string) T {
 	return v
 }
 
-func visible(sel string) chromedp.Action[chromedp.Void] { return chromedp.WaitVisible(chromedp.CSS(sel)) }
+func visible(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(chromedp.CSS(sel))
+}
 
 // TestDashboardInChromium opens the dashboard in headless Chromium: the
 // page loads without a console error, a publish sent after it opened

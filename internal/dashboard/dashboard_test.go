@@ -416,4 +416,3 @@ func TestAdminListenerServesOnlyTheDashboardAndAdminAPI(t *testing.T) {
 	}
 	assert.Equal(t, uint64(0), h.srv.Journal().Last(), "nothing sent to the admin listener is journaled")
 }
-
