@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/nems-harness
 OUT ?= out
 
-.PHONY: conformance test serve build vet fmt bench fuzz clean
+.PHONY: conformance test serve build vet fmt bench fuzz clean release release-check
 
 build:
 	$(GO) build -o $(BIN) ./cmd/nems-harness
@@ -42,5 +42,23 @@ fuzz:
 	  done; \
 	done
 
+# Release archives for every platform, into dist/: make release VERSION=v1.2.3.
+# The archive time is the last commit's, so one commit gives the same bytes
+# on every machine (SOURCE_DATE_EPOCH overrides it).
+DIST ?= dist
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+release:
+	@test -n "$(VERSION)" || { echo "make release: give the version, e.g. make release VERSION=v1.2.3"; exit 2; }
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./tools/release --version $(VERSION) --out $(DIST)
+
+# Builds the release twice and fails unless both give the same bytes.
+release-check:
+	@v="$${VERSION:-v0.0.0-check}"; set -e; \
+	$(MAKE) --no-print-directory release VERSION=$$v DIST=$(DIST); \
+	$(MAKE) --no-print-directory release VERSION=$$v DIST=$(DIST)-again; \
+	if cmp -s $(DIST)/SHA256SUMS $(DIST)-again/SHA256SUMS; then echo "release-check: both builds gave the same bytes"; \
+	else echo "release-check: the two builds differ:"; diff $(DIST)/SHA256SUMS $(DIST)-again/SHA256SUMS; exit 1; fi; \
+	rm -rf $(DIST)-again
+
 clean:
-	rm -rf bin $(OUT)
+	rm -rf bin $(OUT) $(DIST)
