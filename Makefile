@@ -8,7 +8,7 @@ OUT ?= out
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.buildVersion=$(VERSION)
 
-.PHONY: conformance test serve build install vet fmt tools lint mutation bench fuzz clean release release-check
+.PHONY: conformance test serve build install vet fmt tools lint mutation bench fuzz clean release release-check image
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nems-harness
@@ -85,6 +85,14 @@ release-check:
 	if cmp -s $(DIST)/SHA256SUMS $(DIST)-again/SHA256SUMS; then echo "release-check: both builds gave the same bytes"; \
 	else echo "release-check: the two builds differ:"; diff $(DIST)/SHA256SUMS $(DIST)-again/SHA256SUMS; exit 1; fi; \
 	rm -rf $(DIST)-again
+
+# The container image (Containerfile), tagged nems-harness:$(VERSION), with
+# podman or else docker (CONTAINER=docker to choose).
+CONTAINER ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+IMAGE ?= nems-harness:$(VERSION)
+image:
+	$(GO) run ./tools/release --version $(VERSION) --image-context $(DIST)/image
+	$(CONTAINER) build $(if $(filter podman,$(notdir $(CONTAINER))),--format docker) -f Containerfile -t $(IMAGE) --build-arg VERSION=$(VERSION) $(DIST)/image
 
 clean:
 	rm -rf bin $(OUT) $(DIST)

@@ -1,6 +1,8 @@
 // Command release builds the release archives of nems-harness into a
 // folder (make release VERSION=vX.Y.Z): one static, reproducible binary per
-// platform packed with LICENSE and README.md, and SHA256SUMS.
+// platform packed with LICENSE and README.md, and SHA256SUMS. With
+// --image-context it stages the Containerfile's build context instead
+// (make image).
 //
 // The archive time is SOURCE_DATE_EPOCH (seconds) when set, so a release
 // built from one commit has the same bytes wherever it is built.
@@ -11,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -25,13 +28,24 @@ func main() {
 	targets := fs.String("targets", "", "comma-separated os/arch list (default: every release platform)")
 	versionVar := fs.String("version-var", "main.buildVersion", "string variable -ldflags -X stamps with the version")
 	pkg := fs.String("package", "./cmd/nems-harness", "main package to build")
+	imageContext := fs.String("image-context", "", "instead of archives, stage the Containerfile's build context in this folder")
+	arch := fs.String("arch", runtime.GOARCH, "with --image-context: the linux architecture of the image")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if err == flag.ErrHelp {
 			os.Exit(0)
 		}
 		os.Exit(2)
 	}
-	if err := run(*version, *out, *targets, *versionVar, *pkg); err != nil {
+	var err error
+	if *imageContext != "" {
+		err = release.StageImage(context.Background(), release.Options{
+			Version: *version, Package: *pkg, Name: "nems-harness", VersionVar: *versionVar,
+			Extra: []string{"LICENSE", "README.md"},
+		}, *arch, *imageContext)
+	} else {
+		err = run(*version, *out, *targets, *versionVar, *pkg)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "release:", err)
 		os.Exit(1)
 	}
