@@ -153,6 +153,8 @@ type Journal struct {
 
 	syncMu sync.Mutex // held while syncing; guards synced
 	synced uint64     // lines known to be on disk
+
+	watch watchers // live views (journal_watch.go)
 }
 
 // NewJournal makes a memory-only journal.
@@ -320,6 +322,7 @@ func (j *Journal) Append(e *Entry) error {
 	se.seq, se.id = e.Seq, e.ID
 	j.keep(se)
 	j.mu.Unlock()
+	j.watch.notify(se)
 	if file == nil {
 		return nil
 	}

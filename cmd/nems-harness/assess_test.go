@@ -108,7 +108,10 @@ func TestAssessUsage(t *testing.T) {
 	t.Parallel()
 	code, _, stderr := assureCmd("assess")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "Usage: nems-harness assess --journal FILE")
+	assert.Contains(t, stderr, "--journal FILE is required")
+	code, stdout, _ := assureCmd("assess", "-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "Usage: nems-harness assess --journal FILE")
 
 	code, _, stderr = assureCmd("assess", "--journal", filepath.Join(t.TempDir(), "missing.jsonl"))
 	assert.Equal(t, 1, code)
@@ -121,8 +124,8 @@ func TestAssessUsage(t *testing.T) {
 	assert.Contains(t, stderr, "holds no request")
 
 	code, _, stderr = assureCmd("assess", "--journal", empty, "--fixtures", t.TempDir())
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "only used with --rejudge")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--fixtures only applies with --rejudge")
 }
 
 // TestAssessRefusedHandshake: a handshake the mock refused is a journal
@@ -153,7 +156,7 @@ func TestAssessRefusedHandshake(t *testing.T) {
 		md, err := os.ReadFile(filepath.Join(out, "assurance-report.md"))
 		require.NoError(t, err)
 		assert.Contains(t, string(md), "was refused: no client certificate was presented", "%v", args)
-		assert.Contains(t, string(md), "1 TLS handshake(s) were refused over the client certificate", "%v", args)
+		assert.Contains(t, string(md), "1 TLS handshake(s) failed, 1 of them refused over the client certificate", "%v", args)
 		assert.NotContains(t, string(md), "not judged as publishes", "%v", args)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -16,16 +15,19 @@ func init() {
 }
 
 func runRules(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	profile := fs.String("profile", string(mockspine.Profile2019), "rule profile")
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs := newFlags("rules", stdout, stderr)
+	var profile string
+	fs.profileVar(&profile, "profile", string(mockspine.Profile2019), "rule profile: nems-2019-01 or nems-current")
+	asJSON := fs.Bool("json", false, "print every rule in full as JSON")
 	verbose := fs.Bool("v", false, "print each rule's full text")
 	markdown := fs.Bool("markdown", false, "print the README's rule table (Markdown)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := fs.parse(args); !ok {
+		return code
 	}
-	p, err := mockspine.ParseProfile(*profile)
+	if code := fs.only("v", !*asJSON, "to the table (--json prints every rule's text already)"); code != 0 {
+		return code
+	}
+	p, err := mockspine.ParseProfile(profile)
 	if err != nil {
 		return fail(stderr, "rules", err)
 	}
