@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/mediatype"
@@ -80,19 +81,24 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 	if now.IsZero() {
 		now = jd.now()
 	}
-	x := newExchange(req, jd.Profile, jd.World, now)
 	j := &Judgement{Profile: jd.Profile, Verdicts: make([]Verdict, 0, len(catalogue))}
-	if why, over := headerTooLarge(x.Header); over {
-		// Beyond the mock's limits no rule is judged: the request is
-		// refused as a whole, and every rule says why it was not assessed.
+	if why, over := headerTooLarge(req.Header); over {
+		// Beyond the mock's limits no rule is judged (nor the body read):
+		// the request is refused as a whole, and every rule says why it
+		// was not assessed.
 		for _, r := range catalogue {
 			if r.AppliesTo(jd.Profile) {
 				j.Verdicts = append(j.Verdicts, r.skip("the request was not judged: %s", why))
 			}
 		}
-		j.Response = simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly}, why, x.ResponseType())
+		rt, err := mediatype.Negotiate(strings.Join(req.Header.Values("Accept"), ","), jd.Profile.allowsJSON())
+		if err != nil {
+			rt = defaultType()
+		}
+		j.Response = simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly}, why, rt)
 		return j, nil
 	}
+	x := newExchange(req, jd.Profile, jd.World, now)
 	for i, r := range catalogue {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("judging request: %w", err)
@@ -104,14 +110,15 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 		if jd.Disabled[r.ID] {
 			v = r.pass("not enforced: the rule is disabled on this mock")
 		}
-		x.breaches[i], v.breach = v.breach, nil
+		b := v.breach
+		v.breach = nil
 		if v.notNeeded {
 			v.notNeeded = false
 			if r.Publisher != nil && x.allPassed(r.Publisher.Given) {
 				v.Publisher = Pass
 			}
 		}
-		x.verdicts[i] = judged{v, true}
+		x.verdicts[i] = judged{v: v, done: true, breach: b}
 		j.Verdicts = append(j.Verdicts, v)
 	}
 	j.Response = x.respond(j)
@@ -147,9 +154,9 @@ func (x *Exchange) respond(j *Judgement) Response {
 	}
 	// The response header fields the failed rules' answers add, in
 	// catalogue order.
-	for _, b := range x.breaches {
-		if b != nil {
-			for _, f := range b.Header {
+	for _, jv := range x.verdicts {
+		if jv.breach != nil {
+			for _, f := range jv.breach.Header {
 				resp.Header.Set(f.Name, f.Value)
 			}
 		}

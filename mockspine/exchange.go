@@ -51,10 +51,8 @@ type Exchange struct {
 	World   *world.World
 	Now     time.Time
 
-	// verdicts holds the verdicts reached so far, by catalogue position,
-	// and breaches the catalogue answer of each failure.
+	// verdicts holds the verdicts reached so far, by catalogue position.
 	verdicts []judged
-	breaches []*Breach
 
 	bearer    string
 	bearerErr error
@@ -76,8 +74,7 @@ type Exchange struct {
 
 // newExchange parses the request's parts once; checks read the results.
 func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchange {
-	x := &Exchange{Request: req, Profile: p, World: w, Now: now, verdicts: make([]judged, len(catalogue)),
-		breaches: make([]*Breach, len(catalogue))}
+	x := &Exchange{Request: req, Profile: p, World: w, Now: now, verdicts: make([]judged, len(catalogue))}
 	if x.Header == nil {
 		x.Header = http.Header{}
 	}
@@ -151,10 +148,12 @@ func (x *Exchange) Verdict(id string) (Verdict, bool) {
 	return x.verdicts[i].v, true
 }
 
-// judged is a verdict reached, in Exchange.verdicts.
+// judged is a verdict reached, in Exchange.verdicts, with the catalogue
+// answer of a failure (for the header fields it adds).
 type judged struct {
-	v    Verdict
-	done bool
+	v      Verdict
+	done   bool
+	breach *Breach
 }
 
 // cataloguePlace maps a rule ID to its position in the catalogue. (It is

@@ -202,6 +202,7 @@ func TestOversizedBodyIsNotReadBeyondTheLimit(t *testing.T) {
 	for _, e := range entries {
 		assert.True(t, e.BodyTruncated)
 		assert.Len(t, e.Body, mockspine.MaxBody, "the journal keeps the first 3 MB")
+		checkRejudgedAlike(t, s, w, e, false)
 	}
 }
 
