@@ -99,6 +99,10 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 		return j, nil
 	}
 	x := newExchange(req, jd.Profile, jd.World, now)
+	x.verdicts = &j.Verdicts
+	// added are the answers of the failures, for the header fields they
+	// add; nil while every rule passes.
+	var added []*Breach
 	for i, r := range catalogue {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("judging request: %w", err)
@@ -110,18 +114,20 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 		if jd.Disabled[r.ID] {
 			v = r.pass("not enforced: the rule is disabled on this mock")
 		}
-		b := v.breach
-		v.breach = nil
+		if v.Outcome == Fail {
+			added = append(added, r.breach(v.alt))
+		}
+		v.alt = 0
 		if v.notNeeded {
 			v.notNeeded = false
 			if r.Publisher != nil && x.allPassed(r.Publisher.Given) {
 				v.Publisher = Pass
 			}
 		}
-		x.verdicts[i] = judged{v: v, done: true, breach: b}
 		j.Verdicts = append(j.Verdicts, v)
+		x.place[i] = int16(len(j.Verdicts))
 	}
-	j.Response = x.respond(j)
+	j.Response = x.respond(j, added)
 	j.token = x.tok
 	return j, nil
 }
@@ -139,7 +145,7 @@ func (x *Exchange) allPassed(ids []string) bool {
 // respond builds the answer from the verdicts: the status of the first
 // failure, one issue per failure, and the header fields their answers add.
 // It knows no rule by name: everything comes from the catalogue.
-func (x *Exchange) respond(j *Judgement) Response {
+func (x *Exchange) respond(j *Judgement, added []*Breach) Response {
 	rt := x.ResponseType()
 	resp := Response{Header: http.Header{}}
 	var issues []Issue
@@ -154,11 +160,9 @@ func (x *Exchange) respond(j *Judgement) Response {
 	}
 	// The response header fields the failed rules' answers add, in
 	// catalogue order.
-	for _, jv := range x.verdicts {
-		if jv.breach != nil {
-			for _, f := range jv.breach.Header {
-				resp.Header.Set(f.Name, f.Value)
-			}
+	for _, b := range added {
+		for _, f := range b.Header {
+			resp.Header.Set(f.Name, f.Value)
 		}
 	}
 	if len(issues) > 0 {
