@@ -182,3 +182,27 @@ func ExampleProblems() {
 	//   spine.json line 1, column 19: nems.asid must be an ASID of 12 digits, is "999"
 	//   pds.json line 2, column 44: patients[0].birthDate must be a date YYYY-MM-DD, is "2 Oct 2017"
 }
+
+// FuzzLoad: any spine.json gets a world or a list of problems, each placed
+// inside the file; never a panic.
+func FuzzLoad(f *testing.F) {
+	for _, seed := range []string{goodSpine, `[]`, `{"nems": {"asid": 1}}`, `{"endpoints": [{"asid": "1"}, {"asid": "1"}]}`, "{\"a\":\n", `{"nems":{"asid":"999999999999"}} x`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, spine string) {
+		w, err := load(spine, goodPDS)
+		if err == nil {
+			require.NotNil(t, w)
+			return
+		}
+		var ps world.Problems
+		require.True(t, errors.As(err, &ps), "%v", err)
+		require.NotEmpty(t, ps)
+		lines := strings.Count(spine, "\n") + 1
+		for _, p := range ps {
+			if p.File == world.SpineFile {
+				assert.True(t, p.Line >= 1 && p.Line <= lines && p.Column >= 1, "%s", p)
+			}
+		}
+	})
+}
