@@ -174,13 +174,14 @@ var (
 
 func buildElements() {
 	elementsByModel = make([][]Element, len(modelTable))
+	container := typeTable[typeByName["ResourceContainer"]].model
 	for i := range modelTable {
 		m := &modelTable[i]
 		es := make([]Element, len(m.elems))
 		for j, d := range m.elems {
 			p := m.parts[d.part]
 			es[j] = Element{Name: d.name, Type: Type{d.typ}, Min: p.min, Max: p.max, XHTML: d.ns == nsXHTML}
-			if p.n > 1 && d.ns == nsFHIR {
+			if p.n > 1 && d.ns == nsFHIR && i != int(container) {
 				es[j].Choice = choiceName(m, p) + "[x]"
 			}
 		}
