@@ -67,6 +67,11 @@
 // does not check them either): FHIR invariants (global-1, ext-1, ...) and
 // time zones on dateTime values (EVT-DATETIME's).
 //
+// A reader that already scans the body (internal/fhir's) can validate in
+// the same pass: NewWalker(body, opt), then Start, CharData and End per
+// start tag, character data and end tag, and Finish for the errors. The
+// checks and errors are Validate's.
+//
 // Each Error carries the line and column of the element's start tag, its
 // FHIR path with zero-based indexes on repeating elements
 // ("Bundle.entry[3].resource.Immunization.vaccineCode"), the index of the

@@ -133,28 +133,43 @@ func ValidateOptions(body []byte, opt Options) []Error {
 		opt.MaxDepth = DefaultMaxDepth
 	}
 	v := validators.Get().(*validator)
-	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], buf: v.buf[:0]}
+	v.reset(opt)
 	if len(body) > 0 {
 		v.src = unsafe.String(&body[0], len(body))
 	}
 	v.run()
 	errs := v.errs
-	// Drop every reference to the body before pooling.
+	v.release()
+	return errs
+}
+
+func (v *validator) reset(opt Options) {
+	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], buf: v.buf[:0]}
+}
+
+// release drops every reference to the body and pools the validator.
+func (v *validator) release() {
 	clear(v.stack[:cap(v.stack)])
 	clear(v.ns[:cap(v.ns)])
 	clear(v.attrs[:cap(v.attrs)])
+	clear(v.resolved[:cap(v.resolved)])
 	if cap(v.buf) > 4<<10 {
 		v.buf = nil
 	}
-	*v = validator{stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], buf: v.buf[:0]}
+	*v = validator{stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], buf: v.buf[:0]}
 	validators.Put(v)
-	return errs
 }
 
 // validators keeps validators, with their stacks, from one body to the next.
 var validators = sync.Pool{New: func() any { return new(validator) }}
 
 type nsBinding struct{ prefix, uri string }
+
+// Attr is an attribute of a start tag, with its namespace resolved
+// ("" for an unprefixed attribute).
+type Attr struct {
+	Space, Local, Value string
+}
 
 type rawAttr struct {
 	qname, value string
@@ -181,16 +196,19 @@ type frame struct {
 }
 
 type validator struct {
-	src     string
-	pos     int
-	opt     Options
-	errs    []Error
-	stack   []frame
-	ns      []nsBinding
-	attrs   []rawAttr
-	buf     []byte
-	ids     map[string]bool
-	stopped bool
+	src   string
+	pos   int
+	opt   Options
+	errs  []Error
+	stack []frame
+	ns    []nsBinding
+	attrs []rawAttr
+	// resolved holds the element's attributes but namespace declarations,
+	// with their namespaces.
+	resolved []Attr
+	buf      []byte
+	ids      map[string]bool
+	stopped  bool
 	// line cursor
 	lineOff, lineNo, lineStart int
 	node                       Node
@@ -382,6 +400,11 @@ func (v *validator) text(t string, off int, cdata bool) {
 		v.syntax(off, "text outside the root element")
 		return
 	}
+	v.charData()
+}
+
+// charData handles non-blank character data inside the innermost element.
+func (v *validator) charData() {
 	f := &v.stack[len(v.stack)-1]
 	if f.skip || f.mixed {
 		return
@@ -567,15 +590,37 @@ func (v *validator) startTag() {
 		v.syntax(start, "namespace prefix "+prefix+" is not declared")
 		return
 	}
-	if len(v.stack) >= v.opt.MaxDepth {
-		v.errAt(start, p-1, v.path(local), ErrLimit, fmt.Sprintf("elements nested deeper than %d levels: validation stopped", v.opt.MaxDepth))
-		v.stopped = true
+	v.resolved = v.resolved[:0]
+	for _, a := range v.attrs {
+		switch {
+		case a.qname == "xmlns" || a.colon == 5 && a.qname[:5] == "xmlns":
+		case a.colon < 0:
+			v.resolved = append(v.resolved, Attr{Local: a.qname, Value: a.value})
+		default:
+			space, ok := v.lookupNS(a.qname[:a.colon])
+			if !ok {
+				v.syntax(start, "namespace prefix "+a.qname[:a.colon]+" is not declared")
+				return
+			}
+			v.resolved = append(v.resolved, Attr{Space: space, Local: a.qname[a.colon+1:], Value: a.value})
+		}
+	}
+	if !v.depthOK(local, start, p-1) {
 		return
 	}
 	v.open(qname, uri, local, start, p-1, mark)
 	if selfClose && !v.stopped {
 		v.close()
 	}
+}
+
+func (v *validator) depthOK(local string, start, end int) bool {
+	if len(v.stack) < v.opt.MaxDepth {
+		return true
+	}
+	v.errAt(start, end, v.path(local), ErrLimit, fmt.Sprintf("elements nested deeper than %d levels: validation stopped", v.opt.MaxDepth))
+	v.stopped = true
+	return false
 }
 
 func (v *validator) lookupNS(prefix string) (string, bool) {
@@ -857,38 +902,31 @@ func (v *validator) close() {
 func (v *validator) checkAttrs(f *frame) {
 	set := attrTable[typeTable[f.typ].attrs]
 	var seen uint64
-	for _, a := range v.attrs {
-		if a.qname == "xmlns" || a.colon == 5 && a.qname[:5] == "xmlns" {
+	for _, a := range v.resolved {
+		switch a.Space {
+		case "", namespaceXML:
+		case namespaceXSI:
+			if a.Local == "schemaLocation" || a.Local == "noNamespaceSchemaLocation" {
+				continue
+			}
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.Local+" of the XML Schema instance namespace is not supported")
+			continue
+		default:
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.Local+" (namespace "+a.Space+") is not allowed on "+typeTable[f.typ].name)
 			continue
 		}
-		name := a.qname
-		if a.colon >= 0 {
-			prefix := a.qname[:a.colon]
-			uri, ok := v.lookupNS(prefix)
-			if !ok {
-				v.syntax(f.start, "namespace prefix "+prefix+" is not declared")
-				return
-			}
-			switch uri {
-			case namespaceXML:
-				name = "xml:" + a.qname[a.colon+1:]
-			case namespaceXSI:
-				if l := a.qname[a.colon+1:]; l == "schemaLocation" || l == "noNamespaceSchemaLocation" {
-					continue
-				}
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.qname+" (XML Schema instance) is not supported")
-				continue
-			default:
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.qname+" is not allowed on "+typeTable[f.typ].name)
-				continue
-			}
-		}
+		xml := a.Space == namespaceXML
 		di := -1
 		for i := range set {
-			if set[i].name == name {
+			n := set[i].name
+			if !xml && n == a.Local || xml && len(n) == 4+len(a.Local) && n[:4] == "xml:" && n[4:] == a.Local {
 				di = i
 				break
 			}
+		}
+		name := a.Local
+		if xml {
+			name = "xml:" + a.Local
 		}
 		if di < 0 {
 			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+name+" is not allowed on "+typeTable[f.typ].name)
@@ -898,14 +936,14 @@ func (v *validator) checkAttrs(f *frame) {
 			seen |= 1 << di
 		}
 		d := &set[di]
-		if why := checkSimple(d.simple, a.value); why != "" {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+a.value+"' "+why)
+		if why := checkSimple(d.simple, a.Value); why != "" {
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+a.Value+"' "+why)
 			continue
 		}
 		// d.fixed (only pre's xml:space="preserve") is not enforced:
 		// xmllint, the reference verdict, does not enforce it either.
 		if simpleTable[d.simple].builtin == xsID {
-			id := collapse(a.value)
+			id := collapse(a.Value)
 			if v.ids == nil {
 				v.ids = map[string]bool{}
 			}
@@ -926,9 +964,9 @@ func (v *validator) visit(f *frame) {
 	nd := &v.node
 	*nd = Node{Name: f.local, Type: Type{f.typ}, Entry: f.entry, v: v}
 	nd.Line, nd.Column = v.lineCol(f.start)
-	for _, a := range v.attrs {
-		if a.qname == "value" {
-			nd.Value, nd.HasValue = a.value, true
+	for _, a := range v.resolved {
+		if a.Local == "value" && a.Space == "" {
+			nd.Value, nd.HasValue = a.Value, true
 		}
 	}
 	v.opt.Visit(nd)
