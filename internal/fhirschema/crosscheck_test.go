@@ -159,12 +159,12 @@ func spansOf(b []byte) []elemSpan {
 	}
 }
 
-func splice(b []byte, parts ...[]byte) []byte {
+// splice concatenates parts of a document into a new one.
+func splice(parts ...[]byte) []byte {
 	var out []byte
 	for _, p := range parts {
 		out = append(out, p...)
 	}
-	_ = b
 	return out
 }
 
@@ -177,7 +177,7 @@ func setValue(b []byte, s elemSpan, value string) []byte {
 	}
 	j := strings.IndexByte(tag[i+8:], '"')
 	newTag := tag[:i+8] + value + tag[i+8+j:]
-	return splice(b, b[:s.start], []byte(newTag), b[s.tagEnd:])
+	return splice(b[:s.start], []byte(newTag), b[s.tagEnd:])
 }
 
 var badDateTimes = []string{"2017-11-01T16:02:04+58:00", "2017-13-01", "2017-11-01T16:02Z", "2017-02-30T10:00:00Z",
@@ -217,20 +217,20 @@ func mutate(s sample, seed uint64) []sample {
 		}); i >= 0 {
 			j := nextSibling(sp, i)
 			x, y := sp[i], sp[j]
-			add("swap", splice(b, b[:x.start], b[y.start:y.end], b[x.end:y.start], b[x.start:x.end], b[y.end:]))
+			add("swap", splice(b[:x.start], b[y.start:y.end], b[x.end:y.start], b[x.start:x.end], b[y.end:]))
 		}
 		// drop an element
 		if i := pick(func(i int) bool { return sp[i].depth > 1 }); i >= 0 {
-			add("drop", splice(b, b[:sp[i].start], b[sp[i].end:]))
+			add("drop", splice(b[:sp[i].start], b[sp[i].end:]))
 		}
 		// duplicate an element
 		if i := pick(func(i int) bool { return sp[i].depth > 1 }); i >= 0 {
-			add("dup", splice(b, b[:sp[i].end], b[sp[i].start:sp[i].end], b[sp[i].end:]))
+			add("dup", splice(b[:sp[i].end], b[sp[i].start:sp[i].end], b[sp[i].end:]))
 		}
 	}
 	for n := 0; n < 2; n++ {
 		if i := pick(func(i int) bool { return sp[i].depth > 1 }); i >= 0 {
-			add("unknown", splice(b, b[:sp[i].start], []byte(`<unexpectedElement value="x"/>`), b[sp[i].start:]))
+			add("unknown", splice(b[:sp[i].start], []byte(`<unexpectedElement value="x"/>`), b[sp[i].start:]))
 		}
 	}
 	for _, name := range []string{"status", "gender", "use", "mode", "type"} {
@@ -253,10 +253,10 @@ func mutate(s sample, seed uint64) []sample {
 		if sp[i].name == "valueBoolean" {
 			other = `<valueString value="x"/>`
 		}
-		add("choice", splice(b, b[:sp[i].end], []byte(other), b[sp[i].end:]))
+		add("choice", splice(b[:sp[i].end], []byte(other), b[sp[i].end:]))
 	}
 	if i := bytes.Index(b, []byte(`xmlns="http://hl7.org/fhir"`)); i >= 0 {
-		add("namespace", splice(b, b[:i], []byte(`xmlns="http://hl7.org/fhir/x"`), b[i+len(`xmlns="http://hl7.org/fhir"`):]))
+		add("namespace", splice(b[:i], []byte(`xmlns="http://hl7.org/fhir/x"`), b[i+len(`xmlns="http://hl7.org/fhir"`):]))
 	}
 	return out
 }

@@ -742,7 +742,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			if idx < 0 {
 				f.skip = true
-				v.unknown(parent, m, &f, uri, local, known, ens)
+				v.unknown(parent, m, &f, uri, local, known)
 				return
 			}
 			e := &m.elems[idx]
@@ -779,7 +779,7 @@ func quoteNS(uri string) string {
 }
 
 // unknown reports an element its parent does not declare.
-func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local string, known bool, ens elemNS) {
+func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local string, known bool) {
 	v.stack = append(v.stack, *f)
 	p := v.path("")
 	pname := typeTable[parent.typ].name
@@ -797,7 +797,6 @@ func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local str
 		v.errAt(f.start, f.tagEnd, p, ErrNamespace, local+" is in the namespace "+quoteNS(uri)+", which "+pname+" does not allow")
 		return
 	}
-	_ = ens
 	v.errAt(f.start, f.tagEnd, p, ErrUnknown, pname+" has no element "+local)
 }
 

@@ -40,10 +40,7 @@ func walkWithDecoder(body []byte) ([]Error, bool) {
 }
 
 func TestWalkerAgreesWithValidate(t *testing.T) {
-	var samples []sample
-	for _, s := range probes() {
-		samples = append(samples, s)
-	}
+	samples := probes()
 	for name, b := range fixtureBodies(t) {
 		s := sample{name: name, body: b}
 		samples = append(samples, s)
