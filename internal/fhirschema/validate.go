@@ -393,23 +393,33 @@ func (v *validator) text(t string, off int, cdata bool) {
 		}
 		blank = false
 	}
-	if blank {
-		return
-	}
 	if len(v.stack) == 0 {
-		v.syntax(off, "text outside the root element")
+		if !blank {
+			v.syntax(off, "text outside the root element")
+		}
 		return
 	}
-	v.charData()
+	v.charData(blank)
 }
 
-// charData handles non-blank character data inside the innermost element.
-func (v *validator) charData() {
+// charData handles character data inside the innermost element: none is
+// allowed in an empty element (br, img, ...), only white space in
+// element-only content.
+func (v *validator) charData(blank bool) {
 	f := &v.stack[len(v.stack)-1]
 	if f.skip || f.mixed {
 		return
 	}
-	v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed in "+typeTable[f.typ].name+" (only elements and the value attribute)")
+	t := &typeTable[f.typ]
+	switch {
+	case blank && len(modelTable[t.model].parts) == 0 && t.kind != kindContainer:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, t.name+" must be empty: no content, not even white space")
+	case blank:
+	case t.kind == kindXHTML:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed directly in "+t.name+" (only elements)")
+	default:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed in "+t.name+" (only elements and the value attribute)")
+	}
 }
 
 // reference decodes the entity or character reference at the start of s
