@@ -130,3 +130,13 @@ func TestVisit(t *testing.T) {
 		t.Errorf("visited:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func BenchmarkChild(b *testing.B) {
+	p, _ := Resource("Patient")
+	names := []string{"identifier", "name", "birthDate", "_birthDate", "link", "nope"}
+	for b.Loop() {
+		for _, n := range names {
+			p.Child(n)
+		}
+	}
+}
