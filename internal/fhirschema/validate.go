@@ -2,6 +2,7 @@ package fhirschema
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -686,6 +687,10 @@ func nsOf(uri string) (elemNS, bool) {
 // pushes its frame.
 func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 	f := frame{qname: qname, local: local, nsMark: mark, start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1}
+	// parent below points into v.stack, which grows by one (to name the
+	// child in an error's path) while parent is in use: make room first so
+	// that no append moves it.
+	v.stack = slices.Grow(v.stack, 2)
 	n := len(v.stack)
 	ens, known := nsOf(uri)
 	var typ uint16

@@ -1,6 +1,7 @@
 package fhirschema
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -145,5 +146,20 @@ func TestLimits(t *testing.T) {
 	errs = ValidateOptions([]byte(many), Options{MaxErrors: 10})
 	if len(errs) != 11 || errs[10].Kind != ErrLimit {
 		t.Fatalf("want 10 errors and a limit, got %d: %v", len(errs), errs[len(errs)-1])
+	}
+}
+
+// TestFreshStack validates with a validator whose stack starts empty (the
+// pool usually hands out grown ones): the content model state must survive
+// the stack growing while a child is checked.
+func TestFreshStack(t *testing.T) {
+	for _, s := range probes() {
+		v := new(validator)
+		v.reset(Options{MaxErrors: DefaultMaxErrors, MaxDepth: DefaultMaxDepth})
+		v.src = string(s.body)
+		v.run()
+		if got, want := fmt.Sprint(v.errs), fmt.Sprint(Validate(s.body)); got != want {
+			t.Errorf("%s:\nfresh:  %s\npooled: %s", s.name, got, want)
+		}
 	}
 }
