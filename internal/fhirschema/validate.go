@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -283,7 +284,7 @@ func (v *validator) run() {
 	}
 	if len(v.stack) > 0 {
 		f := &v.stack[len(v.stack)-1]
-		v.syntax(len(s), "element "+f.qname+" is not closed")
+		v.syntax(len(s), "element "+short(f.qname)+" is not closed")
 		return
 	}
 	if !rootDone {
@@ -350,7 +351,7 @@ func (v *validator) path(extra string) string {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(f.local)
+		b.WriteString(short(f.local))
 		if f.index >= 0 {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(f.index))
@@ -361,7 +362,7 @@ func (v *validator) path(extra string) string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(extra)
+		b.WriteString(short(extra))
 	}
 	return b.String()
 }
@@ -522,7 +523,7 @@ func (v *validator) startTag() {
 			p++
 		}
 		if p >= len(s) {
-			v.syntax(start, "start tag of "+qname+" not closed")
+			v.syntax(start, "start tag of "+short(qname)+" not closed")
 			return
 		}
 		if s[p] == '>' {
@@ -551,7 +552,7 @@ func (v *validator) startTag() {
 			p++
 		}
 		if an == "" || p >= len(s) || s[p] != '=' {
-			v.syntax(ns, "malformed attribute in the start tag of "+qname)
+			v.syntax(ns, "malformed attribute in the start tag of "+short(qname))
 			return
 		}
 		p++
@@ -598,7 +599,7 @@ func (v *validator) startTag() {
 	}
 	uri, ok := v.lookupNS(prefix)
 	if !ok {
-		v.syntax(start, "namespace prefix "+prefix+" is not declared")
+		v.syntax(start, "namespace prefix "+short(prefix)+" is not declared")
 		return
 	}
 	v.resolved = v.resolved[:0]
@@ -610,7 +611,7 @@ func (v *validator) startTag() {
 		default:
 			space, ok := v.lookupNS(a.qname[:a.colon])
 			if !ok {
-				v.syntax(start, "namespace prefix "+a.qname[:a.colon]+" is not declared")
+				v.syntax(start, "namespace prefix "+short(a.qname[:a.colon])+" is not declared")
 				return
 			}
 			v.resolved = append(v.resolved, Attr{Space: space, Local: a.qname[a.colon+1:], Value: a.value})
@@ -658,15 +659,15 @@ func (v *validator) endTag() {
 		p++
 	}
 	if p >= len(s) || s[p] != '>' {
-		v.syntax(start, "end tag of "+qname+" not closed")
+		v.syntax(start, "end tag of "+short(qname)+" not closed")
 		return
 	}
 	v.pos = p + 1
 	if len(v.stack) == 0 || v.stack[len(v.stack)-1].qname != qname {
 		if len(v.stack) == 0 {
-			v.syntax(start, "end tag "+qname+" without a start tag")
+			v.syntax(start, "end tag "+short(qname)+" without a start tag")
 		} else {
-			v.syntax(start, "end tag "+qname+" does not match start tag "+v.stack[len(v.stack)-1].qname)
+			v.syntax(start, "end tag "+short(qname)+" does not match start tag "+short(v.stack[len(v.stack)-1].qname))
 		}
 		return
 	}
@@ -698,14 +699,14 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 		switch {
 		case uri != NamespaceFHIR:
 			v.stack = append(v.stack, f)
-			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+local+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
+			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+short(local)+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
 			v.stack[n].skip = true
 			return
 		default:
 			typ = resourceTable[local]
 			if typ == 0 || typeTable[typ].kind != kindResource {
 				v.stack = append(v.stack, f)
-				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+local+" is not a FHIR resource")
+				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+short(local)+" is not a FHIR resource")
 				v.stack[n].skip = true
 				return
 			}
@@ -735,7 +736,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			parent.pcount++
 			if parent.pcount > 1 {
-				v.errAt(start, tagEnd, v.path(local), ErrTooMany, parent.local+" holds one resource; "+local+" is a second")
+				v.errAt(start, tagEnd, v.path(local), ErrTooMany, parent.local+" holds one resource; "+short(local)+" is a second")
 			}
 		} else {
 			m := &modelTable[pt.model]
@@ -790,7 +791,20 @@ func quoteNS(uri string) string {
 	if uri == "" {
 		return "none"
 	}
-	return uri
+	return short(uri)
+}
+
+// short cuts a name or value from the body to a length fit for a message.
+func short(s string) string {
+	const n = 80
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // unknown reports an element its parent does not declare.
@@ -809,10 +823,10 @@ func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local str
 		}
 	}
 	if !known {
-		v.errAt(f.start, f.tagEnd, p, ErrNamespace, local+" is in the namespace "+quoteNS(uri)+", which "+pname+" does not allow")
+		v.errAt(f.start, f.tagEnd, p, ErrNamespace, short(local)+" is in the namespace "+quoteNS(uri)+", which "+pname+" does not allow")
 		return
 	}
-	v.errAt(f.start, f.tagEnd, p, ErrUnknown, pname+" has no element "+local)
+	v.errAt(f.start, f.tagEnd, p, ErrUnknown, pname+" has no element "+short(local))
 }
 
 // required reports whether particle q must occur.
@@ -923,10 +937,10 @@ func (v *validator) checkAttrs(f *frame) {
 			if a.Local == "schemaLocation" || a.Local == "noNamespaceSchemaLocation" {
 				continue
 			}
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.Local+" of the XML Schema instance namespace is not supported")
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" of the XML Schema instance namespace is not supported")
 			continue
 		default:
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.Local+" (namespace "+a.Space+") is not allowed on "+typeTable[f.typ].name)
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" (namespace "+short(a.Space)+") is not allowed on "+typeTable[f.typ].name)
 			continue
 		}
 		xml := a.Space == namespaceXML
@@ -951,7 +965,7 @@ func (v *validator) checkAttrs(f *frame) {
 		}
 		d := &set[di]
 		if why := checkSimple(d.simple, a.Value); why != "" {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+a.Value+"' "+why)
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+short(a.Value)+"' "+why)
 			continue
 		}
 		// d.fixed (only pre's xml:space="preserve") is not enforced:

@@ -163,3 +163,20 @@ func TestFreshStack(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundedMessages: names and values from the body are cut short in
+// errors, whatever their size.
+func TestBoundedMessages(t *testing.T) {
+	long := strings.Repeat("x", 100000)
+	doc := `<Patient ` + fhirNS + `><` + long + `/><gender value="` + long + `"/><meta><tag><code value="a"/></tag></meta>` +
+		`<text><status value="` + long + `"/><div xmlns="http://www.w3.org/1999/xhtml">x</div></text></Patient>`
+	errs := Validate([]byte(doc))
+	if len(errs) < 3 {
+		t.Fatalf("want at least 3 errors, got %v", errs)
+	}
+	for _, e := range errs {
+		if len(e.Message) > 400 || len(e.Path) > 200 {
+			t.Errorf("unbounded error (%d, %d bytes): %.200s", len(e.Message), len(e.Path), e.Error())
+		}
+	}
+}
