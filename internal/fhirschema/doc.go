@@ -62,8 +62,11 @@
 // tags, quoted attributes, declared prefixes, predefined entities and
 // character references, no duplicate attribute); a DTD (DOCTYPE) stops
 // validation. internal/fhir's reader is the full well-formedness check.
-// Nesting deeper than Options.MaxDepth and more than Options.MaxErrors
-// errors stop validation with an ErrLimit error. Not checked (xmllint
+// Nesting deeper than Options.MaxDepth, more than Options.MaxErrors
+// errors, more than 256 attributes on an element or more than 64
+// namespace declarations in scope stop validation with an ErrLimit error,
+// so that every check stays linear in the body. Names and values quoted in
+// messages are cut to 80 bytes. Not checked (xmllint
 // does not check them either): FHIR invariants (global-1, ext-1, ...) and
 // time zones on dateTime values (EVT-DATETIME's).
 //

@@ -16,6 +16,14 @@ const (
 	DefaultMaxDepth  = 256
 )
 
+// Limits on hostile bodies (each check is linear in them): attributes on
+// one element, namespace declarations in scope. Real FHIR bodies have a
+// handful of each.
+const (
+	maxAttrs    = 256
+	maxBindings = 64
+)
+
 // ErrorKind classifies a schema error.
 type ErrorKind uint8
 
@@ -574,9 +582,14 @@ func (v *validator) startTag() {
 			return
 		}
 		p += end + 2
+		if len(v.attrs) >= maxAttrs {
+			v.errAt(start, start, "", ErrLimit, fmt.Sprintf("more than %d attributes on one element: validation stopped", maxAttrs))
+			v.stopped = true
+			return
+		}
 		for i := range v.attrs {
 			if v.attrs[i].qname == an {
-				v.syntax(ns, "attribute "+an+" given twice")
+				v.syntax(ns, "attribute "+short(an)+" given twice")
 				return
 			}
 		}
@@ -592,6 +605,11 @@ func (v *validator) startTag() {
 		case a.colon == 5 && a.qname[:5] == "xmlns":
 			v.ns = append(v.ns, nsBinding{a.qname[6:], a.value})
 		}
+	}
+	if len(v.ns) > maxBindings {
+		v.errAt(start, start, "", ErrLimit, fmt.Sprintf("more than %d namespace declarations in scope: validation stopped", maxBindings))
+		v.stopped = true
+		return
 	}
 	prefix, local := "", qname
 	if i := strings.IndexByte(qname, ':'); i >= 0 {

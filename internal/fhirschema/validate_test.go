@@ -142,6 +142,17 @@ func TestLimits(t *testing.T) {
 	if len(errs) == 0 || errs[len(errs)-1].Kind != ErrLimit {
 		t.Fatalf("want a depth limit error, got %v", errs)
 	}
+	var attrs, decls strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&attrs, ` a%d="x"`, i)
+		fmt.Fprintf(&decls, ` xmlns:p%d="urn:x"`, i)
+	}
+	for _, doc := range []string{`<Patient ` + fhirNS + attrs.String() + `/>`, `<Patient ` + fhirNS + decls.String() + `/>`} {
+		errs = Validate([]byte(doc))
+		if len(errs) != 1 || errs[0].Kind != ErrLimit {
+			t.Errorf("want one limit error, got %v", errs)
+		}
+	}
 	many := `<Patient ` + fhirNS + `>` + strings.Repeat(`<x/>`, 500) + `</Patient>`
 	errs = ValidateOptions([]byte(many), Options{MaxErrors: 10})
 	if len(errs) != 11 || errs[10].Kind != ErrLimit {
