@@ -33,7 +33,9 @@
 //     one resource element, validated as that resource;
 //   - attributes: id, value and Extension.url where declared (url is
 //     required), none other; xmlns declarations and
-//     xsi:schemaLocation/xsi:noNamespaceSchemaLocation are allowed;
+//     xsi:schemaLocation/xsi:noNamespaceSchemaLocation are allowed, any
+//     other xsi: attribute is refused (xmllint accepts an xsi:type naming
+//     the declared type or one derived from it; no FHIR body needs one);
 //   - attribute values in their type's lexical space, as the XSD defines
 //     it: white space collapsed where the built-in type collapses it (code,
 //     uri, dateTime, ...; not string, markdown, id), then the built-in type

@@ -120,8 +120,8 @@ func (t Type) Elements() []Element {
 
 // Child returns the declaration of the child element named name. For JSON,
 // a leading "_" (a primitive's id and extensions) is ignored: "_birthDate"
-// gives birthDate's declaration. Resource names under a ResourceContainer
-// are not children: use Resource.
+// gives birthDate's declaration. On a ResourceContainer, Child(resource
+// type name) gives that resource, as Resource does.
 func (t Type) Child(name string) (Element, bool) {
 	if t.id == 0 {
 		return Element{}, false

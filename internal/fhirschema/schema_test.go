@@ -74,6 +74,9 @@ func TestTypes(t *testing.T) {
 	if !c.IsContainer() {
 		t.Error("ResourceContainer is the container")
 	}
+	if r, ok := c.Child("Immunization"); !ok || !r.Type.IsResource() || r.Choice != "" {
+		t.Errorf("ResourceContainer.Child(Immunization) = %+v, %t", r, ok)
+	}
 	if (Type{}).Elements() != nil || !(Type{}).IsZero() {
 		t.Error("the zero Type has no elements")
 	}
