@@ -22,7 +22,9 @@ func serveOutput(t *testing.T, args ...string) (stdout, stderr *certsBuffer, cod
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr = &certsBuffer{}, &certsBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- serveUntil(ctx, append([]string{"--addr", "127.0.0.1:0", "--quiet"}, args...), stdout, stderr) }()
+	go func() {
+		done <- serveUntil(ctx, append([]string{"--addr", "127.0.0.1:0", "--quiet"}, args...), stdout, stderr)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
