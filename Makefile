@@ -3,11 +3,19 @@
 GO ?= go
 BIN := bin/nems-harness
 OUT ?= out
+# The version every binary reports (nems-harness version, the reports):
+# the nearest tag, commits since, and -dirty for uncommitted changes.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X main.buildVersion=$(VERSION)
 
-.PHONY: conformance test serve build vet fmt bench fuzz clean
+.PHONY: conformance test serve build install vet fmt tools lint mutation bench fuzz clean release release-check image
 
 build:
-	$(GO) build -o $(BIN) ./cmd/nems-harness
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nems-harness
+
+# Installs nems-harness into $(go env GOBIN), else $(go env GOPATH)/bin.
+install:
+	$(GO) install -ldflags '$(LDFLAGS)' ./cmd/nems-harness
 
 conformance: build
 	$(BIN) conformance --out $(OUT)
@@ -16,6 +24,23 @@ test:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+# staticcheck (go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION))
+# and a go.mod that `go mod tidy` would leave as it is.
+STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo "$$($(GO) env GOPATH)/bin/staticcheck")
+STATICCHECK_VERSION ?= v0.8.2
+tools:
+	@test -x "$(STATICCHECK)" || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint:
+	$(GO) mod tidy -diff
+	$(STATICCHECK) ./...
+
+# The mutation test: the whole suite against a mock with each rule switched
+# off in turn, every rule (without the race detector, under which `make test`
+# samples a few).
+mutation:
+	$(GO) test -count=1 -run 'TestSuiteCatchesAMockThatStopsEnforcingARule' ./conformance/
 
 serve: build
 	$(BIN) serve
@@ -42,5 +67,32 @@ fuzz:
 	  done; \
 	done
 
+# Release archives for every platform, into dist/: make release VERSION=v1.2.3.
+# The archive time is the last commit's, so one commit gives the same bytes
+# on every machine (SOURCE_DATE_EPOCH overrides it).
+DIST ?= dist
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+release:
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./tools/release --version $(VERSION) --out $(DIST)
+
+# Builds the release twice and fails unless both give the same bytes; as
+# VERSION when it is given on the command line, else as v0.0.0-check.
+RELEASE_CHECK_VERSION = $(if $(filter command line environment,$(origin VERSION)),$(VERSION),v0.0.0-check)
+release-check:
+	@v="$(RELEASE_CHECK_VERSION)"; set -e; \
+	$(MAKE) --no-print-directory release VERSION=$$v DIST=$(DIST); \
+	$(MAKE) --no-print-directory release VERSION=$$v DIST=$(DIST)-again; \
+	if cmp -s $(DIST)/SHA256SUMS $(DIST)-again/SHA256SUMS; then echo "release-check: both builds gave the same bytes"; \
+	else echo "release-check: the two builds differ:"; diff $(DIST)/SHA256SUMS $(DIST)-again/SHA256SUMS; exit 1; fi; \
+	rm -rf $(DIST)-again
+
+# The container image (Containerfile), tagged nems-harness:$(VERSION), with
+# podman or else docker (CONTAINER=docker to choose).
+CONTAINER ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+IMAGE ?= nems-harness:$(VERSION)
+image:
+	$(GO) run ./tools/release --version $(VERSION) --image-context $(DIST)/image
+	$(CONTAINER) build $(if $(filter podman,$(notdir $(CONTAINER))),--format docker) -f Containerfile -t $(IMAGE) --build-arg VERSION=$(VERSION) $(DIST)/image
+
 clean:
-	rm -rf bin $(OUT)
+	rm -rf bin $(OUT) $(DIST)

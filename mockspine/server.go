@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -110,12 +111,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				panic(p)
 			}
 			s.log.Error("panic serving request", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
-			writeResponse(w, simpleAnswer(Answer{http.StatusInternalServerError, CodeInternalServerError, IssueProcessing},
+			writeResponse(w, simpleAnswer(Answer{http.StatusInternalServerError, codeInternalServerError, IssueProcessing},
 				fmt.Sprintf("unexpected failure: %v", p), defaultType()))
 		}
 	}()
-	if why, tooLarge := headerTooLarge(r.Header); tooLarge {
-		s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, CodeBadRequest, IssueTooCostly},
+	if why, tooLarge := headerTooLarge(r.Header); tooLarge && !isPublish(r) {
+		s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
 			why, s.negotiated(r)))
 		return
 	}
@@ -139,99 +140,84 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	body, truncated, readErr := readBody(r)
 	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, BodyTruncated: truncated,
-		TLS: r.TLS != nil}
+		TLS: r.TLS != nil, Received: s.judge.now().UTC()}
+	if readErr != nil {
+		req.BodyError = readErr.Error()
+	}
 	if r.TLS != nil {
 		req.PeerCertificates = r.TLS.PeerCertificates
 	}
+	// Every publish is judged, whatever it carries (a compressed body, one
+	// cut short): the answer, the journal and a later re-judging then
+	// agree. A request read is judged and recorded in full, even if the
+	// client has gone meanwhile: the journal is the evidence.
 	var resp Response
-	var j *Judgement
-	if coding, ok := contentCoding(r.Header); ok && !s.judge.Disabled["MSG-WELLFORMED"] {
-		// The body is not inflated: a compressed body is neither read as
-		// FHIR nor expanded (a gzip bomb stays 3 MB at most).
-		resp = simpleAnswer(ruleAnswer("MSG-WELLFORMED"),
-			fmt.Sprintf("[MSG-WELLFORMED] the body is sent with Content-Encoding %q; NEMS accepts only an uncompressed body (no Content-Encoding, or identity), so it was not read as FHIR", coding),
-			s.negotiated(r))
-		resp.Header.Set("Accept-Encoding", "identity")
-	} else if readErr != nil {
-		resp = simpleAnswer(ruleAnswer("MSG-WELLFORMED"),
-			fmt.Sprintf("[MSG-WELLFORMED] the request body could not be read: %v", readErr), s.negotiated(r))
+	j, err := s.judge.Evaluate(context.WithoutCancel(ctx), req)
+	if err != nil {
+		resp = simpleAnswer(Answer{http.StatusInternalServerError, codeInternalServerError, IssueProcessing},
+			fmt.Sprintf("judging the request: %v", err), s.negotiated(r))
 	} else {
-		var err error
-		// A request read in full is judged and recorded in full, even if
-		// the client has gone meanwhile: the journal is the evidence.
-		j, err = s.judge.Evaluate(context.WithoutCancel(ctx), req)
-		if err != nil {
-			resp = simpleAnswer(Answer{http.StatusInternalServerError, CodeInternalServerError, IssueProcessing},
-				fmt.Sprintf("judging the request: %v", err), s.negotiated(r))
-		} else {
-			resp = j.Response
-		}
+		resp = j.Response
 	}
 	s.record(w, r, req, j, resp)
 }
 
-// ruleAnswer is the usual answer to a breach of a catalogue rule.
-func ruleAnswer(id string) Answer {
-	r, _ := RuleByID(id)
-	return r.Answer
-}
-
-// contentCoding returns the first content coding other than identity that
-// the request declares: the mock, like NEMS, takes bodies uncompressed.
-func contentCoding(h http.Header) (string, bool) {
-	for _, v := range h.Values("Content-Encoding") {
-		for c := range strings.SplitSeq(v, ",") {
-			c = strings.TrimSpace(c)
-			if c != "" && !strings.EqualFold(c, "identity") {
-				if len(c) > 60 { // it is quoted in the answer
-					c = strings.ToValidUTF8(c[:60], "") + "…"
-				}
-				return c, true
-			}
-		}
-	}
-	return "", false
+// isPublish reports whether a request goes to the publish operation: every
+// such request is judged by the rules.
+func isPublish(r *http.Request) bool {
+	return r.Method == http.MethodPost && (r.URL.Path == PublishPath || r.URL.Path == PublishPath2019)
 }
 
 // readBody reads at most MaxBody+1 bytes: enough to know a body is too big
-// without reading the rest. The buffer grows by doubling as bytes arrive,
-// up to the Content-Length (plus the one byte that proves the end) when the
-// client gave one, so a 3 MB body ends in a buffer of its size rather than
-// the larger one io.ReadAll leaves, and a client that announces 3 MB but
-// sends little (a slow or stalled upload) costs only what it sent. The
-// buffer is the request's alone and is never written once read: the
-// journal keeps it as the entry's body (Entry.adoptBody).
-func readBody(r *http.Request) ([]byte, bool, error) {
+// without reading the rest. The bytes arrive in pooled chunks, taken as
+// they are filled, so a client that announces 3 MB but sends little (a slow
+// or stalled upload) costs only what it sent. The body is then built into
+// a string once, at its exact size, and the chunks go back to the pool:
+// from there on nothing can change the body, however the chunks are
+// reused.
+func readBody(r *http.Request) (string, bool, error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, false, nil
+		return "", false, nil
 	}
-	limit := MaxBody + 1
-	if r.ContentLength >= 0 && r.ContentLength < MaxBody {
-		limit = int(r.ContentLength) + 1
-	}
-	b := make([]byte, 0, min(limit, 32<<10))
 	lr := io.LimitReader(r.Body, MaxBody+1)
-	for {
-		if len(b) == cap(b) && cap(b) <= MaxBody {
-			size := min(2*cap(b), limit)
-			if size <= cap(b) { // more than announced: cannot happen with net/http
-				size = min(2*cap(b), MaxBody+1)
-			}
-			nb := make([]byte, len(b), size)
-			copy(nb, b)
-			b = nb
+	var chunks []*bodyChunk
+	total, last := 0, 0
+	var err error
+	for err == nil {
+		c := bodyChunks.Get().(*bodyChunk)
+		n := 0
+		for n < len(c) && err == nil {
+			var k int
+			k, err = lr.Read(c[n:])
+			n += k
 		}
-		n, err := lr.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
+		if n == 0 {
+			bodyChunks.Put(c)
 			break
 		}
-		if err != nil {
-			return b, false, err
-		}
+		chunks = append(chunks, c)
+		total, last = total+n, n
 	}
-	return b, len(b) > MaxBody, nil
+	if err == io.EOF {
+		err = nil
+	}
+	var b strings.Builder
+	b.Grow(total)
+	for i, c := range chunks {
+		if i == len(chunks)-1 {
+			b.Write(c[:last])
+		} else {
+			b.Write(c[:])
+		}
+		bodyChunks.Put(c)
+	}
+	return b.String(), total > MaxBody, err
 }
+
+// bodyChunk is a piece of a body being read.
+type bodyChunk [32 << 10]byte
+
+var bodyChunks = sync.Pool{New: func() any { return new(bodyChunk) }}
 
 // record journals the exchange, then answers. If the journal cannot keep the
 // request, the publisher is told so rather than given a 202 for evidence
@@ -240,14 +226,19 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	// The journal copies the header as it records the entry (packed in
 	// memory, encoded in the file), so the entry may share the request's.
 	// The body was read for this request alone and is handed over.
-	e := &Entry{Received: time.Now().UTC(), Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
-		Query: r.URL.RawQuery, Header: r.Header, BodyTruncated: req.BodyTruncated, TLS: req.TLS,
+	received := req.Received
+	if received.IsZero() {
+		received = s.judge.now().UTC()
+	}
+	e := &Entry{Received: received, Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
+		Query: r.URL.RawQuery, Header: r.Header, BodyTruncated: req.BodyTruncated, BodyError: req.BodyError, TLS: req.TLS,
 		Profile: s.judge.Profile}
 	body := req.Body
 	if req.BodyTruncated {
 		body = body[:MaxBody]
 	}
-	e.adoptBody(body)
+	e.setBody(body)
+	e.noteRawHeader()
 	for _, c := range req.PeerCertificates {
 		e.ClientCertificates = append(e.ClientCertificates, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})))
 	}
@@ -258,7 +249,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	e.Response = Reply{Status: resp.Status, Header: resp.Header, Body: string(resp.Body)}
 	if err := s.journal.Append(e); err != nil {
 		s.log.Error("journal", "err", err)
-		resp = simpleAnswer(Answer{http.StatusInternalServerError, CodeInternalServerError, IssueProcessing},
+		resp = simpleAnswer(Answer{http.StatusInternalServerError, codeInternalServerError, IssueProcessing},
 			fmt.Sprintf("the request could not be recorded in the journal: %v", err), s.negotiated(r))
 	}
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
@@ -324,22 +315,25 @@ func writeResponse(w http.ResponseWriter, resp Response) {
 }
 
 func (s *Server) wrongMethod(w http.ResponseWriter, r *http.Request) {
-	resp := simpleAnswer(Answer{http.StatusMethodNotAllowed, CodeBadRequest, IssueNotSupported},
+	resp := simpleAnswer(Answer{http.StatusMethodNotAllowed, codeBadRequest, IssueNotSupported},
 		fmt.Sprintf("%s is not supported on %s; publish with POST", r.Method, r.URL.Path), s.negotiated(r))
 	resp.Header.Set("Allow", http.MethodPost)
 	s.recordPlain(w, r, resp)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	resp := simpleAnswer(Answer{http.StatusNotFound, CodeNoRecordFound, IssueNotFound},
+	resp := simpleAnswer(Answer{http.StatusNotFound, codeNoRecordFound, IssueNotFound},
 		fmt.Sprintf("no such endpoint: %s %s; NEMS publishes at POST %s", r.Method, r.URL.Path, PublishPath), s.negotiated(r))
 	s.recordPlain(w, r, resp)
 }
 
 // recordPlain journals a request no rule judged.
 func (s *Server) recordPlain(w http.ResponseWriter, r *http.Request, resp Response) {
-	body, truncated, _ := readBody(r)
+	body, truncated, err := readBody(r)
 	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, BodyTruncated: truncated, TLS: r.TLS != nil}
+	if err != nil {
+		req.BodyError = err.Error()
+	}
 	s.record(w, r, req, nil, resp)
 }
 

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -51,9 +50,10 @@ func TestMain(m *testing.M) {
 }
 
 func buildPublisher(out string) error {
+	// go test puts its own go command first on PATH.
 	gobin, err := exec.LookPath("go")
 	if err != nil {
-		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		return fmt.Errorf("finding the go command: %w", err)
 	}
 	cmd := exec.Command(gobin, "build", "-o", out, "../examples/publisher")
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -227,17 +227,54 @@ func TestPatientKindsTheFixturesLackAreNotAssessed(t *testing.T) {
 	}
 	w, err := world.New(def.Spine, pds)
 	require.NoError(t, err)
-	res := run(t, supplier.Options{Config: publisherConfig(t, ""), World: w, Tags: "@must-not-publish"})
+	res := run(t, supplier.Options{Config: publisherConfig(t, ""), World: w, Tags: "@NHS-FLAGS,@must-not-publish"})
 	status := map[string]string{}
 	for _, sc := range res.Scenarios {
 		status[sc.Name] = sc.Status
 	}
 	assert.Equal(t, map[string]string{
+		"NHS-FLAGS: the patient's PDS record carries no S or I flag":   "passed",
 		"NHS-TRACED: no event for a patient who is not on PDS":         "passed",
 		"NHS-FLAGS: no event for a patient with an S (sensitive) flag": "skipped",
 		"NHS-FLAGS: no event for a patient with an I (invalid) flag":   "skipped",
 	}, status)
 	assert.True(t, res.Passed())
+	rows := map[string]reports.RuleRow{}
+	for _, row := range res.Report.Rules {
+		rows[row.ID] = row
+	}
+	// Traffic kept NHS-FLAGS, but nothing showed the system refusing.
+	assert.Equal(t, reports.NotAssessed, rows["NHS-FLAGS"].Verdict)
+	assert.Contains(t, rows["NHS-FLAGS"].Reason, "its must-not-publish scenarios were skipped: the fixtures have no S-flagged patient")
+	assert.Equal(t, reports.Pass, rows["NHS-TRACED"].Verdict, "traffic kept it and its refusal scenario ran")
+}
+
+// TestARefusalRulePassesOnlyWhenItsScenarioRan: traffic alone does not
+// pass NHS-FLAGS while the scenarios asking the system to refuse were left
+// out.
+func TestARefusalRulePassesOnlyWhenItsScenarioRan(t *testing.T) {
+	t.Parallel()
+	res := run(t, supplier.Options{Config: publisherConfig(t, ""), Tags: "@NHS-FLAGS && ~@must-not-publish"})
+	for _, row := range res.Report.Rules {
+		if row.ID == "NHS-FLAGS" {
+			assert.Equal(t, reports.NotAssessed, row.Verdict)
+			assert.Contains(t, row.Reason, "no must-not-publish scenario of it ran")
+		}
+	}
+}
+
+// TestEmptySelectionsFail: a tag expression that does not parse or selects
+// no supplier scenario is an error before the mock starts.
+func TestEmptySelectionsFail(t *testing.T) {
+	t.Parallel()
+	for _, tags := range []string{"@NOPE", "((", "@smoke && ~@smoke", "not @smoke"} {
+		out := filepath.Join(t.TempDir(), "out")
+		_, err := supplier.Run(context.Background(), supplier.Options{Config: publisherConfig(t, ""), Tags: tags, OutDir: out})
+		require.Error(t, err, tags)
+		assert.NotContains(t, err.Error(), "\n")
+		_, statErr := os.Stat(out)
+		assert.True(t, os.IsNotExist(statErr), "nothing is written for %q", tags)
+	}
 }
 
 func TestAFailingTriggerFailsTheScenarioWithItsStderr(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -54,11 +53,4 @@ func serveDashboard(hs *http.Server, srv *mockspine.Server, publishURL, adminAdd
 		}
 	}()
 	return admin, "http://" + ln.Addr().String() + dashboard.Prefix + " (admin API under " + mockspine.AdminPrefix + "/)", nil
-}
-
-// flagGiven reports whether a flag was set on the command line.
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
 }

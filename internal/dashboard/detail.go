@@ -104,7 +104,7 @@ func (d *Dashboard) detail(e *mockspine.Entry, verdicts []mockspine.Verdict, r *
 	}
 	out.Response.Body = prettyBody(e.Response.Body, e.Response.Header.Get("Content-Type"), nil)
 	out.Curl = curlCommand(e, d.publishBase(r))
-	for _, p := range mockspine.Profiles {
+	for _, p := range mockspine.Profiles() {
 		if p != e.Profile {
 			out.OtherProfiles = append(out.OtherProfiles, string(p))
 		}

@@ -327,8 +327,8 @@ func (d *Dashboard) apiRequests(w http.ResponseWriter, r *http.Request) {
 
 // apiSummary is what the header shows: the count held, the profile.
 func (d *Dashboard) apiSummary(w http.ResponseWriter, _ *http.Request) {
-	profiles := make([]string, len(mockspine.Profiles))
-	for i, p := range mockspine.Profiles {
+	profiles := make([]string, len(mockspine.Profiles()))
+	for i, p := range mockspine.Profiles() {
 		profiles[i] = string(p)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
