@@ -120,7 +120,7 @@ func BenchmarkJournalAppendWatched(b *testing.B) {
 	jd := &mockspine.Judge{Profile: mockspine.Profile2019, World: w}
 	body := fixtureMessage(b, "xml")
 	h := publishHeader(b, w, "xml")
-	jm, err := jd.Evaluate(context.Background(), mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: body})
+	jm, err := jd.Evaluate(context.Background(), mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: string(body)})
 	if err != nil {
 		b.Fatal(err)
 	}
