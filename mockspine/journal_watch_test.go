@@ -79,6 +79,8 @@ func TestWatchClosedAndRecent(t *testing.T) {
 	assert.Equal(t, "r2", older[0].ID())
 	all := j.Held()
 	require.Len(t, all, 6)
+	mid, _ := j.Recent(5, 2)
+	assert.Equal(t, []string{"r4", "r3"}, []string{mid[0].ID(), mid[1].ID()})
 	assert.Equal(t, "r1", all[0].ID())
 	assert.Equal(t, 6, j.HeldCount())
 	j.Clear()
@@ -152,5 +154,19 @@ func BenchmarkJournalAppendWatched(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// TestHeldGoesThroughMoreThanAChunk: Held lists every entry, in order,
+// when there are more than it copies per hold of the lock.
+func TestHeldGoesThroughMoreThanAChunk(t *testing.T) {
+	j := mockspine.NewJournal()
+	for i := 0; i < 2500; i++ {
+		require.NoError(t, j.Append(&mockspine.Entry{Method: "POST", Path: "/p"}))
+	}
+	all := j.Held()
+	require.Len(t, all, 2500)
+	for i, h := range all {
+		require.Equal(t, uint64(i+1), h.Seq())
 	}
 }
