@@ -23,8 +23,10 @@ type Request struct {
 	Path   string
 	Header http.Header
 	// Body holds at most MaxBody+1 bytes; BodyTruncated is set when the
-	// client sent more than MaxBody.
-	Body          []byte
+	// client sent more than MaxBody. It is a string, built once when the
+	// body is read, so nothing can change it afterwards: the journal entry
+	// and the FHIR readers' slices of it share it safely.
+	Body          string
 	BodyTruncated bool
 	// BodyError says why the body could not be read in full (the client
 	// stalled or hung up); Body then holds what arrived.
@@ -34,6 +36,10 @@ type Request struct {
 	// request came over TLS at all.
 	TLS              bool
 	PeerCertificates []*x509.Certificate
+	// Received is when the request arrived: the rules judge it as at that
+	// time (a token's expiry, a withdrawn event). Zero means the judge's
+	// clock.
+	Received time.Time
 }
 
 // Exchange is a request being judged: the request, the world and profile it

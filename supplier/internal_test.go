@@ -91,7 +91,7 @@ func TestPatients(t *testing.T) {
 	p, _ = w.Patient(i.NHSNumber)
 	assert.True(t, p.HasFlag("I"))
 
-	numbers := untracedNumbers(w, 8)
+	numbers := w.UnusedNHSNumbers(8)
 	require.Len(t, numbers, 8)
 	for _, n := range numbers {
 		assert.NoError(t, nhsnumber.Check(n))

@@ -223,6 +223,40 @@ func (s *Session) Report() *reports.Report {
 		}
 	}
 
+	// A rule a publisher keeps by refusing (NHS-TRACED, NHS-FLAGS) passes
+	// only when a scenario asking it to publish what it must not ran and
+	// passed: captured traffic shows the rule kept, never the refusal.
+	for i := range rows {
+		row := &rows[i]
+		if row.Verdict != reports.Pass || !refusalRule(row.ID) {
+			continue
+		}
+		ran, skipped := false, []string{}
+		for _, sc := range scenarios {
+			if !sc.MustNotPublish || sc.Patient == nil || mustNotRule(sc.Patient.Kind) != row.ID {
+				if sc.Status == reportsSkipped && sc.Patient == nil && mustNotRuleTagged(sc.Tags, row.ID) {
+					skipped = appendNew(skipped, sc.Skipped)
+				}
+				continue
+			}
+			switch sc.Status {
+			case reportsPassed:
+				ran = true
+			case reportsSkipped:
+				skipped = appendNew(skipped, sc.Skipped)
+			}
+		}
+		if ran {
+			continue
+		}
+		row.Verdict = reports.NotAssessed
+		if len(skipped) > 0 {
+			row.Reason = "captured traffic kept it, but its must-not-publish scenarios were skipped: " + strings.Join(skipped, "; ")
+		} else {
+			row.Reason = "captured traffic kept it, but no must-not-publish scenario of it ran (the tag expression left them out), so nothing showed the system refuses"
+		}
+	}
+
 	// The scenarios behind each row: those that judge the rule by name,
 	// then, folded into one line per result, the others whose requests
 	// were judged on it, so that the row's scenarios add up to its
@@ -502,4 +536,28 @@ func failureSummary(msg string) string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return line
+}
+
+// refusalRule reports whether a rule is one a publisher keeps by refusing
+// to publish (a must-not-publish scenario shows it).
+func refusalRule(id string) bool {
+	for _, k := range []PatientKind{NotOnPDS, SFlagged, IFlagged} {
+		if mustNotRule(k) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// mustNotRuleTagged reports whether tags mark a must-not-publish scenario of
+// a rule (one skipped before it named its patient).
+func mustNotRuleTagged(tags []string, id string) bool {
+	return slices.Contains(tags, "@must-not-publish") && slices.Contains(tags, "@"+id)
+}
+
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/nems-harness/nems-harness/mockspine"
+	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 
 // Waiting.
@@ -165,7 +166,7 @@ func (s *Session) skip(ctx context.Context, run *scenarioRun, format string, a .
 	run.mu.Lock()
 	run.skipped = msg
 	run.mu.Unlock()
-	ctx = godog.Attach(ctx, godog.Attachment{FileName: "not assessed", MediaType: "text/plain", Body: []byte(msg)})
+	// The suite runner attaches the reason to the skipped step.
 	return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, msg)
 }
 
@@ -253,10 +254,13 @@ func (s *Session) publishes(ctx context.Context, verb, code, messageType, kindPh
 	if skip != "" {
 		return s.skip(ctx, run, "%s", skip)
 	}
-	kind := kindPhrases[kindPhrase]
+	kind, known := world.ParsePatientKind(kindPhrase)
+	if !known {
+		return ctx, fmt.Errorf("unknown kind of patient %q", kindPhrase)
+	}
 	p, ok := s.patients.take(kind)
 	if !ok {
-		return s.skip(ctx, run, "the fixtures' pds.json holds no %s patient", kind)
+		return s.skip(ctx, run, "%v", &world.NoPatientError{Kind: kind})
 	}
 	refuse := verb != "publishes"
 	vars, env := s.vars(ev, messageType, p)

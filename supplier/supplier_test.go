@@ -228,17 +228,54 @@ func TestPatientKindsTheFixturesLackAreNotAssessed(t *testing.T) {
 	}
 	w, err := world.New(def.Spine, pds)
 	require.NoError(t, err)
-	res := run(t, supplier.Options{Config: publisherConfig(t, ""), World: w, Tags: "@must-not-publish"})
+	res := run(t, supplier.Options{Config: publisherConfig(t, ""), World: w, Tags: "@NHS-FLAGS,@must-not-publish"})
 	status := map[string]string{}
 	for _, sc := range res.Scenarios {
 		status[sc.Name] = sc.Status
 	}
 	assert.Equal(t, map[string]string{
+		"NHS-FLAGS: the patient's PDS record carries no S or I flag":   "passed",
 		"NHS-TRACED: no event for a patient who is not on PDS":         "passed",
 		"NHS-FLAGS: no event for a patient with an S (sensitive) flag": "skipped",
 		"NHS-FLAGS: no event for a patient with an I (invalid) flag":   "skipped",
 	}, status)
 	assert.True(t, res.Passed())
+	rows := map[string]reports.RuleRow{}
+	for _, row := range res.Report.Rules {
+		rows[row.ID] = row
+	}
+	// Traffic kept NHS-FLAGS, but nothing showed the system refusing.
+	assert.Equal(t, reports.NotAssessed, rows["NHS-FLAGS"].Verdict)
+	assert.Contains(t, rows["NHS-FLAGS"].Reason, "its must-not-publish scenarios were skipped: the fixtures have no S-flagged patient")
+	assert.Equal(t, reports.Pass, rows["NHS-TRACED"].Verdict, "traffic kept it and its refusal scenario ran")
+}
+
+// TestARefusalRulePassesOnlyWhenItsScenarioRan: traffic alone does not
+// pass NHS-FLAGS while the scenarios asking the system to refuse were left
+// out.
+func TestARefusalRulePassesOnlyWhenItsScenarioRan(t *testing.T) {
+	t.Parallel()
+	res := run(t, supplier.Options{Config: publisherConfig(t, ""), Tags: "@NHS-FLAGS && ~@must-not-publish"})
+	for _, row := range res.Report.Rules {
+		if row.ID == "NHS-FLAGS" {
+			assert.Equal(t, reports.NotAssessed, row.Verdict)
+			assert.Contains(t, row.Reason, "no must-not-publish scenario of it ran")
+		}
+	}
+}
+
+// TestEmptySelectionsFail: a tag expression that does not parse or selects
+// no supplier scenario is an error before the mock starts.
+func TestEmptySelectionsFail(t *testing.T) {
+	t.Parallel()
+	for _, tags := range []string{"@NOPE", "((", "@smoke && ~@smoke", "not @smoke"} {
+		out := filepath.Join(t.TempDir(), "out")
+		_, err := supplier.Run(context.Background(), supplier.Options{Config: publisherConfig(t, ""), Tags: tags, OutDir: out})
+		require.Error(t, err, tags)
+		assert.NotContains(t, err.Error(), "\n")
+		_, statErr := os.Stat(out)
+		assert.True(t, os.IsNotExist(statErr), "nothing is written for %q", tags)
+	}
 }
 
 func TestAFailingTriggerFailsTheScenarioWithItsStderr(t *testing.T) {
@@ -253,7 +290,9 @@ func TestAFailingTriggerFailsTheScenarioWithItsStderr(t *testing.T) {
 	assert.Contains(t, sc.Failure, "cannot reach the test system")
 	assert.False(t, res.Passed())
 	assert.Empty(t, res.FailedRules(), "no request, so no rule failed")
-	assert.Contains(t, res.Report.Notes, "Scenarios failed: 1, the trigger command exited with status 4: cannot reach the test system (A new event for a traced patient conforms to every rule).")
+	notes := strings.Join(res.Report.Notes, "\n")
+	assert.Contains(t, notes, "Scenarios failed: 1, the trigger command exited with status 4: cannot reach the test system")
+	assert.Contains(t, notes, "(A new event for a traced patient conforms to every rule).")
 }
 
 // TestNotesAndCountsAgreeWithTheEvidence: scenarios that fail on one rule

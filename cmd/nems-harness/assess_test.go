@@ -37,7 +37,7 @@ func assessJournal(t *testing.T, at time.Time, profile mockspine.Profile, tweaks
 		body, err := publish.Message("vaccinations-1", "new", "xml", nil)
 		require.NoError(t, err)
 		h := publish.Headers(s, w.NEMSASID(), "vaccinations-1", jwt, "application/fhir+xml")
-		req := mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: body}
+		req := mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: string(body)}
 		j, err := judge.Evaluate(context.Background(), req)
 		require.NoError(t, err)
 		e := mockspine.Entry{ID: "r" + strconv.Itoa(i+1), Seq: uint64(i + 1), Received: at, Method: "POST", Path: mockspine.PublishPath,

@@ -51,7 +51,11 @@ every @supplier scenario, and writes the assurance report. Exit status 1 when a 
 		TLSDir: *tlsDir, Addr: addr, Output: stdout, Prompt: stderr, NoColors: !assureTerminal(stdout), Version: version(),
 	})
 	if err != nil {
-		return fail(stderr, "assure", err)
+		code := fail(stderr, "assure", err)
+		if usageError(err) {
+			code = 2
+		}
+		return code
 	}
 	r := res.Report
 	pass, failed, na := r.Counts()

@@ -91,6 +91,10 @@ func TestAssureUsage(t *testing.T) {
 
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"trigger": {"command": "true"}}`), 0o644))
 	code, _, stderr = assureCmd("assure", "--config", cfg, "--addr", "127.0.0.1:0", "--out", t.TempDir(), "--tags", "@no-such-tag")
-	assert.Equal(t, 1, code)
-	assert.True(t, strings.Contains(stderr, "no supplier scenario matches"), stderr)
+	assert.Equal(t, 2, code)
+	assert.True(t, strings.Contains(stderr, `the tag expression "@no-such-tag" selects no scenario`), stderr)
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "one line: %s", stderr)
+	code, _, stderr = assureCmd("assure", "--config", cfg, "--addr", "127.0.0.1:0", "--out", t.TempDir(), "--tags", "((")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "malformed tag expression")
 }

@@ -38,7 +38,6 @@ type flagSet struct {
 	stdout, stderr io.Writer
 	env            bool   // flags may come from the environment
 	about          string // what the command does, printed by -h
-	args           string // positional arguments for the usage line; "" accepts none
 	synopsis       string // the usage line after the command's name; default "[flags]"
 	given          map[string]string
 }
@@ -54,9 +53,6 @@ func withAbout(text string) flagOption { return func(f *flagSet) { f.about = tex
 
 // withSynopsis sets the usage line after the command's name.
 func withSynopsis(text string) flagOption { return func(f *flagSet) { f.synopsis = text } }
-
-// withArgs accepts positional arguments, described for the usage line.
-func withArgs(synopsis string) flagOption { return func(f *flagSet) { f.args = synopsis } }
 
 func newFlags(name string, stdout, stderr io.Writer, opts ...flagOption) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -83,7 +79,8 @@ func (f *flagSet) parse(args []string) (int, bool) {
 	case err != nil:
 		return f.usageError(err.Error()), false
 	}
-	if f.args == "" && f.NArg() > 0 {
+	// No command takes arguments besides its flags.
+	if f.NArg() > 0 {
 		return f.usageError(fmt.Sprintf("unexpected argument %q", f.Arg(0))), false
 	}
 	f.Visit(func(fl *flag.Flag) { f.given[fl.Name] = "--" + fl.Name })
@@ -194,7 +191,7 @@ func setFlag(fl *flag.Flag, v string) error {
 func (f *flagSet) usage(w io.Writer) {
 	synopsis := f.synopsis
 	if synopsis == "" {
-		synopsis = strings.TrimSpace("[flags] " + f.args)
+		synopsis = "[flags]"
 	}
 	fmt.Fprintf(w, "Usage: nems-harness %s %s\n", f.name, synopsis)
 	about := f.about

@@ -480,7 +480,7 @@ func (f *frame) family() string {
 }
 
 // bundle returns the facts gathered. The readers slice names and values
-// out of the body (see view), so every string of the Bundle is copied out
+// out of the body (see Body), so every string of the Bundle is copied out
 // here, into one allocation: the Bundle neither aliases nor pins the body.
 func (c *collector) bundle(format string) *Bundle {
 	b := c.b

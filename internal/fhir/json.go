@@ -20,14 +20,14 @@ import (
 //
 // Anything else, however wrong for a NEMS event, is not an error: the Bundle
 // reports what is there and the rules judge it.
-func ReadJSON(b []byte) (*Bundle, error) {
-	b, shift, err := prepare(b, FormatJSON)
+func ReadJSON[T Body](body T) (*Bundle, error) {
+	b, shift, err := prepare(text(body), FormatJSON)
 	if err != nil {
 		return nil, err
 	}
 	r := jsonReaders.Get().(*jsonReader)
 	defer r.release()
-	r.src, r.shift = view(b), shift
+	r.src, r.shift = b, shift
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (r *jsonReader) release() {
 	jsonReaders.Put(r)
 }
 
-// jsonReader scans a document held in src (a view of the body: see view).
+// jsonReader scans a document held in src (the body: see Body).
 // Keys and values are sliced out of src; only strings with escapes are
 // built afresh.
 type jsonReader struct {
