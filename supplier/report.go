@@ -533,11 +533,6 @@ func failureSummary(msg string) string {
 	return strings.TrimRight(out, ":")
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return line
-}
-
 // refusalRule reports whether a rule is one a publisher keeps by refusing
 // to publish (a must-not-publish scenario shows it).
 func refusalRule(id string) bool {
