@@ -28,6 +28,10 @@ type collector struct {
 	meta   []nhsMeta // parallel to b.NHSNumbers
 	// firstDone is set once the first entry's resource has ended.
 	firstDone bool
+	// d, when set, builds the whole element tree too (ReadDoc).
+	d *docBuilder
+	// space is the namespace of the element the XML reader opens next.
+	space string
 }
 
 // node is one open element.
@@ -48,6 +52,8 @@ type node struct {
 	entryNo int32
 	// nhsIdx is the NHS number recorded by a child identifier, or -1.
 	nhsIdx int32
+	// docs is how many Doc nodes the element opened (ReadDoc only).
+	docs int8
 }
 
 // facts are what an element's children reported when they ended.
@@ -132,7 +138,16 @@ func (c *collector) start(name string, skip bool) *node {
 		c.b.Entries++
 	}
 	c.stack = append(c.stack, node{name: name, skip: skip, res: -1, entryNo: entryNo, nhsIdx: -1})
-	return &c.stack[len(c.stack)-1]
+	n := &c.stack[len(c.stack)-1]
+	if c.d != nil {
+		space := c.space
+		if space == Namespace {
+			space = ""
+		}
+		c.d.open(name, space)
+		n.docs = 1
+	}
+	return n
 }
 
 // reset empties the collector for another document, keeping its buffers
@@ -185,12 +200,26 @@ func (c *collector) beginResource(typ string, wrapped bool) {
 	}
 	n.res = int32(len(c.frames))
 	c.frames = append(c.frames, f)
+	if c.d != nil {
+		if wrapped || pos == 0 {
+			c.d.top().Type = typ
+		} else {
+			// A JSON resource is the value of its "resource" member: give
+			// it a node of its own inside, as XML has.
+			c.d.open(typ, "")
+			n.docs = 2
+		}
+	}
 }
 
 // setResourceType names the resource whose element is innermost.
 func (c *collector) setResourceType(typ string) {
 	if n := c.top(); n.res >= 0 {
 		c.frames[n.res].typ = typ
+		if c.d != nil {
+			dn := c.d.top()
+			dn.Name, dn.Type = typ, typ
+		}
 	}
 }
 
@@ -228,7 +257,40 @@ func (c *collector) end() {
 	if n.res >= 0 {
 		c.endResource(int(n.res))
 	}
+	if n.docs > 0 {
+		c.endDoc(n)
+	}
 	c.stack = c.stack[:last]
+}
+
+// endDoc closes the Doc nodes the element n opened.
+func (c *collector) endDoc(n *node) {
+	d := c.d
+	dn := d.close()
+	if n.docs == 2 {
+		inner, wrapper := dn, d.close()
+		if inner.Type == "" { // not a resource after all
+			wrapper.Kids = inner.Kids
+			for _, k := range wrapper.Kids {
+				k.Parent = wrapper
+			}
+		}
+		dn = wrapper
+	}
+	if n.hasValue && !dn.HasValue {
+		dn.Value, dn.HasValue = n.value, true
+	}
+	if n.url != "" {
+		dn.URL = n.url
+	}
+	// A JSON extension's url is a member; XML has it as an attribute.
+	if dn.Name == "url" && d.doc.Format == FormatJSON && dn.Parent != nil &&
+		(dn.Parent.Name == "extension" || dn.Parent.Name == "modifierExtension") {
+		p := dn.Parent
+		if len(p.Kids) > 0 && p.Kids[len(p.Kids)-1] == dn {
+			p.Kids = p.Kids[:len(p.Kids)-1]
+		}
+	}
 }
 
 // report passes the facts of the element at pos, which is ending, to its

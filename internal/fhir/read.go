@@ -170,3 +170,34 @@ func isITKMarker(s string) bool {
 
 // itkEventCode is the MessageHeader event code of an ITK3 wrapper.
 const itkEventCode = "ITK011M"
+
+// ReadDoc reads a message bundle as Read does and, in the same pass, builds
+// the whole element tree (see Doc). The Doc slices its strings out of b: b
+// must not change while the Doc is in use.
+func ReadDoc(b []byte, format string) (*Bundle, *Doc, error) {
+	f := strings.ToLower(strings.TrimSpace(format))
+	if f != FormatXML && f != FormatJSON {
+		return nil, nil, fmt.Errorf("fhir: unknown format %q: want %q or %q", format, FormatXML, FormatJSON)
+	}
+	b, shift, err := prepare(b, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &docBuilder{doc: &Doc{Format: f, src: view(b)}}
+	if f == FormatXML {
+		r := xmlReaders.Get().(*xmlReader)
+		defer r.release()
+		r.src, r.shift, r.c.d = view(b), shift, d
+		if err := r.read(); err != nil {
+			return nil, nil, err
+		}
+		return r.c.bundle(FormatXML), d.finish(), nil
+	}
+	r := jsonReaders.Get().(*jsonReader)
+	defer r.release()
+	r.src, r.shift, r.c.d = view(b), shift, d
+	if err := r.read(); err != nil {
+		return nil, nil, err
+	}
+	return r.c.bundle(FormatJSON), d.finish(), nil
+}
