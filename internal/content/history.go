@@ -40,6 +40,8 @@ type History interface {
 	// the key.
 	LastByFocus(k FocusKey) (Facts, bool)
 	LastBySequence(k SequenceKey) (Facts, bool)
+	// Len is how many messages it holds.
+	Len() int
 }
 
 // Memory is a History kept in memory. It is safe for concurrent use.
@@ -48,6 +50,7 @@ type Memory struct {
 	ids   map[string]Facts
 	focus map[FocusKey]Facts
 	seq   map[SequenceKey]Facts
+	n     int
 }
 
 // NewMemory returns an empty History.
@@ -59,6 +62,7 @@ func NewMemory() *Memory {
 func (h *Memory) Record(f Facts) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.n++
 	if f.MessageID != "" {
 		if _, dup := h.ids[strings.ToLower(f.MessageID)]; !dup {
 			h.ids[strings.ToLower(f.MessageID)] = f
@@ -79,6 +83,14 @@ func (h *Memory) Reset() {
 	clear(h.ids)
 	clear(h.focus)
 	clear(h.seq)
+	h.n = 0
+}
+
+// Len implements History.
+func (h *Memory) Len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.n
 }
 
 // SeenMessageID implements History.

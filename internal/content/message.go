@@ -61,6 +61,9 @@ type Message struct {
 	// to, else the first Patient entry. Either may be nil.
 	Focus, Patient *fhir.Node
 
+	// cat is the catalogue judging the message (EVT-UNLISTED reads the
+	// event's resource list from it).
+	cat       *Catalogue
 	byType    map[string][]*fhir.Node
 	byFullURL map[string]int // entry index, -1 when two entries share it
 	entryOf   map[*fhir.Node]int

@@ -91,6 +91,8 @@ type Elem struct {
 	Card string
 	// On lists the message event types the row applies to; empty: all.
 	On []string
+	// Events lists the events the row applies to; empty: all the rule's.
+	Events []string
 
 	// Checks on every present element at Path.
 	Fixed   string   // the value, exactly

@@ -258,7 +258,7 @@ func (rp *Report) judgeElems(r *Rule) {
 	missing := map[string]bool{}
 	for i := range r.Elems {
 		e := &r.Elems[i]
-		if len(e.On) > 0 && !slices.Contains(e.On, m.Type) {
+		if len(e.On) > 0 && !slices.Contains(e.On, m.Type) || len(e.Events) > 0 && !slices.Contains(e.Events, m.Event) {
 			continue
 		}
 		var insts []*fhir.Node
@@ -376,14 +376,14 @@ func (rp *Report) checkValue(e *Elem, n *fhir.Node) string {
 	}
 	if e.Ref != "" {
 		if _, has := n.Val("reference"); !has {
-			return "no reference to a " + e.Ref
+			return "no reference to " + article(e.Ref)
 		}
 		t, ok := m.Target(n)
 		switch {
 		case !ok:
-			return "does not resolve to a " + e.Ref + " in the Bundle"
+			return "does not resolve to " + article(e.Ref) + " in the Bundle"
 		case t.Type != e.Ref:
-			return "resolves to a " + t.Type + ", want a " + e.Ref
+			return "resolves to " + article(t.Type) + ", want " + article(e.Ref)
 		case e.Ref == "Patient" && m.Patient != nil && t != m.Patient:
 			return "resolves to another Patient than the message's"
 		}
@@ -465,6 +465,7 @@ func instancesWord(n int) string {
 
 // Judge runs every rule over a message, in catalogue order.
 func (c *Catalogue) Judge(m *Message) []Result {
+	m.cat = c
 	out := make([]Result, len(c.rules))
 	for i, r := range c.rules {
 		out[i] = r.Judge(m)
@@ -480,4 +481,12 @@ func (c *Catalogue) NotAssessed(reason string) []Result {
 		out[i] = Result{Rule: r, Outcome: NotAssessed, Reason: reason}
 	}
 	return out
+}
+
+// article puts "a" or "an" before a resource type.
+func article(typ string) string {
+	if typ != "" && strings.ContainsRune("AEIOU", rune(typ[0])) {
+		return "an " + typ
+	}
+	return "a " + typ
 }
