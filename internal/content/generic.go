@@ -705,8 +705,6 @@ func checkUnlisted(m *Message, rp *Report) {
 
 const noHistory = "history of this run only: "
 
-
-
 func checkMsgIDUnique(m *Message, rp *Report) {
 	h := header(m, rp)
 	if h == nil {
