@@ -62,9 +62,9 @@ func TestTableRows(t *testing.T) {
 	m := load(t, []byte(tiny), "xml")
 	require.Equal(t, NIPE, m.Event)
 	require.Equal(t, "new", m.Type)
-	require.NotNil(t, m.Focus)
-	assert.Equal(t, "Encounter", m.Focus.Type)
-	require.NotNil(t, m.Patient)
+	require.True(t, m.Focus.Ok())
+	assert.Equal(t, "Encounter", m.Focus.Type())
+	require.True(t, m.Patient.Ok())
 
 	const encType = "https://fhir.nhs.uk/STU3/CodeSystem/DCH-ChildHealthEncounterType-1"
 	cases := []struct {
