@@ -35,7 +35,7 @@ func checkContent(r *Rule, x *Exchange) Verdict {
 // contentMessage indexes the message for the content rules, once.
 func (x *Exchange) contentMessage() *content.Message {
 	if x.msg == nil {
-		c := content.Context{Profile: string(x.Profile), SenderASID: x.senderASID()}
+		c := content.Context{Profile: string(x.Profile), SenderASID: x.senderASID(), Body: x.Body}
 		if x.history != nil {
 			c.History = x.history
 		}

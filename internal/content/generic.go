@@ -11,6 +11,7 @@ import (
 
 	"github.com/nems-harness/nems-harness/internal/codes"
 	"github.com/nems-harness/nems-harness/internal/fhir"
+	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
 
 // Sources of the generic rules (RULES-CONTENT.md "Sources").
@@ -501,64 +502,34 @@ func checkRefs(m *Message, rp *Report) {
 	})
 }
 
-// dateTimeNames are elements typed dateTime or instant in the resources and
-// data types the events use, by name; a Period's start and end are judged
-// through their parent.
-var dateTimeNames = map[string]bool{
-	"lastUpdated": true, "timestamp": true, "issued": true, "sent": true, "received": true,
-	"recorded": true, "authoredOn": true, "time": true, "onsetDateTime": true, "abatementDateTime": true,
-	"assertedDate": true, "dateAsserted": true, "occurrenceDateTime": true, "created": true,
-}
-
-// instantNames are the instant-typed ones.
-var instantNames = map[string]bool{"lastUpdated": true, "issued": true}
-
-// isDateTime says whether n holds a dateTime or instant, and which.
-func isDateTime(n fhir.Node) (bool, bool) {
-	switch {
-	case strings.HasSuffix(n.Name(), "DateTime") || strings.HasSuffix(n.Name(), "Instant"):
-		return true, strings.HasSuffix(n.Name(), "Instant")
-	case dateTimeNames[n.Name()]:
-		return true, instantNames[n.Name()]
-	case (n.Name() == "start" || n.Name() == "end") && n.Parent().Ok() && isPeriod(n.Parent().Name()):
-		return true, false
-	case n.Name() == "date" && n.Parent().Ok() && (n.Parent().Type() == "Immunization" || n.Parent().Name() == "reaction"):
-		return true, false
-	}
-	return false, false
-}
-
-func isPeriod(name string) bool { return name == "period" || strings.HasSuffix(name, "Period") }
-
 func checkDateTime(m *Message, rp *Report) {
 	if !m.Doc.Root.Ok() {
 		return
 	}
 	rp.Judged()
-	m.Doc.Root.Walk(func(n fhir.Node) bool {
-		if n.Space() != "" {
-			return false
-		}
+	typed(m.Doc.Root, func(n fhir.Node, t fhirschema.Type) {
 		if !n.HasValue() {
-			return true
+			return
 		}
-		dt, instant := isDateTime(n)
-		if !dt {
-			return true
+		ft := t.FHIRType()
+		if ft != "dateTime" && ft != "instant" {
+			return
 		}
+		v := n.Value()
 		switch {
-		case !dateTimePattern.MatchString(n.Value()):
-			if strings.Contains(n.Value(), "T") && !hasZone(n.Value()) {
-				rp.Fail(n, "%q has a time without a time zone", n.Value())
+		case !dateTimePattern.MatchString(v):
+			if strings.Contains(v, "T") && !hasZone(v) {
+				rp.Fail(n, "%q has a time without a time zone", v)
 			} else {
-				rp.Fail(n, "%q is not a FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.f] with a zone Z or ±hh:mm, offset at most 14:00)", n.Value())
+				rp.Fail(n, "%q is not a FHIR %s (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.f] with a zone Z or ±hh:mm, offset at most 14:00)", v, ft)
 			}
-		case instant && !strings.Contains(n.Value(), "T"):
-			rp.Fail(n, "%q is an instant without a time", n.Value())
+		case ft == "instant" && !strings.Contains(v, "T"):
+			rp.Fail(n, "%q is an instant without a time", v)
 		}
-		return true
 	})
 }
+
+func isPeriod(name string) bool { return name == "period" || strings.HasSuffix(name, "Period") }
 
 func hasZone(s string) bool {
 	i := strings.IndexByte(s, 'T')

@@ -48,6 +48,7 @@ func judgeOne(t testing.TB, id string, body []byte, c Context) Result {
 	r, ok := cat.Rule(id)
 	require.True(t, ok, id)
 	m := load(t, body, "xml")
+	c.Body = body
 	m.Context = c
 	m.cat = cat
 	return r.Judge(m)
@@ -65,6 +66,9 @@ func TestGenericRulesKeptAndBroken(t *testing.T) {
 		want       Outcome
 		reason     string // a part of the first finding's text
 	}{
+		{"EVT-ORDER", vac, nil, Pass, ""},
+		{"EVT-ORDER", vac, []mutation{{`<status value="completed"/>`, ``}, {`<notGiven value="false"/>`, `<notGiven value="false"/><status value="completed"/>`}}, Fail, "entry[1] Immunization.notGiven: missing: Immunization requires status before notGiven"},
+		{"EVT-ORDER", vac, []mutation{{`<gender value="female"/>`, `<gender value="girl"/>`}}, Fail, "value"},
 		{"EVT-INVARIANTS", vac, nil, Pass, ""},
 		{"EVT-INVARIANTS", vac, []mutation{{`<type value="message"/>`, `<type value="message"/><total value="1"/>`}}, Fail, "bdl-1"},
 		{"EVT-INVARIANTS", vac, []mutation{{`<lotNumber value="MR2417K"/>`, `<lotNumber/>`}}, Fail, "global-1"},
@@ -142,7 +146,7 @@ func TestJournalRules(t *testing.T) {
 		require.NoError(t, err)
 		for i, s := range steps {
 			m := load(t, s.body, "xml")
-			m.Context = Context{Profile: Profile2019, SenderASID: "200000000115", History: h}
+			m.Context = Context{Profile: Profile2019, SenderASID: "200000000115", History: h, Body: s.body}
 			res := cat.Judge(m)
 			for id, want := range s.want {
 				for _, r := range res {

@@ -44,6 +44,8 @@ type Context struct {
 	// History is the earlier accepted messages of the run; nil means none
 	// is kept (the journal rules are not assessed).
 	History History
+	// Body is the message as sent, for the schema validation of EVT-ORDER.
+	Body []byte
 }
 
 // Message is one event message, indexed for the checks.
