@@ -121,9 +121,9 @@ type Elem struct {
 
 // Result is one rule's verdict on one message.
 type Result struct {
-	Rule     *Rule
-	Outcome  Outcome
-	Reason   string
+	Rule    *Rule
+	Outcome Outcome
+	Reason  string
 	// Findings are the breaches kept (at most MaxFindings); Total counts
 	// them all.
 	Findings []Finding

@@ -32,15 +32,15 @@ type Doc struct {
 	// Entries are the root Bundle's entries, in order.
 	Entries []Entry
 
-	src   string
+	src string
 	// chunks hold the elements, chunkSize a chunk: an array that grew by
 	// doubling would hold twice the memory while it copied.
 	chunks [][]dnode
 	count  int32
-	names []string
-	strs  []string // values that are not slices of the body
-	extra map[int32]*extra
-	lines []int32 // offsets of line starts, built on first use
+	names  []string
+	strs   []string // values that are not slices of the body
+	extra  map[int32]*extra
+	lines  []int32 // offsets of line starts, built on first use
 }
 
 // dnode is one element, in Doc.nodes; links are indexes there, -1 for none.
