@@ -650,32 +650,9 @@ func checkDisplay(m *Message, rp *Report) {
 	}
 }
 
-// listedTypes returns the resource types the event's *-RESOURCES rule
-// counts, from the catalogue being judged.
-func listedTypes(m *Message) []string {
-	if m.cat == nil {
-		return nil
-	}
-	var out []string
-	for _, r := range m.cat.rules {
-		if len(r.Events) != 1 || r.Events[0] != m.Event || len(r.Counts) == 0 {
-			continue
-		}
-		for _, c := range r.Counts {
-			if !slices.Contains(out, c.Of) {
-				out = append(out, c.Of)
-			}
-		}
-	}
-	return out
-}
-
 func checkUnlisted(m *Message, rp *Report) {
-	types := listedTypes(m)
-	if len(types) == 0 {
-		rp.Skip("the catalogue lists no resources for %s", m.Event)
-		return
-	}
+	ev, _ := LookupEvent(m.Event)
+	types := ev.Resources
 	for _, e := range m.Doc.Entries {
 		if !e.Resource.Ok() {
 			continue
