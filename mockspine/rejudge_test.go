@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
@@ -20,13 +21,27 @@ func isPublishEntry(e mockspine.Entry) bool {
 	return e.Method == http.MethodPost && (e.Path == mockspine.PublishPath || e.Path == mockspine.PublishPath2019)
 }
 
-// checkRejudgedAlike holds one journal entry to the standard "same request,
-// same verdicts everywhere": a publish has verdicts; the entry as the admin
-// API serves it, and as a journal file gives it back, is the same; and
-// judging the recorded request again (as assess --rejudge does) gives the
-// same verdicts, status and response header fields.
-func checkRejudgedAlike(t *testing.T, s *mockspine.Server, w *world.World, e mockspine.Entry, viaFile bool) {
+// rejudger judges a server's journal entries again, in the journal's order,
+// as assess --rejudge does: with a memory of the run's accepted messages of
+// its own, for the content rules that remember.
+type rejudger struct {
+	s   *mockspine.Server
+	w   *world.World
+	mem *content.Memory
+}
+
+func newRejudger(s *mockspine.Server, w *world.World) *rejudger {
+	return &rejudger{s: s, w: w, mem: content.NewMemory()}
+}
+
+// check holds one journal entry (the next in the journal's order) to the
+// standard "same request, same verdicts everywhere": a publish has
+// verdicts; the entry as the admin API serves it, and as a journal file
+// gives it back, is the same; and judging the recorded request again gives
+// the same verdicts, status and response header fields.
+func (rj *rejudger) check(t *testing.T, e mockspine.Entry, viaFile bool) {
 	t.Helper()
+	s, w := rj.s, rj.w
 	if !isPublishEntry(e) {
 		assert.Nil(t, e.Verdicts, "%s %s %s is not a publish but was judged", e.ID, e.Method, e.Path)
 		return
@@ -46,7 +61,7 @@ func checkRejudgedAlike(t *testing.T, s *mockspine.Server, w *world.World, e moc
 
 	req, err := stored.Request()
 	require.NoError(t, err)
-	j, err := (&mockspine.Judge{Profile: stored.Profile, World: w}).Evaluate(t.Context(), req)
+	j, err := (&mockspine.Judge{Profile: stored.Profile, World: w, History: rj.mem}).Evaluate(t.Context(), req)
 	require.NoError(t, err)
 	assert.Equal(t, e.Verdicts, j.Verdicts, "verdicts judged again")
 	assert.Equal(t, e.Response.Status, j.Response.Status, "status judged again")
