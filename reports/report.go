@@ -183,7 +183,6 @@ func (r *Report) Result() string {
 	return "FAIL"
 }
 
-
 // MaxBodyBytes is the longest evidence body shown in full; longer bodies are
 // cut to this many bytes (at a character boundary) with a note.
 const MaxBodyBytes = 64 << 10
