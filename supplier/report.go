@@ -128,9 +128,7 @@ func (s *Session) Report() *reports.Report {
 		if sc := owner[e.Seq]; sc != nil {
 			ev.Scenario = sc.Name + " — " + ev.Scenario
 		}
-		if e.JWT != nil {
-			ev.Message += "\n\nDecoded JWT\n" + jwtDump(e)
-		}
+		// The report decodes the request's bearer token beside it.
 		return ev
 	}
 
@@ -249,8 +247,12 @@ func (s *Session) Report() *reports.Report {
 		}
 	}
 
-	// The scenarios behind each row.
+	// The scenarios behind each row: those that judge the rule by name,
+	// then, folded into one line per result, the others whose requests
+	// were judged on it, so that the row's scenarios add up to its
+	// evidence.
 	var counts reports.ScenarioCounts
+	others := make([]map[string]int, len(rows))
 	for _, sc := range scenarios {
 		switch sc.Status {
 		case reportsPassed:
@@ -260,9 +262,35 @@ func (s *Session) Report() *reports.Report {
 		default:
 			counts.Skipped++
 		}
+		named := map[string]bool{}
 		for _, id := range sc.Rules {
+			named[id] = true
 			if i, ok := index[id]; ok {
 				rows[i].Scenarios = append(rows[i].Scenarios, reports.ScenarioRef{Name: sc.Name, Feature: sc.URI, Status: ruleStatus(sc, id)})
+			}
+		}
+		for i, row := range rows {
+			if named[row.ID] {
+				continue
+			}
+			if st := ruleStatus(sc, row.ID); st != reportsSkipped && capturedJudged(sc, row.ID) {
+				if others[i] == nil {
+					others[i] = map[string]int{}
+				}
+				others[i][st]++
+			}
+		}
+	}
+	for i := range rows {
+		for _, st := range []string{reportsFailed, reportsPassed} {
+			if n := others[i][st]; n > 0 {
+				verb := "kept"
+				if st == reportsFailed {
+					verb = "broke"
+				}
+				rows[i].Scenarios = append(rows[i].Scenarios, reports.ScenarioRef{
+					Name:   fmt.Sprintf("%d other scenario(s) whose requests %s it", n, verb),
+					Status: st})
 			}
 		}
 	}
@@ -318,16 +346,44 @@ func ruleStatus(sc ScenarioResult, id string) string {
 	return reportsSkipped
 }
 
+// capturedJudged reports whether a request the scenario captured was
+// judged on the rule (passed or failed it).
+func capturedJudged(sc ScenarioResult, id string) bool {
+	for _, e := range sc.Captured {
+		switch verdictOf(PublisherVerdicts(e), id).Outcome {
+		case mockspine.Pass, mockspine.Fail:
+			return true
+		}
+	}
+	return false
+}
+
+// brokenRules are the rules the scenario's captured requests broke, in
+// catalogue order.
+func brokenRules(sc ScenarioResult) []string {
+	broke := map[string]bool{}
+	for _, e := range sc.Captured {
+		for _, v := range PublisherVerdicts(e) {
+			if v.Outcome == mockspine.Fail {
+				broke[v.Rule] = true
+			}
+		}
+	}
+	var ids []string
+	for _, r := range mockspine.Rules() {
+		if broke[r.ID] {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
 // notes are the report's free-text notes: failed scenarios, scenarios not
 // assessed and why, and what else the run saw.
 func (s *Session) notes(scenarios []ScenarioResult, requests int, unattributed []string, clientSide []handshakeEvent) []string {
 	var notes []string
 	notes = append(notes, fmt.Sprintf("Trigger: %s. The mock received %d request(s) from the system.", s.triggerText(), requests))
-	for _, sc := range scenarios {
-		if sc.Status == reportsFailed {
-			notes = append(notes, fmt.Sprintf("Scenario failed: %s (%s): %s", sc.Name, sc.URI, firstLine(sc.Failure)))
-		}
-	}
+	notes = append(notes, failureNotes(scenarios)...)
 	skipped := map[string][]string{}
 	for _, sc := range scenarios {
 		if sc.Status == reportsSkipped && sc.Skipped != "" {
@@ -372,9 +428,75 @@ func (s *Session) triggerText() string {
 	return "manual"
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return line
+// failureNotes folds the failed scenarios into one line per rule their
+// requests broke, with a count (the rule's row holds the evidence), and one
+// line per other reason a scenario failed.
+func failureNotes(scenarios []ScenarioResult) []string {
+	byRule := map[string][]string{}
+	byReason := map[string][]string{}
+	var reasons []string
+	for _, sc := range scenarios {
+		if sc.Status != reportsFailed {
+			continue
+		}
+		ids := brokenRules(sc)
+		if sc.MustNotPublish && sc.Patient != nil && len(sc.Captured) > 0 {
+			if id := mustNotRule(sc.Patient.Kind); id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+		for _, id := range ids {
+			byRule[id] = append(byRule[id], sc.Name)
+		}
+		if len(ids) == 0 {
+			reason := failureSummary(sc.Failure)
+			if _, seen := byReason[reason]; !seen {
+				reasons = append(reasons, reason)
+			}
+			byReason[reason] = append(byReason[reason], sc.Name)
+		}
+	}
+	var notes []string
+	for _, r := range mockspine.Rules() {
+		names := byRule[r.ID]
+		if len(names) == 0 {
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("Scenarios failed on %s: %d, because the system's requests broke it; its row shows each request (%s).",
+			r.ID, len(names), listSome(names, 3)))
+	}
+	for _, reason := range reasons {
+		names := byReason[reason]
+		notes = append(notes, fmt.Sprintf("Scenarios failed: %d, %s (%s).", len(names), reason, listSome(names, 3)))
+	}
+	return notes
+}
+
+// listSome names the first n items and counts the rest.
+func listSome(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, "; ")
+	}
+	return strings.Join(items[:n], "; ") + fmt.Sprintf("; and %d more", len(items)-n)
+}
+
+// failureSummary is a failure message in one line: its first line, and
+// when that ends in a colon, the line it introduces.
+func failureSummary(msg string) string {
+	var lines []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return "no reason recorded"
+	}
+	out := lines[0]
+	if strings.HasSuffix(out, ":") && len(lines) > 1 {
+		out += " " + lines[1]
+	}
+	return strings.TrimRight(out, ":")
 }
 
 // refusalRule reports whether a rule is one a publisher keeps by refusing

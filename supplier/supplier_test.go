@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -289,7 +290,52 @@ func TestAFailingTriggerFailsTheScenarioWithItsStderr(t *testing.T) {
 	assert.Contains(t, sc.Failure, "cannot reach the test system")
 	assert.False(t, res.Passed())
 	assert.Empty(t, res.FailedRules(), "no request, so no rule failed")
-	assert.Contains(t, strings.Join(res.Report.Notes, "\n"), "Scenario failed")
+	notes := strings.Join(res.Report.Notes, "\n")
+	assert.Contains(t, notes, "Scenarios failed: 1, the trigger command exited with status 4: cannot reach the test system")
+	assert.Contains(t, notes, "(A new event for a traced patient conforms to every rule).")
+}
+
+// TestNotesAndCountsAgreeWithTheEvidence: scenarios that fail on one rule
+// are one note with their count, and the rule's row counts as many
+// scenarios as it shows requests.
+func TestNotesAndCountsAgreeWithTheEvidence(t *testing.T) {
+	t.Parallel()
+	res := run(t, supplier.Options{Config: publisherConfig(t, "scope"), Tags: "@smoke,@JWT-SCOPE,@HDR-TOASID"})
+	require.Len(t, res.Scenarios, 3)
+	var failedNotes []string
+	for _, n := range res.Report.Notes {
+		assert.False(t, strings.HasSuffix(n, ":"), "dangling colon: %q", n)
+		if strings.HasPrefix(n, "Scenarios failed") {
+			failedNotes = append(failedNotes, n)
+		}
+	}
+	require.Len(t, failedNotes, 1, "%q", res.Report.Notes)
+	assert.True(t, strings.HasPrefix(failedNotes[0], "Scenarios failed on JWT-SCOPE: 3, "), failedNotes[0])
+
+	var row reports.RuleRow
+	for _, r := range res.Report.Rules {
+		if r.ID == "JWT-SCOPE" {
+			row = r
+		}
+	}
+	require.Len(t, row.Evidence, 3)
+	scenarios := 0
+	other := regexp.MustCompile(`^(\d+) other scenario\(s\) whose requests`)
+	for _, ref := range row.Scenarios {
+		assert.Equal(t, "failed", ref.Status, ref.Name)
+		if m := other.FindStringSubmatch(ref.Name); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			scenarios += n
+		} else {
+			scenarios++
+		}
+	}
+	assert.Equal(t, len(row.Evidence), scenarios, "the row's scenarios and its evidence disagree: %+v", row.Scenarios)
+	assert.Contains(t, row.Reason, "3 of 3 request(s)")
+	for _, ev := range row.Evidence {
+		assert.NotContains(t, ev.Message, "Decoded JWT", "the report decodes the token beside the request")
+		assert.Contains(t, ev.Request.Header["Authorization"][0], "Bearer ")
+	}
 }
 
 func TestNothingArrivingFailsTheScenario(t *testing.T) {
