@@ -35,7 +35,7 @@ func TestSuiteCatchesAMockThatStopsEnforcingARule(t *testing.T) {
 			continue
 		}
 		t.Run(r.ID, func(t *testing.T) {
-			srv, err := mockspine.NewServer(mockspine.Config{World: w, DisabledRules: []string{r.ID}})
+			srv, err := mockspine.NewServer(mockspine.Config{World: w, DisabledRules: []string{r.ID}, Content: mockspine.ContentReject})
 			require.NoError(t, err)
 			ts := httptest.NewServer(srv)
 			defer ts.Close()

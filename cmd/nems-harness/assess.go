@@ -11,6 +11,7 @@ import (
 
 	"github.com/nems-harness/nems-harness/fixtures"
 	"github.com/nems-harness/nems-harness/internal/assessment"
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/reports"
 	"github.com/nems-harness/nems-harness/supplier"
@@ -140,6 +141,10 @@ func rejudgeEntries(entries []mockspine.Entry, p mockspine.Profile, fixtureDir s
 		return 0, err
 	}
 	n := 0
+	// One judge for the whole journal, replayed in order: the content rules
+	// that remember see the same earlier messages as when it was recorded.
+	var received time.Time
+	judge := &mockspine.Judge{Profile: p, World: w, Now: func() time.Time { return received }, History: content.NewMemory()}
 	for i := range entries {
 		e := &entries[i]
 		if e.Method != "POST" || (e.Path != mockspine.PublishPath && e.Path != mockspine.PublishPath2019) {
@@ -149,8 +154,7 @@ func rejudgeEntries(entries []mockspine.Entry, p mockspine.Profile, fixtureDir s
 		if err != nil {
 			return n, err
 		}
-		received := e.Received
-		judge := &mockspine.Judge{Profile: p, World: w, Now: func() time.Time { return received }}
+		received = e.Received
 		j, err := judge.Evaluate(context.Background(), req)
 		if err != nil {
 			return n, fmt.Errorf("judging %s: %w", e.ID, err)

@@ -49,7 +49,7 @@ func FromJournal(entries []mockspine.Entry, p mockspine.Profile) []reports.RuleR
 				} else {
 					row.Verdict = reports.Fail
 				}
-				row.Evidence = append(row.Evidence, EntryEvidence(e, v.Diagnostics()))
+				row.Evidence = append(row.Evidence, EntryEvidence(e, VerdictEvidence(v)))
 			case mockspine.Pass:
 				passes[i]++
 			case mockspine.NotAssessed:
@@ -107,4 +107,26 @@ func EntryEvidence(e mockspine.Entry, message string) reports.Evidence {
 		Request:  &reports.HTTPMessage{StartLine: e.Method + " " + target, Header: e.Header, Body: body},
 		Response: &reports.HTTPMessage{StartLine: fmt.Sprintf("HTTP %d", e.Response.Status), Header: e.Response.Header, Body: e.Response.Body},
 	}
+}
+
+// VerdictEvidence is a failure's diagnostics and, for a content rule, every
+// breach it kept: line, entry and element path, reason, and the value the
+// message holds there.
+func VerdictEvidence(v mockspine.Verdict) string {
+	if len(v.Findings) == 0 {
+		return v.Diagnostics()
+	}
+	var b strings.Builder
+	b.WriteString(v.Diagnostics())
+	for _, f := range v.Findings {
+		b.WriteString("\n  ")
+		if f.Line > 0 {
+			fmt.Fprintf(&b, "line %d: ", f.Line)
+		}
+		b.WriteString(f.String())
+		if f.Excerpt != "" {
+			fmt.Fprintf(&b, " (the message has %q)", f.Excerpt)
+		}
+	}
+	return b.String()
 }
