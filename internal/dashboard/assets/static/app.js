@@ -38,7 +38,12 @@
   }
 
   const main = () => document.getElementById("main");
-  function show(...nodes) { put(main(), nodes); window.scrollTo(0, 0); }
+  // show puts a page in place; data-page names it (tests wait on it).
+  function show(...nodes) {
+    put(main(), nodes);
+    main().dataset.page = location.hash || "#/";
+    window.scrollTo(0, 0);
+  }
 
   async function getJSON(url) {
     const r = await fetch(url, { headers: { Accept: "application/json" } });
