@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nems-harness/nems-harness/mockspine"
 )
@@ -58,7 +59,8 @@ type Dashboard struct {
 	mux     *http.ServeMux
 	static  http.Handler
 	// stream limits how fast a browser is sent entries (see stream.go).
-	stream streamLimits
+	stream    streamLimits
+	streaming atomic.Int32 // streams open
 	// done is closed by Close: live streams end.
 	done      chan struct{}
 	closeOnce sync.Once
