@@ -407,8 +407,9 @@ func (d *Dashboard) apiRejudge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	again := e
-	judge := &mockspine.Judge{Profile: p, World: d.judge.World, Disabled: d.judge.Disabled}
-	ok, err = assessment.Rejudge(context.WithoutCancel(r.Context()), judge, &again)
+	judge := *d.judge // the mock's judge in all but the profile
+	judge.Profile = p
+	ok, err = assessment.Rejudge(context.WithoutCancel(r.Context()), &judge, &again)
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "judging "+id+" again: "+err.Error())
 		return
