@@ -328,8 +328,12 @@ func (d *Dashboard) apiSummary(w http.ResponseWriter, _ *http.Request) {
 	for i, p := range mockspine.Profiles() {
 		profiles[i] = string(p)
 	}
+	events := []string{}
+	for _, ev := range mockspine.PublishableEventTypes() {
+		events = append(events, ev.Code)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"held": d.journal.HeldCount(), "last": d.journal.Last(), "profile": d.judge.Profile,
+		"events": events, "held": d.journal.HeldCount(), "last": d.journal.Last(), "profile": d.judge.Profile,
 		"profiles": profiles, "nemsASID": d.judge.World.NEMSASID(), "publishURL": d.cfg.PublishURL,
 		"version": d.cfg.Version,
 	})

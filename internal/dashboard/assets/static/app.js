@@ -243,7 +243,8 @@
       rules.rules.map((r) => el("option", { value: r.id, selected: f.rule === r.id }, r.id)));
     const statusOpts = ["", "2xx", "4xx", "5xx", "202", "400", "403", "404", "405", "406", "413", "415", "422", "431"].map(
       (s) => el("option", { value: s, selected: (f.status || "") === s }, s || "any status"));
-    const events = Array.from(new Set(page.lines.map((l) => l.event).filter(Boolean).concat(f.event ? [f.event] : []))).sort();
+    const known = (state.info && state.info.events) || [];
+    const events = Array.from(new Set(known.concat(page.lines.map((l) => l.event).filter(Boolean), f.event ? [f.event] : []))).sort();
     const eventOpts = [el("option", { value: "" }, "any event")].concat(events.map((e) => el("option", { value: e, selected: f.event === e }, e)));
     const asid = el("input", { type: "search", placeholder: "sender ASID", value: f.asid || "", "aria-label": "sender ASID", size: 14 });
     asid.addEventListener("change", () => setFilter("asid", asid.value.trim()));
