@@ -52,6 +52,9 @@ type Options struct {
 	// Profile selects the scenarios of one version of the guidance; "" means
 	// nems-2019-01.
 	Profile mockspine.Profile
+	// Content is the content mode of the embedded mock; "" means reject,
+	// which the event-content scenarios expect.
+	Content mockspine.ContentMode
 	// Tags is a godog tag expression ("@JWT-SCOPE,@JWT-SUB", "~@MSG-SIZE"),
 	// ANDed with the exclusion of the other profile's scenarios and of @wip.
 	// A malformed expression, or one that selects nothing, is an error.
@@ -167,7 +170,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	target, subject := o.Target, ""
 	if target == "" {
-		e, err := startEmbedded(o.World, o.Profile, !o.Plain, o.DisabledRules)
+		content := o.Content
+		if content == "" {
+			content = mockspine.ContentReject
+		}
+		e, err := startEmbedded(o.World, o.Profile, !o.Plain, o.DisabledRules, content)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/nems-harness/nems-harness/internal/content"
 )
 
 // Entry is one request the mock saw, with its judgement and answer: the
@@ -48,6 +50,10 @@ type Entry struct {
 	Profile            Profile   `json:"profile,omitempty"`
 	Verdicts           []Verdict `json:"verdicts,omitempty"`
 	Response           Reply     `json:"response"`
+	// Handshake is set on the entry of a TLS handshake that led to no
+	// request (see Handshake); such an entry has no method, path or
+	// response.
+	Handshake *Handshake `json:"handshake,omitempty"`
 }
 
 // JWTInfo is the decoded token, for people reading the evidence.
@@ -255,7 +261,7 @@ func entrySize(e *Entry) int {
 	for _, v := range e.Verdicts {
 		n += 96 + len(v.Reason)
 	}
-	return n
+	return n + handshakeSize(e.Handshake)
 }
 
 // keep holds an entry in memory, forgetting the oldest while either bound
@@ -596,10 +602,20 @@ func pack(e *Entry) storedEntry {
 			p.str(a.Code.Display)
 			p.str(a.IssueType)
 		}
+		p.str(v.Severity)
+		p.count(len(v.Findings), v.Findings == nil)
+		for _, f := range v.Findings {
+			p.int(f.Entry)
+			p.str(f.Path)
+			p.int(f.Line)
+			p.str(f.Reason)
+			p.str(f.Excerpt)
+		}
 	}
 	p.int(e.Response.Status)
 	p.header(e.Response.Header)
 	p.str(e.Response.Body)
+	packHandshake(&p, e.Handshake)
 	return storedEntry{body: e.Body, data: bytes.Clone(p.b), size: size}
 }
 
@@ -640,11 +656,20 @@ func (se *storedEntry) unpack() Entry {
 			if u.flag() {
 				v.Answer = &Answer{Status: u.int(), Code: SpineCode{Code: u.str(), Display: u.str()}, IssueType: u.str()}
 			}
+			v.Severity = u.str()
+			if n, isNil := u.count(); !isNil {
+				v.Findings = make([]content.Finding, n)
+				for k := range v.Findings {
+					f := &v.Findings[k]
+					f.Entry, f.Path, f.Line, f.Reason, f.Excerpt = u.int(), u.str(), u.int(), u.str(), u.str()
+				}
+			}
 		}
 	}
 	e.Response.Status = u.int()
 	e.Response.Header = u.header()
 	e.Response.Body = u.str()
+	e.Handshake = unpackHandshake(&u)
 	return e
 }
 

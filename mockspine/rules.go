@@ -27,7 +27,7 @@ const (
 
 // catalogue is every rule, in the order whose first breach sets the HTTP
 // status. Each rule's check lives in the checks_*.go file of its area.
-var catalogue = []*Rule{
+var catalogue = append([]*Rule{
 	{ID: "EP-CERT", Area: AreaEndpoint, Source: srcGuidance + "; Spine Core: Spine Endpoints",
 		Summary: "registered Spine endpoint presenting its endpoint certificate (mutual TLS)",
 		Text:    "The caller is a registered Spine endpoint presenting its endpoint certificate: the TLS client certificate chains to the Spine CA, is in date, is not revoked, and is registered in the directory for the ASID the request claims (fromASID and requesting_system). Over plain HTTP the rule is not assessed.",
@@ -66,7 +66,7 @@ var catalogue = []*Rule{
 		check:     checkInteraction},
 	{ID: "JWT-BEARER", Area: AreaJWT, Source: srcGuidance + "; " + srcJWT,
 		Summary: "`Authorization: Bearer <jwt>`",
-		Text:    "The request carries an Authorization header holding a Bearer JWT.",
+		Text:    "The request carries exactly one Authorization header, holding one Bearer JWT (RFC 6750); several Authorization headers, or a list of credentials in one, break the rule.",
 		Answer:  usual(answerJWT, "the Authorization header is missing, not one Bearer token, or sent more than once", header("WWW-Authenticate", `Bearer realm="NEMS", error="invalid_request"`)),
 		check:   checkBearer},
 	{ID: "JWT-FORMAT", Area: AreaJWT, Source: srcJWT,
@@ -131,12 +131,12 @@ var catalogue = []*Rule{
 		check:     checkJWTUser},
 	{ID: "MIME-CONTENT-TYPE", Area: AreaMIME, Source: srcGuidance,
 		Summary: "Content-Type one of the supported types",
-		Text:    "Content-Type, when present, is one of the supported FHIR media types (compared as media types; the only parameter allowed is charset=utf-8). Profile nems-current accepts the XML types only.",
+		Text:    "Content-Type, when present, is one of the supported FHIR media types, compared as media types parsed per RFC 9110 (no whitespace around \"=\" in a parameter; the only parameter allowed is charset=utf-8). Profile nems-current accepts the XML types only.",
 		Answer:  usual(Answer{http.StatusUnsupportedMediaType, codeBadRequest, IssueNotSupported}, "Content-Type is not a supported FHIR media type"),
 		check:   checkContentType},
 	{ID: "MIME-ACCEPT", Area: AreaMIME, Source: srcGuidance,
 		Summary: "Accept admits a supported type",
-		Text:    "Accept, when present, admits a supported media type (q-values honoured; */* and application/* mean the default); the response is in the chosen type.",
+		Text:    "Accept, when present, admits a supported media type (parsed per RFC 9110: q-values honoured, a range with whitespace around \"=\" is malformed and admits nothing; */* and application/* mean the default); the response is in the chosen type.",
 		Answer:  usual(Answer{http.StatusNotAcceptable, codeBadRequest, IssueNotSupported}, "Accept admits no supported media type"),
 		check:   checkAccept},
 	{ID: "MIME-DEFAULT", Area: AreaMIME, Source: srcGuidance,
@@ -151,7 +151,7 @@ var catalogue = []*Rule{
 		check: checkMIMEDefault},
 	{ID: "MSG-WELLFORMED", Area: AreaMessage, Source: srcErrors,
 		Summary: "body parses as FHIR XML or JSON",
-		Text:    "The body parses in the declared format: XML in the namespace http://hl7.org/fhir, or FHIR JSON.",
+		Text:    "The body parses in the declared format: XML in the namespace http://hl7.org/fhir, or FHIR JSON. Where the mock reads a value FHIR requires to be a string (an NHS number identifier's value and system, codes, urls, names, dates), a JSON number or boolean is not well-formed, and the answer names the path. The body is sent uncompressed and arrives whole.",
 		Answer:  usual(Answer{http.StatusBadRequest, codeBadRequest, IssueInvalid}, "the body is missing, could not be read in full, or does not parse in its declared format"),
 		Alternatives: []Breach{
 			alt("content-encoding", "compressed body (Content-Encoding)",
@@ -193,7 +193,7 @@ var catalogue = []*Rule{
 		Answer:    usual(Answer{http.StatusForbidden, codePatientSensitive, IssueForbidden}, "the patient's PDS record carries an S or I flag"),
 		DependsOn: []string{"MSG-WELLFORMED", "NHS-TRACED"},
 		check:     checkNHSFlags},
-}
+}, contentRules()...)
 
 // usual, alt and header build the catalogue's answers.
 func usual(a Answer, when string, h ...HeaderField) Breach {

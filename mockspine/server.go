@@ -17,6 +17,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/internal/mediatype"
 	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine/world"
@@ -43,6 +44,8 @@ type Config struct {
 	// DisabledRules are rule IDs the mock does not enforce (see
 	// Judge.Disabled).
 	DisabledRules []string
+	// Content is the content mode (Judge.Content); "" is ContentReport.
+	Content ContentMode
 }
 
 // Server is the mock Spine/NEMS endpoint as an http.Handler.
@@ -52,6 +55,9 @@ type Server struct {
 	log     *slog.Logger
 	router  *mux.Router
 	started time.Time
+	// refused holds the connections whose TLS handshake the mock refused
+	// (see ConfigureTLS).
+	refused sync.Map
 }
 
 // NewServer builds the mock.
@@ -75,7 +81,8 @@ func NewServer(cfg Config) (*Server, error) {
 		}
 		disabled[id] = true
 	}
-	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now, Disabled: disabled},
+	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now, Disabled: disabled,
+		Content: cfg.Content, History: content.NewMemory()},
 		journal: cfg.Journal, log: cfg.Logger, started: time.Now()}
 
 	// Route first, then judge: every request to a publish path reaches the

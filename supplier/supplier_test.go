@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -114,14 +115,19 @@ func TestGoodPublisherPassesTheWholeSuite(t *testing.T) {
 			assert.Equal(t, reports.NotAssessed, v, "EP-CERT over plain HTTP")
 			continue
 		}
+		if id == "EVT-VERSIONID-ORDER" {
+			assert.Equal(t, reports.NotAssessed, v, "the reference publisher sends no meta.versionId")
+			continue
+		}
 		assert.Equal(t, reports.Pass, v, id)
 	}
 	assert.True(t, res.Passed())
 	assert.Equal(t, "Assurance report: Reference publisher", res.Report.Title)
 	assert.Equal(t, "assure", res.Report.Mode)
-	// The scenarios: 24 rules, 1 smoke, 15 events, 3 refusals; EP-CERT alone
-	// is skipped over plain HTTP.
-	assert.Equal(t, reports.ScenarioCounts{Passed: 42, Skipped: 1}, res.Report.Scenarios)
+	// The scenarios: 24 envelope rules, 1 smoke, 15 events, 3 refusals, 22
+	// content; EP-CERT is skipped over plain HTTP, and EVT-VERSIONID-ORDER
+	// because the publisher sends no meta.versionId (not assessed).
+	assert.Equal(t, reports.ScenarioCounts{Passed: 63, Skipped: 2}, res.Report.Scenarios)
 
 	for _, name := range []string{"cucumber.json", "junit.xml", "journal.jsonl", "assurance-report.html", "assurance-report.md"} {
 		assert.FileExists(t, filepath.Join(out, name))
@@ -132,7 +138,7 @@ func TestGoodPublisherPassesTheWholeSuite(t *testing.T) {
 	defer f.Close()
 	rows, counts, err := assessment.FromCucumber(f, mockspine.Profile2019)
 	require.NoError(t, err)
-	assert.Equal(t, 42, counts.Passed)
+	assert.Equal(t, 63, counts.Passed)
 	assert.NotEmpty(t, rows)
 	b, err := os.ReadFile(filepath.Join(out, "cucumber.json"))
 	require.NoError(t, err)
@@ -142,7 +148,7 @@ func TestGoodPublisherPassesTheWholeSuite(t *testing.T) {
 	// The journal holds every publish, for assess.
 	entries, err := mockspine.ReadJournal(filepath.Join(out, "journal.jsonl"))
 	require.NoError(t, err)
-	assert.Len(t, entries, 40)
+	assert.Len(t, entries, 64)
 }
 
 // misbehaviourTags picks the scenarios that show a misbehaviour.
@@ -289,7 +295,52 @@ func TestAFailingTriggerFailsTheScenarioWithItsStderr(t *testing.T) {
 	assert.Contains(t, sc.Failure, "cannot reach the test system")
 	assert.False(t, res.Passed())
 	assert.Empty(t, res.FailedRules(), "no request, so no rule failed")
-	assert.Contains(t, strings.Join(res.Report.Notes, "\n"), "Scenario failed")
+	notes := strings.Join(res.Report.Notes, "\n")
+	assert.Contains(t, notes, "Scenarios failed: 1, the trigger command exited with status 4: cannot reach the test system")
+	assert.Contains(t, notes, "(A new event for a traced patient conforms to every rule).")
+}
+
+// TestNotesAndCountsAgreeWithTheEvidence: scenarios that fail on one rule
+// are one note with their count, and the rule's row counts as many
+// scenarios as it shows requests.
+func TestNotesAndCountsAgreeWithTheEvidence(t *testing.T) {
+	t.Parallel()
+	res := run(t, supplier.Options{Config: publisherConfig(t, "scope"), Tags: "@smoke,@JWT-SCOPE,@HDR-TOASID"})
+	require.Len(t, res.Scenarios, 3)
+	var failedNotes []string
+	for _, n := range res.Report.Notes {
+		assert.False(t, strings.HasSuffix(n, ":"), "dangling colon: %q", n)
+		if strings.HasPrefix(n, "Scenarios failed") {
+			failedNotes = append(failedNotes, n)
+		}
+	}
+	require.Len(t, failedNotes, 1, "%q", res.Report.Notes)
+	assert.True(t, strings.HasPrefix(failedNotes[0], "Scenarios failed on JWT-SCOPE: 3, "), failedNotes[0])
+
+	var row reports.RuleRow
+	for _, r := range res.Report.Rules {
+		if r.ID == "JWT-SCOPE" {
+			row = r
+		}
+	}
+	require.Len(t, row.Evidence, 3)
+	scenarios := 0
+	other := regexp.MustCompile(`^(\d+) other scenario\(s\) whose requests`)
+	for _, ref := range row.Scenarios {
+		assert.Equal(t, "failed", ref.Status, ref.Name)
+		if m := other.FindStringSubmatch(ref.Name); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			scenarios += n
+		} else {
+			scenarios++
+		}
+	}
+	assert.Equal(t, len(row.Evidence), scenarios, "the row's scenarios and its evidence disagree: %+v", row.Scenarios)
+	assert.Contains(t, row.Reason, "3 of 3 request(s)")
+	for _, ev := range row.Evidence {
+		assert.NotContains(t, ev.Message, "Decoded JWT", "the report decodes the token beside the request")
+		assert.Contains(t, ev.Request.Header["Authorization"][0], "Bearer ")
+	}
 }
 
 func TestNothingArrivingFailsTheScenario(t *testing.T) {
@@ -420,4 +471,24 @@ func (o *operator) count() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.done
+}
+
+// TestWaitsAreShownWithACountdown: the prompt says what the harness waits
+// for and counts the seconds down; Options.QuietPeriod overrides the
+// config's.
+func TestWaitsAreShownWithACountdown(t *testing.T) {
+	t.Parallel()
+	cfg := publisherConfig(t, "")
+	cfg.QuietPeriod = supplier.Duration(time.Minute) // overridden below
+	var prompt bytes.Buffer
+	res, err := supplier.Run(context.Background(), supplier.Options{Config: cfg, Tags: "@must-not-publish && @NHS-TRACED",
+		OutDir: t.TempDir(), Prompt: &prompt, Countdown: true, QuietPeriod: 2500 * time.Millisecond})
+	require.NoError(t, err)
+	require.Len(t, res.Scenarios, 1)
+	assert.Equal(t, "passed", res.Scenarios[0].Status)
+	text := prompt.String()
+	assert.Contains(t, text, "quiet period: the system must publish nothing for NHS number")
+	assert.Contains(t, text, "waiting up to ")
+	assert.Contains(t, text, "\r\x1b[K  1s left")
+	assert.NotContains(t, text, "waiting up to 1m", "the option overrides the config")
 }

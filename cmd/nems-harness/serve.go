@@ -28,6 +28,7 @@ type serveFlags struct {
 	fixtures string
 	journal  string
 	disable  listFlag
+	content  string
 }
 
 func (f *serveFlags) register(fs *flagSet) {
@@ -35,11 +36,16 @@ func (f *serveFlags) register(fs *flagSet) {
 	fs.StringVar(&f.fixtures, "fixtures", "", "folder holding spine.json and pds.json (default: the embedded world)")
 	fs.StringVar(&f.journal, "journal", "", "append every request to this JSON-lines file, synced before answering")
 	fs.Var(&f.disable, "disable-rule", "rule ID the mock stops enforcing, to check that a suite notices; repeatable")
+	fs.StringVar(&f.content, "content", string(mockspine.ContentReport), "content mode: report (failed content rules are warnings on a 202) or reject (a failed error content rule answers 422)")
 }
 
 // server builds the mock from the flags.
 func (f *serveFlags) server(log *slog.Logger) (*mockspine.Server, *mockspine.Journal, error) {
 	p, err := mockspine.ParseProfile(f.profile)
+	if err != nil {
+		return nil, nil, err
+	}
+	mode, err := mockspine.ParseContentMode(f.content)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -53,7 +59,7 @@ func (f *serveFlags) server(log *slog.Logger) (*mockspine.Server, *mockspine.Jou
 			return nil, nil, err
 		}
 	}
-	s, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, Journal: j, Logger: log, DisabledRules: f.disable})
+	s, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, Journal: j, Logger: log, DisabledRules: f.disable, Content: mode})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -92,13 +98,16 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 	hs := mockspine.NewHTTPServer(srv)
 	// Refused TLS handshakes (no, foreign, expired or revoked client
-	// certificate) are logged here: the client only sees an alert.
-	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	// certificate) are journaled and logged by the mock itself; net/http's
+	// own lines about them are debugging detail.
+	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelDebug)
 	scheme := "http"
 	if *tlsDir != "" {
-		if hs.TLSConfig, err = certs.ServerTLSConfig(*tlsDir, srv.Judge().World); err != nil {
+		cfg, err := certs.ServerTLSConfig(*tlsDir)
+		if err != nil {
 			return fail(stderr, "serve", err)
 		}
+		srv.ConfigureTLS(hs, cfg)
 		scheme = "https"
 	}
 	ln, err := net.Listen("tcp", addr)

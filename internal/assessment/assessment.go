@@ -59,6 +59,7 @@ type Journal struct {
 	passes    []int
 	fails     []int
 	reasons   []map[string]bool
+	warned    []bool // a warning rule broken: shown as a warning
 	requests  int
 	evidence  int // bytes of bodies held as evidence
 	// Other counts the requests that were not judged as publishes;
@@ -67,6 +68,11 @@ type Journal struct {
 	OtherSeen []string
 	// TLS is set when any request came over TLS.
 	TLS bool
+	// Handshakes counts the failed TLS handshakes journaled
+	// (mockspine.Entry.Handshake): Refused of them by EP-CERT, whose
+	// verdict counts like a request's; HandshakesSeen describes the first.
+	Handshakes, Refused int
+	HandshakesSeen      []string
 }
 
 // NewJournal starts an assessment under a profile. With publisher set, each
@@ -74,7 +80,7 @@ type Journal struct {
 func NewJournal(p mockspine.Profile, publisher bool) *Journal {
 	out, index := rows(p)
 	a := &Journal{profile: p, rows: out, index: index, publisher: publisher,
-		passes: make([]int, len(out)), fails: make([]int, len(out)), reasons: make([]map[string]bool, len(out))}
+		passes: make([]int, len(out)), fails: make([]int, len(out)), warned: make([]bool, len(out)), reasons: make([]map[string]bool, len(out))}
 	return a
 }
 
@@ -85,6 +91,18 @@ const maxReasons = 20
 func (a *Journal) Add(e mockspine.Entry) {
 	a.requests++
 	a.TLS = a.TLS || e.TLS
+	if h := e.Handshake; h != nil {
+		a.Handshakes++
+		if h.Refused {
+			a.Refused++
+		}
+		if len(a.HandshakesSeen) < MaxEvidence {
+			a.HandshakesSeen = append(a.HandshakesSeen, fmt.Sprintf("%s from %s: %s", e.ID, e.Remote, h))
+		}
+		if !h.Refused {
+			return
+		}
+	}
 	if e.Verdicts == nil {
 		a.Other++
 		if len(a.OtherSeen) < MaxEvidence {
@@ -104,7 +122,11 @@ func (a *Journal) Add(e mockspine.Entry) {
 		}
 		switch outcome {
 		case mockspine.Fail:
-			row.Verdict = reports.Fail
+			if v.Fails() {
+				row.Verdict = reports.Fail
+			} else { // a warning rule: shown, never a failure
+				a.warned[i] = true
+			}
 			a.fails[i]++
 			if size := len(e.Body) + len(e.Response.Body); len(row.Evidence) < MaxEvidence && a.evidence+size <= maxEvidenceBytes {
 				a.evidence += size
@@ -138,6 +160,9 @@ func (a *Journal) Rows() []reports.RuleRow {
 			if a.fails[i] > len(row.Evidence) {
 				row.Reason += fmt.Sprintf(" (the first %d shown)", len(row.Evidence))
 			}
+		case a.warned[i]:
+			row.Verdict = reports.Warn
+			row.Reason = fmt.Sprintf("warning: %d of %d request(s) broke the rule", a.fails[i], a.requests)
 		case a.passes[i] > 0:
 			row.Verdict = reports.Pass
 			row.Reason = fmt.Sprintf("%d request(s) judged, none broke the rule", a.passes[i])

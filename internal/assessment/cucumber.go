@@ -384,7 +384,7 @@ func skipReason(el cukeElement) string {
 // scenarioEvidence is a failed scenario's last request and response, and the
 // failed step with its message.
 func scenarioEvidence(f cukeFeature, el cukeElement, failed *cukeStep) reports.Evidence {
-	ev := reports.Evidence{Scenario: fmt.Sprintf("%s: %s (line %d)", f.URI, el.Name, el.Line)}
+	ev := reports.Evidence{Scenario: scenarioHeading(f.URI, el.Name, el.Line)}
 	if failed != nil {
 		msg := failed.Result.Error
 		if msg == "" {

@@ -78,8 +78,8 @@ func canonical(h *tar.Header) *tar.Header {
 }
 
 // WriteZip writes a zip holding the folder base/ and the files in it,
-// sorted by name, with the given modification time and Unix modes, and no
-// extra fields (so no extended timestamps).
+// sorted by name, with the given modification time (in UTC, so the MS-DOS
+// time does not depend on the machine's zone) and Unix modes.
 func WriteZip(w io.Writer, base string, files []File, mtime time.Time) error {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
@@ -88,13 +88,13 @@ func WriteZip(w io.Writer, base string, files []File, mtime time.Time) error {
 	mtime = mtime.UTC().Truncate(2 * time.Second)
 	dir := &zip.FileHeader{Name: base + "/", Method: zip.Store, Modified: mtime}
 	dir.SetMode(fs.ModeDir | 0o755)
-	if _, err := zw.CreateHeader(zipHeader(dir)); err != nil {
+	if _, err := zw.CreateHeader(dir); err != nil {
 		return fmt.Errorf("zip: %w", err)
 	}
 	for _, f := range sorted(files) {
 		h := &zip.FileHeader{Name: path.Join(base, f.Name), Method: zip.Deflate, Modified: mtime}
 		h.SetMode(f.Mode.Perm())
-		fw, err := zw.CreateHeader(zipHeader(h))
+		fw, err := zw.CreateHeader(h)
 		if err != nil {
 			return fmt.Errorf("zip: %s: %w", f.Name, err)
 		}
@@ -106,15 +106,4 @@ func WriteZip(w io.Writer, base string, files []File, mtime time.Time) error {
 		return fmt.Errorf("zip: %w", err)
 	}
 	return nil
-}
-
-// zipHeader sets the legacy MS-DOS time from Modified and drops Modified
-// itself, which archive/zip would otherwise write as an extended-timestamp
-// extra field.
-func zipHeader(h *zip.FileHeader) *zip.FileHeader {
-	t := h.Modified
-	h.Modified = time.Time{}
-	h.ModifiedDate = uint16((t.Year()-1980)<<9 | int(t.Month())<<5 | t.Day())
-	h.ModifiedTime = uint16(t.Hour()<<11 | t.Minute()<<5 | t.Second()/2)
-	return h
 }
