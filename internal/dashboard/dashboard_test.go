@@ -78,7 +78,9 @@ func TestListSummarisesAndFilters(t *testing.T) {
 	assert.NotEmpty(t, good.NHSNumber)
 	assert.True(t, good.Judged)
 	assert.Empty(t, good.Chips)
-	assert.Equal(t, []dashboard.Chip{{Rule: "JWT-SCOPE", Kind: "fail"}}, bad.Chips)
+	// Content rules of warning severity may add warnings; the failure is
+	// JWT-SCOPE alone.
+	assert.Equal(t, []dashboard.Chip{{Rule: "JWT-SCOPE", Kind: "fail"}}, failChips(bad.Chips))
 	assert.Equal(t, http.StatusBadRequest, bad.Status)
 	assert.False(t, other.Judged)
 
@@ -189,6 +191,17 @@ func TestDetailShowsVerdictsJWTAndAnswer(t *testing.T) {
 
 	resp = getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r99", nil)
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
+
+// failChips are the chips of failed (not warned) rules.
+func failChips(chips []dashboard.Chip) []dashboard.Chip {
+	var out []dashboard.Chip
+	for _, c := range chips {
+		if c.Kind == "fail" {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func indexOf(list []string, s string) int {
@@ -433,7 +446,8 @@ func TestWarningsShowAsWarnings(t *testing.T) {
 	send(t, badScope(t, h.http.URL))
 	p := list(t, h, "")
 	require.Len(t, p.Lines, 1)
-	assert.Equal(t, []dashboard.Chip{{Rule: "JWT-SCOPE", Kind: "warning"}}, p.Lines[0].Chips)
+	assert.Contains(t, p.Lines[0].Chips, dashboard.Chip{Rule: "JWT-SCOPE", Kind: "warning"})
+	assert.Empty(t, failChips(p.Lines[0].Chips))
 	assert.Equal(t, 1, p.Lines[0].Counts["warning"])
 	assert.Equal(t, []string{"r1"}, ids(list(t, h, "?rule=JWT-SCOPE&outcome=warning").Lines))
 
@@ -455,4 +469,46 @@ func TestWarningsShowAsWarnings(t *testing.T) {
 			assert.Equal(t, []string{"r1"}, r.Broke)
 		}
 	}
+}
+
+// TestContentRulesShowWithTheirFindings: a content rule of warning
+// severity that the message breaks is a warning chip on an accepted
+// publish, and a content error's findings point at lines of the body.
+func TestContentRulesShowWithTheirFindings(t *testing.T) {
+	h := newHarness(t)
+	req := publishRequest(t, h.http.URL)
+	body, _ := io.ReadAll(req.Body)
+	msg := string(body)
+	require.Contains(t, msg, `<name value="RIVERSIDE CHILD HEALTH SYSTEM"/>`)
+	msg = strings.Replace(msg, `<name value="RIVERSIDE CHILD HEALTH SYSTEM"/>`, "", 1)
+	require.Contains(t, msg, `<status value="completed"/>`)
+	msg = strings.Replace(msg, `<status value="completed"/>`, `<status value="finished-ish"/>`, 1)
+	req.Body = io.NopCloser(strings.NewReader(msg))
+	req.ContentLength = int64(len(msg))
+	status := send(t, req)
+
+	p := list(t, h, "")
+	require.Len(t, p.Lines, 1)
+	kinds := map[string]string{}
+	for _, c := range p.Lines[0].Chips {
+		kinds[c.Rule] = c.Kind
+	}
+	assert.Equal(t, "warning", kinds["EVT-SOURCE-NAME"], "chips: %v (status %d)", p.Lines[0].Chips, status)
+
+	var d detail
+	getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r1", &d)
+	statusLine := 0
+	for i, l := range d.Body.Lines {
+		if strings.Contains(l, "finished-ish") {
+			statusLine = i + 1
+		}
+	}
+	require.NotZero(t, statusLine)
+	t.Logf("marks: %v", d.Body.Marks)
+	assert.NotEmpty(t, d.Body.Marks[statusLine], "the line of the bad status is marked")
+	var areas []string
+	for _, g := range d.Groups {
+		areas = append(areas, g.Area)
+	}
+	assert.Contains(t, areas, mockspine.AreaContent)
 }

@@ -419,7 +419,7 @@
         const rule = r.rule || {};
         const answers = [].concat(rule.answers || [], rule.answer ? [rule.answer] : []);
         const c = r.counts || {};
-        const broke = (c.fail || 0) + (c.warning || 0);
+        const broke = c.fail || 0;
         return el("article", { class: "rule" + (want === r.id ? " target" : "") + (r.applies ? "" : " inapplicable"), id: "rule-" + r.id },
           el("h3", {}, el("code", {}, r.id), r.severity ? el("span", { class: "chip " + (r.severity === "warning" ? "warning" : "fail") }, r.severity) : null,
             r.applies ? null : el("span", { class: "muted" }, " (not in profile " + d.profile + ")")),
@@ -428,7 +428,8 @@
             ((x.spineCode || {}).code || "") + " (" + (x.issueType || "") + ")").join("; ")) : null,
           el("p", { class: "counts" },
             el("a", { class: "chip pass", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=pass" }, (c.pass || 0) + " kept"),
-            el("a", { class: "chip fail", href: "#/?rule=" + encodeURIComponent(r.id) }, broke + " broke"),
+            el("a", { class: "chip fail", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=fail" }, broke + " broke"),
+            c.warning ? el("a", { class: "chip warning", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=warning" }, c.warning + " warned") : null,
             el("a", { class: "chip not-assessed", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=not-assessed" }, (c["not-assessed"] || 0) + " not assessed")),
           r.broke.length ? el("p", { class: "links" }, "Broke: ", r.broke.map(link)) : null,
           r.kept.length ? el("p", { class: "links" }, "Kept: ", r.kept.map(link)) : null);
