@@ -417,15 +417,17 @@
     show(el("h1", {}, "Rules ", el("span", { class: "muted small" }, "profile " + d.profile + "; counts over the " + d.held + " request(s) held")),
       areas.map((a) => el("section", { class: "block" }, el("h2", {}, a), byArea[a].map((r) => {
         const rule = r.rule || {};
-        const answers = [].concat(rule.answers || [], rule.answer ? [rule.answer] : []);
+        const answers = [].concat(rule.answer ? [rule.answer] : [], rule.alternatives || [], rule.answers || []);
         const c = r.counts || {};
         const broke = c.fail || 0;
         return el("article", { class: "rule" + (want === r.id ? " target" : "") + (r.applies ? "" : " inapplicable"), id: "rule-" + r.id },
           el("h3", {}, el("code", {}, r.id), r.severity ? el("span", { class: "chip " + (r.severity === "warning" ? "warning" : "fail") }, r.severity) : null,
             r.applies ? null : el("span", { class: "muted" }, " (not in profile " + d.profile + ")")),
+          rule.summary ? el("p", { class: "summary" }, codeSpans(rule.summary)) : null,
           el("p", {}, rule.text), el("p", { class: "muted" }, "Source: " + (rule.source || "")),
-          answers.length ? el("p", { class: "muted" }, "Answers a breach with: " + answers.map((x) => "HTTP " + x.status + " " +
-            ((x.spineCode || {}).code || "") + " (" + (x.issueType || "") + ")").join("; ")) : null,
+          answers.length ? el("ul", { class: "answers muted" }, answers.map((x) => el("li", {},
+            "HTTP " + x.status + " " + ((x.spineCode || {}).code || "") + (x.issueType ? " (" + x.issueType + ")" : ""),
+            x.when ? ": " + x.when : ""))) : null,
           el("p", { class: "counts" },
             el("a", { class: "chip pass", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=pass" }, (c.pass || 0) + " kept"),
             el("a", { class: "chip fail", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=fail" }, broke + " broke"),
@@ -435,6 +437,11 @@
           r.kept.length ? el("p", { class: "links" }, "Kept: ", r.kept.map(link)) : null);
       }))));
     if (want) { const t = document.getElementById("rule-" + want); if (t) t.scrollIntoView(); }
+  }
+
+  // codeSpans shows `code` in a summary as code, the rest as text.
+  function codeSpans(text) {
+    return String(text).split("`").map((part, i) => (i % 2 ? el("code", {}, part) : part));
   }
 
   // ---- world ---------------------------------------------------------
