@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -206,6 +207,20 @@ func TestDashboardInChromium(t *testing.T) {
 	// The list shows the hostile request as text too.
 	b.do(t, chromedp.Navigate(page+"#/"), visible(`main[data-page="#/"] tr[data-id="r3"]`))
 	assert.False(t, evalJS[bool](t, b, `window.__pwned !== undefined`))
+
+	// Content rules: a warning on an accepted publish, with its findings
+	// located in the body.
+	creq := publishRequest(t, h.http.URL)
+	cbody, err := io.ReadAll(creq.Body)
+	require.NoError(t, err)
+	cmsg := strings.Replace(string(cbody), `<name value="RIVERSIDE CHILD HEALTH SYSTEM"/>`, "", 1)
+	creq.Body, creq.ContentLength = io.NopCloser(strings.NewReader(cmsg)), int64(len(cmsg))
+	send(t, creq) // r4
+	b.do(t, chromedp.Navigate(page+"#/r/r4"), visible(`main[data-page="#/r/r4"] li.verdict.warning ul.findings`))
+	assert.Contains(t, b.text(t, `li.verdict.warning`), "EVT-SOURCE-NAME")
+	assert.Contains(t, b.text(t, `li.verdict.warning ul.findings`), "line ")
+	assert.True(t, evalJS[bool](t, b, `!!document.querySelector('pre[data-name="body"] .line.hl')`), "the finding's line is highlighted")
+	b.screenshot(t, "detail-content-1280.png")
 
 	// Rules: counts over the traffic held, linking to the requests.
 	b.do(t, chromedp.Navigate(page+"#/rules?rule=JWT-SCOPE"), visible(`main[data-page="#/rules?rule=JWT-SCOPE"] #rule-JWT-SCOPE`))
