@@ -317,7 +317,7 @@
         fact("Event", (s.eventName ? s.eventName + " " : "") + (s.event ? "(" + s.event + ")" : "")),
         fact("Message type", s.messageType), fact("NHS number", s.nhsNumber)),
       buttons,
-      section("Verdicts", d.groups.length ? verdictGroups(d.groups) : el("p", { class: "muted" }, "No rule judged this request: it was not a publish (wrong path or method).")),
+      section("Verdicts", d.groups.length ? [verdictSummary(d.groups), verdictGroups(d.groups)] : el("p", { class: "muted" }, "No rule judged this request: it was not a publish (wrong path or method).")),
       rejudged,
       section("Request headers", headerTable(d.headers)),
       d.jwt ? section("JWT", jwtView(d.jwt)) : null,
@@ -334,6 +334,26 @@
 
   function section(title, ...content) {
     return el("section", { class: "block" }, el("h2", {}, title), content);
+  }
+
+  // verdictSummary counts the verdicts by kind, names the rules not kept
+  // (each scrolls to its verdict), and can hide the passed ones.
+  function verdictSummary(groups) {
+    const counts = {};
+    const notKept = [];
+    for (const g of groups) for (const v of g.verdicts) {
+      counts[v.kind] = (counts[v.kind] || 0) + 1;
+      if (v.kind === "fail" || v.kind === "warning") notKept.push(v);
+    }
+    const hide = el("input", { type: "checkbox", id: "hide-passed" });
+    hide.addEventListener("change", () => document.getElementById("main").classList.toggle("hide-passed", hide.checked));
+    return el("div", { class: "verdict-summary" },
+      el("p", {}, ["fail", "warning", "not-assessed", "pass"].filter((k) => counts[k]).map((k) => el("span", { class: "chip " + k }, counts[k] + " " + kindLabel(k)))),
+      notKept.length ? el("p", {}, "Not kept: ", notKept.map((v) => el("button", { type: "button", class: "chip " + v.kind, onclick: () => {
+        const n = document.getElementById("v-" + v.rule);
+        if (n) n.scrollIntoView({ block: "center" });
+      } }, v.rule))) : null,
+      el("label", { class: "muted" }, hide, " hide passed rules"));
   }
 
   function verdictGroups(groups, compare) {
