@@ -235,6 +235,16 @@ func TestRejudgeUnderTheOtherProfile(t *testing.T) {
 
 	resp = getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r1/rejudge?profile=nope", nil)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	// Judged alone, not against the mock's memory of the run (which holds
+	// r1 itself, and which judging again must not add to).
+	getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r1/rejudge?profile=nems-2019-01", &d)
+	for _, g := range d.Groups {
+		for _, v := range g.Verdicts {
+			if v.Rule == "EVT-MSGID-UNIQUE" {
+				assert.Equal(t, "not-assessed", v.Kind, string(v.Verdict))
+			}
+		}
+	}
 	// The journal keeps what was recorded.
 	e, ok := h.srv.Journal().Get("r1")
 	require.True(t, ok)

@@ -407,8 +407,9 @@ func (d *Dashboard) apiRejudge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	again := e
-	judge := *d.judge // the mock's judge in all but the profile
+	judge := *d.judge // the mock's judge in all but the profile and the run's memory:
 	judge.Profile = p
+	judge.History = nil // judged alone, without recording it as accepted again
 	ok, err = assessment.Rejudge(context.WithoutCancel(r.Context()), &judge, &again)
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "judging "+id+" again: "+err.Error())

@@ -304,6 +304,7 @@
             put(rejudged, el("h2", {}, "Judged again under " + p),
               el("p", {}, "Answer: ", el("span", { class: "status-code " + statusClass(again.response.status) }, String(again.response.status)),
                 " (recorded: " + d.response.status + ")"),
+              el("p", { class: "muted" }, "Judged alone: the rules that remember earlier messages of the run are not assessed here."),
               verdictGroups(again.groups, d.groups), responseSection(again.response));
           } catch (err) { put(rejudged, el("p", { class: "error" }, err.message)); }
         }
