@@ -432,12 +432,24 @@ func TestAdminListenerServesOnlyTheDashboardAndAdminAPI(t *testing.T) {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {
 			req, err := http.NewRequest(c.method, c.path, strings.NewReader(""))
 			require.NoError(t, err)
+			req.Host = "127.0.0.1:4855"
 			rec := httptest.NewRecorder()
 			admin.ServeHTTP(rec, req)
 			assert.Equal(t, c.status, rec.Code)
 		})
 	}
 	assert.Equal(t, uint64(0), h.srv.Journal().Last(), "nothing sent to the admin listener is journaled")
+
+	// Only requests addressed to an IP address or localhost (DNS rebinding).
+	for host, want := range map[string]int{"127.0.0.1:4855": http.StatusOK, "[::1]:4855": http.StatusOK,
+		"localhost:4855": http.StatusOK, "LOCALHOST": http.StatusOK, "10.1.2.3": http.StatusOK,
+		"evil.example:4855": http.StatusMisdirectedRequest, "127.0.0.1.evil.example": http.StatusMisdirectedRequest} {
+		req := httptest.NewRequest(http.MethodGet, dashboard.Prefix, nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		admin.ServeHTTP(rec, req)
+		assert.Equal(t, want, rec.Code, host)
+	}
 }
 
 // TestWarningsShowAsWarnings: a verdict the catalogue gives as a warning
