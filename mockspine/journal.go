@@ -157,6 +157,10 @@ type Journal struct {
 	synced uint64     // lines known to be on disk
 
 	watch watchers // live views (journal_watch.go)
+
+	// onClear runs when Clear forgets the entries: the server's judge
+	// forgets the run's history with them (see NewServer).
+	onClear []func()
 }
 
 // NewJournal makes a memory-only journal.
@@ -520,10 +524,21 @@ func (j *Journal) Last() uint64 {
 // record and keeps them.
 func (j *Journal) Clear() {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	j.ring = nil
 	j.head, j.held, j.bytes = 0, 0, 0
 	j.unordered = false
+	hooks := j.onClear
+	j.mu.Unlock()
+	for _, f := range hooks {
+		f()
+	}
+}
+
+// whenCleared runs f every time Clear forgets the entries.
+func (j *Journal) whenCleared(f func()) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.onClear = append(j.onClear, f)
 }
 
 // Close flushes and closes the file.

@@ -91,9 +91,13 @@ func (c *conformanceRun) run(ctx context.Context, stdout io.Writer) (*conformanc
 	if err != nil {
 		return nil, err
 	}
-	mode, err := mockspine.ParseContentMode(c.content)
-	if err != nil {
-		return nil, err
+	// No mode given: conformance.Run's default for the embedded mock
+	// (reject), as the flag's; ParseContentMode would read "" as report.
+	var mode mockspine.ContentMode
+	if c.content != "" {
+		if mode, err = mockspine.ParseContentMode(c.content); err != nil {
+			return nil, err
+		}
 	}
 	res, err := conformance.Run(ctx, conformance.Options{Target: c.target, Plain: c.plain, TLSDir: c.tlsDir,
 		World: w, Profile: p, Content: mode, Tags: c.tags, OutDir: c.out, Progress: stdout, Version: version()})

@@ -197,5 +197,8 @@ func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
 	if err := r.read(); err != nil {
 		return nil, nil, err
 	}
+	if err := r.typeError(); err != nil {
+		return nil, nil, err
+	}
 	return r.c.bundle(FormatJSON), d.finish(), nil
 }
