@@ -153,7 +153,7 @@ func TestConformanceSuiteOverMutualTLS(t *testing.T) {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			require.NoError(t, err)
 			hs := mockspine.NewHTTPServer(srv)
-			hs.TLSConfig = pki.Server
+			srv.ConfigureTLS(hs, pki.Server)
 			hs.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected
 			go func() { _ = hs.ServeTLS(ln, "", "") }()
 			t.Cleanup(func() { _ = hs.Close() })

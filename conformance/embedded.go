@@ -53,7 +53,7 @@ func startEmbedded(w *world.World, p mockspine.Profile, mtls bool, disabled []st
 			os.RemoveAll(e.dir)
 			return nil, err
 		}
-		hs.TLSConfig = e.pki.Server
+		srv.ConfigureTLS(hs, e.pki.Server)
 		scheme = "https"
 		go func() { _ = hs.ServeTLS(ln, "", "") }()
 	} else {

@@ -48,7 +48,8 @@ func TestPreflightTellsProblemsApart(t *testing.T) {
 	srv, err := mockspine.NewServer(mockspine.Config{World: w})
 	require.NoError(t, err)
 	mtls := httptest.NewUnstartedServer(srv)
-	mtls.TLS = pki.Server
+	srv.ConfigureTLS(mtls.Config, pki.Server)
+	mtls.TLS = mtls.Config.TLSConfig
 	mtls.Config.ErrorLog = log.New(io.Discard, "", 0)
 	mtls.StartTLS()
 	t.Cleanup(mtls.Close)

@@ -2,6 +2,7 @@ package mockspine
 
 import (
 	"crypto/x509"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -81,7 +82,13 @@ func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchang
 		x.Header = http.Header{}
 	}
 
-	x.bearer, x.bearerErr = token.Bearer(x.Header.Get("Authorization"))
+	if auth := x.Header.Values("Authorization"); len(auth) > 1 {
+		// One Bearer token, in one header: a second could carry another
+		// token, and judging either alone would ignore the other.
+		x.bearerErr = fmt.Errorf("the request carries %d Authorization headers; send exactly one, holding one Bearer token", len(auth))
+	} else {
+		x.bearer, x.bearerErr = token.Bearer(x.Header.Get("Authorization"))
+	}
 	if x.bearerErr == nil {
 		x.tok, x.tokErr = token.Parse(x.bearer)
 	}

@@ -48,6 +48,10 @@ type Entry struct {
 	Profile            Profile   `json:"profile,omitempty"`
 	Verdicts           []Verdict `json:"verdicts,omitempty"`
 	Response           Reply     `json:"response"`
+	// Handshake is set on the entry of a TLS handshake that led to no
+	// request (see Handshake); such an entry has no method, path or
+	// response.
+	Handshake *Handshake `json:"handshake,omitempty"`
 }
 
 // JWTInfo is the decoded token, for people reading the evidence.
@@ -255,7 +259,7 @@ func entrySize(e *Entry) int {
 	for _, v := range e.Verdicts {
 		n += 96 + len(v.Reason)
 	}
-	return n
+	return n + handshakeSize(e.Handshake)
 }
 
 // keep holds an entry in memory, forgetting the oldest while either bound
@@ -600,6 +604,7 @@ func pack(e *Entry) storedEntry {
 	p.int(e.Response.Status)
 	p.header(e.Response.Header)
 	p.str(e.Response.Body)
+	packHandshake(&p, e.Handshake)
 	return storedEntry{body: e.Body, data: bytes.Clone(p.b), size: size}
 }
 
@@ -645,6 +650,7 @@ func (se *storedEntry) unpack() Entry {
 	e.Response.Status = u.int()
 	e.Response.Header = u.header()
 	e.Response.Body = u.str()
+	e.Handshake = unpackHandshake(&u)
 	return e
 }
 

@@ -52,6 +52,9 @@ type Server struct {
 	log     *slog.Logger
 	router  *mux.Router
 	started time.Time
+	// refused holds the connections whose TLS handshake the mock refused
+	// (see ConfigureTLS).
+	refused sync.Map
 }
 
 // NewServer builds the mock.

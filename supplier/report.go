@@ -178,23 +178,13 @@ func (s *Session) Report() *reports.Report {
 		return row
 	}
 
-	// Refused handshakes never reach the journal: EP-CERT's evidence.
-	var refused, clientSide []handshakeEvent
+	// A handshake the mock refused is a journal entry with EP-CERT's
+	// failed verdict, counted above like any request; one that failed on
+	// the system's side is a note.
+	var clientSide []handshakeEvent
 	for _, h := range s.mock.handshakes.between(s.started, time.Time{}) {
-		if h.ClientCert {
-			refused = append(refused, h)
-		} else {
+		if !h.ClientCert {
 			clientSide = append(clientSide, h)
-		}
-	}
-	if len(refused) > 0 {
-		var evs []reports.Evidence
-		for _, h := range refused {
-			evs = append(evs, reports.Evidence{Scenario: scenarioAt(scenarios, s.scenarioStarts(), h.At),
-				Message: "[EP-CERT] the mock refused the TLS handshake: " + h.Reason + " (from " + h.Remote + ")"})
-		}
-		if row := fail("EP-CERT", fmt.Sprintf("the mock refused %d TLS handshake(s) over the client certificate", len(refused))); row != nil {
-			row.Evidence = append(row.Evidence, evs...)
 		}
 	}
 
@@ -386,30 +376,6 @@ func brokenRules(sc ScenarioResult) []string {
 		}
 	}
 	return ids
-}
-
-// scenarioStarts are the scenarios' trigger times, in order.
-func (s *Session) scenarioStarts() []time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]time.Time, len(s.scenarios))
-	for i, r := range s.scenarios {
-		r.mu.Lock()
-		out[i] = r.start
-		r.mu.Unlock()
-	}
-	return out
-}
-
-// scenarioAt names the scenario whose trigger last fired before t.
-func scenarioAt(scenarios []ScenarioResult, starts []time.Time, t time.Time) string {
-	name := "outside any scenario"
-	for i, st := range starts {
-		if i < len(scenarios) && !st.IsZero() && !st.After(t) {
-			name = scenarios[i].Name
-		}
-	}
-	return name
 }
 
 // notes are the report's free-text notes: failed scenarios, scenarios not

@@ -61,6 +61,13 @@ type Options struct {
 	Prompt io.Writer
 	// NoColors turns off colours in godog's output.
 	NoColors bool
+	// Countdown shows the seconds left of a wait on one line of Prompt,
+	// rewritten every second (for a terminal); without it a new line tells
+	// the time left every few seconds.
+	Countdown bool
+	// QuietPeriod, when positive, overrides the config's quietPeriod: how
+	// long to watch for a publish the system must not make.
+	QuietPeriod time.Duration
 	// Version is the harness version shown in the report.
 	Version string
 	// Features are the feature files; nil means the embedded supplier

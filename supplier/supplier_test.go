@@ -467,3 +467,23 @@ func (o *operator) count() int {
 	defer o.mu.Unlock()
 	return o.done
 }
+
+// TestWaitsAreShownWithACountdown: the prompt says what the harness waits
+// for and counts the seconds down; Options.QuietPeriod overrides the
+// config's.
+func TestWaitsAreShownWithACountdown(t *testing.T) {
+	t.Parallel()
+	cfg := publisherConfig(t, "")
+	cfg.QuietPeriod = supplier.Duration(time.Minute) // overridden below
+	var prompt bytes.Buffer
+	res, err := supplier.Run(context.Background(), supplier.Options{Config: cfg, Tags: "@must-not-publish && @NHS-TRACED",
+		OutDir: t.TempDir(), Prompt: &prompt, Countdown: true, QuietPeriod: 2500 * time.Millisecond})
+	require.NoError(t, err)
+	require.Len(t, res.Scenarios, 1)
+	assert.Equal(t, "passed", res.Scenarios[0].Status)
+	text := prompt.String()
+	assert.Contains(t, text, "quiet period: the system must publish nothing for NHS number")
+	assert.Contains(t, text, "waiting up to ")
+	assert.Contains(t, text, "\r\x1b[K  1s left")
+	assert.NotContains(t, text, "waiting up to 1m", "the option overrides the config")
+}

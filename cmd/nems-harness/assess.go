@@ -111,6 +111,14 @@ func assessNotes(res *assessment.JournalResult) []string {
 		notes = append(notes, fmt.Sprintf("%d request(s) were not judged as publishes (wrong path or method; NEMS publishes with POST %s): %s",
 			res.Other, mockspine.PublishPath, list))
 	}
+	if res.Handshakes > 0 {
+		list := strings.Join(res.HandshakesSeen, "; ")
+		if res.Handshakes > len(res.HandshakesSeen) {
+			list += fmt.Sprintf("; and %d more", res.Handshakes-len(res.HandshakesSeen))
+		}
+		notes = append(notes, fmt.Sprintf("%d TLS handshake(s) failed, %d of them refused over the client certificate (each an EP-CERT failure): %s",
+			res.Handshakes, res.Refused, list))
+	}
 	if !res.TLS {
 		notes = append(notes, "EP-CERT is not assessed: every request came over plain HTTP (serve --tls-dir or assure --tls-dir serve mutual TLS).")
 	}

@@ -77,6 +77,13 @@ func TestAssureUsage(t *testing.T) {
 	code, stdout, _ := assureCmd("assure", "-h")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "Usage: nems-harness assure --config FILE")
+	assert.Contains(t, stdout, "--quiet-period")
+	code, _, stderr = assureCmd("assure", "--config", "x.json", "--quiet-period", "-1s")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--quiet-period must not be negative")
+	code, _, stderr = assureCmd("assure", "--config", "x.json", "--quiet-period", "soon")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `invalid value "soon" for flag -quiet-period`)
 
 	cfg := filepath.Join(t.TempDir(), "assure.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"trigger": {"comand": "./publish.sh"}}`), 0o644))

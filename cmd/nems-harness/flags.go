@@ -114,9 +114,13 @@ func (f *flagSet) usageError(msg string) int {
 }
 
 // only reports, as a usage error, a flag given where it would be ignored:
-// flag is set but needs is false. It returns 0 when there is nothing to say.
+// flag is set (to other than its default) but needs is false. It returns 0
+// when there is nothing to say.
 func (f *flagSet) only(flagName string, needs bool, when string) int {
 	if !f.isSet(flagName) || needs {
+		return 0
+	}
+	if fl := f.Lookup(flagName); fl != nil && fl.Value.String() == fl.DefValue {
 		return 0
 	}
 	return f.usageError(fmt.Sprintf("%s only applies %s", f.source(flagName), when))

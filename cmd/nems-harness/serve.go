@@ -92,13 +92,16 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 	hs := mockspine.NewHTTPServer(srv)
 	// Refused TLS handshakes (no, foreign, expired or revoked client
-	// certificate) are logged here: the client only sees an alert.
-	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	// certificate) are journaled and logged by the mock itself; net/http's
+	// own lines about them are debugging detail.
+	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelDebug)
 	scheme := "http"
 	if *tlsDir != "" {
-		if hs.TLSConfig, err = certs.ServerTLSConfig(*tlsDir, srv.Judge().World); err != nil {
+		cfg, err := certs.ServerTLSConfig(*tlsDir)
+		if err != nil {
 			return fail(stderr, "serve", err)
 		}
+		srv.ConfigureTLS(hs, cfg)
 		scheme = "https"
 	}
 	ln, err := net.Listen("tcp", addr)

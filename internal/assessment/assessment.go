@@ -67,6 +67,11 @@ type Journal struct {
 	OtherSeen []string
 	// TLS is set when any request came over TLS.
 	TLS bool
+	// Handshakes counts the failed TLS handshakes journaled
+	// (mockspine.Entry.Handshake): Refused of them by EP-CERT, whose
+	// verdict counts like a request's; HandshakesSeen describes the first.
+	Handshakes, Refused int
+	HandshakesSeen      []string
 }
 
 // NewJournal starts an assessment under a profile. With publisher set, each
@@ -85,6 +90,18 @@ const maxReasons = 20
 func (a *Journal) Add(e mockspine.Entry) {
 	a.requests++
 	a.TLS = a.TLS || e.TLS
+	if h := e.Handshake; h != nil {
+		a.Handshakes++
+		if h.Refused {
+			a.Refused++
+		}
+		if len(a.HandshakesSeen) < MaxEvidence {
+			a.HandshakesSeen = append(a.HandshakesSeen, fmt.Sprintf("%s from %s: %s", e.ID, e.Remote, h))
+		}
+		if !h.Refused {
+			return
+		}
+	}
 	if e.Verdicts == nil {
 		a.Other++
 		if len(a.OtherSeen) < MaxEvidence {

@@ -41,6 +41,9 @@ type JournalResult struct {
 	OtherSeen []string
 	// TLS is set when any request came over TLS.
 	TLS bool
+	// Handshakes, Refused and HandshakesSeen are as in Journal.
+	Handshakes, Refused int
+	HandshakesSeen      []string
 }
 
 // AssessJournalFile assesses a journal file (serve --journal, assure)
@@ -88,6 +91,7 @@ func AssessJournal(ctx context.Context, open func() (io.ReadCloser, error), o Jo
 	start := func(p mockspine.Profile) {
 		a = NewJournal(p, true)
 		a.requests, a.Other, a.OtherSeen, a.TLS = pre.requests, pre.Other, pre.OtherSeen, pre.TLS
+		a.Handshakes, a.Refused, a.HandshakesSeen = pre.Handshakes, pre.Refused, pre.HandshakesSeen
 	}
 	if p != "" {
 		start(p)
@@ -135,6 +139,7 @@ func AssessJournal(ctx context.Context, open func() (io.ReadCloser, error), o Jo
 	}
 	res.Profile, res.Rows, res.Requests, res.Bytes = a.profile, a.Rows(), a.Requests(), bytes
 	res.Other, res.OtherSeen, res.TLS = a.Other, a.OtherSeen, a.TLS
+	res.Handshakes, res.Refused, res.HandshakesSeen = a.Handshakes, a.Refused, a.HandshakesSeen
 	return res, nil
 }
 

@@ -169,15 +169,15 @@ func assessStream(t testing.TB, lines [][]byte, size int) (*assessment.JournalRe
 
 // journalTestSize is the journal streamed by the bounded-memory test:
 // NEMS_ASSESS_JOURNAL_MB megabytes (1024 for the figure in the README),
-// else 64, or 16 with -short.
+// else 64, or 8 with -short or the race detector.
 func journalTestSize(t testing.TB) int {
 	if v := os.Getenv("NEMS_ASSESS_JOURNAL_MB"); v != "" {
 		mb, err := strconv.Atoi(v)
 		require.NoError(t, err)
 		return mb << 20
 	}
-	if testing.Short() {
-		return 16 << 20
+	if testing.Short() || raceEnabled {
+		return 8 << 20
 	}
 	return 64 << 20
 }

@@ -16,7 +16,10 @@ import (
 // value that is not an object, a resource object without a string
 // resourceType, a key repeated within one object (FHIR JSON forbids it; keys
 // compare after unescaping), invalid UTF-8, nesting deeper than MaxDepth,
-// or data after the top-level object.
+// data after the top-level object, or a JSON number or boolean where the
+// reader takes a value FHIR requires to be a string (an NHS number
+// identifier's value, a system, code, url, name, date or dateTime): the
+// error names the element's path.
 //
 // Anything else, however wrong for a NEMS event, is not an error: the Bundle
 // reports what is there and the rules judge it.
@@ -30,6 +33,13 @@ func ReadJSON[T Body](body T) (*Bundle, error) {
 	r.src, r.shift = b, shift
 	if err := r.read(); err != nil {
 		return nil, err
+	}
+	if e := r.c.typeErr; e != nil {
+		if e.Offset >= 0 {
+			e.Line = lineAt(r.src, int(e.Offset))
+			e.Offset += r.shift
+		}
+		return nil, e
 	}
 	return r.c.bundle(FormatJSON), nil
 }
@@ -310,12 +320,12 @@ func (r *jsonReader) value(name string, depth int, resource, discard bool) error
 		if err := r.literal("true"); err != nil {
 			return err
 		}
-		r.primitive(name, "true", discard)
+		r.typed(name, "true", kindBoolean, start, discard)
 	case c == 'f':
 		if err := r.literal("false"); err != nil {
 			return err
 		}
-		r.primitive(name, "false", discard)
+		r.typed(name, "false", kindBoolean, start, discard)
 	case c == 'n':
 		// null: no value (FHIR uses it only to align primitive arrays).
 		return r.literal("null")
@@ -323,7 +333,7 @@ func (r *jsonReader) value(name string, depth int, resource, discard bool) error
 		if err := r.number(); err != nil {
 			return err
 		}
-		r.primitive(name, s[start:r.pos], discard)
+		r.typed(name, s[start:r.pos], kindNumber, start, discard)
 	default:
 		return r.syntaxError(r.pos, "looking for beginning of value")
 	}
@@ -336,6 +346,16 @@ func (r *jsonReader) primitive(name, value string, discard bool) {
 	}
 	n := r.c.start(name, false)
 	n.value, n.hasValue = value, true
+	r.c.end()
+}
+
+// typed is primitive for a value that is not a JSON string.
+func (r *jsonReader) typed(name, value string, kind uint8, off int, discard bool) {
+	if discard {
+		return
+	}
+	n := r.c.start(name, false)
+	n.value, n.hasValue, n.kind, n.off = value, true, kind, int32(off)
 	r.c.end()
 }
 

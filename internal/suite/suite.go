@@ -203,7 +203,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 // TallyLine is the one-line count of a run's scenarios, as every output
 // gives it: "256 scenarios: 253 passed, 0 failed, 3 skipped (not assessed)".
 func TallyLine(c reports.ScenarioCounts, elapsed time.Duration) string {
-	s := fmt.Sprintf("%d scenarios: %d passed, %d failed, %d skipped (not assessed)", c.Total(), c.Passed, c.Failed, c.Skipped)
+	noun := "scenarios"
+	if c.Total() == 1 {
+		noun = "scenario"
+	}
+	s := fmt.Sprintf("%d %s: %d passed, %d failed, %d skipped (not assessed)", c.Total(), noun, c.Passed, c.Failed, c.Skipped)
 	if elapsed > 0 {
 		s += " in " + elapsed.Round(time.Millisecond).String()
 	}

@@ -194,3 +194,14 @@ func TestRunRefusesBeforeRunning(t *testing.T) {
 	require.Error(t, err)
 	assert.False(t, ran)
 }
+
+func TestRunPrettyProgress(t *testing.T) {
+	var progress bytes.Buffer
+	res, err := Run(context.Background(), Options{Features: testFeatures, Tags: "@one", Initialize: steps,
+		OutDir: t.TempDir(), Progress: &progress, Pretty: true})
+	require.NoError(t, err)
+	assert.Equal(t, 0, res.Status)
+	assert.Contains(t, progress.String(), "Scenario: passes")
+	assert.Contains(t, progress.String(), "1 scenario: 1 passed, 0 failed, 0 skipped (not assessed)")
+	assert.NotContains(t, progress.String(), "1 scenarios (1 passed)")
+}

@@ -18,7 +18,6 @@ func TestPatientsByKind(t *testing.T) {
 		{NHSNumber: "9990000050", Family: "BRENNAN", BirthDate: "2024-05-02", Kind: "traced"},
 		{NHSNumber: "9990000093", Family: "", BirthDate: "2023-12-19"},                        // no family: not traced
 		{NHSNumber: "9990000123", Family: "DOYLE", BirthDate: "2022-07-30", Kind: "deceased"}, // labelled otherwise
-		{NHSNumber: "1234567890", Family: "BAD", BirthDate: "2000-01-01"},                     // invalid NHS number
 		{NHSNumber: "9990000727", Family: "SINGH", BirthDate: "2023-02-02", Flags: []string{"S"}},
 		{NHSNumber: "9990000794", Family: "UDDIN", BirthDate: "2019-04-01", Flags: []string{"i"}},
 	}})

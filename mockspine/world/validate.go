@@ -60,6 +60,9 @@ type Option func(*options)
 type options struct {
 	interactions []string // the InteractionIDs an endpoint may be assured for
 	eventCodes   []string // the event type codes a deprecation may name
+	// content checks every value's form too (Load does; New checks only
+	// what the look-ups need, so code may build odd worlds on purpose).
+	content bool
 }
 
 // Vocabulary names the publish InteractionIDs and event type codes that
@@ -82,7 +85,9 @@ var (
 )
 
 // validate returns every mistake in a directory and a PDS, with paths but
-// no positions.
+// no positions: what the look-ups need always (identifiers present and
+// unique, deprecation dates), the vocabulary when given, and with
+// o.content the form of every value.
 func validate(s Spine, p PDS, o options) Problems {
 	var ps Problems
 	add := func(file, path, format string, args ...any) {
@@ -95,12 +100,12 @@ func validate(s Spine, p PDS, o options) Problems {
 		switch {
 		case v == "":
 			spine(path, "is missing")
-		case !asidPattern.MatchString(v):
+		case o.content && !asidPattern.MatchString(v):
 			spine(path, "must be an ASID of 12 digits, is %q", v)
 		}
 	}
 	ods := func(path, v string) {
-		if !odsPattern.MatchString(v) {
+		if o.content && !odsPattern.MatchString(v) {
 			spine(path, "must be an ODS code (3 to 10 letters and digits), is %q", v)
 		}
 	}
@@ -124,11 +129,14 @@ func validate(s Spine, p PDS, o options) Problems {
 			switch {
 			case o.interactions != nil && !slices.Contains(o.interactions, in):
 				spine(path, "%q is not a NEMS publish interaction (%s)", in, strings.Join(o.interactions, ", "))
-			case o.interactions == nil && !strings.HasPrefix(in, "urn:nhs:names:services:events:"):
+			case o.content && o.interactions == nil && !strings.HasPrefix(in, "urn:nhs:names:services:events:"):
 				spine(path, "%q is not a NEMS interaction (urn:nhs:names:services:events:[Event_Code].Write)", in)
-			case slices.Index(e.Interactions, in) < k:
+			case o.content && slices.Index(e.Interactions, in) < k:
 				spine(path, "%q is listed twice", in)
 			}
+		}
+		if !o.content {
+			continue
 		}
 		if subj := strings.TrimSpace(e.CertificateSubject); subj != "" {
 			if j, dup := seenSubject[subj]; dup {
@@ -154,14 +162,14 @@ func validate(s Spine, p PDS, o options) Problems {
 		if _, err := time.Parse(time.DateOnly, d.Date); err != nil {
 			spine(at+".date", "must be a date YYYY-MM-DD, is %q", d.Date)
 		}
-		if d.URL != "" {
+		if o.content && d.URL != "" {
 			if u, err := url.Parse(d.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				spine(at+".url", "must be an http(s) URL, is %q", d.URL)
 			}
 		}
 	}
 	for i, r := range s.RevokedCertificates {
-		if !serialPattern.MatchString(strings.TrimSpace(r)) {
+		if o.content && !serialPattern.MatchString(strings.TrimSpace(r)) {
 			spine(fmt.Sprintf("revokedCertificates[%d]", i), "must be a serial number in decimal, or hex starting 0x, is %q", r)
 		}
 	}
@@ -172,13 +180,16 @@ func validate(s Spine, p PDS, o options) Problems {
 		switch err := nhsnumber.Check(pt.NHSNumber); {
 		case pt.NHSNumber == "":
 			pds(at+".nhsNumber", "is missing")
-		case err != nil:
+		case o.content && err != nil:
 			pds(at+".nhsNumber", "is not valid: %v", err)
 		}
 		if j, dup := seenNHS[pt.NHSNumber]; dup && pt.NHSNumber != "" {
 			pds(at+".nhsNumber", "%s is listed already, as patients[%d]", pt.NHSNumber, j)
 		} else {
 			seenNHS[pt.NHSNumber] = i
+		}
+		if !o.content {
+			continue
 		}
 		if pt.BirthDate != "" {
 			if _, err := time.Parse(time.DateOnly, pt.BirthDate); err != nil {

@@ -130,19 +130,34 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	}
 }
 
-// TestNewChecksToo: a world built in code is checked by the same rules,
-// with paths but no positions.
-func TestNewChecksToo(t *testing.T) {
+// TestNewChecksWhatTheLookUpsNeed: a world built in code is checked for
+// what its look-ups rely on, not for the form of each value (a test may
+// want a PDS record with an invalid NHS number).
+func TestNewChecksWhatTheLookUpsNeed(t *testing.T) {
+	var s world.Spine
+	s.NEMS.ASID = "999"
+	s.Endpoints = []world.Endpoint{{ASID: "1", ODSCodes: []string{"?"}, Interactions: []string{"other"}}}
+	_, err := world.New(s, world.PDS{Patients: []world.Patient{{NHSNumber: "123", BirthDate: "yesterday", Flags: []string{"Z"}}}})
+	require.NoError(t, err)
+
+	s.Endpoints = append(s.Endpoints, world.Endpoint{})
+	s.DeprecatedEvents = []world.DeprecatedEvent{{Code: "vaccinations-1", Date: "soon"}}
+	_, err = world.New(s, world.PDS{Patients: []world.Patient{{NHSNumber: "123"}, {NHSNumber: "123"}, {}}})
+	assert.EqualError(t, err, `4 problems:
+  spine.json: endpoints[1].asid is missing
+  spine.json: deprecatedEvents[0].date must be a date YYYY-MM-DD, is "soon"
+  pds.json: patients[1].nhsNumber 123 is listed already, as patients[0]
+  pds.json: patients[2].nhsNumber is missing`)
+}
+
+// TestNewWithVocabulary: with a Vocabulary, New refuses an interaction the
+// catalogue does not know.
+func TestNewWithVocabulary(t *testing.T) {
 	var s world.Spine
 	s.NEMS.ASID = "999999999999"
-	_, err := world.New(s, world.PDS{Patients: []world.Patient{{NHSNumber: "123"}}})
-	require.Error(t, err)
-	assert.Equal(t, "pds.json: patients[0].nhsNumber is not valid: NHS number 123 has 3 digits: it must be 10 digits", err.Error())
-
-	// Without a Vocabulary only the form of an interaction is checked.
-	s.Endpoints = []world.Endpoint{{ASID: "200000000115", Interactions: []string{"urn:nhs:names:services:events:Anything.Write", "other"}}}
-	_, err = world.New(s, world.PDS{})
-	assert.EqualError(t, err, `spine.json: endpoints[0].interactions[1] "other" is not a NEMS interaction (urn:nhs:names:services:events:[Event_Code].Write)`)
+	s.Endpoints = []world.Endpoint{{ASID: "200000000115", Interactions: []string{"urn:nhs:names:services:events:Anything.Write"}}}
+	_, err := world.New(s, world.PDS{}, vocabulary)
+	assert.ErrorContains(t, err, `spine.json: endpoints[0].interactions[0] "urn:nhs:names:services:events:Anything.Write" is not a NEMS publish interaction`)
 }
 
 func TestLoadDirNamesTheFolder(t *testing.T) {
@@ -166,4 +181,28 @@ func ExampleProblems() {
 	// 2 problems:
 	//   spine.json line 1, column 19: nems.asid must be an ASID of 12 digits, is "999"
 	//   pds.json line 2, column 44: patients[0].birthDate must be a date YYYY-MM-DD, is "2 Oct 2017"
+}
+
+// FuzzLoad: any spine.json gets a world or a list of problems, each placed
+// inside the file; never a panic.
+func FuzzLoad(f *testing.F) {
+	for _, seed := range []string{goodSpine, `[]`, `{"nems": {"asid": 1}}`, `{"endpoints": [{"asid": "1"}, {"asid": "1"}]}`, "{\"a\":\n", `{"nems":{"asid":"999999999999"}} x`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, spine string) {
+		w, err := load(spine, goodPDS)
+		if err == nil {
+			require.NotNil(t, w)
+			return
+		}
+		var ps world.Problems
+		require.True(t, errors.As(err, &ps), "%v", err)
+		require.NotEmpty(t, ps)
+		lines := strings.Count(spine, "\n") + 1
+		for _, p := range ps {
+			if p.File == world.SpineFile {
+				assert.True(t, p.Line >= 1 && p.Line <= lines && p.Column >= 1, "%s", p)
+			}
+		}
+	})
 }

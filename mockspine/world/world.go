@@ -83,10 +83,15 @@ type World struct {
 	patients  map[string]*Patient
 }
 
-// New indexes a directory and PDS after checking them; the error lists
-// every problem found (a Problems).
+// New indexes a directory and PDS after checking what the look-ups need:
+// the NEMS ASID, every endpoint's ASID and patient's NHS number present and
+// unique, deprecation dates, and the Vocabulary when given. The error lists
+// every problem found (a Problems). Load checks a file's content fully.
 func New(s Spine, p PDS, opts ...Option) (*World, error) {
-	var o options
+	return build(s, p, options{}, opts)
+}
+
+func build(s Spine, p PDS, o options, opts []Option) (*World, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -117,8 +122,10 @@ func index(s Spine, p PDS) *World {
 	return w
 }
 
-// Load reads spine.json and pds.json from fsys. The error lists every
-// problem in both files (a Problems), each with its line and column.
+// Load reads spine.json and pds.json from fsys and checks every value: ASIDs
+// of 12 digits, ODS codes, NHS numbers passing Modulus 11, dates, flags, the
+// Vocabulary when given. The error lists every problem in both files (a
+// Problems), each with its line and column.
 func Load(fsys fs.FS, opts ...Option) (*World, error) {
 	var s Spine
 	var p PDS
@@ -139,7 +146,7 @@ func Load(fsys fs.FS, opts ...Option) (*World, error) {
 	if len(problems) > 0 {
 		return nil, problems
 	}
-	w, err := New(s, p, opts...)
+	w, err := build(s, p, options{content: true}, opts)
 	var ps Problems
 	if errors.As(err, &ps) {
 		for i, pr := range ps {
