@@ -1,6 +1,7 @@
 package mockspine
 
 import (
+	"sort"
 	"sync"
 	"sync/atomic"
 )
@@ -104,8 +105,12 @@ func (ws *watchers) notify(se storedEntry) {
 func (j *Journal) Recent(before uint64, n int) ([]Held, int) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	end := j.held // entries at end and after are not below before
+	if before != 0 && !j.unordered {
+		end = sort.Search(j.held, func(i int) bool { return j.at(i).seq >= before })
+	}
 	var out []Held
-	for i := j.held - 1; i >= 0 && len(out) < n; i-- {
+	for i := end - 1; i >= 0 && len(out) < n; i-- {
 		if se := j.at(i); before == 0 || se.seq < before {
 			out = append(out, Held{*se})
 		}
@@ -113,17 +118,39 @@ func (j *Journal) Recent(before uint64, n int) ([]Held, int) {
 	return out, j.held
 }
 
+// heldChunk is how many entries Held copies per hold of the lock, so that
+// a reader going through 100,000 entries never holds a publish for long.
+const heldChunk = 1024
+
 // Held returns every entry held, oldest first, for a reader that goes
 // through them all (counting verdicts, writing them out) without holding
-// the journal meanwhile.
+// the journal meanwhile: they are copied a chunk at a time. An entry
+// forgotten meanwhile is left out; one appended meanwhile may be in.
 func (j *Journal) Held() []Held {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	out := make([]Held, j.held)
-	for i := range out {
-		out[i] = Held{*j.at(i)}
+	var out []Held
+	var since uint64
+	for {
+		j.mu.Lock()
+		if j.unordered { // rare: a journal file written out of order
+			out = make([]Held, j.held)
+			for i := range out {
+				out[i] = Held{*j.at(i)}
+			}
+			j.mu.Unlock()
+			return out
+		}
+		first := sort.Search(j.held, func(i int) bool { return j.at(i).seq > since })
+		last := min(j.held, first+heldChunk)
+		for i := first; i < last; i++ {
+			out = append(out, Held{*j.at(i)})
+		}
+		more := last < j.held
+		j.mu.Unlock()
+		if !more {
+			return out
+		}
+		since = out[len(out)-1].Seq()
 	}
-	return out
 }
 
 // HeldCount is how many entries the journal holds in memory.

@@ -1,6 +1,7 @@
 package mockspine_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sync"
@@ -78,6 +79,8 @@ func TestWatchClosedAndRecent(t *testing.T) {
 	assert.Equal(t, "r2", older[0].ID())
 	all := j.Held()
 	require.Len(t, all, 6)
+	mid, _ := j.Recent(5, 2)
+	assert.Equal(t, []string{"r4", "r3"}, []string{mid[0].ID(), mid[1].ID()})
 	assert.Equal(t, "r1", all[0].ID())
 	assert.Equal(t, 6, j.HeldCount())
 	j.Clear()
@@ -108,4 +111,62 @@ func TestWatchConcurrentAppends(t *testing.T) {
 		seen[h.Seq()] = true
 	}
 	assert.Len(t, seen, 800)
+}
+
+// BenchmarkJournalAppendWatched appends a typical entry (10 KB body, a
+// verdict per rule) to a memory journal with no watcher, with one that
+// keeps up, and with one that stopped reading: the watchers cost the
+// append next to nothing.
+func BenchmarkJournalAppendWatched(b *testing.B) {
+	w := defaultWorld(b)
+	jd := &mockspine.Judge{Profile: mockspine.Profile2019, World: w}
+	body := fixtureMessage(b, "xml")
+	h := publishHeader(b, w, "xml")
+	jm, err := jd.Evaluate(context.Background(), mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: string(body)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range []string{"none", "reading", "stalled"} {
+		b.Run(mode, func(b *testing.B) {
+			j := mockspine.NewJournal()
+			switch mode {
+			case "reading":
+				wt := j.Watch(512)
+				defer wt.Close()
+				go func() {
+					for range wt.Entries() {
+					}
+				}()
+			case "stalled":
+				wt := j.Watch(512)
+				defer wt.Close()
+			}
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					e := &mockspine.Entry{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h,
+						Verdicts: jm.Verdicts, Response: mockspine.Reply{Status: http.StatusAccepted}}
+					mockspine.SetEntryBody(e, body)
+					if err := j.Append(e); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestHeldGoesThroughMoreThanAChunk: Held lists every entry, in order,
+// when there are more than it copies per hold of the lock.
+func TestHeldGoesThroughMoreThanAChunk(t *testing.T) {
+	j := mockspine.NewJournal()
+	for i := 0; i < 2500; i++ {
+		require.NoError(t, j.Append(&mockspine.Entry{Method: "POST", Path: "/p"}))
+	}
+	all := j.Held()
+	require.Len(t, all, 2500)
+	for i, h := range all {
+		require.Equal(t, uint64(i+1), h.Seq())
+	}
 }

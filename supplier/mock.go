@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/certs"
+	"github.com/nems-harness/nems-harness/internal/dashboard"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
@@ -43,6 +44,10 @@ type mockNEMS struct {
 	tls        *TLSFiles
 	handshakes *handshakeLog
 	errc       chan error
+	// dashboard is the live view's link; admin serves it beside a mock
+	// that asks for client certificates (nil otherwise).
+	dashboard string
+	admin     *http.Server
 }
 
 // TLSFiles are the test PKI files a system needs for mutual TLS with the
@@ -96,6 +101,11 @@ func startMock(c mockConfig) (*mockNEMS, error) {
 		return nil, fmt.Errorf("starting the mock: %w", err)
 	}
 	m.url = scheme + "://" + dialable(ln.Addr()) + mockspine.PublishPath
+	if err := m.startDashboard(); err != nil {
+		ln.Close()
+		journal.Close()
+		return nil, err
+	}
 	go func() {
 		if m.http.TLSConfig != nil {
 			m.errc <- m.http.ServeTLS(ln, "", "")
@@ -116,9 +126,36 @@ func dialable(a net.Addr) string {
 	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
 }
 
+// startDashboard serves the dashboard beside the mock, and over mutual TLS
+// also on a loopback listener of its own that a browser can reach.
+func (m *mockNEMS) startDashboard() error {
+	d, err := dashboard.New(dashboard.Config{Server: m.server, PublishURL: m.url, Verdicts: PublisherVerdicts})
+	if err != nil {
+		return err
+	}
+	m.http.Handler = dashboard.Mount(d, m.server)
+	m.http.RegisterOnShutdown(d.Close)
+	m.dashboard = strings.TrimSuffix(m.url, mockspine.PublishPath) + dashboard.Prefix
+	if m.http.TLSConfig == nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("starting the dashboard: %w", err)
+	}
+	m.admin = mockspine.NewHTTPServer(dashboard.Admin(d, m.server))
+	m.admin.RegisterOnShutdown(d.Close)
+	m.dashboard = "http://" + ln.Addr().String() + dashboard.Prefix
+	go func() { _ = m.admin.Serve(ln) }() // ends with ErrServerClosed at close
+	return nil
+}
+
 func (m *mockNEMS) close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	if m.admin != nil {
+		_ = m.admin.Shutdown(ctx)
+	}
 	err := m.http.Shutdown(ctx)
 	if serr := <-m.errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)

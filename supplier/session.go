@@ -155,6 +155,7 @@ func NewSession(opts Options) (*Session, error) {
 		mock: m, patients: newPatientPool(w), prompt: prompt, startSeq: m.journal.Last(), started: time.Now()}
 	s.trigger = newTrigger(cfg, prompt, s.system, m.url)
 	fmt.Fprintf(prompt, "nems-harness: mock NEMS (profile %s) for %s, ASID %s, at %s\n", profile, s.system, ep.ASID, m.url)
+	fmt.Fprintf(prompt, "nems-harness: dashboard at %s\n", m.dashboard)
 	if m.tls != nil {
 		fmt.Fprintf(prompt, "nems-harness: mutual TLS: trust %s; present %s\n", m.tls.CA, orNone(m.tls.Cert))
 	}

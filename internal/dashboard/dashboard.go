@@ -24,7 +24,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/nems-harness/nems-harness/mockspine"
 )
@@ -185,6 +184,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
-
-// now is the dashboard's clock for reports.
-func now() time.Time { return time.Now() }

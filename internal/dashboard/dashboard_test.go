@@ -416,3 +416,43 @@ func TestAdminListenerServesOnlyTheDashboardAndAdminAPI(t *testing.T) {
 	}
 	assert.Equal(t, uint64(0), h.srv.Journal().Last(), "nothing sent to the admin listener is journaled")
 }
+
+// TestWarningsShowAsWarnings: a verdict the catalogue gives as a warning
+// (here made one by the dashboard's view) is a warning chip, counted apart
+// from failures, on the list, the request and the rules page alike.
+func TestWarningsShowAsWarnings(t *testing.T) {
+	h := newHarnessWith(t, func(e mockspine.Entry) []mockspine.Verdict {
+		vs := append([]mockspine.Verdict(nil), e.Verdicts...)
+		for i := range vs {
+			if vs[i].Rule == "JWT-SCOPE" && vs[i].Outcome == mockspine.Fail {
+				vs[i].Outcome = "warning"
+			}
+		}
+		return vs
+	})
+	send(t, badScope(t, h.http.URL))
+	p := list(t, h, "")
+	require.Len(t, p.Lines, 1)
+	assert.Equal(t, []dashboard.Chip{{Rule: "JWT-SCOPE", Kind: "warning"}}, p.Lines[0].Chips)
+	assert.Equal(t, 1, p.Lines[0].Counts["warning"])
+	assert.Equal(t, []string{"r1"}, ids(list(t, h, "?rule=JWT-SCOPE&outcome=warning").Lines))
+
+	var d detail
+	getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r1", &d)
+	kinds := map[string]string{}
+	for _, g := range d.Groups {
+		for _, v := range g.Verdicts {
+			kinds[v.Rule] = v.Kind
+		}
+	}
+	assert.Equal(t, "warning", kinds["JWT-SCOPE"])
+
+	var a rulesAnswer
+	getJSON(t, h.http.URL+dashboard.Prefix+"api/rules", &a)
+	for _, r := range a.Rules {
+		if r.ID == "JWT-SCOPE" {
+			assert.Equal(t, map[string]int{"warning": 1}, r.Counts)
+			assert.Equal(t, []string{"r1"}, r.Broke)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -332,7 +333,7 @@ func prettyBody(body, contentType string, failed []mockspine.Verdict) textView {
 			tv.Marks[n] = append(tv.Marks[n], v.Rule)
 		}
 		if !tv.Pretty {
-			if n, err := strconv.Atoi(jsonNumber(v, "line")); err == nil {
+			for _, n := range verdictLines(v) {
 				mark(n)
 			}
 			for _, m := range lineRef.FindAllStringSubmatch(v.Reason, -1) {
@@ -355,17 +356,33 @@ func prettyBody(body, contentType string, failed []mockspine.Verdict) textView {
 	return tv
 }
 
-// jsonNumber reads one number field of v as JSON writes it.
-func jsonNumber(v any, field string) string {
+// verdictLines are the body lines a verdict names: its own "line" and
+// those of its findings, as the verdict is written in JSON (content rules
+// locate each breach).
+func verdictLines(v mockspine.Verdict) []int {
 	b, err := json.Marshal(v)
-	if err != nil {
-		return ""
+	if err != nil || !bytes.Contains(b, []byte(`"line"`)) {
+		return nil
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(b, &m) != nil {
-		return ""
+	var located struct {
+		Line     int `json:"line"`
+		Findings []struct {
+			Line int `json:"line"`
+		} `json:"findings"`
 	}
-	return string(m[field])
+	if json.Unmarshal(b, &located) != nil {
+		return nil
+	}
+	var out []int
+	if located.Line > 0 {
+		out = append(out, located.Line)
+	}
+	for _, f := range located.Findings {
+		if f.Line > 0 {
+			out = append(out, f.Line)
+		}
+	}
+	return out
 }
 
 func splitLines(s string) []string {

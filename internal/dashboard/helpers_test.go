@@ -26,7 +26,11 @@ type harness struct {
 	http *httptest.Server
 }
 
-func newHarness(t testing.TB) *harness {
+func newHarness(t testing.TB) *harness { return newHarnessWith(t, nil) }
+
+// newHarnessWith makes a harness whose dashboard reads verdicts through a
+// view.
+func newHarnessWith(t testing.TB, view func(mockspine.Entry) []mockspine.Verdict) *harness {
 	t.Helper()
 	w, err := fixtures.Default()
 	require.NoError(t, err)
@@ -40,7 +44,8 @@ func newHarness(t testing.TB) *harness {
 		handler.ServeHTTP(w, r)
 	}))
 	h.http.Start()
-	h.dash, err = dashboard.New(dashboard.Config{Server: srv, PublishURL: h.http.URL + mockspine.PublishPath, Version: "test"})
+	h.dash, err = dashboard.New(dashboard.Config{Server: srv, PublishURL: h.http.URL + mockspine.PublishPath, Version: "test",
+		Verdicts: view})
 	require.NoError(t, err)
 	handler = dashboard.Mount(h.dash, srv)
 	t.Cleanup(func() {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/assessment"
@@ -74,20 +75,6 @@ func (d *Dashboard) apiWorld(w http.ResponseWriter, _ *http.Request) {
 		"publishURL": d.cfg.PublishURL, "profile": d.judge.Profile})
 }
 
-// heldEntries unpacks every entry held, with the dashboard's view of their
-// verdicts, oldest first.
-func (d *Dashboard) heldEntries() []mockspine.Entry {
-	held := d.journal.Held()
-	out := make([]mockspine.Entry, len(held))
-	for i, h := range held {
-		out[i] = h.Entry()
-		if out[i].Verdicts != nil {
-			out[i].Verdicts = d.cfg.Verdicts(out[i])
-		}
-	}
-	return out
-}
-
 // reportCSP lets the report's own inline styles apply; it runs no script
 // and loads nothing.
 const reportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -95,19 +82,31 @@ const reportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;
 // report writes the assurance report (the HTML report assess writes) for
 // the traffic held, judged as recorded.
 func (d *Dashboard) report(w http.ResponseWriter, r *http.Request) {
-	entries := d.heldEntries()
 	p := d.judge.Profile
 	hw, ok := reports.Lookup("html")
 	if !ok {
 		writeError(w, http.StatusInternalServerError, "no HTML report writer")
 		return
 	}
-	tls := false
-	for _, e := range entries {
-		tls = tls || e.TLS
+	// The same assessment assess makes of a journal file, fed the entries
+	// held one at a time, each verdict as it bears on the publisher.
+	a := assessment.NewJournal(p, true)
+	for _, h := range d.journal.Held() {
+		if r.Context().Err() != nil {
+			return
+		}
+		a.Add(h.Entry())
 	}
-	notes := []string{fmt.Sprintf("Verdicts as recorded when each request was received (profile %s): the %d request(s) the mock held when the report was made.", p, len(entries))}
-	if !tls {
+	notes := []string{fmt.Sprintf("Verdicts as recorded when each request was received (profile %s): the %d request(s) the mock held when the report was made.", p, a.Requests())}
+	if a.Other > 0 {
+		list := strings.Join(a.OtherSeen, "; ")
+		if a.Other > len(a.OtherSeen) {
+			list += fmt.Sprintf("; and %d more", a.Other-len(a.OtherSeen))
+		}
+		notes = append(notes, fmt.Sprintf("%d request(s) were not judged as publishes (wrong path or method; NEMS publishes with POST %s): %s",
+			a.Other, mockspine.PublishPath, list))
+	}
+	if !a.TLS {
 		notes = append(notes, "EP-CERT is not assessed: every request came over plain HTTP (serve --tls-dir or assure --tls-dir serve mutual TLS).")
 	}
 	name := "traffic held by the mock"
@@ -119,7 +118,7 @@ func (d *Dashboard) report(w http.ResponseWriter, r *http.Request) {
 		Mode:      "assess",
 		Generated: time.Now(),
 		Version:   d.cfg.Version,
-		Rules:     assessment.FromJournal(entries, p),
+		Rules:     a.Rows(),
 		Notes:     notes,
 	}
 	var b bytes.Buffer

@@ -196,13 +196,11 @@ func bodyFormat(contentType, body string) string {
 
 // filter selects list lines; empty fields select everything.
 type filter struct {
-	status   string // a number, or "2xx"/"4xx"/"5xx"
-	rule     string
-	outcome  string // with rule: pass, fail, warning, not-assessed; empty means did not pass
-	event    string
-	asid     string
-	judged   bool
-	anyQuery bool
+	status  string // a number, or "2xx"/"4xx"/"5xx"
+	rule    string
+	outcome string // with rule: pass, fail, warning, not-assessed; empty means did not pass
+	event   string
+	asid    string
 }
 
 func parseFilter(r *http.Request) filter {
@@ -210,7 +208,6 @@ func parseFilter(r *http.Request) filter {
 	f := filter{status: strings.TrimSpace(q.Get("status")), rule: strings.TrimSpace(q.Get("rule")),
 		outcome: strings.TrimSpace(q.Get("outcome")), event: strings.TrimSpace(q.Get("event")),
 		asid: strings.TrimSpace(q.Get("asid"))}
-	f.anyQuery = f.status != "" || f.rule != "" || f.event != "" || f.asid != ""
 	return f
 }
 

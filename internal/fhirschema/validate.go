@@ -2,9 +2,11 @@ package fhirschema
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -12,6 +14,14 @@ import (
 const (
 	DefaultMaxErrors = 100
 	DefaultMaxDepth  = 256
+)
+
+// Limits on hostile bodies (each check is linear in them): attributes on
+// one element, namespace declarations in scope. Real FHIR bodies have a
+// handful of each.
+const (
+	maxAttrs    = 256
+	maxBindings = 64
 )
 
 // ErrorKind classifies a schema error.
@@ -133,28 +143,43 @@ func ValidateOptions(body []byte, opt Options) []Error {
 		opt.MaxDepth = DefaultMaxDepth
 	}
 	v := validators.Get().(*validator)
-	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], buf: v.buf[:0]}
+	v.reset(opt)
 	if len(body) > 0 {
 		v.src = unsafe.String(&body[0], len(body))
 	}
 	v.run()
 	errs := v.errs
-	// Drop every reference to the body before pooling.
+	v.release()
+	return errs
+}
+
+func (v *validator) reset(opt Options) {
+	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], buf: v.buf[:0]}
+}
+
+// release drops every reference to the body and pools the validator.
+func (v *validator) release() {
 	clear(v.stack[:cap(v.stack)])
 	clear(v.ns[:cap(v.ns)])
 	clear(v.attrs[:cap(v.attrs)])
+	clear(v.resolved[:cap(v.resolved)])
 	if cap(v.buf) > 4<<10 {
 		v.buf = nil
 	}
-	*v = validator{stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], buf: v.buf[:0]}
+	*v = validator{stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], buf: v.buf[:0]}
 	validators.Put(v)
-	return errs
 }
 
 // validators keeps validators, with their stacks, from one body to the next.
 var validators = sync.Pool{New: func() any { return new(validator) }}
 
 type nsBinding struct{ prefix, uri string }
+
+// Attr is an attribute of a start tag, with its namespace resolved
+// ("" for an unprefixed attribute).
+type Attr struct {
+	Space, Local, Value string
+}
 
 type rawAttr struct {
 	qname, value string
@@ -181,16 +206,19 @@ type frame struct {
 }
 
 type validator struct {
-	src     string
-	pos     int
-	opt     Options
-	errs    []Error
-	stack   []frame
-	ns      []nsBinding
-	attrs   []rawAttr
-	buf     []byte
-	ids     map[string]bool
-	stopped bool
+	src   string
+	pos   int
+	opt   Options
+	errs  []Error
+	stack []frame
+	ns    []nsBinding
+	attrs []rawAttr
+	// resolved holds the element's attributes but namespace declarations,
+	// with their namespaces.
+	resolved []Attr
+	buf      []byte
+	ids      map[string]bool
+	stopped  bool
 	// line cursor
 	lineOff, lineNo, lineStart int
 	node                       Node
@@ -264,7 +292,7 @@ func (v *validator) run() {
 	}
 	if len(v.stack) > 0 {
 		f := &v.stack[len(v.stack)-1]
-		v.syntax(len(s), "element "+f.qname+" is not closed")
+		v.syntax(len(s), "element "+short(f.qname)+" is not closed")
 		return
 	}
 	if !rootDone {
@@ -331,7 +359,7 @@ func (v *validator) path(extra string) string {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(f.local)
+		b.WriteString(short(f.local))
 		if f.index >= 0 {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(f.index))
@@ -342,7 +370,7 @@ func (v *validator) path(extra string) string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(extra)
+		b.WriteString(short(extra))
 	}
 	return b.String()
 }
@@ -375,18 +403,33 @@ func (v *validator) text(t string, off int, cdata bool) {
 		}
 		blank = false
 	}
-	if blank {
-		return
-	}
 	if len(v.stack) == 0 {
-		v.syntax(off, "text outside the root element")
+		if !blank {
+			v.syntax(off, "text outside the root element")
+		}
 		return
 	}
+	v.charData(blank)
+}
+
+// charData handles character data inside the innermost element: none is
+// allowed in an empty element (br, img, ...), only white space in
+// element-only content.
+func (v *validator) charData(blank bool) {
 	f := &v.stack[len(v.stack)-1]
 	if f.skip || f.mixed {
 		return
 	}
-	v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed in "+typeTable[f.typ].name+" (only elements and the value attribute)")
+	t := &typeTable[f.typ]
+	switch {
+	case blank && len(modelTable[t.model].parts) == 0 && t.kind != kindContainer:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, t.name+" must be empty: no content, not even white space")
+	case blank:
+	case t.kind == kindXHTML:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed directly in "+t.name+" (only elements)")
+	default:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed in "+t.name+" (only elements and the value attribute)")
+	}
 }
 
 // reference decodes the entity or character reference at the start of s
@@ -488,7 +531,7 @@ func (v *validator) startTag() {
 			p++
 		}
 		if p >= len(s) {
-			v.syntax(start, "start tag of "+qname+" not closed")
+			v.syntax(start, "start tag of "+short(qname)+" not closed")
 			return
 		}
 		if s[p] == '>' {
@@ -517,7 +560,7 @@ func (v *validator) startTag() {
 			p++
 		}
 		if an == "" || p >= len(s) || s[p] != '=' {
-			v.syntax(ns, "malformed attribute in the start tag of "+qname)
+			v.syntax(ns, "malformed attribute in the start tag of "+short(qname))
 			return
 		}
 		p++
@@ -539,9 +582,14 @@ func (v *validator) startTag() {
 			return
 		}
 		p += end + 2
+		if len(v.attrs) >= maxAttrs {
+			v.errAt(start, start, "", ErrLimit, fmt.Sprintf("more than %d attributes on one element: validation stopped", maxAttrs))
+			v.stopped = true
+			return
+		}
 		for i := range v.attrs {
 			if v.attrs[i].qname == an {
-				v.syntax(ns, "attribute "+an+" given twice")
+				v.syntax(ns, "attribute "+short(an)+" given twice")
 				return
 			}
 		}
@@ -558,24 +606,51 @@ func (v *validator) startTag() {
 			v.ns = append(v.ns, nsBinding{a.qname[6:], a.value})
 		}
 	}
+	if len(v.ns) > maxBindings {
+		v.errAt(start, start, "", ErrLimit, fmt.Sprintf("more than %d namespace declarations in scope: validation stopped", maxBindings))
+		v.stopped = true
+		return
+	}
 	prefix, local := "", qname
 	if i := strings.IndexByte(qname, ':'); i >= 0 {
 		prefix, local = qname[:i], qname[i+1:]
 	}
 	uri, ok := v.lookupNS(prefix)
 	if !ok {
-		v.syntax(start, "namespace prefix "+prefix+" is not declared")
+		v.syntax(start, "namespace prefix "+short(prefix)+" is not declared")
 		return
 	}
-	if len(v.stack) >= v.opt.MaxDepth {
-		v.errAt(start, p-1, v.path(local), ErrLimit, fmt.Sprintf("elements nested deeper than %d levels: validation stopped", v.opt.MaxDepth))
-		v.stopped = true
+	v.resolved = v.resolved[:0]
+	for _, a := range v.attrs {
+		switch {
+		case a.qname == "xmlns" || a.colon == 5 && a.qname[:5] == "xmlns":
+		case a.colon < 0:
+			v.resolved = append(v.resolved, Attr{Local: a.qname, Value: a.value})
+		default:
+			space, ok := v.lookupNS(a.qname[:a.colon])
+			if !ok {
+				v.syntax(start, "namespace prefix "+short(a.qname[:a.colon])+" is not declared")
+				return
+			}
+			v.resolved = append(v.resolved, Attr{Space: space, Local: a.qname[a.colon+1:], Value: a.value})
+		}
+	}
+	if !v.depthOK(local, start, p-1) {
 		return
 	}
 	v.open(qname, uri, local, start, p-1, mark)
 	if selfClose && !v.stopped {
 		v.close()
 	}
+}
+
+func (v *validator) depthOK(local string, start, end int) bool {
+	if len(v.stack) < v.opt.MaxDepth {
+		return true
+	}
+	v.errAt(start, end, v.path(local), ErrLimit, fmt.Sprintf("elements nested deeper than %d levels: validation stopped", v.opt.MaxDepth))
+	v.stopped = true
+	return false
 }
 
 func (v *validator) lookupNS(prefix string) (string, bool) {
@@ -602,15 +677,15 @@ func (v *validator) endTag() {
 		p++
 	}
 	if p >= len(s) || s[p] != '>' {
-		v.syntax(start, "end tag of "+qname+" not closed")
+		v.syntax(start, "end tag of "+short(qname)+" not closed")
 		return
 	}
 	v.pos = p + 1
 	if len(v.stack) == 0 || v.stack[len(v.stack)-1].qname != qname {
 		if len(v.stack) == 0 {
-			v.syntax(start, "end tag "+qname+" without a start tag")
+			v.syntax(start, "end tag "+short(qname)+" without a start tag")
 		} else {
-			v.syntax(start, "end tag "+qname+" does not match start tag "+v.stack[len(v.stack)-1].qname)
+			v.syntax(start, "end tag "+short(qname)+" does not match start tag "+short(v.stack[len(v.stack)-1].qname))
 		}
 		return
 	}
@@ -631,6 +706,10 @@ func nsOf(uri string) (elemNS, bool) {
 // pushes its frame.
 func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 	f := frame{qname: qname, local: local, nsMark: mark, start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1}
+	// parent below points into v.stack, which grows by one (to name the
+	// child in an error's path) while parent is in use: make room first so
+	// that no append moves it.
+	v.stack = slices.Grow(v.stack, 2)
 	n := len(v.stack)
 	ens, known := nsOf(uri)
 	var typ uint16
@@ -638,14 +717,14 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 		switch {
 		case uri != NamespaceFHIR:
 			v.stack = append(v.stack, f)
-			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+local+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
+			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+short(local)+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
 			v.stack[n].skip = true
 			return
 		default:
 			typ = resourceTable[local]
 			if typ == 0 || typeTable[typ].kind != kindResource {
 				v.stack = append(v.stack, f)
-				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+local+" is not a FHIR resource")
+				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+short(local)+" is not a FHIR resource")
 				v.stack[n].skip = true
 				return
 			}
@@ -675,7 +754,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			parent.pcount++
 			if parent.pcount > 1 {
-				v.errAt(start, tagEnd, v.path(local), ErrTooMany, parent.local+" holds one resource; "+local+" is a second")
+				v.errAt(start, tagEnd, v.path(local), ErrTooMany, parent.local+" holds one resource; "+short(local)+" is a second")
 			}
 		} else {
 			m := &modelTable[pt.model]
@@ -697,7 +776,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			if idx < 0 {
 				f.skip = true
-				v.unknown(parent, m, &f, uri, local, known, ens)
+				v.unknown(parent, m, &f, uri, local, known)
 				return
 			}
 			e := &m.elems[idx]
@@ -730,11 +809,24 @@ func quoteNS(uri string) string {
 	if uri == "" {
 		return "none"
 	}
-	return uri
+	return short(uri)
+}
+
+// short cuts a name or value from the body to a length fit for a message.
+func short(s string) string {
+	const n = 80
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // unknown reports an element its parent does not declare.
-func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local string, known bool, ens elemNS) {
+func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local string, known bool) {
 	v.stack = append(v.stack, *f)
 	p := v.path("")
 	pname := typeTable[parent.typ].name
@@ -749,11 +841,10 @@ func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local str
 		}
 	}
 	if !known {
-		v.errAt(f.start, f.tagEnd, p, ErrNamespace, local+" is in the namespace "+quoteNS(uri)+", which "+pname+" does not allow")
+		v.errAt(f.start, f.tagEnd, p, ErrNamespace, short(local)+" is in the namespace "+quoteNS(uri)+", which "+pname+" does not allow")
 		return
 	}
-	_ = ens
-	v.errAt(f.start, f.tagEnd, p, ErrUnknown, pname+" has no element "+local)
+	v.errAt(f.start, f.tagEnd, p, ErrUnknown, pname+" has no element "+short(local))
 }
 
 // required reports whether particle q must occur.
@@ -857,38 +948,31 @@ func (v *validator) close() {
 func (v *validator) checkAttrs(f *frame) {
 	set := attrTable[typeTable[f.typ].attrs]
 	var seen uint64
-	for _, a := range v.attrs {
-		if a.qname == "xmlns" || a.colon == 5 && a.qname[:5] == "xmlns" {
+	for _, a := range v.resolved {
+		switch a.Space {
+		case "", namespaceXML:
+		case namespaceXSI:
+			if a.Local == "schemaLocation" || a.Local == "noNamespaceSchemaLocation" {
+				continue
+			}
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" of the XML Schema instance namespace is not supported")
+			continue
+		default:
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" (namespace "+short(a.Space)+") is not allowed on "+typeTable[f.typ].name)
 			continue
 		}
-		name := a.qname
-		if a.colon >= 0 {
-			prefix := a.qname[:a.colon]
-			uri, ok := v.lookupNS(prefix)
-			if !ok {
-				v.syntax(f.start, "namespace prefix "+prefix+" is not declared")
-				return
-			}
-			switch uri {
-			case namespaceXML:
-				name = "xml:" + a.qname[a.colon+1:]
-			case namespaceXSI:
-				if l := a.qname[a.colon+1:]; l == "schemaLocation" || l == "noNamespaceSchemaLocation" {
-					continue
-				}
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.qname+" (XML Schema instance) is not supported")
-				continue
-			default:
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.qname+" is not allowed on "+typeTable[f.typ].name)
-				continue
-			}
-		}
+		xml := a.Space == namespaceXML
 		di := -1
 		for i := range set {
-			if set[i].name == name {
+			n := set[i].name
+			if !xml && n == a.Local || xml && len(n) == 4+len(a.Local) && n[:4] == "xml:" && n[4:] == a.Local {
 				di = i
 				break
 			}
+		}
+		name := a.Local
+		if xml {
+			name = "xml:" + a.Local
 		}
 		if di < 0 {
 			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+name+" is not allowed on "+typeTable[f.typ].name)
@@ -898,14 +982,14 @@ func (v *validator) checkAttrs(f *frame) {
 			seen |= 1 << di
 		}
 		d := &set[di]
-		if why := checkSimple(d.simple, a.value); why != "" {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+a.value+"' "+why)
+		if why := checkSimple(d.simple, a.Value); why != "" {
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+short(a.Value)+"' "+why)
 			continue
 		}
 		// d.fixed (only pre's xml:space="preserve") is not enforced:
 		// xmllint, the reference verdict, does not enforce it either.
 		if simpleTable[d.simple].builtin == xsID {
-			id := collapse(a.value)
+			id := collapse(a.Value)
 			if v.ids == nil {
 				v.ids = map[string]bool{}
 			}
@@ -926,9 +1010,9 @@ func (v *validator) visit(f *frame) {
 	nd := &v.node
 	*nd = Node{Name: f.local, Type: Type{f.typ}, Entry: f.entry, v: v}
 	nd.Line, nd.Column = v.lineCol(f.start)
-	for _, a := range v.attrs {
-		if a.qname == "value" {
-			nd.Value, nd.HasValue = a.value, true
+	for _, a := range v.resolved {
+		if a.Local == "value" && a.Space == "" {
+			nd.Value, nd.HasValue = a.Value, true
 		}
 	}
 	v.opt.Visit(nd)

@@ -152,7 +152,6 @@ type ctype struct {
 	parts           []particle
 	attrs           []attr
 	mixed           bool
-	doc             string
 }
 
 type simple struct {
@@ -322,7 +321,7 @@ func (g *gen) fill(t *ctype, s *schema, n *node) error {
 	seen := map[string]bool{}
 	for _, p := range parts {
 		for _, a := range p.alts {
-			if k := a.ns + ":" + a.name; seen[k] {
+			if k := a.name; seen[k] {
 				return fmt.Errorf("type %s: element %s occurs twice in its content model", t.key, a.name)
 			} else {
 				seen[k] = true
@@ -1026,13 +1025,14 @@ func notice(xsd []byte) string {
 	}
 	var b strings.Builder
 	b.WriteString("// The tables derive from fhir-single.xsd, which carries this notice:\n//\n")
-	for _, line := range strings.Split(strings.TrimSpace(string(xsd[start+4:end])), "\n") {
-		line = strings.TrimRight(line, " \r")
+	text := strings.Trim(strings.ReplaceAll(string(xsd[start+4:end]), "\r", ""), "\n ")
+	for _, line := range strings.Split("  "+text, "\n") {
+		line = strings.TrimRight(line, " ")
 		if line == "" {
 			b.WriteString("//\n")
 			continue
 		}
-		b.WriteString("//  " + line + "\n")
+		b.WriteString("//  " + strings.TrimPrefix(line, "  ") + "\n")
 	}
 	return b.String()
 }

@@ -127,11 +127,9 @@
     src.onerror = () => { live.className = "live off"; live.textContent = "reconnecting"; };
     src.addEventListener("held", (ev) => {
       const d = JSON.parse(ev.data);
+      const cleared = state.held !== undefined && d.held < state.held; // the journal was cleared
       setHeld(d.held);
-      if (d.last < state.sourceSince) { // the journal was cleared
-        state.sourceSince = d.last;
-        if (state.view === "list") showList();
-      }
+      if (cleared && state.view === "list") showList();
     });
     src.addEventListener("entries", (ev) => {
       const d = JSON.parse(ev.data);
@@ -151,6 +149,7 @@
   }
 
   function setHeld(n) {
+    state.held = n;
     document.getElementById("held").textContent = n + " held";
   }
 
@@ -344,8 +343,20 @@
           el("span", { class: "kind" }, kindLabel(v.kind) + ans + (changed ? " (was " + kindLabel(before[v.rule]) + ")" : "")),
           vd.reason ? el("div", { class: "reason" }, vd.reason) : null,
           vd.path ? el("div", { class: "muted" }, "at " + vd.path) : null,
+          Array.isArray(vd.findings) && vd.findings.length ? el("ul", { class: "findings" }, vd.findings.map(finding)) : null,
           el("details", {}, el("summary", {}, "rule text"), el("p", {}, v.text)));
       }))));
+  }
+
+  // finding is one located breach of a content rule: where, why, what.
+  function finding(f) {
+    const where = [f.entry >= 0 ? "entry[" + f.entry + "]" : "", f.path || ""].filter(Boolean).join(" ");
+    const line = f.line > 0 ? el("button", { type: "button", class: "goto", onclick: () => {
+      const n = document.querySelector('pre[data-name="body"] [data-line="' + Number(f.line) + '"]');
+      if (n) { n.scrollIntoView({ block: "center" }); n.classList.add("flash"); setTimeout(() => n.classList.remove("flash"), 1500); }
+    } }, "line " + f.line) : null;
+    return el("li", {}, line, where ? el("code", {}, where) : null, " ", f.reason || "",
+      f.excerpt ? el("span", { class: "muted" }, " (" + f.excerpt + ")") : null);
   }
 
   function headerTable(headers) {
