@@ -52,6 +52,9 @@ type Options struct {
 	// Profile selects the scenarios of one version of the guidance; "" means
 	// nems-2019-01.
 	Profile mockspine.Profile
+	// Content is the content mode of the embedded mock; "" means reject,
+	// which the event-content scenarios expect.
+	Content mockspine.ContentMode
 	// Tags is a godog tag expression ("@JWT-SCOPE,@JWT-SUB", "~@MSG-SIZE"),
 	// ANDed with the exclusion of the other profile's scenarios and of @wip.
 	// A malformed expression, or one that selects nothing, is an error.
@@ -167,7 +170,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	target, subject := o.Target, ""
 	if target == "" {
-		e, err := startEmbedded(o.World, o.Profile, !o.Plain, o.DisabledRules)
+		content := o.Content
+		if content == "" {
+			content = mockspine.ContentReject
+		}
+		e, err := startEmbedded(o.World, o.Profile, !o.Plain, o.DisabledRules, content)
 		if err != nil {
 			return nil, err
 		}
@@ -232,9 +239,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	rep := &reports.Report{Title: "NEMS publication conformance", Subject: subject, Target: target,
 		Profile: string(o.Profile), Mode: "conformance", Generated: time.Now().UTC(), Version: o.Version,
-		Scenarios: sr.Tally, Rules: rows, Notes: notes}
+		Scenarios: sr.Tally, Rules: rows, Notes: notes, Unexercised: assessment.Unexercised(sr.Scenarios, o.Profile)}
 	return &Result{Status: sr.Status, Target: target, CucumberJSON: sr.CucumberJSON, JUnitXML: sr.JUnitXML,
-		Report: rep, Unexercised: assessment.Unexercised(sr.Scenarios, o.Profile)}, nil
+		Report: rep, Unexercised: rep.Unexercised}, nil
 }
 
 // probeClient is the client the pre-flight probe uses: one presenting an

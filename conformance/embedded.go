@@ -27,8 +27,8 @@ type embedded struct {
 
 // startEmbedded serves the mock in-process on a free loopback port, over
 // mutual TLS with a throwaway test PKI unless plain HTTP is asked for.
-func startEmbedded(w *world.World, p mockspine.Profile, mtls bool, disabled []string) (*embedded, error) {
-	srv, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, DisabledRules: disabled})
+func startEmbedded(w *world.World, p mockspine.Profile, mtls bool, disabled []string, content mockspine.ContentMode) (*embedded, error) {
+	srv, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, DisabledRules: disabled, Content: content})
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded mock: %w", err)
 	}

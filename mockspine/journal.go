@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/nems-harness/nems-harness/internal/content"
 )
 
 // Entry is one request the mock saw, with its judgement and answer: the
@@ -155,6 +157,10 @@ type Journal struct {
 	synced uint64     // lines known to be on disk
 
 	watch watchers // live views (journal_watch.go)
+
+	// onClear runs when Clear forgets the entries: the server's judge
+	// forgets the run's history with them (see NewServer).
+	onClear []func()
 }
 
 // NewJournal makes a memory-only journal.
@@ -518,10 +524,21 @@ func (j *Journal) Last() uint64 {
 // record and keeps them.
 func (j *Journal) Clear() {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	j.ring = nil
 	j.head, j.held, j.bytes = 0, 0, 0
 	j.unordered = false
+	hooks := j.onClear
+	j.mu.Unlock()
+	for _, f := range hooks {
+		f()
+	}
+}
+
+// whenCleared runs f every time Clear forgets the entries.
+func (j *Journal) whenCleared(f func()) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.onClear = append(j.onClear, f)
 }
 
 // Close flushes and closes the file.
@@ -600,6 +617,15 @@ func pack(e *Entry) storedEntry {
 			p.str(a.Code.Display)
 			p.str(a.IssueType)
 		}
+		p.str(v.Severity)
+		p.count(len(v.Findings), v.Findings == nil)
+		for _, f := range v.Findings {
+			p.int(f.Entry)
+			p.str(f.Path)
+			p.int(f.Line)
+			p.str(f.Reason)
+			p.str(f.Excerpt)
+		}
 	}
 	p.int(e.Response.Status)
 	p.header(e.Response.Header)
@@ -644,6 +670,14 @@ func (se *storedEntry) unpack() Entry {
 			v.Publisher = Outcome(u.str())
 			if u.flag() {
 				v.Answer = &Answer{Status: u.int(), Code: SpineCode{Code: u.str(), Display: u.str()}, IssueType: u.str()}
+			}
+			v.Severity = u.str()
+			if n, isNil := u.count(); !isNil {
+				v.Findings = make([]content.Finding, n)
+				for k := range v.Findings {
+					f := &v.Findings[k]
+					f.Entry, f.Path, f.Line, f.Reason, f.Excerpt = u.int(), u.str(), u.int(), u.str(), u.str()
+				}
 			}
 		}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/internal/mediatype"
 	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine/world"
@@ -43,6 +44,8 @@ type Config struct {
 	// DisabledRules are rule IDs the mock does not enforce (see
 	// Judge.Disabled).
 	DisabledRules []string
+	// Content is the content mode (Judge.Content); "" is ContentReport.
+	Content ContentMode
 }
 
 // Server is the mock Spine/NEMS endpoint as an http.Handler.
@@ -78,8 +81,12 @@ func NewServer(cfg Config) (*Server, error) {
 		}
 		disabled[id] = true
 	}
-	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now, Disabled: disabled},
+	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now, Disabled: disabled,
+		Content: cfg.Content, History: content.NewMemory()},
 		journal: cfg.Journal, log: cfg.Logger, started: time.Now()}
+	// The content rules that remember know only the run's requests: a
+	// cleared journal starts a new run, however it is cleared.
+	cfg.Journal.whenCleared(s.judge.History.Reset)
 
 	// Route first, then judge: every request to a publish path reaches the
 	// rules, and everything else gets an explained OperationOutcome.

@@ -17,13 +17,16 @@ const (
 	Pass        Verdict = "pass"
 	Fail        Verdict = "fail"
 	NotAssessed Verdict = "not-assessed"
+	// Warn is a warning rule (an event-content rule of severity warning)
+	// that was broken: shown as a warning, it never fails a report.
+	Warn Verdict = "warning"
 )
 
 // Normal returns v if it is Pass or Fail, and NotAssessed otherwise: a rule
 // without a recognised verdict was not assessed, and never passes.
 func (v Verdict) Normal() Verdict {
 	switch v {
-	case Pass, Fail:
+	case Pass, Fail, Warn:
 		return v
 	}
 	return NotAssessed
@@ -36,6 +39,8 @@ func (v Verdict) Label() string {
 		return "PASS"
 	case Fail:
 		return "FAIL"
+	case Warn:
+		return "WARNING"
 	}
 	return "NOT ASSESSED"
 }
@@ -74,6 +79,9 @@ type Report struct {
 	// Notes are free text shown under the summary, e.g. "EP-CERT is not
 	// assessed over plain HTTP".
 	Notes []string
+	// Unexercised are rules the run selected but could not assess (their
+	// scenarios were skipped): the result is then INCOMPLETE, not a pass.
+	Unexercised []string
 }
 
 // ScenarioCounts counts the scenarios of a run by result.
@@ -127,10 +135,12 @@ type HTTPMessage struct {
 }
 
 // Counts returns the number of rules by verdict. A rule with an empty or
-// unknown verdict counts as not assessed.
+// unknown verdict counts as not assessed; a broken warning rule (Warn)
+// counts in Warnings only.
 func (r *Report) Counts() (pass, fail, notAssessed int) {
 	for _, row := range r.Rules {
 		switch row.Verdict.Normal() {
+		case Warn:
 		case Pass:
 			pass++
 		case Fail:
@@ -142,9 +152,26 @@ func (r *Report) Counts() (pass, fail, notAssessed int) {
 	return pass, fail, notAssessed
 }
 
-// Passed reports whether no rule failed and no scenario failed: neither in
-// the scenario counts nor among the scenarios listed against a rule.
-func (r *Report) Passed() bool {
+// Warnings is the number of warning rules that were broken.
+func (r *Report) Warnings() int {
+	n := 0
+	for _, row := range r.Rules {
+		if row.Verdict == Warn {
+			n++
+		}
+	}
+	return n
+}
+
+// Passed reports whether no rule failed and no scenario failed (neither in
+// the scenario counts nor among the scenarios listed against a rule), and
+// no rule the run selected went unexercised.
+func (r *Report) Passed() bool { return !r.failed() && len(r.Unexercised) == 0 }
+
+// failed reports whether a rule or a scenario failed.
+func (r *Report) failed() bool { return !r.noFailure() }
+
+func (r *Report) noFailure() bool {
 	if r.Scenarios.Failed > 0 {
 		return false
 	}
@@ -161,10 +188,15 @@ func (r *Report) Passed() bool {
 	return true
 }
 
-// Result is the overall result as shown to a reader: "PASS" or "FAIL".
+// Result is the overall result as shown to a reader: "PASS", "FAIL", or
+// "INCOMPLETE" when nothing failed but a rule the run selected could not be
+// assessed.
 func (r *Report) Result() string {
-	if r.Passed() {
+	switch {
+	case r.Passed():
 		return "PASS"
+	case len(r.Unexercised) > 0 && !r.failed():
+		return "INCOMPLETE"
 	}
 	return "FAIL"
 }

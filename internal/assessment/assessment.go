@@ -59,6 +59,7 @@ type Journal struct {
 	passes    []int
 	fails     []int
 	reasons   []map[string]bool
+	warned    []bool // a warning rule broken: shown as a warning
 	requests  int
 	evidence  int // bytes of bodies held as evidence
 	// Other counts the requests that were not judged as publishes;
@@ -79,7 +80,7 @@ type Journal struct {
 func NewJournal(p mockspine.Profile, publisher bool) *Journal {
 	out, index := rows(p)
 	a := &Journal{profile: p, rows: out, index: index, publisher: publisher,
-		passes: make([]int, len(out)), fails: make([]int, len(out)), reasons: make([]map[string]bool, len(out))}
+		passes: make([]int, len(out)), fails: make([]int, len(out)), warned: make([]bool, len(out)), reasons: make([]map[string]bool, len(out))}
 	return a
 }
 
@@ -121,7 +122,11 @@ func (a *Journal) Add(e mockspine.Entry) {
 		}
 		switch outcome {
 		case mockspine.Fail:
-			row.Verdict = reports.Fail
+			if v.Fails() {
+				row.Verdict = reports.Fail
+			} else { // a warning rule: shown, never a failure
+				a.warned[i] = true
+			}
 			a.fails[i]++
 			if size := len(e.Body) + len(e.Response.Body); len(row.Evidence) < MaxEvidence && a.evidence+size <= maxEvidenceBytes {
 				a.evidence += size
@@ -155,6 +160,9 @@ func (a *Journal) Rows() []reports.RuleRow {
 			if a.fails[i] > len(row.Evidence) {
 				row.Reason += fmt.Sprintf(" (the first %d shown)", len(row.Evidence))
 			}
+		case a.warned[i]:
+			row.Verdict = reports.Warn
+			row.Reason = fmt.Sprintf("warning: %d of %d request(s) broke the rule", a.fails[i], a.requests)
 		case a.passes[i] > 0:
 			row.Verdict = reports.Pass
 			row.Reason = fmt.Sprintf("%d request(s) judged, none broke the rule", a.passes[i])
@@ -206,6 +214,10 @@ func IsPublish(e *mockspine.Entry) bool {
 // the moment it was received (so an old JWT is not judged expired), and
 // replaces its verdicts, profile and answer with the new ones. It reports
 // whether the entry was a publish (anything else is left as it is).
+//
+// The content rules that remember judge against judge.History: to give the
+// verdicts the mock gave, re-judge every publish of the run, in order,
+// through one judge whose History began empty with the run.
 func Rejudge(ctx context.Context, judge *mockspine.Judge, e *mockspine.Entry) (bool, error) {
 	if !IsPublish(e) {
 		return false, nil

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 	"github.com/nems-harness/nems-harness/reports"
@@ -86,7 +87,9 @@ func AssessJournal(ctx context.Context, open func() (io.ReadCloser, error), o Jo
 		res   = &JournalResult{}
 	)
 	if o.Rejudge {
-		judge = &mockspine.Judge{Profile: p, World: o.World}
+		// Judged again in the journal's order, with the run's memory of
+		// accepted messages for the content rules that remember.
+		judge = &mockspine.Judge{Profile: p, World: o.World, History: content.NewMemory()}
 	}
 	start := func(p mockspine.Profile) {
 		a = NewJournal(p, true)

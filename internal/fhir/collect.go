@@ -34,6 +34,10 @@ type collector struct {
 	// typeErr is the first value read for a fact that is a JSON number or
 	// boolean where FHIR requires a string (see readString).
 	typeErr *ParseError
+	// d, when set, builds the whole element tree too (ReadDoc).
+	d *docBuilder
+	// space is the namespace of the element the XML reader opens next.
+	space string
 }
 
 // node is one open element.
@@ -59,6 +63,8 @@ type node struct {
 	entryNo int32
 	// nhsIdx is the NHS number recorded by a child identifier, or -1.
 	nhsIdx int32
+	// docs is how many Doc nodes the element opened (ReadDoc only).
+	docs int8
 }
 
 // facts are what an element's children reported when they ended.
@@ -194,7 +200,16 @@ func (c *collector) start(name string, skip bool) *node {
 		c.b.Entries++
 	}
 	c.stack = append(c.stack, node{name: name, skip: skip, res: -1, entryNo: entryNo, nhsIdx: -1})
-	return &c.stack[len(c.stack)-1]
+	n := &c.stack[len(c.stack)-1]
+	if c.d != nil {
+		space := c.space
+		if space == Namespace {
+			space = ""
+		}
+		c.d.open(name, space)
+		n.docs = 1
+	}
+	return n
 }
 
 // reset empties the collector for another document, keeping its buffers
@@ -247,12 +262,26 @@ func (c *collector) beginResource(typ string, wrapped bool) {
 	}
 	n.res = int32(len(c.frames))
 	c.frames = append(c.frames, f)
+	if c.d != nil {
+		if wrapped || pos == 0 {
+			c.d.setResource(typ)
+		} else {
+			// A JSON resource is the value of its "resource" member: give
+			// it a node of its own inside, as XML has.
+			c.d.open("", "")
+			c.d.setResource(typ)
+			n.docs = 2
+		}
+	}
 }
 
 // setResourceType names the resource whose element is innermost.
 func (c *collector) setResourceType(typ string) {
 	if n := c.top(); n.res >= 0 {
 		c.frames[n.res].typ = typ
+		if c.d != nil {
+			c.d.setResource(typ)
+		}
 	}
 }
 
@@ -293,7 +322,41 @@ func (c *collector) end() {
 	if n.res >= 0 {
 		c.endResource(int(n.res))
 	}
+	if n.docs > 0 {
+		c.endDoc(n)
+	}
 	c.stack = c.stack[:last]
+}
+
+// endDoc closes the Doc nodes the element n opened.
+func (c *collector) endDoc(n *node) {
+	d := c.d
+	doc := d.doc
+	i := d.close()
+	if n.docs == 2 {
+		inner := i
+		i = d.close()
+		if doc.names[doc.at(inner).name] == "" { // not a resource after all
+			doc.at(i).first = doc.at(inner).first
+			for k := doc.at(i).first; k >= 0; k = doc.at(k).next {
+				doc.at(k).parent = i
+			}
+		}
+	}
+	if n.hasValue {
+		d.setValue(i, n.value)
+	}
+	if n.url != "" {
+		d.setURL(i, n.url)
+	}
+	// A JSON extension's url is a member; XML has it as an attribute.
+	if d.doc.Format == FormatJSON && n.name == "url" {
+		if p := doc.at(i).parent; p >= 0 {
+			if pn := doc.names[doc.at(p).name]; pn == "extension" || pn == "modifierExtension" {
+				doc.at(i).flags |= flagHidden
+			}
+		}
+	}
 }
 
 // report passes the facts of the element at pos, which is ending, to its

@@ -205,7 +205,7 @@ func (r *jsonReader) object(name string, depth int, resource bool, start int, di
 	}
 	r.keys[depth].reset()
 	if !discard {
-		r.c.start(name, false)
+		r.start(name)
 		if resource {
 			r.c.beginResource("", false)
 		}
@@ -258,10 +258,9 @@ func (r *jsonReader) object(name string, depth int, resource bool, start int, di
 					return r.errorAt(keyEnd, fmt.Sprintf("resourceType is %s; it must be a string", what))
 				}
 			default:
+				// A "_name" member gives a primitive's id and extensions: the
+				// name stays marked down to where the element opens (start).
 				child := key
-				if len(key) > 1 && key[0] == '_' { // a primitive's id and extensions
-					child = key[1:]
-				}
 				holdsResource := key == "resource" || key == "contained"
 				if err := r.value(child, depth, holdsResource, discard); err != nil {
 					return err
@@ -305,6 +304,9 @@ func (r *jsonReader) value(name string, depth int, resource, discard bool) error
 		return r.eof()
 	}
 	start := r.pos
+	if r.c.d != nil {
+		r.c.d.at = start
+	}
 	switch c := s[r.pos]; {
 	case c == '{':
 		return r.object(name, depth+1, resource, start, discard)
@@ -344,7 +346,7 @@ func (r *jsonReader) primitive(name, value string, discard bool) {
 	if discard {
 		return
 	}
-	n := r.c.start(name, false)
+	n := r.start(name)
 	n.value, n.hasValue = value, true
 	r.c.end()
 }
@@ -357,6 +359,18 @@ func (r *jsonReader) typed(name, value string, kind uint8, off int, discard bool
 	n := r.c.start(name, false)
 	n.value, n.hasValue, n.kind, n.off = value, true, kind, int32(off)
 	r.c.end()
+}
+
+// start opens the element of a member: "_name" opens "name" (for ReadDoc,
+// marked to be merged into the primitive "name" already read).
+func (r *jsonReader) start(name string) *node {
+	if len(name) > 1 && name[0] == '_' {
+		name = name[1:]
+		if r.c.d != nil {
+			r.c.d.merge = true
+		}
+	}
+	return r.c.start(name, false)
 }
 
 // array reads an array whose '[' is at r.pos; each item is an element

@@ -168,3 +168,42 @@ func isITKMarker(s string) bool {
 
 // itkEventCode is the MessageHeader event code of an ITK3 wrapper.
 const itkEventCode = "ITK011M"
+
+// ReadDoc reads a message bundle as Read does and, in the same pass, builds
+// the whole element tree (see Doc). The Doc slices its strings out of the
+// body as a string (bytes are copied first, as for Read).
+func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
+	f := strings.ToLower(strings.TrimSpace(format))
+	if f != FormatXML && f != FormatJSON {
+		return nil, nil, fmt.Errorf("fhir: unknown format %q: want %q or %q", format, FormatXML, FormatJSON)
+	}
+	b, shift, err := prepare(text(body), f)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := newDocBuilder(f, b)
+	if f == FormatXML {
+		r := xmlReaders.Get().(*xmlReader)
+		defer r.release()
+		r.src, r.shift, r.c.d = b, shift, d
+		if err := r.read(); err != nil {
+			return nil, nil, err
+		}
+		return r.c.bundle(FormatXML), d.finish(), nil
+	}
+	r := jsonReaders.Get().(*jsonReader)
+	defer r.release()
+	r.src, r.shift, r.c.d = b, shift, d
+	if err := r.read(); err != nil {
+		return nil, nil, err
+	}
+	// As ReadJSON: a number or boolean where FHIR requires a string.
+	if e := r.c.typeErr; e != nil {
+		if e.Offset >= 0 {
+			e.Line = lineAt(r.src, int(e.Offset))
+			e.Offset += r.shift
+		}
+		return nil, nil, e
+	}
+	return r.c.bundle(FormatJSON), d.finish(), nil
+}

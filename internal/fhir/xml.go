@@ -941,6 +941,9 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 		}
 	} else {
 		parent := r.c.top().name
+		if r.c.d != nil {
+			r.c.space, r.c.d.at = space, off
+		}
 		n := r.c.start(local, space != Namespace)
 		if !n.skip {
 			r.setAttrs(n)
@@ -1012,6 +1015,9 @@ func (r *xmlReader) duplicateAttr(element, attr string, off int) error {
 }
 
 func (r *xmlReader) startRoot(space, local string, off int) error {
+	if r.c.d != nil {
+		r.c.space, r.c.d.at = space, off
+	}
 	switch space {
 	case Namespace:
 		n := r.c.start(local, false)
@@ -1044,6 +1050,32 @@ func (r *xmlReader) setAttrs(n *node) {
 		case "url":
 			n.url = a.value
 		}
+	}
+	if r.c.d != nil {
+		r.docAttrs()
+	}
+}
+
+// docAttrs keeps the attributes of the element just opened, other than
+// value, url and namespace declarations, on its Doc node.
+func (r *xmlReader) docAttrs() {
+	d := r.c.d
+	for i := range r.attrs {
+		a := &r.attrs[i]
+		var at Attr
+		switch {
+		case a.colon == -1 && (a.qname == "value" || a.qname == "url" || a.qname == "xmlns"):
+			continue
+		case a.colon == -1:
+			at = Attr{Name: a.qname, Value: a.value}
+		case a.prefix() == "xmlns":
+			continue
+		default:
+			space, _ := r.lookup(a.prefix())
+			at = Attr{Space: space, Name: a.local(), Value: a.value}
+		}
+		x := d.extraOf(d.top())
+		x.attrs = append(x.attrs, at)
 	}
 }
 
