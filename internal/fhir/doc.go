@@ -319,3 +319,14 @@ func (d *docBuilder) finish() *Doc {
 	}
 	return doc
 }
+
+// Walk calls f for n and every element below it, in document order; when f
+// returns false the element's children are skipped.
+func (n *Node) Walk(f func(*Node) bool) {
+	if n == nil || !f(n) {
+		return
+	}
+	for _, k := range n.Kids {
+		k.Walk(f)
+	}
+}

@@ -1,0 +1,857 @@
+package content
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nems-harness/nems-harness/internal/codes"
+	"github.com/nems-harness/nems-harness/internal/fhir"
+)
+
+// Sources of the generic rules (RULES-CONTENT.md "Sources").
+const (
+	srcGEN  = "NEMS Generic Event Requirements (explore_generic_event_requirements)"
+	srcEMH  = "Event-MessageHeader-1 1.2.0 (STU3-FHIR-Assets develop 4543c05)"
+	srcXSD  = "FHIR STU3 schema fhir-single.xsd (v3.0.1)"
+	srcSCH  = "FHIR STU3 schematron invariants (<resource>.sch)"
+	srcFEED = "NEMS message architecture: feedback (Requirements)"
+	srcSEQ  = "NEMS message architecture: sequencing"
+	srcCC   = "CareConnect STU3 profiles (FHIR-STU3-CARECONNECT-STAGING d40e3e2)"
+	srcPG   = "the event pages (Vaccinations, Professional Contacts, Blood Spot Test Outcome, Newborn Hearing, NIPE Outcome)"
+)
+
+// Systems and urls the generic rules name.
+const (
+	sysEventType     = "https://fhir.nhs.uk/STU3/CodeSystem/EventType-1"
+	sysMET           = "https://fhir.nhs.uk/STU3/CodeSystem/MessageEventType-1"
+	sysMET2019       = "https://fhir.nhs.uk/STU3/CodeSystem/EMS-MessageEventType-1"
+	sysODS           = "https://fhir.nhs.uk/Id/ods-organization-code"
+	sysODSSite       = "https://fhir.nhs.uk/Id/ods-site-code"
+	sysSDSUser       = "https://fhir.nhs.uk/Id/sds-user-id"
+	sysSDSRole       = "https://fhir.nhs.uk/Id/sds-role-profile-id"
+	sysSpecialty     = "https://fhir.nhs.uk/STU3/CodeSystem/Specialty-1"
+	sysDCHSpecialty  = "https://fhir.nhs.uk/STU3/CodeSystem/DCH-Specialty-1"
+	sysVerification  = "https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-NHSNumberVerificationStatus-1"
+	urlVerification  = "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-NHSNumberVerificationStatus-1"
+	urlVaccinationPr = "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-VaccinationProcedure-1"
+)
+
+var (
+	uuidPattern     = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
+	dateTimePattern = regexp.MustCompile(`^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?$`)
+	emailPattern    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	screening       = []string{BloodSpot, Hearing, NIPE}
+)
+
+// Generic returns the generic rules (IDs EVT-*), in RULES-CONTENT.md order.
+// Each call builds them afresh.
+func Generic() []*Rule {
+	return []*Rule{
+		{ID: "EVT-ORDER", Severity: Error, IssueType: "structure", XMLOnly: true, Source: srcGEN + " \"Element order in Resources\"; " + srcXSD,
+			Text:  "The whole Bundle is valid against fhir-single.xsd: elements in the xs:sequence order of their type, no undeclared element, repetitions within minOccurs..maxOccurs, one element per choice, primitive values in the schema's lexical forms and enumerations, namespace http://hl7.org/fhir. Not assessed for a JSON body.",
+			Check: checkOrder},
+		{ID: "EVT-INVARIANTS", Severity: Error, Source: srcSCH + "; " + srcGEN + " Bundle",
+			Text:  "The FHIR invariants hold wherever their context occurs: global-1, ext-1, bdl-1 to bdl-5, bdl-7, bdl-8, ref-1, dom-1 to dom-4, per-1, cpt-2, qty-3, rng-2, rat-1, att-1, txt-2, org-1, org-2, org-3, pat-1, obs-3, obs-6, obs-7, pro-1, com-1, ctm-1. The diagnostics name every failed key.",
+			Check: checkInvariants},
+		{ID: "EVT-DATETIME", Severity: Error, Source: srcGEN + " \"'dateTime' Elements\", \"'dateTime' regex\"; " + srcXSD,
+			Text:  "Every dateTime or instant element has a value matching the dateTime pattern: a time always carries a zone (Z, or +hh:mm/-hh:mm with hh 00-13, or exactly +14:00/-14:00); an instant also has the time.",
+			Check: checkDateTime},
+		{ID: "EVT-REFS", Severity: Error, Source: srcGEN + " \"Event Message Structure\"; " + srcPG,
+			Text:  "Every Reference.reference resolves: urn:uuid: and absolute URLs to the entry with that fullUrl (an http(s) URL matching none is external), Type/id to the one matching entry; #id references are ref-1's; any other form fails.",
+			Check: checkRefs},
+		{ID: "EVT-HEADER", Severity: Error, Source: srcGEN + " Event-MessageHeader-1 table; " + srcEMH + "; " + srcPG,
+			Text: "The MessageHeader: id a UUID; event.system EventType-1, event.display the event's display, no event.userSelected; exactly one responsible resolving to an Organization; exactly one focus resolving to the event's focus resource; no receiver, author, reason or response, at most one destination; sender resolves to an Organization, enterer to a Practitioner.",
+			Elems: []Elem{
+				{Of: "MessageHeader", The: true, Path: "id", Card: "1..1", Pattern: uuidPattern, Why: "not a UUID"},
+				{Of: "MessageHeader", The: true, Path: "event.system", Card: "1..1", Fixed: sysEventType},
+				{Of: "MessageHeader", The: true, Path: "event.userSelected", Card: "0..0"},
+				{Of: "MessageHeader", The: true, Path: "responsible", Card: "1..1", Ref: "Organization"},
+				{Of: "MessageHeader", The: true, Path: "focus", Card: "1..1"},
+				{Of: "MessageHeader", The: true, Path: "receiver", Card: "0..0"},
+				{Of: "MessageHeader", The: true, Path: "author", Card: "0..0"},
+				{Of: "MessageHeader", The: true, Path: "reason", Card: "0..0"},
+				{Of: "MessageHeader", The: true, Path: "response", Card: "0..0"},
+				{Of: "MessageHeader", The: true, Path: "destination", Card: "0..1"},
+				{Of: "MessageHeader", The: true, Path: "sender", Ref: "Organization"},
+				{Of: "MessageHeader", The: true, Path: "enterer", Ref: "Practitioner"},
+			},
+			Check: checkHeader},
+		{ID: "EVT-MSGEVENTTYPE", Severity: Error, Source: srcGEN + " extension(messageEventType); " + srcEMH + "; Extension-MessageEventType-1",
+			Text:  "Exactly one MessageHeader extension Extension-MessageEventType-1 with valueCodeableConcept holding exactly one coding: system MessageEventType-1, a code of it, display present; no coding.version, coding.userSelected or text. Profile nems-2019-01 also accepts instead the 2019 form Extension-EMS-MessageEventType-1 (system EMS-MessageEventType-1).",
+			Check: checkMessageEventType},
+		{ID: "EVT-SEQUENCE", Severity: Error, Source: srcPG + " \"Message Sequencing\"; " + srcGEN + " meta.versionId",
+			Text: "MessageHeader.meta.lastUpdated is present; meta.versionId, when present, is an integer (1 to 18 digits).",
+			Elems: []Elem{
+				{Of: "MessageHeader", The: true, Path: "meta.lastUpdated", Card: "1..1"},
+				{Of: "MessageHeader", The: true, Path: "meta.versionId", Pattern: `[0-9]{1,18}`, Why: "meta.versionId is not an integer"},
+			}},
+		{ID: "EVT-SOURCE", Severity: Error, Source: srcGEN + " source.contact; " + srcFEED,
+			Text:  "MessageHeader.source.contact is present with system phone or email and a value of that shape (email: x@y.z; phone: digits, spaces and + ( ) - . with at least 6 digits).",
+			Check: checkSource},
+		{ID: "EVT-SOURCE-NAME", Severity: Warning, Source: srcGEN + " source.name 1..1",
+			Text:  "MessageHeader.source.name is present. (Warning: many of the specification's own examples omit it.)",
+			Elems: []Elem{{Of: "MessageHeader", The: true, Path: "source.name", Card: "1..1"}}},
+		{ID: "EVT-ROUTING", Severity: Error, Source: srcGEN + " extension(routingDemographics); Extension-RoutingDemographics-1 1.1.0",
+			Text:  "Exactly one MessageHeader extension Extension-RoutingDemographics-1, without value[x], holding nhsNumber once (valueIdentifier with system https://fhir.nhs.uk/Id/nhs-number and a value), name once (valueHumanName with family and a given, use official if given) and birthDateTime once (valueDateTime); name and birthDateTime at most once on BST, NBH and NIPE delete messages.",
+			Check: checkRouting},
+		{ID: "EVT-ROUTING-PATIENT", Severity: Error, Source: srcGEN + " extension(routingDemographics)",
+			Text:  "When the message holds a Patient, the routing nhsNumber equals the value of the Patient's NHS number identifier.",
+			Check: checkRoutingPatient},
+		{ID: "EVT-ROUTING-MATCH", Severity: Warning, Source: srcGEN + " routingDemographics name and birthDateTime; Patient name (official)",
+			Text:  "When the message holds a Patient, the routing family and first given name equal the Patient's official ones (case-insensitive, trimmed), and the routing birth date equals Patient.birthDate when both are full dates.",
+			Check: checkRoutingMatch},
+		{ID: "EVT-PATIENT", Severity: Error, Source: srcGEN + " CareConnect-Patient-1 table; " + srcCC + " Patient; Publication API Guidance \"NHS Numbers\"",
+			Text: "Every Patient: exactly one identifier, the NHS number (system https://fhir.nhs.uk/Id/nhs-number, with a value), carrying exactly one NHS number verification status extension with code 01 of CareConnect-NHSNumberVerificationStatus-1; exactly one official name, with family; birthDate; every telecom has system and value.",
+			Elems: []Elem{
+				{Of: "Patient", Path: "identifier", Card: "1..1"},
+				{Of: "Patient", Path: "identifier.system", Card: "1..1", Fixed: fhir.NHSNumberSystem},
+				{Of: "Patient", Path: "identifier.value", Card: "1..1"},
+				{Of: "Patient", Path: "identifier.extension(" + urlVerification + ")", Card: "1..1"},
+				{Of: "Patient", Path: "identifier.extension(" + urlVerification + ").valueCodeableConcept.coding[code=01]", Card: "1..*",
+					Coding: codes.CareConnectNHSNumberVerificationStatus1, Why: "no coding 01 (Number present and verified) of " + sysVerification},
+				{Of: "Patient", Path: "name[use=official]", Card: "1..1"},
+				{Of: "Patient", Path: "name[use=official].family", Card: "1..1"},
+				{Of: "Patient", Path: "birthDate", Card: "1..1"},
+				{Of: "Patient", Each: "telecom", Path: "system", Card: "1..1"},
+				{Of: "Patient", Each: "telecom", Path: "value", Card: "1..1"},
+			}},
+		{ID: "EVT-PATIENT-ADDRESS", Severity: Warning, Source: srcGEN + " Patient address",
+			Text: "Every Patient.address has at least one line and a postalCode.",
+			Elems: []Elem{
+				{Of: "Patient", Each: "address", Path: "line", Card: "1..*"},
+				{Of: "Patient", Each: "address", Path: "postalCode", Card: "1..1"},
+			}},
+		{ID: "EVT-ORGANIZATION", Severity: Error, Source: srcPG + " Organization tables; " + srcCC + " Organization",
+			Text: "Every Organization: exactly one identifier with system https://fhir.nhs.uk/Id/ods-organization-code, with a value; in BST, NBH and NIPE no identifier of another system; name present.",
+			Elems: []Elem{
+				{Of: "Organization", Path: "identifier[system=" + sysODS + "]", Card: "1..1"},
+				{Of: "Organization", Path: "identifier[system=" + sysODS + "].value", Card: "1..1"},
+				{Of: "Organization", Path: "identifier.system", OneOf: []string{sysODS}, Events: screening},
+				{Of: "Organization", Path: "name", Card: "1..1"},
+			}},
+		{ID: "EVT-HEALTHCARESERVICE", Severity: Error, Events: []string{Vaccinations, BloodSpot, Hearing, NIPE}, Source: srcPG + " HealthcareService tables; ValueSet CareConnect-CareSettingType-1",
+			Text: "Every HealthcareService: providedBy resolves to an Organization; exactly one type, with a SNOMED CT coding, every SNOMED coding a valid SCTID; exactly one specialty, with a coding from Specialty-1 (Vaccinations) or DCH-Specialty-1 (screening events).",
+			Elems: []Elem{
+				{Of: "HealthcareService", Path: "providedBy", Card: "1..1", Ref: "Organization"},
+				{Of: "HealthcareService", Path: "type", Card: "1..1"},
+				{Of: "HealthcareService", Path: "type.coding[system=" + SNOMED + "]", Card: "1..*", SCTID: true},
+				{Of: "HealthcareService", Path: "specialty", Card: "1..1"},
+				{Of: "HealthcareService", Path: "specialty.coding[system=" + sysSpecialty + "]", Card: "1..*", Coding: codes.Specialty1, Events: []string{Vaccinations},
+					Why: "no coding from Specialty-1"},
+				{Of: "HealthcareService", Path: "specialty.coding[system=" + sysDCHSpecialty + "]", Card: "1..*", Coding: codes.DCHSpecialty1, Events: screening,
+					Why: "no coding from DCH-Specialty-1"},
+			}},
+		{ID: "EVT-IDENTIFIER", Severity: Error, Source: srcCC + " (Immunization, Encounter, Procedure, Observation, DiagnosticReport, PractitionerRole, Organization, Location, Practitioner)",
+			Text:  "Every identifier of an Immunization, Encounter, Procedure, Observation, DiagnosticReport or PractitionerRole has system and value; in Organization and Location an ods-site-code identifier has a value, at most one a resource; in Practitioner an sds-user-id identifier has a value, at most one a resource, and an sds-role-profile-id identifier has a value.",
+			Elems: identifierRows()},
+		{ID: "EVT-SCTID", Severity: Warning, Source: srcCC + " (coding:snomedCT slices); the SCTID check is this catalogue's",
+			Text:  "Every Coding of system http://snomed.info/sct has a valid SCTID as its code (6-18 digits, partition 00 or 10, Verhoeff check digit), except where another rule judges the SNOMED codes.",
+			Check: checkSCTID},
+		{ID: "EVT-DISPLAY", Severity: Warning, Source: "the NEMS code lists (code systems' and value sets' displays)",
+			Text:  "Every Coding whose system and code a known code list holds, and which carries a display, carries that list's display (compared after trimming and collapsing white space), except displays another rule fixes.",
+			Check: checkDisplay},
+		{ID: "EVT-UNLISTED", Severity: Warning, Source: srcPG + " \"Resource Population Requirements and Guidance\"",
+			Text:  "Every entry's resource is of a type the event page lists.",
+			Check: checkUnlisted},
+		{ID: "EVT-MSGID-UNIQUE", Severity: Error, Source: srcGEN + " \"Message ID\"",
+			Text:  "MessageHeader.id (case-insensitive) differs from that of every earlier accepted message of this run. Journal rule: history of this run only.",
+			Check: checkMsgIDUnique},
+		{ID: "EVT-VERSIONID-ORDER", Severity: Error, Source: srcGEN + " meta.versionId; " + srcSEQ,
+			Text:  "When this message and the latest earlier accepted message with the same sender ASID, routing NHS number and event both carry meta.versionId, this one's is greater. Journal rule: history of this run only.",
+			Check: checkVersionOrder},
+		{ID: "EVT-LASTUPDATED-ORDER", Severity: Warning, Source: srcPG + " \"Message Sequencing\", \"Identifying Information\"; " + srcSEQ,
+			Text:  "meta.lastUpdated is not earlier than that of the latest earlier accepted message about the same focus record (event, focus identifier). Journal rule: history of this run only.",
+			Check: checkLastUpdatedOrder},
+		{ID: "EVT-LIFECYCLE", Severity: Warning, Source: srcGEN + " \"Use of New, Update and Delete\"; " + srcPG + " \"Event Life Cycle\"",
+			Text:  "For the same focus record: Vaccinations and Professional Contacts send no new after a new or update, and no update or delete without an earlier new/update; the screening events send no delete without an earlier new. Journal rule: history of this run only.",
+			Check: checkLifecycle},
+	}
+}
+
+func identifierRows() []Elem {
+	var rows []Elem
+	for _, t := range []string{"Immunization", "Encounter", "Procedure", "Observation", "DiagnosticReport", "PractitionerRole"} {
+		rows = append(rows,
+			Elem{Of: t, Each: "identifier", Path: "system", Card: "1..1"},
+			Elem{Of: t, Each: "identifier", Path: "value", Card: "1..1"})
+	}
+	for _, t := range []string{"Organization", "Location"} {
+		rows = append(rows,
+			Elem{Of: t, Path: "identifier[system=" + sysODSSite + "]", Card: "0..1"},
+			Elem{Of: t, Each: "identifier[system=" + sysODSSite + "]", Path: "value", Card: "1..1"})
+	}
+	return append(rows,
+		Elem{Of: "Practitioner", Path: "identifier[system=" + sysSDSUser + "]", Card: "0..1"},
+		Elem{Of: "Practitioner", Each: "identifier[system=" + sysSDSUser + "]", Path: "value", Card: "1..1"},
+		Elem{Of: "Practitioner", Each: "identifier[system=" + sysSDSRole + "]", Path: "value", Card: "1..1"})
+}
+
+// header returns the MessageHeader, or skips the rule.
+func header(m *Message, rp *Report) *fhir.Node {
+	if m.Header == nil {
+		rp.Skip("no MessageHeader in the message")
+		return nil
+	}
+	rp.Judged()
+	return m.Header
+}
+
+func checkHeader(m *Message, rp *Report) {
+	h := header(m, rp)
+	if h == nil {
+		return
+	}
+	ev, _ := LookupEvent(m.Event)
+	if d := h.Get("event.display"); !d.Present() {
+		rp.FailAt(h, "event.display", "missing, want %q", ev.Display)
+	} else if d.Value != ev.Display {
+		rp.Fail(d, "%q, want %q", d.Value, ev.Display)
+	}
+	for _, f := range h.All("focus") {
+		if !f.Present() {
+			continue
+		}
+		t, ok := m.Target(f)
+		switch {
+		case !ok:
+			rp.Fail(f, "does not resolve to %s in the Bundle", article(ev.Focus))
+		case t.Type != ev.Focus:
+			rp.Fail(f, "resolves to %s, want the %s (%s)", article(t.Type), ev.Focus, m.Event)
+		}
+	}
+}
+
+func checkMessageEventType(m *Message, rp *Report) {
+	h := header(m, rp)
+	if h == nil {
+		return
+	}
+	now, old := h.Ext(fhir.MessageEventTypeURL), h.Ext(fhir.MessageEventTypeURL2019)
+	switch {
+	case len(now) > 0 && len(old) > 0:
+		rp.Fail(old[0], "both forms of the message event type extension; send only Extension-MessageEventType-1")
+		return
+	case len(old) > 0 && m.Profile != Profile2019:
+		rp.Fail(old[0], "the 2019 form Extension-EMS-MessageEventType-1 is not accepted in profile %s; use Extension-MessageEventType-1", m.Profile)
+		return
+	case len(now) == 0 && len(old) == 0:
+		rp.FailAt(h, "extension(Extension-MessageEventType-1)", "missing (1..1)")
+		return
+	}
+	exts, sys, list := now, sysMET, codes.MessageEventType1
+	if len(old) > 0 {
+		exts, sys, list = old, sysMET2019, codes.EMSMessageEventType1
+	}
+	if len(exts) > 1 {
+		rp.Fail(exts[1], "%d message event type extensions (1..1)", len(exts))
+	}
+	e := exts[0]
+	cc := e.Kid("valueCodeableConcept")
+	if !cc.Present() {
+		rp.FailAt(e, "valueCodeableConcept", "missing (1..1)")
+		return
+	}
+	cs := cc.All("coding")
+	if len(cs) != 1 {
+		rp.FailAt(cc, "coding", "%d codings (1..1)", len(cs))
+	}
+	if t := cc.Kid("text"); t.Present() && len(old) == 0 {
+		rp.Fail(t, "not allowed (0..0)")
+	}
+	l := codes.MustGet(list)
+	for _, c := range cs {
+		s, _ := c.Val("system")
+		code, _ := c.Val("code")
+		switch {
+		case s != sys:
+			rp.FailAt(c, "system", "%q, want %s", s, sys)
+		case !l.Contains(s, code):
+			rp.FailAt(c, "code", "%q is not a code of %s", code, list)
+		}
+		if !c.Kid("display").Present() {
+			rp.FailAt(c, "display", "missing (1..1)")
+		}
+		if len(old) == 0 {
+			for _, no := range []string{"version", "userSelected"} {
+				if k := c.Kid(no); k.Present() {
+					rp.Fail(k, "not allowed (0..0)")
+				}
+			}
+		}
+	}
+}
+
+func checkSource(m *Message, rp *Report) {
+	h := header(m, rp)
+	if h == nil {
+		return
+	}
+	cs := h.Get("source").All("contact")
+	if len(cs) == 0 || !cs[0].Present() {
+		rp.FailAt(h, "source.contact", "missing: the publisher must give a phone number or email address")
+		return
+	}
+	c := cs[0]
+	sys, _ := c.Val("system")
+	val, hasVal := c.Val("value")
+	switch {
+	case sys != "phone" && sys != "email":
+		rp.FailAt(c, "system", "%q, want phone or email", sys)
+	case !hasVal:
+		rp.FailAt(c, "value", "missing (1..1)")
+	case sys == "email" && !emailPattern.MatchString(val):
+		rp.FailAt(c, "value", "%q is not an email address", val)
+	case sys == "phone" && !phoneShape(val):
+		rp.FailAt(c, "value", "%q is not a phone number (digits, spaces and + ( ) - . with at least 6 digits)", val)
+	}
+}
+
+func phoneShape(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" +()-.", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 6
+}
+
+// routing returns the routing demographics extensions.
+func routing(m *Message) []*fhir.Node { return m.Header.Ext(fhir.RoutingDemographicsURL) }
+
+func checkRouting(m *Message, rp *Report) {
+	h := header(m, rp)
+	if h == nil {
+		return
+	}
+	rds := routing(m)
+	if len(rds) != 1 {
+		if len(rds) == 0 {
+			rp.FailAt(h, "extension(Extension-RoutingDemographics-1)", "missing (1..1)")
+			return
+		}
+		rp.Fail(rds[1], "%d routing demographics extensions (1..1)", len(rds))
+	}
+	rd := rds[0]
+	for _, k := range rd.Kids {
+		if strings.HasPrefix(k.Name, "value") {
+			rp.Fail(k, "the routing demographics extension has no value[x] (0..0)")
+		}
+	}
+	relaxed := m.Type == "delete" && slices.Contains(screening, m.Event)
+	sub := func(name string, min int) []*fhir.Node {
+		xs := rd.Ext(name)
+		switch {
+		case len(xs) < min:
+			rp.FailAt(rd, "extension("+name+")", "missing (1..1)")
+		case len(xs) > 1:
+			rp.Fail(xs[1], "%d %s sub-extensions (at most 1)", len(xs), name)
+		}
+		return xs
+	}
+	minName := 1
+	if relaxed {
+		minName = 0
+	}
+	for _, n := range sub("nhsNumber", 1) {
+		id := n.Kid("valueIdentifier")
+		if !id.Present() {
+			rp.FailAt(n, "valueIdentifier", "missing (1..1)")
+			continue
+		}
+		if s, _ := id.Val("system"); s != fhir.NHSNumberSystem {
+			rp.FailAt(id, "system", "%q, want %s", s, fhir.NHSNumberSystem)
+		}
+		if _, ok := id.Val("value"); !ok {
+			rp.FailAt(id, "value", "missing (1..1)")
+		}
+	}
+	for _, n := range sub("name", minName) {
+		hn := n.Kid("valueHumanName")
+		if !hn.Present() {
+			rp.FailAt(n, "valueHumanName", "missing (1..1)")
+			continue
+		}
+		if _, ok := hn.Val("family"); !ok {
+			rp.FailAt(hn, "family", "missing (1..1)")
+		}
+		if _, ok := hn.Val("given"); !ok {
+			rp.FailAt(hn, "given", "missing (1..*)")
+		}
+		if u, ok := hn.Val("use"); ok && u != "official" {
+			rp.FailAt(hn, "use", "%q, want official", u)
+		}
+	}
+	for _, n := range sub("birthDateTime", minName) {
+		if _, ok := n.Val("valueDateTime"); !ok {
+			rp.FailAt(n, "valueDateTime", "missing (1..1)")
+		}
+	}
+}
+
+// patientNHS returns the Patient's NHS number identifier value.
+func patientNHS(p *fhir.Node) (string, *fhir.Node) {
+	for _, id := range p.All("identifier") {
+		if s, _ := id.Val("system"); s == fhir.NHSNumberSystem {
+			v, ok := id.Val("value")
+			if ok {
+				return v, id
+			}
+		}
+	}
+	return "", nil
+}
+
+func routingSub(m *Message, name, valuePath string) (*fhir.Node, string, bool) {
+	for _, rd := range routing(m) {
+		for _, n := range rd.Ext(name) {
+			if v, ok := n.Val(valuePath); ok {
+				return n, v, true
+			}
+		}
+	}
+	return nil, "", false
+}
+
+func checkRoutingPatient(m *Message, rp *Report) {
+	if m.Patient == nil {
+		rp.Skip("no Patient in the message")
+		return
+	}
+	rn, rv, ok := routingSub(m, "nhsNumber", "valueIdentifier.value")
+	pv, pid := patientNHS(m.Patient)
+	if !ok || pid == nil {
+		rp.Skip("the routing or the Patient NHS number is absent (EVT-ROUTING and EVT-PATIENT judge that)")
+		return
+	}
+	rp.Judged()
+	if rv != pv {
+		rp.Fail(rn, "routing NHS number %s is not the Patient's (%s)", rv, pv)
+	}
+}
+
+func checkRoutingMatch(m *Message, rp *Report) {
+	p := m.Patient
+	if p == nil {
+		rp.Skip("no Patient in the message")
+		return
+	}
+	rp.Judged()
+	var official *fhir.Node
+	for _, n := range p.All("name") {
+		if u, _ := n.Val("use"); u == "official" {
+			official = n
+			break
+		}
+	}
+	rn, _, hasName := routingSub(m, "name", "valueHumanName.family")
+	norm := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	if hasName && official != nil {
+		hn := rn.Kid("valueHumanName")
+		if rf, ok := hn.Val("family"); ok {
+			if pf, ok := official.Val("family"); ok && norm(rf) != norm(pf) {
+				rp.Fail(hn.Kid("family"), "routing family %q, Patient official family %q", rf, pf)
+			}
+		}
+		if rg, ok := hn.Val("given"); ok {
+			if pg, ok := official.Val("given"); ok && norm(rg) != norm(pg) {
+				rp.Fail(hn.Kid("given"), "routing given %q, Patient official given %q", rg, pg)
+			}
+		}
+	}
+	bn, bv, hasBirth := routingSub(m, "birthDateTime", "valueDateTime")
+	pb, hasPB := p.Val("birthDate")
+	if hasBirth && hasPB && len(bv) >= 10 && isFullDate(bv[:10]) && isFullDate(pb) && bv[:10] != pb {
+		rp.Fail(bn.Kid("valueDateTime"), "routing birthDateTime %s, Patient birthDate %s", bv, pb)
+	}
+}
+
+func isFullDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil && len(s) == 10
+}
+
+// checkRefs judges every Reference.reference (EVT-REFS).
+func checkRefs(m *Message, rp *Report) {
+	if m.Doc.Root == nil {
+		return
+	}
+	rp.Judged()
+	m.Doc.Root.Walk(func(n *fhir.Node) bool {
+		if n.Space != "" {
+			return false
+		}
+		if n.Name != "reference" || !n.HasValue || n.Parent == nil || n.Parent.Type != "" {
+			return true
+		}
+		switch _, how := m.Resolve(n.Parent); how {
+		case Unresolved:
+			rp.Fail(n, "%q does not resolve to an entry of the Bundle", n.Value)
+		}
+		return true
+	})
+}
+
+// dateTimeNames are elements typed dateTime or instant in the resources and
+// data types the events use, by name; a Period's start and end are judged
+// through their parent.
+var dateTimeNames = map[string]bool{
+	"lastUpdated": true, "timestamp": true, "issued": true, "sent": true, "received": true,
+	"recorded": true, "authoredOn": true, "time": true, "onsetDateTime": true, "abatementDateTime": true,
+	"assertedDate": true, "dateAsserted": true, "occurrenceDateTime": true, "created": true,
+}
+
+// instantNames are the instant-typed ones.
+var instantNames = map[string]bool{"lastUpdated": true, "issued": true}
+
+// isDateTime says whether n holds a dateTime or instant, and which.
+func isDateTime(n *fhir.Node) (bool, bool) {
+	switch {
+	case strings.HasSuffix(n.Name, "DateTime") || strings.HasSuffix(n.Name, "Instant"):
+		return true, strings.HasSuffix(n.Name, "Instant")
+	case dateTimeNames[n.Name]:
+		return true, instantNames[n.Name]
+	case (n.Name == "start" || n.Name == "end") && n.Parent != nil && isPeriod(n.Parent.Name):
+		return true, false
+	case n.Name == "date" && n.Parent != nil && (n.Parent.Type == "Immunization" || n.Parent.Name == "reaction"):
+		return true, false
+	}
+	return false, false
+}
+
+func isPeriod(name string) bool { return name == "period" || strings.HasSuffix(name, "Period") }
+
+func checkDateTime(m *Message, rp *Report) {
+	if m.Doc.Root == nil {
+		return
+	}
+	rp.Judged()
+	m.Doc.Root.Walk(func(n *fhir.Node) bool {
+		if n.Space != "" {
+			return false
+		}
+		if !n.HasValue {
+			return true
+		}
+		dt, instant := isDateTime(n)
+		if !dt {
+			return true
+		}
+		switch {
+		case !dateTimePattern.MatchString(n.Value):
+			if strings.Contains(n.Value, "T") && !hasZone(n.Value) {
+				rp.Fail(n, "%q has a time without a time zone", n.Value)
+			} else {
+				rp.Fail(n, "%q is not a FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.f] with a zone Z or ±hh:mm, offset at most 14:00)", n.Value)
+			}
+		case instant && !strings.Contains(n.Value, "T"):
+			rp.Fail(n, "%q is an instant without a time", n.Value)
+		}
+		return true
+	})
+}
+
+func hasZone(s string) bool {
+	i := strings.IndexByte(s, 'T')
+	t := s[i+1:]
+	return strings.HasSuffix(t, "Z") || strings.ContainsAny(t, "+-")
+}
+
+// sctidExempt says whether a SNOMED coding at n is another rule's to judge.
+func sctidExempt(m *Message, c *fhir.Node) bool {
+	p := c.Parent
+	if p == nil {
+		return false
+	}
+	r := c.Resource()
+	if r == nil {
+		return false
+	}
+	switch {
+	case p.Parent == r && r.Type == "Immunization" && p.Name == "vaccineCode",
+		p.Name == "valueCodeableConcept" && p.Parent != nil && p.Parent.URL == urlVaccinationPr,
+		p.Parent == r && r.Type == "HealthcareService" && p.Name == "type",
+		p.Parent == r && r.Type == "EpisodeOfCare" && p.Name == "type",
+		p.Parent == r && r.Type == "Procedure" && (p.Name == "code" || p.Name == "outcome") && slices.Contains(screening, m.Event),
+		p.Parent == r && r.Type == "Observation" && p.Name == "valueCodeableConcept" && m.Event == Hearing:
+		return true
+	}
+	return false
+}
+
+func checkSCTID(m *Message, rp *Report) {
+	if m.Doc.Root == nil {
+		return
+	}
+	m.Doc.Root.Walk(func(n *fhir.Node) bool {
+		if n.Space != "" {
+			return false
+		}
+		if n.Name != "coding" && n.Name != "valueCoding" {
+			return true
+		}
+		if s, _ := n.Val("system"); s != SNOMED || sctidExempt(m, n) {
+			return false
+		}
+		rp.Judged()
+		code, _ := n.Val("code")
+		if err := codes.CheckSCTID(code); err != nil {
+			rp.FailAt(n, "code", "%v", err)
+		}
+		return false
+	})
+	if rp.judged == 0 {
+		rp.Skip("no SNOMED CT coding for this rule in the message")
+	}
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// displayExempt says whether a coding's display is fixed by another rule.
+func displayExempt(m *Message, c *fhir.Node) bool {
+	p := c.Parent
+	r := c.Resource()
+	if r == nil {
+		return false
+	}
+	switch {
+	case c.Name == "event" && c.Parent == r && r.Type == "MessageHeader":
+		return true
+	case p != nil && p.Parent == r && slices.Contains(screening, m.Event) &&
+		(r.Type == "Procedure" && p.Name == "code" || r.Type == "Communication" && p.Name == "category"):
+		return true
+	}
+	return false
+}
+
+func checkDisplay(m *Message, rp *Report) {
+	if m.Doc.Root == nil {
+		return
+	}
+	m.Doc.Root.Walk(func(n *fhir.Node) bool {
+		if n.Space != "" {
+			return false
+		}
+		d := n.Kid("display")
+		if !d.Present() || !d.HasValue {
+			return true
+		}
+		sys, ok1 := n.Val("system")
+		code, ok2 := n.Val("code")
+		if !ok1 || !ok2 || displayExempt(m, n) {
+			return true
+		}
+		for _, match := range codes.Find(sys, code) {
+			if !match.Concept.HasDisplay {
+				continue
+			}
+			rp.Judged()
+			if collapse(d.Value) != collapse(match.Concept.Display) {
+				rp.Fail(d, "%q, but %s gives code %s the display %q", d.Value, match.List, code, match.Concept.Display)
+			}
+			break
+		}
+		return true
+	})
+	if rp.judged == 0 {
+		rp.Skip("no coding of a known code list with a display in the message")
+	}
+}
+
+// listedTypes returns the resource types the event's *-RESOURCES rule
+// counts, from the catalogue being judged.
+func listedTypes(m *Message) []string {
+	if m.cat == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range m.cat.rules {
+		if len(r.Events) != 1 || r.Events[0] != m.Event || len(r.Counts) == 0 {
+			continue
+		}
+		for _, c := range r.Counts {
+			if !slices.Contains(out, c.Of) {
+				out = append(out, c.Of)
+			}
+		}
+	}
+	return out
+}
+
+func checkUnlisted(m *Message, rp *Report) {
+	types := listedTypes(m)
+	if len(types) == 0 {
+		rp.Skip("the catalogue lists no resources for %s", m.Event)
+		return
+	}
+	for _, e := range m.Doc.Entries {
+		if e.Resource == nil {
+			continue
+		}
+		rp.Judged()
+		if !slices.Contains(types, e.Resource.Type) {
+			rp.Fail(e.Resource, "%s is not a resource the %s page lists (%s)", e.Resource.Type, m.Event, strings.Join(types, ", "))
+		}
+	}
+}
+
+const noHistory = "history of this run only: "
+
+func checkMsgIDUnique(m *Message, rp *Report) {
+	h := header(m, rp)
+	if h == nil {
+		return
+	}
+	if m.History == nil {
+		rp.Skip("no journal of the run to compare with")
+		return
+	}
+	id, ok := h.Val("id")
+	if !ok {
+		rp.Skip("no MessageHeader.id (EVT-HEADER judges that)")
+		return
+	}
+	if m.History.Len() == 0 {
+		rp.Skip(noHistory + "no earlier message to compare with")
+		return
+	}
+	if f, seen := m.History.SeenMessageID(id); seen {
+		rp.Fail(h.Kid("id"), "MessageHeader.id %s was already used by %s (%s %s)", id, refName(f), f.Event, f.Type)
+	}
+}
+
+func refName(f Facts) string {
+	if f.Ref == "" {
+		return "an earlier message of this run"
+	}
+	return f.Ref
+}
+
+func checkVersionOrder(m *Message, rp *Report) {
+	h := header(m, rp)
+	if h == nil {
+		return
+	}
+	if m.History == nil {
+		rp.Skip("no journal of the run to compare with")
+		return
+	}
+	f := m.Facts()
+	if f.Sequence == (SequenceKey{}) {
+		rp.Skip("no sender ASID or no routing NHS number: no sequence key")
+		return
+	}
+	last, ok := m.History.LastBySequence(f.Sequence)
+	if !ok {
+		rp.Skip(noHistory + "no earlier message from this sender for this patient and event")
+		return
+	}
+	if f.VersionID == "" || last.VersionID == "" {
+		rp.Skip("meta.versionId absent here or in %s", refName(last))
+		return
+	}
+	a, err1 := strconv.ParseUint(f.VersionID, 10, 64)
+	b, err2 := strconv.ParseUint(last.VersionID, 10, 64)
+	if err1 != nil || err2 != nil {
+		rp.Skip("meta.versionId is not an integer (EVT-SEQUENCE judges that)")
+		return
+	}
+	if a <= b {
+		rp.Fail(h.Get("meta.versionId"), "meta.versionId %d is not greater than %d of %s", a, b, refName(last))
+	}
+}
+
+// instant reads a FHIR dateTime as a point in time (a date as its first
+// instant, in UTC).
+func instant(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02", "2006-01", "2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func checkLastUpdatedOrder(m *Message, rp *Report) {
+	h := header(m, rp)
+	if h == nil {
+		return
+	}
+	if m.History == nil {
+		rp.Skip("no journal of the run to compare with")
+		return
+	}
+	f := m.Facts()
+	if f.Focus == (FocusKey{}) {
+		rp.Skip("the focus resource has no identifier: no focus key")
+		return
+	}
+	last, ok := m.History.LastByFocus(f.Focus)
+	if !ok {
+		rp.Skip(noHistory + "no earlier message about this record")
+		return
+	}
+	a, ok1 := instant(f.LastUpdated)
+	b, ok2 := instant(last.LastUpdated)
+	if !ok1 || !ok2 {
+		rp.Skip("meta.lastUpdated absent or unreadable here or in %s", refName(last))
+		return
+	}
+	if a.Before(b) {
+		rp.Fail(h.Get("meta.lastUpdated"), "meta.lastUpdated %s is earlier than %s of %s", f.LastUpdated, last.LastUpdated, refName(last))
+	}
+}
+
+func checkLifecycle(m *Message, rp *Report) {
+	h := header(m, rp)
+	if h == nil {
+		return
+	}
+	if m.History == nil {
+		rp.Skip("no journal of the run to compare with")
+		return
+	}
+	f := m.Facts()
+	if f.Focus == (FocusKey{}) {
+		rp.Skip("the focus resource has no identifier: no focus key")
+		return
+	}
+	last, hasLast := m.History.LastByFocus(f.Focus)
+	at := h.Get("extension(" + fhir.MessageEventTypeURL + ")")
+	if at == nil {
+		at = h
+	}
+	earlier := func() string {
+		if !hasLast {
+			return "no earlier message of this run about " + f.Focus.Value
+		}
+		return fmt.Sprintf("%s was a %s", refName(last), last.Type)
+	}
+	full := m.Event == Vaccinations || m.Event == ProfContacts
+	switch f.Type {
+	case "new":
+		if !hasLast {
+			rp.Skip(noHistory + "no earlier message about this record")
+			return
+		}
+		if full && hasLast && (last.Type == "new" || last.Type == "update") {
+			rp.Fail(at, "a new message for a record already sent (%s): send an update", earlier())
+		}
+	case "update":
+		if full && (!hasLast || last.Type == "delete") {
+			rp.Fail(at, "an update without an earlier new (%s)", earlier())
+		}
+	case "delete":
+		if !hasLast || last.Type == "delete" {
+			rp.Fail(at, "a delete without an earlier new (%s)", earlier())
+		}
+	}
+}

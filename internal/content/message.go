@@ -1,0 +1,219 @@
+package content
+
+import (
+	"strings"
+
+	"github.com/nems-harness/nems-harness/internal/fhir"
+)
+
+// Event is what the catalogue knows of a publishable event.
+type Event struct {
+	Code, Display string
+	// Focus is the resource type MessageHeader.focus refers to.
+	Focus string
+	// Types are the message event types the event's page allows.
+	Types []string
+}
+
+// Events are the five publishable events (RULES-CONTENT.md "The five
+// events").
+var events = []Event{
+	{Vaccinations, "Vaccinations", "Immunization", []string{"new", "update", "delete"}},
+	{ProfContacts, "Professional Contacts", "EpisodeOfCare", []string{"new", "update", "delete"}},
+	{BloodSpot, "Blood Spot Test Outcome", "Encounter", []string{"new", "delete"}},
+	{Hearing, "Newborn Hearing", "Encounter", []string{"new", "delete"}},
+	{NIPE, "NIPE outcome", "Encounter", []string{"new", "delete"}},
+}
+
+// LookupEvent finds a publishable event by code.
+func LookupEvent(code string) (Event, bool) {
+	for _, e := range events {
+		if e.Code == code {
+			return e, true
+		}
+	}
+	return Event{}, false
+}
+
+// Context is what a message is judged with besides itself.
+type Context struct {
+	Profile string
+	// SenderASID is the fromASID header, or the ASID of the JWT's
+	// requesting_system when the header is absent ("" when neither).
+	SenderASID string
+	// History is the earlier accepted messages of the run; nil means none
+	// is kept (the journal rules are not assessed).
+	History History
+}
+
+// Message is one event message, indexed for the checks.
+type Message struct {
+	Context
+	Doc    *fhir.Doc
+	Bundle *fhir.Bundle
+	// Event is the MessageHeader event code; Type the message event type.
+	Event string
+	Type  string
+	// Header is the MessageHeader (the first entry's resource).
+	Header *fhir.Node
+	// Focus is the resource MessageHeader.focus resolves to, else the first
+	// entry of the event's focus type; Patient the Patient the focus refers
+	// to, else the first Patient entry. Either may be nil.
+	Focus, Patient *fhir.Node
+
+	// cat is the catalogue judging the message (EVT-UNLISTED reads the
+	// event's resource list from it).
+	cat       *Catalogue
+	byType    map[string][]*fhir.Node
+	byFullURL map[string]int // entry index, -1 when two entries share it
+	entryOf   map[*fhir.Node]int
+}
+
+// NewMessage indexes a message read by fhir.ReadDoc. The event and message
+// event type are MSG-BUNDLE's: those the Bundle facts name.
+func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
+	m := &Message{Context: c, Doc: doc, Bundle: b,
+		byType: map[string][]*fhir.Node{}, byFullURL: map[string]int{}, entryOf: map[*fhir.Node]int{}}
+	if b != nil && b.Header != nil {
+		m.Event, m.Type = b.Header.EventCode, b.Header.MessageEventType
+	}
+	for _, e := range doc.Entries {
+		if e.Resource != nil {
+			m.byType[e.Resource.Type] = append(m.byType[e.Resource.Type], e.Resource)
+			m.entryOf[e.Resource] = e.Index
+		}
+		if e.FullURL != "" {
+			if _, dup := m.byFullURL[e.FullURL]; dup {
+				m.byFullURL[e.FullURL] = -1
+			} else {
+				m.byFullURL[e.FullURL] = e.Index
+			}
+		}
+	}
+	if len(doc.Entries) > 0 && doc.Entries[0].Resource != nil && doc.Entries[0].Resource.Type == "MessageHeader" {
+		m.Header = doc.Entries[0].Resource
+	}
+	ev, _ := LookupEvent(m.Event)
+	if m.Header != nil {
+		if t, ok := m.Target(m.Header.Get("focus")); ok && t.Type == ev.Focus {
+			m.Focus = t
+		}
+	}
+	if m.Focus == nil && ev.Focus != "" {
+		m.Focus = m.First(ev.Focus)
+	}
+	if m.Focus != nil {
+		for _, p := range []string{"patient", "subject"} {
+			if t, ok := m.Target(m.Focus.Get(p)); ok && t.Type == "Patient" {
+				m.Patient = t
+				break
+			}
+		}
+	}
+	if m.Patient == nil {
+		m.Patient = m.First("Patient")
+	}
+	return m
+}
+
+// Resources returns the entries' resources of a type, in order.
+func (m *Message) Resources(typ string) []*fhir.Node { return m.byType[typ] }
+
+// First returns the first entry's resource of a type, nil when none.
+func (m *Message) First(typ string) *fhir.Node {
+	if rs := m.byType[typ]; len(rs) > 0 {
+		return rs[0]
+	}
+	return nil
+}
+
+// The returns the message's one resource of a type: the focus or the
+// Patient when of that type, else the first.
+func (m *Message) The(typ string) *fhir.Node {
+	switch {
+	case m.Focus != nil && m.Focus.Type == typ:
+		return m.Focus
+	case typ == "Patient":
+		return m.Patient
+	}
+	return m.First(typ)
+}
+
+// Entry returns the index of the entry holding n, -1 when none does.
+func (m *Message) Entry(n *fhir.Node) int {
+	for r := n; r != nil; r = r.Parent {
+		if r.Type != "" {
+			if i, ok := m.entryOf[r]; ok {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// Resolution is how a Reference.reference resolves (EVT-REFS).
+type Resolution int
+
+// Resolutions.
+const (
+	NoReference Resolution = iota // no reference element or value
+	Resolved                      // to an entry of the Bundle
+	External                      // an http(s) URL matching no entry
+	Contained                     // a "#id" reference (ref-1's)
+	Unresolved                    // a form that should resolve and does not
+)
+
+// Resolve resolves the reference of a Reference element.
+func (m *Message) Resolve(ref *fhir.Node) (*fhir.Node, Resolution) {
+	v, ok := ref.Val("reference")
+	if !ok {
+		return nil, NoReference
+	}
+	if i, ok := m.byFullURL[v]; ok {
+		if i < 0 {
+			return nil, Unresolved
+		}
+		return m.Doc.Entries[i].Resource, Resolved
+	}
+	switch {
+	case strings.HasPrefix(v, "#"):
+		return nil, Contained
+	case strings.HasPrefix(v, "urn:uuid:"):
+		return nil, Unresolved
+	case strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://"):
+		return nil, External
+	}
+	typ, id, ok := strings.Cut(v, "/")
+	if !ok || typ == "" || id == "" || strings.Contains(id, "/") || typ[0] < 'A' || typ[0] > 'Z' {
+		return nil, Unresolved
+	}
+	var found *fhir.Node
+	n := 0
+	for _, e := range m.Doc.Entries {
+		if strings.HasSuffix(e.FullURL, "/"+v) {
+			found, n = e.Resource, n+1
+		}
+	}
+	if n == 1 {
+		return found, Resolved
+	}
+	n = 0
+	for _, r := range m.byType[typ] {
+		if rid, _ := r.Val("id"); rid == id {
+			found, n = r, n+1
+		}
+	}
+	if n == 1 {
+		return found, Resolved
+	}
+	return nil, Unresolved
+}
+
+// Target is the resource a Reference resolves to inside the Bundle.
+func (m *Message) Target(ref *fhir.Node) (*fhir.Node, bool) {
+	if ref == nil {
+		return nil, false
+	}
+	t, how := m.Resolve(ref)
+	return t, how == Resolved && t != nil
+}
