@@ -1,18 +1,30 @@
-package eventrules_test
+package content_test
 
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/nems-harness/nems-harness/fixtures"
-	"github.com/nems-harness/nems-harness/internal/eventrules"
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/internal/fhir"
 )
 
-// judge reads a message and judges it against every per-event rule.
-func judge(t *testing.T, body []byte, format string) []eventrules.Result {
+// catalogue is every content rule: the generic ones and the per-event ones.
+func catalogue(t testing.TB) *content.Catalogue {
+	t.Helper()
+	c, err := content.NewCatalogue(content.Generic(), content.Events())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// judge reads a message and judges it against every content rule, with no
+// history (the journal rules are not assessed).
+func judge(t *testing.T, body []byte, format string) []content.Result {
 	t.Helper()
 	b, doc, err := fhir.ReadDoc(body, format)
 	if err != nil {
@@ -21,14 +33,20 @@ func judge(t *testing.T, body []byte, format string) []eventrules.Result {
 	if b.Header == nil {
 		t.Fatal("no MessageHeader")
 	}
-	return eventrules.Judge(doc, b.Header.EventCode, b.Header.MessageEventType)
+	profile := content.ProfileCurrent
+	if format == "json" {
+		profile = content.Profile2019
+	}
+	return catalogue(t).Judge(content.NewMessage(doc, b, content.Context{Profile: profile}))
 }
 
-func failed(rs []eventrules.Result) []string {
+func diagnostics(r content.Result) string { return "[" + r.Rule.ID + "] " + r.Summary() }
+
+func failed(rs []content.Result) []string {
 	var out []string
 	for _, r := range rs {
-		if r.Verdict == eventrules.Fail {
-			out = append(out, r.Diagnostics())
+		if r.Outcome == content.Fail {
+			out = append(out, diagnostics(r))
 		}
 	}
 	return out
@@ -57,13 +75,13 @@ func TestFixturesKeepEveryRule(t *testing.T) {
 				}
 				event := name[:strings.LastIndexByte(name, '-')]
 				for _, r := range judge(t, body, format) {
-					_, ev, _ := eventrules.LookupRule(r.Rule.ID)
+					other := len(r.Rule.Events) > 0 && !contains(r.Rule.Events, event)
 					switch {
-					case ev.Code != event && r.Verdict != eventrules.NotAssessed:
-						t.Errorf("%s of %s judged %s on a %s message", r.Rule.ID, ev.Code, r.Verdict, event)
-					case r.Verdict == eventrules.Fail:
-						t.Errorf("%s", r.Diagnostics())
-					case r.Verdict == eventrules.Pass:
+					case other && r.Outcome != content.NotAssessed:
+						t.Errorf("%s of %v judged %s on a %s message", r.Rule.ID, r.Rule.Events, r.Outcome, event)
+					case r.Outcome == content.Fail:
+						t.Errorf("%s", diagnostics(r))
+					case r.Outcome == content.Pass:
 						passed[r.Rule.ID] = true
 					}
 				}
@@ -72,7 +90,7 @@ func TestFixturesKeepEveryRule(t *testing.T) {
 	}
 	// Rules the fixtures cannot show kept, and the message that does.
 	shownElsewhere := map[string]bool{"VAC-REPORTORIGIN": true, "NBH-COMMUNICATION": true}
-	for _, id := range eventrules.RuleIDs() {
+	for _, id := range eventRuleIDs() {
 		if !passed[id] && !shownElsewhere[id] {
 			t.Errorf("no fixture shows %s kept", id)
 		}
@@ -114,7 +132,9 @@ func setMessageType(b map[string]any, code string) {
 	for _, x := range mh["extension"].([]any) {
 		ext := x.(map[string]any)
 		if strings.HasSuffix(ext["url"].(string), "Extension-MessageEventType-1") {
-			ext["valueCodeableConcept"].(map[string]any)["coding"].([]any)[0].(map[string]any)["code"] = code
+			c := ext["valueCodeableConcept"].(map[string]any)["coding"].([]any)[0].(map[string]any)
+			c["code"] = code
+			c["display"] = strings.ToUpper(code[:1]) + code[1:] + " event message"
 		}
 	}
 }
@@ -273,7 +293,7 @@ func TestEachRuleBrokenAlone(t *testing.T) {
 				}
 			}
 			mu.change(r, b)
-			out, _ := json.MarshalIndent(b, "", "  ")
+			out := marshal(b)
 			got := failed(judge(t, out, "json"))
 			if len(got) != 1 || !strings.HasPrefix(got[0], "["+mu.rule+"] ") {
 				t.Fatalf("want only %s to fail, got %q", mu.rule, got)
@@ -281,7 +301,7 @@ func TestEachRuleBrokenAlone(t *testing.T) {
 			broken[mu.rule] = true
 		})
 	}
-	for _, id := range eventrules.RuleIDs() {
+	for _, id := range eventRuleIDs() {
 		if !broken[id] {
 			t.Errorf("no test breaks %s", id)
 		}
@@ -317,15 +337,81 @@ func TestKeptBeyondFixtures(t *testing.T) {
 				r = nth(b, mu.typ, mu.index)
 			}
 			mu.change(r, b)
-			out, _ := json.Marshal(b)
+			out := marshal(b)
 			for _, res := range judge(t, out, "json") {
-				if res.Rule.ID == mu.rule && res.Verdict != eventrules.Pass {
-					t.Fatalf("%s: %s %s %v", mu.rule, res.Verdict, res.Reason, res.Breaches)
+				if res.Rule.ID == mu.rule && res.Outcome != content.Pass {
+					t.Fatalf("%s: %s %s", mu.rule, res.Outcome, res.Reason)
 				}
-				if res.Verdict == eventrules.Fail {
-					t.Errorf("%s", res.Diagnostics())
+				if res.Outcome == content.Fail {
+					t.Errorf("%s", diagnostics(res))
 				}
 			}
 		})
+	}
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func eventRuleIDs() []string {
+	var out []string
+	for _, r := range content.Events() {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+// marshal writes JSON with each object's keys sorted, except that a
+// primitive's "_name" member follows its "name" member, as FHIR JSON
+// writers put it.
+func marshal(v any) []byte {
+	var b strings.Builder
+	writeJSON(&b, v)
+	return []byte(b.String())
+}
+
+func writeJSON(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			a, c := strings.TrimPrefix(keys[i], "_"), strings.TrimPrefix(keys[j], "_")
+			if a != c {
+				return a < c
+			}
+			return !strings.HasPrefix(keys[i], "_")
+		})
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			kb, _ := json.Marshal(k)
+			b.Write(kb)
+			b.WriteByte(':')
+			writeJSON(b, x[k])
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSON(b, e)
+		}
+		b.WriteByte(']')
+	default:
+		raw, _ := json.Marshal(x)
+		b.Write(raw)
 	}
 }
