@@ -3,11 +3,19 @@
 GO ?= go
 BIN := bin/nems-harness
 OUT ?= out
+# The version every binary reports (nems-harness version, the reports):
+# the nearest tag, commits since, and -dirty for uncommitted changes.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X main.buildVersion=$(VERSION)
 
-.PHONY: conformance test serve build vet fmt bench fuzz clean
+.PHONY: conformance test serve build install vet fmt tools lint mutation bench fuzz clean
 
 build:
-	$(GO) build -o $(BIN) ./cmd/nems-harness
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nems-harness
+
+# Installs nems-harness into $(go env GOBIN), else $(go env GOPATH)/bin.
+install:
+	$(GO) install -ldflags '$(LDFLAGS)' ./cmd/nems-harness
 
 conformance: build
 	$(BIN) conformance --out $(OUT)
@@ -16,6 +24,23 @@ test:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+# staticcheck (go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION))
+# and a go.mod that `go mod tidy` would leave as it is.
+STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo "$$($(GO) env GOPATH)/bin/staticcheck")
+STATICCHECK_VERSION ?= v0.8.2
+tools:
+	@test -x "$(STATICCHECK)" || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint:
+	$(GO) mod tidy -diff
+	$(STATICCHECK) ./...
+
+# The mutation test: the whole suite against a mock with each rule switched
+# off in turn, every rule (without the race detector, under which `make test`
+# samples a few).
+mutation:
+	$(GO) test -count=1 -run 'TestSuiteCatchesAMockThatStopsEnforcingARule' ./conformance/
 
 serve: build
 	$(BIN) serve

@@ -100,7 +100,7 @@ func TagExpression(p mockspine.Profile, user string) string {
 		parts = append(parts, u)
 	}
 	parts = append(parts, "~"+TagWIP)
-	for _, other := range mockspine.Profiles {
+	for _, other := range mockspine.Profiles() {
 		if other != p {
 			parts = append(parts, "~"+ProfileTag(other))
 		}

@@ -66,7 +66,7 @@ func hasTag(tags []struct{ Name string }, name string) bool {
 // embedded mock over plain HTTP: all pass, except the endpoint certificate
 // scenarios, which are skipped (not assessed) without mutual TLS.
 func TestConformanceSuite(t *testing.T) {
-	for _, p := range mockspine.Profiles {
+	for _, p := range mockspine.Profiles() {
 		t.Run(string(p), func(t *testing.T) {
 			dir := t.TempDir()
 			start := time.Now()
@@ -83,7 +83,7 @@ func TestConformanceSuite(t *testing.T) {
 				for _, e := range f.Elements {
 					scenarios++
 					assert.False(t, hasTag(e.Tags, "@wip"), "a @wip scenario ran: %s", e.Name)
-					for _, other := range mockspine.Profiles {
+					for _, other := range mockspine.Profiles() {
 						if other != p {
 							assert.False(t, hasTag(e.Tags, ProfileTag(other)), "%s ran in profile %s", e.Name, p)
 						}
@@ -121,7 +121,7 @@ func TestConformanceSuiteOverMutualTLS(t *testing.T) {
 	require.NoError(t, err)
 	pki, err := certs.NewPKI(filepath.Join(t.TempDir(), "pki"), w)
 	require.NoError(t, err)
-	for _, p := range mockspine.Profiles {
+	for _, p := range mockspine.Profiles() {
 		t.Run(string(p), func(t *testing.T) {
 			srv, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w})
 			require.NoError(t, err)

@@ -135,7 +135,7 @@ func trace(docs []*messages.GherkinDocument, pickles []parsedPickle) (problems, 
 		known["@"+r.ID] = true
 	}
 	profileTags := map[string]bool{}
-	for _, p := range mockspine.Profiles {
+	for _, p := range mockspine.Profiles() {
 		profileTags[ProfileTag(p)] = true
 	}
 

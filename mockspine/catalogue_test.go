@@ -23,13 +23,94 @@ func TestCatalogueIsComplete(t *testing.T) {
 		assert.NotEmpty(t, r.Text, r.ID)
 		assert.NotEmpty(t, r.Source, r.ID)
 		assert.NotEmpty(t, r.Area, r.ID)
-		assert.NotZero(t, r.Answer.Status, r.ID)
-		assert.NotEmpty(t, r.Answer.Code.Code, r.ID)
-		assert.NotEmpty(t, r.Answer.IssueType, r.ID)
+		assert.Empty(t, r.Answer.Name, "%s: the usual answer has no name", r.ID)
+		names := map[string]bool{}
+		for _, b := range r.Answers() {
+			assert.NotZero(t, b.Status, r.ID)
+			assert.NotEmpty(t, b.Code.Code, r.ID)
+			assert.NotEmpty(t, b.Code.Display, r.ID)
+			assert.NotEmpty(t, b.IssueType, r.ID)
+			assert.NotEmpty(t, b.When, r.ID)
+			_, known := mockspine.LookupSpineCode(b.Code.Code)
+			assert.True(t, known, "%s answers with an unknown Spine code %s", r.ID, b.Code.Code)
+			for _, h := range b.Header {
+				assert.NotEmpty(t, h.Name, r.ID)
+				assert.NotEmpty(t, h.Value, r.ID)
+			}
+		}
+		for _, b := range r.Alternatives {
+			assert.Regexp(t, `^[a-z]+(-[a-z]+)*$`, b.Name, r.ID)
+			assert.False(t, names[b.Name], "%s: answer %s named twice", r.ID, b.Name)
+			names[b.Name] = true
+			got, ok := r.Alternative(b.Name)
+			assert.True(t, ok)
+			assert.Equal(t, b, got)
+		}
+		for _, id := range r.DependsOn {
+			_, ok := mockspine.RuleByID(id)
+			assert.True(t, ok, "%s depends on unknown rule %s", r.ID, id)
+			assert.NotEqual(t, r.ID, id)
+		}
+		if p := r.Publisher; p != nil {
+			assert.NotEmpty(t, p.Text, r.ID)
+			for _, id := range p.Given {
+				_, ok := mockspine.RuleByID(id)
+				assert.True(t, ok, "%s: publisher view given unknown rule %s", r.ID, id)
+			}
+		}
 		got, ok := mockspine.RuleByID(r.ID)
 		require.True(t, ok)
-		assert.Same(t, r, got)
+		assert.Equal(t, r, got)
 	}
+}
+
+// TestCatalogueCannotBeChanged: what the accessors hand out are copies; an
+// importer changing them changes nothing the mock judges or answers with.
+func TestCatalogueCannotBeChanged(t *testing.T) {
+	rules := mockspine.Rules()
+	r := &rules[0]
+	want, _ := mockspine.RuleByID(r.ID)
+	r.Text = "changed"
+	r.Answer.Status = 200
+	r.Answer.Header = append(r.Answer.Header, mockspine.HeaderField{Name: "X", Value: "y"})
+	r.Profiles = append(r.Profiles, "nowhere")
+	for i := range r.Alternatives {
+		r.Alternatives[i].Status = 200
+	}
+	r.DependsOn = append(r.DependsOn, "NOTHING")
+	for _, rr := range rules {
+		for i := range rr.DependsOn {
+			rr.DependsOn[i] = "CHANGED"
+		}
+		for i := range rr.Answer.Header {
+			rr.Answer.Header[i].Value = "changed"
+		}
+		if rr.Publisher != nil {
+			rr.Publisher.Given[0] = "CHANGED"
+		}
+	}
+	got, _ := mockspine.RuleByID(want.ID)
+	assert.Equal(t, want, got)
+	assert.Equal(t, want, mockspine.Rules()[0])
+	bearer, _ := mockspine.RuleByID("JWT-BEARER")
+	require.NotEmpty(t, bearer.Answer.Header)
+	assert.Equal(t, "WWW-Authenticate", bearer.Answer.Header[0].Name)
+	assert.Contains(t, bearer.Answer.Header[0].Value, "invalid_request")
+
+	ev := mockspine.EventTypes()
+	ev[0].Code = "changed"
+	assert.NotEqual(t, "changed", mockspine.EventTypes()[0].Code)
+	mt := mockspine.MessageEventTypes()
+	mt[0] = "changed"
+	assert.Equal(t, "new", mockspine.MessageEventTypes()[0])
+	ps := mockspine.Profiles()
+	ps[0] = "changed"
+	assert.Equal(t, mockspine.Profile2019, mockspine.Profiles()[0])
+	codes := mockspine.SpineCodes()
+	codes[0].Display = "changed"
+	c, ok := mockspine.LookupSpineCode(codes[0].Code)
+	require.True(t, ok)
+	assert.NotEqual(t, "changed", c.Display)
 }
 
 // TestCatalogueMatchesRulesDocument checks the catalogue against the rule

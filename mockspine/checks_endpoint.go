@@ -2,7 +2,6 @@ package mockspine
 
 import (
 	"fmt"
-	"net/http"
 )
 
 func checkEndpointCert(r *Rule, x *Exchange) Verdict {
@@ -10,7 +9,7 @@ func checkEndpointCert(r *Rule, x *Exchange) Verdict {
 		return r.skip("the request came over plain HTTP; endpoint certificates are only checked over mutual TLS (serve --tls-dir)")
 	}
 	if len(x.PeerCertificates) == 0 {
-		return r.failAs(Answer{http.StatusForbidden, CodeAccessDenied, IssueForbidden},
+		return r.failWith("no-certificate",
 			"no client certificate was presented; a Spine endpoint must present its endpoint certificate")
 	}
 	leaf := x.PeerCertificates[0]

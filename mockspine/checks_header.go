@@ -1,7 +1,6 @@
 package mockspine
 
 import (
-	"net/http"
 	"strings"
 )
 
@@ -14,14 +13,14 @@ func checkFromASID(r *Rule, x *Exchange) Verdict {
 		return r.fail("the fromASID header (%s) must be a numeric ASID", from)
 	}
 	if x.tok == nil {
-		return r.skip("fromASID %s is present and numeric; it cannot be compared with requesting_system because the JWT could not be read (JWT-FORMAT)", from)
+		return r.skipOn("JWT-FORMAT", "fromASID %s is present and numeric; it cannot be compared with requesting_system because the JWT could not be read", from)
 	}
 	sys, err := x.requestingSystem()
 	if err != nil {
-		return r.skip("fromASID %s is present and numeric; requesting_system cannot be read to compare it (JWT-SYSTEM)", from)
+		return r.skipOn("JWT-SYSTEM", "fromASID %s is present and numeric; requesting_system cannot be read to compare it", from)
 	}
 	if sys.Value != from {
-		return r.failAs(answerJWT, "The ASID defined in the requesting_system (%s) does not match the FromASID in the request (%s)", sys.Value, from)
+		return r.failWith("requesting-system-mismatch", "The ASID defined in the requesting_system (%s) does not match the FromASID in the request (%s)", sys.Value, from)
 	}
 	return r.pass("fromASID %s matches requesting_system", from)
 }
@@ -32,7 +31,7 @@ func checkToASID(r *Rule, x *Exchange) Verdict {
 		return r.fail("the toASID header must be supplied")
 	}
 	if to != x.World.NEMSASID() {
-		return r.failAs(answerASIDCheck, "toASID (%s) is not the ASID of the NEMS service (%s)", to, x.World.NEMSASID())
+		return r.failWith("not-nems", "toASID (%s) is not the ASID of the NEMS service (%s)", to, x.World.NEMSASID())
 	}
 	return r.pass("toASID %s is NEMS", to)
 }
@@ -66,10 +65,10 @@ func checkInteraction(r *Rule, x *Exchange) Verdict {
 		}
 	}
 	if _, registered := x.World.Endpoint(sender); !registered {
-		return r.skip("InteractionID %s is well formed; the sender's ASID is unknown, so its assurance cannot be judged (HDR-FROMASID, JWT-SYSTEM)", id)
+		return r.skipOn("HDR-FROMASID, JWT-SYSTEM", "InteractionID %s is well formed; the sender's ASID is unknown, so its assurance cannot be judged", id)
 	}
 	if !x.World.Assured(sender, id) {
-		return r.failAs(Answer{http.StatusForbidden, CodeASIDCheckFailed, IssueForbidden},
+		return r.failWith("not-assured",
 			"ASID %s is not assured for the interaction %s", sender, id)
 	}
 	if !compared {

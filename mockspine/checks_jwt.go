@@ -25,10 +25,10 @@ var (
 // the JWT could not be read.
 func (x *Exchange) tokenSkip(r *Rule) (Verdict, bool) {
 	if x.bearerErr != nil {
-		return r.skip("no Bearer token to read (JWT-BEARER)"), true
+		return r.skipOn("JWT-BEARER", "no Bearer token to read"), true
 	}
 	if x.tokErr != nil {
-		return r.skip("the JWT could not be decoded (JWT-FORMAT)"), true
+		return r.skipOn("JWT-FORMAT", "the JWT could not be decoded"), true
 	}
 	return Verdict{}, false
 }
@@ -45,7 +45,7 @@ func checkBearer(r *Rule, x *Exchange) Verdict {
 
 func checkJWTFormat(r *Rule, x *Exchange) Verdict {
 	if x.bearerErr != nil {
-		return r.skip("no Bearer token to read (JWT-BEARER)")
+		return r.skipOn("JWT-BEARER", "no Bearer token to read")
 	}
 	if x.tokErr != nil {
 		return r.fail("%v", x.tokErr)
@@ -126,7 +126,7 @@ func checkJWTTime(r *Rule, x *Exchange) Verdict {
 	exp, expOK, expErr := x.tok.Int("exp")
 	iat, iatOK, iatErr := x.tok.Int("iat")
 	if !expOK || !iatOK || expErr != nil || iatErr != nil {
-		return r.skip("exp and iat must both be integers to be judged (JWT-CLAIMS)")
+		return r.skipOn("JWT-CLAIMS", "exp and iat must both be integers to be judged")
 	}
 	now := x.Now.Unix()
 	leeway := int64(clockLeeway / time.Second)
@@ -149,10 +149,10 @@ func stringClaim(r *Rule, x *Exchange, name string) (string, Verdict, bool) {
 	}
 	s, ok, err := x.tok.String(name)
 	if !ok {
-		return "", r.skip("the %s claim is missing (JWT-CLAIMS)", name), false
+		return "", r.skipOn("JWT-CLAIMS", "the %s claim is missing", name), false
 	}
 	if err != nil {
-		return "", r.skip("the %s claim is not a string (JWT-CLAIMS)", name), false
+		return "", r.skipOn("JWT-CLAIMS", "the %s claim is not a string", name), false
 	}
 	return s, Verdict{}, true
 }
@@ -187,7 +187,7 @@ func checkJWTSub(r *Rule, x *Exchange) Verdict {
 	if x.Profile == ProfileCurrent {
 		if user, present, err := x.tok.String("requesting_user"); present {
 			if err != nil {
-				return r.skip("requesting_user is not a string (JWT-USER)")
+				return r.skipOn("JWT-USER", "requesting_user is not a string")
 			}
 			if sub != user {
 				return r.fail("requesting_user (%s) and sub (%s) claim's values must match", user, sub)
@@ -197,7 +197,7 @@ func checkJWTSub(r *Rule, x *Exchange) Verdict {
 	}
 	raw, present := x.tok.Claims["requesting_system"]
 	if !present || raw == nil {
-		return r.skip("the requesting_system claim is missing (JWT-CLAIMS)")
+		return r.skipOn("JWT-CLAIMS", "the requesting_system claim is missing")
 	}
 	switch sys := raw.(type) {
 	case string:
@@ -208,7 +208,7 @@ func checkJWTSub(r *Rule, x *Exchange) Verdict {
 	case map[string]any:
 		id, err := x.requestingSystem()
 		if err != nil {
-			return r.skip("requesting_system cannot be read (JWT-SYSTEM)")
+			return r.skipOn("JWT-SYSTEM", "requesting_system cannot be read")
 		}
 		if id.ID == "" {
 			return r.fail("requesting_system is a Device resource without an id, so sub (%s) cannot match it", sub)
@@ -218,7 +218,7 @@ func checkJWTSub(r *Rule, x *Exchange) Verdict {
 		}
 		return r.pass("sub matches the requesting_system Device id")
 	}
-	return r.skip("requesting_system is neither a string nor a resource (JWT-CLAIMS)")
+	return r.skipOn("JWT-CLAIMS", "requesting_system is neither a string nor a resource")
 }
 
 func checkJWTSystem(r *Rule, x *Exchange) Verdict {
@@ -262,10 +262,10 @@ func checkJWTOrgASID(r *Rule, x *Exchange) Verdict {
 	sys, errSys := x.requestingSystem()
 	org, errOrg := x.requestingOrganisation()
 	if errSys != nil || errOrg != nil {
-		return r.skip("requesting_system and requesting_organisation must both be readable (JWT-SYSTEM, JWT-ORG)")
+		return r.skipOn("JWT-SYSTEM, JWT-ORG", "requesting_system and requesting_organisation must both be readable")
 	}
 	if _, ok := x.World.Endpoint(sys.Value); !ok {
-		return r.skip("the requesting_system ASID is unknown (JWT-SYSTEM)")
+		return r.skipOn("JWT-SYSTEM", "the requesting_system ASID is unknown")
 	}
 	if !x.World.ODSLinked(sys.Value, org.Value) {
 		return r.fail("requesting_system ASID (%s) is not associated with the requesting_organisation ODS code (%s)", sys.Value, org.Value)

@@ -1,7 +1,6 @@
 package mockspine
 
 import (
-	"net/http"
 	"slices"
 	"time"
 
@@ -11,9 +10,13 @@ import (
 func checkWellFormed(r *Rule, x *Exchange) Verdict {
 	switch {
 	case x.BodyTruncated:
-		return r.skip("the body is over the size limit and was not read (MSG-SIZE)")
+		return r.skipOn("MSG-SIZE", "the body is over the size limit and was not read")
+	case x.coding != "":
+		return r.failWith("content-encoding", "the body is sent with Content-Encoding %q; NEMS accepts only an uncompressed body (no Content-Encoding, or identity), so it was not read as FHIR", x.coding)
+	case x.BodyError != "":
+		return r.fail("the request body could not be read in full (%d bytes arrived): %s", len(x.Body), x.BodyError)
 	case x.contentTypeErr != nil:
-		return r.skip("the body's format is unknown because its Content-Type is not supported (MIME-CONTENT-TYPE)")
+		return r.skipOn("MIME-CONTENT-TYPE", "the body's format is unknown because its Content-Type is not supported")
 	case len(x.Body) == 0:
 		return r.fail("the request has no body; a publish carries a FHIR Bundle")
 	case x.bundleErr != nil:
@@ -33,16 +36,17 @@ func checkSize(r *Rule, x *Exchange) Verdict {
 	if x.BodyTruncated {
 		return r.fail("the body is larger than the 3 MB (%d bytes) NEMS accepts", MaxBody)
 	}
+	if x.BodyError != "" {
+		return r.skipOn("MSG-WELLFORMED", "the body could not be read in full, so its size is not known")
+	}
 	return r.pass("%d bytes, within 3 MB", len(x.Body))
 }
 
 func checkBundle(r *Rule, x *Exchange) Verdict {
 	b := x.bundle
 	if b == nil {
-		return r.skip("the body could not be read (MSG-WELLFORMED)")
+		return r.skipOn("MSG-WELLFORMED", "the body could not be read")
 	}
-	codeInvalid := Answer{http.StatusBadRequest, CodeInvalidCodeValue, IssueCodeInvalid}
-	denied := Answer{http.StatusForbidden, CodeAccessDenied, IssueForbidden}
 	switch {
 	case b.ITKWrapper:
 		return r.fail("the message carries an ITK3 wrapper (%s); NEMS adds the wrapper itself, publishers must not", b.ResourceType)
@@ -60,20 +64,20 @@ func checkBundle(r *Rule, x *Exchange) Verdict {
 		return r.fail("MessageHeader.event has no code")
 	}
 	if h.EventSystem == eventSystem2019 {
-		return r.failAs(denied, "event %s (%s) is a PDS event, which NEMS only lets subscribers receive", h.EventCode, h.EventSystem)
+		return r.failWith("not-publishable", "event %s (%s) is a PDS event, which NEMS only lets subscribers receive", h.EventCode, h.EventSystem)
 	}
 	ev, known := LookupEventType(h.EventCode)
 	if !known {
-		return r.failAs(codeInvalid, "event type %q is not an event type NEMS knows", h.EventCode)
+		return r.failWith("unknown-event-type", "event type %q is not an event type NEMS knows", h.EventCode)
 	}
 	if h.EventSystem != eventSystem {
 		return r.fail("MessageHeader.event system is %q; it must be %s", h.EventSystem, eventSystem)
 	}
 	if !ev.Publishable() {
-		return r.failAs(denied, "event type %s (%s) can be subscribed to but not published", ev.Code, ev.Name)
+		return r.failWith("not-publishable", "event type %s (%s) can be subscribed to but not published", ev.Code, ev.Name)
 	}
 	if d, dep := x.World.Deprecation(ev.Code); dep && withdrawn(d, x.Now) {
-		return r.failAs(denied, "event type %s was withdrawn on %s; see %s", ev.Code, d.Date, d.URL)
+		return r.failWith("not-publishable", "event type %s was withdrawn on %s; see %s", ev.Code, d.Date, d.URL)
 	}
 	wantSystem, knownExt := messageEventTypeForms[h.MessageEventTypeURL]
 	switch {
@@ -83,7 +87,7 @@ func checkBundle(r *Rule, x *Exchange) Verdict {
 		return r.fail("message event type extension %q is not Extension-MessageEventType-1 or its 2019 form", h.MessageEventTypeURL)
 	case h.MessageEventTypeSystem != wantSystem:
 		return r.fail("message event type coding system is %q; with %s it must be %s", h.MessageEventTypeSystem, h.MessageEventTypeURL, wantSystem)
-	case !slices.Contains(MessageEventTypes, h.MessageEventType):
+	case !slices.Contains(messageEventTypes, h.MessageEventType):
 		return r.fail("message event type %q must be new, update or delete", h.MessageEventType)
 	}
 	return r.pass("Bundle of type message, %d entries: %s %s", b.Entries, ev.Code, h.MessageEventType)

@@ -33,11 +33,13 @@ func checkMIMEDefault(r *Rule, x *Exchange) Verdict {
 	acceptSent := strings.TrimSpace(strings.Join(x.Header.Values("Accept"), ",")) != ""
 	switch {
 	case ctSent && acceptSent:
-		return r.skip("the request names both Content-Type and Accept, so no default was needed")
+		return r.notNeeded("the request names both Content-Type and Accept, so no default was needed")
 	case ctSent:
 		return r.pass("no Accept: answering in %s", mediatype.Default)
 	case x.BodyTruncated:
-		return r.skip("the body is over the size limit (MSG-SIZE)")
+		return r.skipOn("MSG-SIZE", "the body is over the size limit")
+	case !x.bodyReadable():
+		return r.skipOn("MSG-WELLFORMED", "the body was not read as FHIR")
 	case x.bundleErr != nil:
 		hint := ""
 		if looksLikeJSON(x.Body) {

@@ -10,7 +10,7 @@ import (
 func checkNHSFormat(r *Rule, x *Exchange) Verdict {
 	b := x.bundle
 	if b == nil {
-		return r.skip("the body could not be read (MSG-WELLFORMED)")
+		return r.skipOn("MSG-WELLFORMED", "the body could not be read")
 	}
 	if len(b.NHSNumbers) == 0 {
 		return r.fail("the message carries no NHS number; an event must identify its patient")
@@ -30,7 +30,7 @@ func checkNHSFormat(r *Rule, x *Exchange) Verdict {
 func checkNHSTraced(r *Rule, x *Exchange) Verdict {
 	b := x.bundle
 	if b == nil {
-		return r.skip("the body could not be read (MSG-WELLFORMED)")
+		return r.skipOn("MSG-WELLFORMED", "the body could not be read")
 	}
 	var problems []string
 	checked := 0
@@ -52,7 +52,7 @@ func checkNHSTraced(r *Rule, x *Exchange) Verdict {
 		}
 	}
 	if checked == 0 {
-		return r.skip("no valid NHS number to trace (NHS-FORMAT)")
+		return r.skipOn("NHS-FORMAT", "no valid NHS number to trace")
 	}
 	if len(problems) > 0 {
 		return r.fail("%s", strings.Join(problems, "; "))
@@ -63,7 +63,7 @@ func checkNHSTraced(r *Rule, x *Exchange) Verdict {
 func checkNHSFlags(r *Rule, x *Exchange) Verdict {
 	b := x.bundle
 	if b == nil {
-		return r.skip("the body could not be read (MSG-WELLFORMED)")
+		return r.skipOn("MSG-WELLFORMED", "the body could not be read")
 	}
 	var problems []string
 	found := 0
@@ -82,7 +82,7 @@ func checkNHSFlags(r *Rule, x *Exchange) Verdict {
 		}
 	}
 	if found == 0 {
-		return r.skip("no NHS number in the message is on PDS (NHS-TRACED)")
+		return r.skipOn("NHS-TRACED", "no NHS number in the message is on PDS")
 	}
 	if len(problems) > 0 {
 		return r.fail("%s", strings.Join(problems, "; "))

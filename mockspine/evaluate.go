@@ -74,6 +74,17 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 	}
 	x := newExchange(req, jd.Profile, jd.World, now)
 	j := &Judgement{Profile: jd.Profile, Verdicts: make([]Verdict, 0, len(catalogue))}
+	if why, over := headerTooLarge(x.Header); over {
+		// Beyond the mock's limits no rule is judged: the request is
+		// refused as a whole, and every rule says why it was not assessed.
+		for _, r := range catalogue {
+			if r.AppliesTo(jd.Profile) {
+				j.Verdicts = append(j.Verdicts, r.skip("the request was not judged: %s", why))
+			}
+		}
+		j.Response = simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly}, why, x.ResponseType())
+		return j, nil
+	}
 	for i, r := range catalogue {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("judging request: %w", err)
@@ -85,6 +96,13 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 		if jd.Disabled[r.ID] {
 			v = r.pass("not enforced: the rule is disabled on this mock")
 		}
+		x.breaches[i], v.breach = v.breach, nil
+		if v.notNeeded {
+			v.notNeeded = false
+			if r.Publisher != nil && x.allPassed(r.Publisher.Given) {
+				v.Publisher = Pass
+			}
+		}
 		x.verdicts[i] = judged{v, true}
 		j.Verdicts = append(j.Verdicts, v)
 	}
@@ -93,7 +111,19 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 	return j, nil
 }
 
-// respond builds the answer from the verdicts.
+// allPassed reports whether every rule named has passed already.
+func (x *Exchange) allPassed(ids []string) bool {
+	for _, id := range ids {
+		if v, ok := x.Verdict(id); !ok || v.Outcome != Pass {
+			return false
+		}
+	}
+	return true
+}
+
+// respond builds the answer from the verdicts: the status of the first
+// failure, one issue per failure, and the header fields their answers add.
+// It knows no rule by name: everything comes from the catalogue.
 func (x *Exchange) respond(j *Judgement) Response {
 	rt := x.ResponseType()
 	resp := Response{Header: http.Header{}}
@@ -106,11 +136,14 @@ func (x *Exchange) respond(j *Judgement) Response {
 			resp.Status = v.Answer.Status
 		}
 		issues = append(issues, errorIssue(*v.Answer, v.Diagnostics()))
-		switch v.Rule {
-		case "JWT-BEARER":
-			resp.Header.Set("WWW-Authenticate", `Bearer realm="NEMS", error="invalid_request"`)
-		case "JWT-FORMAT":
-			resp.Header.Set("WWW-Authenticate", `Bearer realm="NEMS", error="invalid_token"`)
+	}
+	// The response header fields the failed rules' answers add, in
+	// catalogue order.
+	for _, b := range x.breaches {
+		if b != nil {
+			for _, f := range b.Header {
+				resp.Header.Set(f.Name, f.Value)
+			}
 		}
 	}
 	if len(issues) > 0 {
@@ -145,7 +178,7 @@ func (x *Exchange) deprecationWarning() (Issue, bool) {
 	if t, err := time.Parse(time.DateOnly, d.Date); err == nil {
 		date = t.Format("02/01/2006")
 	}
-	return Issue{Severity: "information", Code: IssueInformational, Details: CodeDeprecated, System: SpineCodeSystem,
+	return Issue{Severity: "information", Code: IssueInformational, Details: codeDeprecated, System: SpineCodeSystem,
 		Diagnostics: fmt.Sprintf("Deprecation of the %s event type will occur on %s, for more information go to %s", name, date, d.URL)}, true
 }
 

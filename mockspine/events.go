@@ -1,5 +1,7 @@
 package mockspine
 
+import "slices"
+
 // Event types, message event types and interactions of the publish operation.
 
 // Event type code systems: today's, and the 2019 one whose codes (PDS001…)
@@ -15,8 +17,12 @@ var messageEventTypeForms = map[string]string{
 	"https://fhir.nhs.uk/STU3/StructureDefinition/Extension-EMS-MessageEventType-1": "https://fhir.nhs.uk/STU3/CodeSystem/EMS-MessageEventType-1",
 }
 
-// MessageEventTypes are the message event types a publisher may send.
-var MessageEventTypes = []string{"new", "update", "delete"}
+// messageEventTypes are the message event types a publisher may send.
+var messageEventTypes = []string{"new", "update", "delete"}
+
+// MessageEventTypes returns the message event types a publisher may send
+// (a copy).
+func MessageEventTypes() []string { return slices.Clone(messageEventTypes) }
 
 // EventType is an event type NEMS knows.
 type EventType struct {
@@ -43,8 +49,12 @@ const (
 	interactionSuffix = ".Write"
 )
 
-// EventTypes lists the event types of the Supported Event Messages page.
-var EventTypes = []EventType{
+// EventTypes returns the event types of the Supported Event Messages page
+// (a copy).
+func EventTypes() []EventType { return slices.Clone(eventTypes) }
+
+// eventTypes lists the event types of the Supported Event Messages page.
+var eventTypes = []EventType{
 	{Code: "blood-spot-test-outcome-1", Name: "Blood Spot Test Outcome", InteractionCode: "Bloodspottestoutcome"},
 	{Code: "newborn-hearing-1", Name: "Newborn Hearing", InteractionCode: "Newbornhearing"},
 	{Code: "nipe-outcome-1", Name: "NIPE Outcome", InteractionCode: "Nipeoutcome"},
@@ -59,7 +69,7 @@ var EventTypes = []EventType{
 
 // LookupEventType finds an event type by code.
 func LookupEventType(code string) (EventType, bool) {
-	for _, e := range EventTypes {
+	for _, e := range eventTypes {
 		if e.Code == code {
 			return e, true
 		}
@@ -70,7 +80,7 @@ func LookupEventType(code string) (EventType, bool) {
 // PublishableEventTypes lists the event types publishers may send.
 func PublishableEventTypes() []EventType {
 	var out []EventType
-	for _, e := range EventTypes {
+	for _, e := range eventTypes {
 		if e.Publishable() {
 			out = append(out, e)
 		}
@@ -80,7 +90,7 @@ func PublishableEventTypes() []EventType {
 
 // eventByInteractionCode finds the event type whose interaction uses code.
 func eventByInteractionCode(code string) (EventType, bool) {
-	for _, e := range EventTypes {
+	for _, e := range eventTypes {
 		if e.InteractionCode != "" && e.InteractionCode == code {
 			return e, true
 		}

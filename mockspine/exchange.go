@@ -26,6 +26,9 @@ type Request struct {
 	// client sent more than MaxBody.
 	Body          []byte
 	BodyTruncated bool
+	// BodyError says why the body could not be read in full (the client
+	// stalled or hung up); Body then holds what arrived.
+	BodyError string
 	// PeerCertificates is the verified client certificate chain (leaf
 	// first) when the request came over mutual TLS; TLS says whether the
 	// request came over TLS at all.
@@ -41,8 +44,10 @@ type Exchange struct {
 	World   *world.World
 	Now     time.Time
 
-	// verdicts holds the verdicts reached so far, by catalogue position.
+	// verdicts holds the verdicts reached so far, by catalogue position,
+	// and breaches the catalogue answer of each failure.
 	verdicts []judged
+	breaches []*Breach
 
 	bearer    string
 	bearerErr error
@@ -54,6 +59,9 @@ type Exchange struct {
 	accept         mediatype.Type
 	acceptErr      error
 
+	// coding is the content coding the body is sent with, other than
+	// identity; such a body is not read.
+	coding     string
 	bodyFormat mediatype.Format
 	bundle     *fhir.Bundle
 	bundleErr  error
@@ -61,7 +69,8 @@ type Exchange struct {
 
 // newExchange parses the request's parts once; checks read the results.
 func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchange {
-	x := &Exchange{Request: req, Profile: p, World: w, Now: now, verdicts: make([]judged, len(catalogue))}
+	x := &Exchange{Request: req, Profile: p, World: w, Now: now, verdicts: make([]judged, len(catalogue)),
+		breaches: make([]*Breach, len(catalogue))}
 	if x.Header == nil {
 		x.Header = http.Header{}
 	}
@@ -78,11 +87,36 @@ func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchang
 	}
 	x.accept, x.acceptErr = mediatype.Negotiate(strings.Join(x.Header.Values("Accept"), ","), p.allowsJSON())
 
-	if x.contentTypeErr == nil && !x.BodyTruncated {
+	x.coding, _ = contentCoding(x.Header)
+	if x.bodyReadable() && x.contentTypeErr == nil {
 		x.bodyFormat = x.contentType.Format
 		x.bundle, x.bundleErr = fhir.Read(x.Body, string(x.bodyFormat))
 	}
 	return x
+}
+
+// bodyReadable reports whether the body arrived whole, uncompressed and
+// within the size limit, so that it can be read as FHIR.
+func (x *Exchange) bodyReadable() bool {
+	return !x.BodyTruncated && x.BodyError == "" && x.coding == ""
+}
+
+// contentCoding returns the first content coding other than identity that
+// the request declares: the mock, like NEMS, takes bodies uncompressed and
+// does not inflate them (a gzip bomb stays 3 MB at most).
+func contentCoding(h http.Header) (string, bool) {
+	for _, v := range h.Values("Content-Encoding") {
+		for c := range strings.SplitSeq(v, ",") {
+			c = strings.TrimSpace(c)
+			if c != "" && !strings.EqualFold(c, "identity") {
+				if len(c) > 60 { // it is quoted in the answer
+					c = strings.ToValidUTF8(c[:60], "") + "…"
+				}
+				return c, true
+			}
+		}
+	}
+	return "", false
 }
 
 // headerValue returns a header's value and whether it was sent at all.

@@ -37,7 +37,9 @@ type Entry struct {
 	Body          string      `json:"body"`
 	BodyBase64    bool        `json:"bodyBase64,omitempty"`
 	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
-	TLS           bool        `json:"tls,omitempty"`
+	// BodyError says why the body could not be read in full.
+	BodyError string `json:"bodyError,omitempty"`
+	TLS       bool   `json:"tls,omitempty"`
 	// ClientCertificates are the PEM certificates the client presented.
 	ClientCertificates []string  `json:"clientCertificates,omitempty"`
 	JWT                *JWTInfo  `json:"jwt,omitempty"`
@@ -91,7 +93,7 @@ func (e *Entry) Request() (Request, error) {
 		body = b
 	}
 	req := Request{Method: e.Method, Path: e.Path, Header: e.Header.Clone(), Body: body,
-		BodyTruncated: e.BodyTruncated, TLS: e.TLS}
+		BodyTruncated: e.BodyTruncated, BodyError: e.BodyError, TLS: e.TLS}
 	for _, p := range e.ClientCertificates {
 		blk, _ := pem.Decode([]byte(p))
 		if blk == nil {
@@ -238,7 +240,7 @@ func readEntries(r io.Reader) ([]Entry, int64, error) {
 
 // entrySize estimates the memory an entry holds, for the byte bound.
 func entrySize(e *Entry) int {
-	n := 512 + len(e.Body) + len(e.Response.Body) + len(e.Remote) + len(e.Path) + len(e.Query)
+	n := 512 + len(e.Body) + len(e.Response.Body) + len(e.Remote) + len(e.Path) + len(e.Query) + len(e.BodyError)
 	for _, h := range []http.Header{e.Header, e.Response.Header} {
 		for k, vs := range h {
 			for _, v := range vs {
@@ -572,6 +574,7 @@ func pack(e *Entry) storedEntry {
 	p.header(e.Header)
 	p.flag(e.BodyBase64)
 	p.flag(e.BodyTruncated)
+	p.str(e.BodyError)
 	p.flag(e.TLS)
 	p.strs(e.ClientCertificates)
 	p.flag(e.JWT != nil)
@@ -586,6 +589,7 @@ func pack(e *Entry) storedEntry {
 		p.str(v.Rule)
 		p.str(string(v.Outcome))
 		p.str(v.Reason)
+		p.str(string(v.Publisher))
 		p.flag(v.Answer != nil)
 		if a := v.Answer; a != nil {
 			p.int(a.Status)
@@ -618,6 +622,7 @@ func (se *storedEntry) unpack() Entry {
 	e.Header = u.header()
 	e.BodyBase64 = u.flag()
 	e.BodyTruncated = u.flag()
+	e.BodyError = u.str()
 	e.TLS = u.flag()
 	e.ClientCertificates = u.strs()
 	if u.flag() {
@@ -631,6 +636,7 @@ func (se *storedEntry) unpack() Entry {
 			v.Rule = u.str()
 			v.Outcome = Outcome(u.str())
 			v.Reason = u.str()
+			v.Publisher = Outcome(u.str())
 			if u.flag() {
 				v.Answer = &Answer{Status: u.int(), Code: SpineCode{Code: u.str(), Display: u.str()}, IssueType: u.str()}
 			}

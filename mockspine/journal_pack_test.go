@@ -26,7 +26,7 @@ func TestPackedEntriesRoundTrip(t *testing.T) {
 		JWT:                &JWTInfo{Header: json.RawMessage(`{"alg":"none"}`), Claims: json.RawMessage{}},
 		Profile:            Profile2019,
 		Verdicts: []Verdict{
-			{Rule: "HDR-TOASID", Outcome: Fail, Reason: "toASID ✗ \x00 wrong", Answer: &Answer{Status: 403, Code: CodeASIDCheckFailed, IssueType: IssueForbidden}},
+			{Rule: "HDR-TOASID", Outcome: Fail, Reason: "toASID ✗ \x00 wrong", Answer: &Answer{Status: 403, Code: codeASIDCheckFailed, IssueType: IssueForbidden}},
 			{Rule: "JWT-FORMAT", Outcome: Pass, Reason: "fine"},
 			{Rule: "X", Outcome: NotAssessed, Answer: &Answer{Status: -1}},
 		},

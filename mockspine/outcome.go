@@ -57,10 +57,6 @@ func (o *OperationOutcome) Encode(f mediatype.Format) []byte {
 	return o.encodeXML()
 }
 
-type jsonValue struct {
-	Value string `json:"value"`
-}
-
 type jsonOutcome struct {
 	ResourceType string      `json:"resourceType"`
 	ID           string      `json:"id,omitempty"`

@@ -49,7 +49,7 @@ var escapeSeeds = []string{
 func TestOutcomeXMLUnchanged(t *testing.T) {
 	for _, s := range escapeSeeds {
 		o := &OperationOutcome{ID: s, Issues: []Issue{
-			errorIssue(Answer{400, CodeBadRequest, IssueInvalid}, s),
+			errorIssue(Answer{400, codeBadRequest, IssueInvalid}, s),
 			{Severity: "information", Code: s, Details: SpineCode{s, s}, System: s},
 		}}
 		assert.Equal(t, string(o.encodeXMLReference()), string(o.encodeXML()), "%q", s)

@@ -2,6 +2,7 @@ package mockspine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -16,21 +17,24 @@ const (
 	ProfileCurrent Profile = "nems-current"
 )
 
-// Profiles lists every profile, default first.
-var Profiles = []Profile{Profile2019, ProfileCurrent}
+// profiles lists every profile, default first.
+var profiles = []Profile{Profile2019, ProfileCurrent}
+
+// Profiles returns every profile, default first (a copy).
+func Profiles() []Profile { return slices.Clone(profiles) }
 
 // ParseProfile checks a profile name given on the command line or in a file.
 func ParseProfile(s string) (Profile, error) {
 	if s == "" {
 		return Profile2019, nil
 	}
-	for _, p := range Profiles {
+	for _, p := range profiles {
 		if string(p) == s {
 			return p, nil
 		}
 	}
-	names := make([]string, len(Profiles))
-	for i, p := range Profiles {
+	names := make([]string, len(profiles))
+	for i, p := range profiles {
 		names[i] = string(p)
 	}
 	return "", fmt.Errorf("unknown profile %q (choose %s)", s, strings.Join(names, " or "))

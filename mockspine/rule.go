@@ -24,22 +24,64 @@ type Answer struct {
 	IssueType string    `json:"issueType"`
 }
 
-// Rule is one rule of the guidance: its identity, its words, how a breach is
-// answered, and the one check that judges it. The catalogue (rules.go) is the
-// only place rules are defined.
+// Breach is one answer a rule gives when it is broken: the answer itself,
+// which breaches get it, and the response header fields it adds.
+type Breach struct {
+	// Name identifies an alternative answer within its rule (the checks
+	// name it); the usual answer has none.
+	Name string `json:"name,omitempty"`
+	// When says, in words, which breaches get this answer.
+	When string `json:"when"`
+	Answer
+	// Header holds the response header fields the answer adds.
+	Header []HeaderField `json:"header,omitempty"`
+}
+
+// HeaderField is one response header field.
+type HeaderField struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// PublisherView says how a rule's verdict bears on a publisher where that
+// differs from how it bears on the endpoint. The mock judges a rule "not
+// assessed" when a request needed nothing of it (MIME-DEFAULT when both
+// Content-Type and Accept are named); for the publisher that request kept
+// the rule, provided every rule in Given passed.
+type PublisherView struct {
+	Text  string   `json:"text"`
+	Given []string `json:"given"`
+}
+
+// Rule is one rule of the guidance: its identity, its words, every answer
+// it gives when broken, the rules it depends on, and the one check that
+// judges it. The catalogue (rules.go) is the only place rules are defined;
+// Rules and RuleByID hand out copies.
 type Rule struct {
-	ID     string `json:"id"`
-	Area   string `json:"area"`
-	Text   string `json:"text"`
-	Source string `json:"source"`
+	ID   string `json:"id"`
+	Area string `json:"area"`
+	// Summary is the rule in a few words, for tables.
+	Summary string `json:"summary"`
+	Text    string `json:"text"`
+	Source  string `json:"source"`
 	// Profiles the rule applies to; empty means every profile.
 	Profiles []Profile `json:"profiles,omitempty"`
-	// Answer is the usual answer to a breach; a check may give another for a
-	// particular way of breaking the rule (see Verdict.Answer).
-	Answer Answer `json:"answer"`
-	// Transport is true for rules judged below HTTP (the TLS handshake), so a
-	// missing answer is expected.
-	Transport bool `json:"transport,omitempty"`
+	// Answer is the usual answer to a breach.
+	Answer Breach `json:"answer"`
+	// Alternatives are the other answers, each for a particular way of
+	// breaking the rule; a check names the one it gives.
+	Alternatives []Breach `json:"alternatives,omitempty"`
+	// DependsOn lists the rules whose failure can leave this one not
+	// assessed: its check needs what they judge.
+	DependsOn []string `json:"dependsOn,omitempty"`
+	// Publisher, when set, is how the verdict bears on a publisher where
+	// that differs from the endpoint's (see Verdict.Publisher).
+	Publisher *PublisherView `json:"publisher,omitempty"`
+	// Transport is true for rules judged below HTTP too (the TLS
+	// handshake), so a breach may get no HTTP answer at all; Handshake
+	// says which breaches the handshake refuses.
+	Transport bool   `json:"transport,omitempty"`
+	Handshake string `json:"handshake,omitempty"`
 
 	check func(r *Rule, x *Exchange) Verdict
 }
@@ -47,6 +89,51 @@ type Rule struct {
 // AppliesTo reports whether the rule is enforced in a profile.
 func (r *Rule) AppliesTo(p Profile) bool {
 	return len(r.Profiles) == 0 || slices.Contains(r.Profiles, p)
+}
+
+// Answers returns every answer the rule can give, the usual one first.
+func (r *Rule) Answers() []Breach {
+	out := make([]Breach, 0, 1+len(r.Alternatives))
+	out = append(out, r.Answer.clone())
+	for _, b := range r.Alternatives {
+		out = append(out, b.clone())
+	}
+	return out
+}
+
+// Alternative finds an alternative answer by name.
+func (r *Rule) Alternative(name string) (Breach, bool) {
+	for _, b := range r.Alternatives {
+		if b.Name == name {
+			return b.clone(), true
+		}
+	}
+	return Breach{}, false
+}
+
+func (b Breach) clone() Breach {
+	b.Header = slices.Clone(b.Header)
+	return b
+}
+
+// clone is a copy of the rule sharing nothing an importer could change.
+// The copy has no check: rules are judged by Judge.Evaluate alone.
+func (r *Rule) clone() Rule {
+	c := *r
+	c.check = nil
+	c.Profiles = slices.Clone(r.Profiles)
+	c.Answer = r.Answer.clone()
+	c.Alternatives = nil
+	for _, b := range r.Alternatives {
+		c.Alternatives = append(c.Alternatives, b.clone())
+	}
+	c.DependsOn = slices.Clone(r.DependsOn)
+	if r.Publisher != nil {
+		p := *r.Publisher
+		p.Given = slices.Clone(p.Given)
+		c.Publisher = &p
+	}
+	return c
 }
 
 // Verdict is one rule's judgement of one request.
@@ -58,29 +145,78 @@ type Verdict struct {
 	Reason string `json:"reason,omitempty"`
 	// Answer is set on a failure.
 	Answer *Answer `json:"answer,omitempty"`
+	// Publisher is the outcome for the publisher when the rule's
+	// PublisherView makes it differ from Outcome; empty otherwise.
+	Publisher Outcome `json:"publisher,omitempty"`
+
+	// breach is the catalogue answer of a failure, for the response
+	// headers it adds; Evaluate takes it out of the verdict.
+	breach *Breach
+	// notNeeded marks a not-assessed verdict given because the request
+	// needed nothing of the rule (see PublisherView).
+	notNeeded bool
 }
 
 // Diagnostics is the OperationOutcome diagnostics text for a failure: the
 // rule ID first, then the reason.
 func (v Verdict) Diagnostics() string { return "[" + v.Rule + "] " + v.Reason }
 
-// pass, fail and skip build verdicts inside checks.
+// PublisherOutcome is the outcome as it bears on the publisher: Publisher
+// when the catalogue gave the rule a publisher's view, else Outcome.
+func (v Verdict) PublisherOutcome() Outcome {
+	if v.Publisher != "" {
+		return v.Publisher
+	}
+	return v.Outcome
+}
+
+// pass, fail, failWith, skip, skipOn and notNeeded build verdicts inside
+// checks.
 func (r *Rule) pass(format string, a ...any) Verdict {
 	return Verdict{Rule: r.ID, Outcome: Pass, Reason: reason(format, a...)}
 }
 
 func (r *Rule) fail(format string, a ...any) Verdict {
-	ans := r.Answer
-	return Verdict{Rule: r.ID, Outcome: Fail, Reason: reason(format, a...), Answer: &ans}
+	return r.failed(&r.Answer, format, a...)
 }
 
-// failAs fails with an answer other than the rule's usual one.
-func (r *Rule) failAs(ans Answer, format string, a ...any) Verdict {
-	return Verdict{Rule: r.ID, Outcome: Fail, Reason: reason(format, a...), Answer: &ans}
+// failWith fails with the alternative answer of that name. A name the
+// catalogue does not give the rule is a mistake in a check (a test reads
+// every check for one); the usual answer is given then.
+func (r *Rule) failWith(name, format string, a ...any) Verdict {
+	for i := range r.Alternatives {
+		if r.Alternatives[i].Name == name {
+			return r.failed(&r.Alternatives[i], format, a...)
+		}
+	}
+	return r.fail(format, a...)
 }
 
+func (r *Rule) failed(b *Breach, format string, a ...any) Verdict {
+	ans := b.Answer
+	return Verdict{Rule: r.ID, Outcome: Fail, Reason: reason(format, a...), Answer: &ans, breach: b}
+}
+
+// skip is a not-assessed verdict for a reason of the request's own (plain
+// HTTP, a rule disabled), not another rule's failure.
 func (r *Rule) skip(format string, a ...any) Verdict {
 	return Verdict{Rule: r.ID, Outcome: NotAssessed, Reason: reason(format, a...)}
+}
+
+// skipOn is a not-assessed verdict because the rules named in on (one ID,
+// or several separated by ", "; each one of r.DependsOn) did not give the
+// check what it needs. The reason ends by naming them.
+func (r *Rule) skipOn(on, format string, a ...any) Verdict {
+	return Verdict{Rule: r.ID, Outcome: NotAssessed, Reason: reason(format, a...) + " (" + on + ")"}
+}
+
+// notNeeded is a not-assessed verdict because the request needed nothing
+// of the rule; the rule's PublisherView decides what it means for the
+// publisher.
+func (r *Rule) notNeeded(format string, a ...any) Verdict {
+	v := r.skip(format, a...)
+	v.notNeeded = true
+	return v
 }
 
 // MaxReason bounds a verdict's reason: checks quote what the request sent,
@@ -103,7 +239,7 @@ func reason(format string, a ...any) string {
 
 // Answers used by more than one rule.
 var (
-	answerHeader    = Answer{http.StatusBadRequest, CodeMissingOrInvalidHeader, IssueInvalid}
-	answerJWT       = Answer{http.StatusBadRequest, CodeMissingOrInvalidHeader, IssueStructure}
-	answerASIDCheck = Answer{http.StatusForbidden, CodeASIDCheckFailed, IssueForbidden}
+	answerHeader    = Answer{http.StatusBadRequest, codeMissingOrInvalidHeader, IssueInvalid}
+	answerJWT       = Answer{http.StatusBadRequest, codeMissingOrInvalidHeader, IssueStructure}
+	answerASIDCheck = Answer{http.StatusForbidden, codeASIDCheckFailed, IssueForbidden}
 )

@@ -110,12 +110,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				panic(p)
 			}
 			s.log.Error("panic serving request", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
-			writeResponse(w, simpleAnswer(Answer{http.StatusInternalServerError, CodeInternalServerError, IssueProcessing},
+			writeResponse(w, simpleAnswer(Answer{http.StatusInternalServerError, codeInternalServerError, IssueProcessing},
 				fmt.Sprintf("unexpected failure: %v", p), defaultType()))
 		}
 	}()
-	if why, tooLarge := headerTooLarge(r.Header); tooLarge {
-		s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, CodeBadRequest, IssueTooCostly},
+	if why, tooLarge := headerTooLarge(r.Header); tooLarge && !isPublish(r) {
+		s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
 			why, s.negotiated(r)))
 		return
 	}
@@ -140,57 +140,31 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	body, truncated, readErr := readBody(r)
 	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, BodyTruncated: truncated,
 		TLS: r.TLS != nil}
+	if readErr != nil {
+		req.BodyError = readErr.Error()
+	}
 	if r.TLS != nil {
 		req.PeerCertificates = r.TLS.PeerCertificates
 	}
+	// Every publish is judged, whatever it carries (a compressed body, one
+	// cut short): the answer, the journal and a later re-judging then
+	// agree. A request read is judged and recorded in full, even if the
+	// client has gone meanwhile: the journal is the evidence.
 	var resp Response
-	var j *Judgement
-	if coding, ok := contentCoding(r.Header); ok && !s.judge.Disabled["MSG-WELLFORMED"] {
-		// The body is not inflated: a compressed body is neither read as
-		// FHIR nor expanded (a gzip bomb stays 3 MB at most).
-		resp = simpleAnswer(ruleAnswer("MSG-WELLFORMED"),
-			fmt.Sprintf("[MSG-WELLFORMED] the body is sent with Content-Encoding %q; NEMS accepts only an uncompressed body (no Content-Encoding, or identity), so it was not read as FHIR", coding),
-			s.negotiated(r))
-		resp.Header.Set("Accept-Encoding", "identity")
-	} else if readErr != nil {
-		resp = simpleAnswer(ruleAnswer("MSG-WELLFORMED"),
-			fmt.Sprintf("[MSG-WELLFORMED] the request body could not be read: %v", readErr), s.negotiated(r))
+	j, err := s.judge.Evaluate(context.WithoutCancel(ctx), req)
+	if err != nil {
+		resp = simpleAnswer(Answer{http.StatusInternalServerError, codeInternalServerError, IssueProcessing},
+			fmt.Sprintf("judging the request: %v", err), s.negotiated(r))
 	} else {
-		var err error
-		// A request read in full is judged and recorded in full, even if
-		// the client has gone meanwhile: the journal is the evidence.
-		j, err = s.judge.Evaluate(context.WithoutCancel(ctx), req)
-		if err != nil {
-			resp = simpleAnswer(Answer{http.StatusInternalServerError, CodeInternalServerError, IssueProcessing},
-				fmt.Sprintf("judging the request: %v", err), s.negotiated(r))
-		} else {
-			resp = j.Response
-		}
+		resp = j.Response
 	}
 	s.record(w, r, req, j, resp)
 }
 
-// ruleAnswer is the usual answer to a breach of a catalogue rule.
-func ruleAnswer(id string) Answer {
-	r, _ := RuleByID(id)
-	return r.Answer
-}
-
-// contentCoding returns the first content coding other than identity that
-// the request declares: the mock, like NEMS, takes bodies uncompressed.
-func contentCoding(h http.Header) (string, bool) {
-	for _, v := range h.Values("Content-Encoding") {
-		for c := range strings.SplitSeq(v, ",") {
-			c = strings.TrimSpace(c)
-			if c != "" && !strings.EqualFold(c, "identity") {
-				if len(c) > 60 { // it is quoted in the answer
-					c = strings.ToValidUTF8(c[:60], "") + "…"
-				}
-				return c, true
-			}
-		}
-	}
-	return "", false
+// isPublish reports whether a request goes to the publish operation: every
+// such request is judged by the rules.
+func isPublish(r *http.Request) bool {
+	return r.Method == http.MethodPost && (r.URL.Path == PublishPath || r.URL.Path == PublishPath2019)
 }
 
 // readBody reads at most MaxBody+1 bytes: enough to know a body is too big
@@ -241,7 +215,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	// memory, encoded in the file), so the entry may share the request's.
 	// The body was read for this request alone and is handed over.
 	e := &Entry{Received: time.Now().UTC(), Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
-		Query: r.URL.RawQuery, Header: r.Header, BodyTruncated: req.BodyTruncated, TLS: req.TLS,
+		Query: r.URL.RawQuery, Header: r.Header, BodyTruncated: req.BodyTruncated, BodyError: req.BodyError, TLS: req.TLS,
 		Profile: s.judge.Profile}
 	body := req.Body
 	if req.BodyTruncated {
@@ -258,7 +232,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	e.Response = Reply{Status: resp.Status, Header: resp.Header, Body: string(resp.Body)}
 	if err := s.journal.Append(e); err != nil {
 		s.log.Error("journal", "err", err)
-		resp = simpleAnswer(Answer{http.StatusInternalServerError, CodeInternalServerError, IssueProcessing},
+		resp = simpleAnswer(Answer{http.StatusInternalServerError, codeInternalServerError, IssueProcessing},
 			fmt.Sprintf("the request could not be recorded in the journal: %v", err), s.negotiated(r))
 	}
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
@@ -324,14 +298,14 @@ func writeResponse(w http.ResponseWriter, resp Response) {
 }
 
 func (s *Server) wrongMethod(w http.ResponseWriter, r *http.Request) {
-	resp := simpleAnswer(Answer{http.StatusMethodNotAllowed, CodeBadRequest, IssueNotSupported},
+	resp := simpleAnswer(Answer{http.StatusMethodNotAllowed, codeBadRequest, IssueNotSupported},
 		fmt.Sprintf("%s is not supported on %s; publish with POST", r.Method, r.URL.Path), s.negotiated(r))
 	resp.Header.Set("Allow", http.MethodPost)
 	s.recordPlain(w, r, resp)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	resp := simpleAnswer(Answer{http.StatusNotFound, CodeNoRecordFound, IssueNotFound},
+	resp := simpleAnswer(Answer{http.StatusNotFound, codeNoRecordFound, IssueNotFound},
 		fmt.Sprintf("no such endpoint: %s %s; NEMS publishes at POST %s", r.Method, r.URL.Path, PublishPath), s.negotiated(r))
 	s.recordPlain(w, r, resp)
 }

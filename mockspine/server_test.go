@@ -106,7 +106,7 @@ func send(t *testing.T, req *http.Request) answer {
 func TestConformingPublishIsAccepted(t *testing.T) {
 	ts, w, s := newMock(t, mockspine.Profile2019)
 	for _, ev := range mockspine.PublishableEventTypes() {
-		for _, mt := range mockspine.MessageEventTypes {
+		for _, mt := range mockspine.MessageEventTypes() {
 			for _, format := range []string{"xml", "json"} {
 				t.Run(ev.Code+"-"+mt+"."+format, func(t *testing.T) {
 					c := newCase(t, w)

@@ -38,7 +38,7 @@ func messages(t *testing.T) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	for _, ev := range mockspine.PublishableEventTypes() {
-		for _, mt := range mockspine.MessageEventTypes {
+		for _, mt := range mockspine.MessageEventTypes() {
 			for _, f := range []string{formatXML, formatJSON} {
 				b, err := publish.Message(ev.Code, mt, f, nil)
 				require.NoError(t, err)
@@ -212,7 +212,7 @@ func TestFindPatientSkipsWhenTheFixturesHaveNone(t *testing.T) {
 	require.NoError(t, err)
 	_, err = findPatient(w, kindFlaggedS)
 	assert.ErrorIs(t, err, godog.ErrSkip)
-	_, err = findSender(w, "", mockspine.EventTypes[0])
+	_, err = findSender(w, "", mockspine.EventTypes()[0])
 	assert.ErrorIs(t, err, godog.ErrSkip)
 }
 

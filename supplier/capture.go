@@ -44,23 +44,16 @@ func about(e mockspine.Entry, p Patient) bool {
 func isPublish(e mockspine.Entry) bool { return e.Verdicts != nil }
 
 // PublisherVerdicts returns an entry's verdicts as they bear on the
-// publisher. The mock judges MIME-DEFAULT "not assessed" when a request
-// names both Content-Type and Accept, as no default was needed; for a
-// publisher that is conforming (what it sends is acceptable), so it passes
-// when both named types were accepted. Every other verdict is as recorded.
+// publisher: each outcome as Verdict.PublisherOutcome gives it. Where the
+// two differ is the rule's catalogue property (Rule.Publisher), applied by
+// the mock when it judged the request (MIME-DEFAULT: a request naming both
+// Content-Type and Accept, both accepted, needed no default, and so kept
+// the rule).
 func PublisherVerdicts(e mockspine.Entry) []mockspine.Verdict {
 	out := make([]mockspine.Verdict, len(e.Verdicts))
-	copy(out, e.Verdicts)
-	ct, accept := verdictOf(out, "MIME-CONTENT-TYPE"), verdictOf(out, "MIME-ACCEPT")
-	for i, v := range out {
-		if v.Rule != "MIME-DEFAULT" || v.Outcome != mockspine.NotAssessed {
-			continue
-		}
-		if hasHeader(e.Header, "Content-Type") && hasHeader(e.Header, "Accept") &&
-			ct.Outcome == mockspine.Pass && accept.Outcome == mockspine.Pass {
-			out[i] = mockspine.Verdict{Rule: v.Rule, Outcome: mockspine.Pass,
-				Reason: "the publisher named both Content-Type and Accept, so no default was needed (" + v.Reason + ")"}
-		}
+	for i, v := range e.Verdicts {
+		v.Outcome = v.PublisherOutcome()
+		out[i] = v
 	}
 	return out
 }
@@ -84,11 +77,6 @@ func verdictOf(vs []mockspine.Verdict, id string) mockspine.Verdict {
 		}
 	}
 	return mockspine.Verdict{Rule: id}
-}
-
-func hasHeader(h http.Header, name string) bool {
-	v := h.Values(name)
-	return len(v) > 0 && strings.TrimSpace(strings.Join(v, "")) != ""
 }
 
 // requestDump is a request as an attachment: start line, one line per

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -51,9 +50,10 @@ func TestMain(m *testing.M) {
 }
 
 func buildPublisher(out string) error {
+	// go test puts its own go command first on PATH.
 	gobin, err := exec.LookPath("go")
 	if err != nil {
-		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		return fmt.Errorf("finding the go command: %w", err)
 	}
 	cmd := exec.Command(gobin, "build", "-o", out, "../examples/publisher")
 	if b, err := cmd.CombinedOutput(); err != nil {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -23,36 +21,24 @@ func init() {
 }
 
 func runAssess(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("assess", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: nems-harness assess --journal FILE [--profile P] [--fixtures DIR] [--out DIR] [--rejudge] [--system NAME]")
-		fmt.Fprintln(stderr, "\nJudges the publishes recorded in a journal, rule by rule, and writes the assurance report.")
-		fmt.Fprintln(stderr, "Exit status 1 when a rule failed.")
-		fmt.Fprintln(stderr, "\nFlags:")
-		fs.PrintDefaults()
-	}
+	fs := newFlags("assess", stdout, stderr,
+		withSynopsis("--journal FILE [--profile P] [--fixtures DIR] [--out DIR] [--rejudge] [--system NAME]"),
+		withAbout(`Judges the publishes recorded in a journal, rule by rule, and writes the assurance report.
+Exit status 1 when a rule failed.`))
 	journal := fs.String("journal", "", "journal file (JSON lines) written by serve --journal or by assure (required)")
 	profile := fs.String("profile", "", "rule profile (default: the one the journal was judged under); another needs --rejudge")
 	fixtureDir := fs.String("fixtures", "", "with --rejudge: folder holding spine.json and pds.json (default: the embedded world)")
 	out := fs.String("out", "out", "folder for assurance-report.html and assurance-report.md")
 	rejudge := fs.Bool("rejudge", false, "judge every recorded publish again with today's rules, as at the time it was received")
 	system := fs.String("system", "", "name of the system in the report's title")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "assess", fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	if code, ok := fs.parse(args); !ok {
+		return code
 	}
 	if *journal == "" {
-		fs.Usage()
-		return 2
+		return fs.usageError("--journal FILE is required: a journal written by serve --journal or assure")
 	}
-	if *fixtureDir != "" && !*rejudge {
-		return fail(stderr, "assess", errors.New("--fixtures is only used with --rejudge: the recorded verdicts were reached against the world of the time"))
+	if code := fs.only("fixtures", *rejudge, "with --rejudge: the recorded verdicts were reached against the world of the time"); code != 0 {
+		return code
 	}
 	entries, err := mockspine.ReadJournal(*journal)
 	if err != nil {

@@ -108,7 +108,10 @@ func TestAssessUsage(t *testing.T) {
 	t.Parallel()
 	code, _, stderr := assureCmd("assess")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "Usage: nems-harness assess --journal FILE")
+	assert.Contains(t, stderr, "--journal FILE is required")
+	code, stdout, _ := assureCmd("assess", "-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "Usage: nems-harness assess --journal FILE")
 
 	code, _, stderr = assureCmd("assess", "--journal", filepath.Join(t.TempDir(), "missing.jsonl"))
 	assert.Equal(t, 1, code)
@@ -121,6 +124,6 @@ func TestAssessUsage(t *testing.T) {
 	assert.Contains(t, stderr, "holds no request")
 
 	code, _, stderr = assureCmd("assess", "--journal", empty, "--fixtures", t.TempDir())
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "only used with --rejudge")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--fixtures only applies with --rejudge")
 }

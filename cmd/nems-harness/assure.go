@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,42 +24,31 @@ func runAssure(args []string, stdout, stderr io.Writer) int {
 // assureUntil runs an assurance until it ends or ctx does (a signal, or a
 // test's cancel).
 func assureUntil(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("assure", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: nems-harness assure --config FILE [--fixtures DIR] [--profile P] [--tags T] [--out DIR] [--tls-dir D] [--addr HOST:PORT]")
-		fmt.Fprintln(stderr, "\nStarts the mock NEMS, makes your system publish through the trigger in FILE for every")
-		fmt.Fprintln(stderr, "@supplier scenario, and writes the assurance report. Exit status 1 when a rule or a scenario failed.")
-		fmt.Fprintln(stderr, "\nFlags:")
-		fs.PrintDefaults()
-	}
+	fs := newFlags("assure", stdout, stderr, withEnv,
+		withSynopsis("--config FILE [--fixtures DIR] [--profile P] [--tags T] [--out DIR] [--tls-dir D] [--addr HOST:PORT]"),
+		withAbout(`Starts the mock NEMS, makes your system publish through the trigger in the --config file for
+every @supplier scenario, and writes the assurance report. Exit status 1 when a rule or a scenario failed.`))
 	config := fs.String("config", "", "assurance config (JSON): the trigger that makes your system publish (required)")
 	fixtureDir := fs.String("fixtures", "", "folder holding spine.json and pds.json (default: the config's fixtures, else the embedded world)")
-	profile := fs.String("profile", "", "rule profile: nems-2019-01 or nems-current (default: the config's, else nems-2019-01)")
+	var profile, addr string
+	fs.profileVar(&profile, "profile", "", "rule profile: nems-2019-01 or nems-current (default: the config's, else nems-2019-01)")
 	tags := fs.String("tags", "", "run only scenarios matching this tag expression as well as @supplier, e.g. @smoke or @JWT-SCOPE,@JWT-SUB")
 	out := fs.String("out", "out", "folder for cucumber.json, junit.xml, journal.jsonl and the assurance report")
 	tlsDir := fs.String("tls-dir", "", "serve HTTPS with mutual TLS using the test PKI in this folder (created if it holds no CA; your endpoint's certificate is issued if missing)")
-	addr := fs.String("addr", "127.0.0.1:4854", "address the mock listens on (127.0.0.1:0 picks a free port)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "assure", fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	fs.addrVar(&addr, "addr", "127.0.0.1:4854", "address the mock listens on (127.0.0.1:0 picks a free port)")
+	if code, ok := fs.parse(args); !ok {
+		return code
 	}
 	if *config == "" {
-		fs.Usage()
-		return 2
+		return fs.usageError("--config FILE is required: the assurance config naming your trigger")
 	}
 	cfg, err := supplier.LoadConfig(*config)
 	if err != nil {
 		return fail(stderr, "assure", err)
 	}
 	res, err := supplier.Run(ctx, supplier.Options{
-		Config: cfg, Fixtures: *fixtureDir, Profile: *profile, Tags: *tags, OutDir: *out,
-		TLSDir: *tlsDir, Addr: *addr, Output: stdout, Prompt: stderr, NoColors: !assureTerminal(stdout), Version: version(),
+		Config: cfg, Fixtures: *fixtureDir, Profile: profile, Tags: *tags, OutDir: *out,
+		TLSDir: *tlsDir, Addr: addr, Output: stdout, Prompt: stderr, NoColors: !assureTerminal(stdout), Version: version(),
 	})
 	if err != nil {
 		return fail(stderr, "assure", err)

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -16,10 +15,9 @@ import (
 // assurePublisher builds the reference publisher for a test.
 func assurePublisher(t *testing.T) string {
 	t.Helper()
+	// go test puts its own go command first on PATH.
 	gobin, err := exec.LookPath("go")
-	if err != nil {
-		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
+	require.NoError(t, err)
 	bin := filepath.Join(t.TempDir(), "publisher")
 	out, err := exec.Command(gobin, "build", "-o", bin, "../../examples/publisher").CombinedOutput()
 	require.NoError(t, err, "building the reference publisher: %s", out)
@@ -75,9 +73,10 @@ func TestAssureUsage(t *testing.T) {
 	t.Parallel()
 	code, _, stderr := assureCmd("assure")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "Usage: nems-harness assure --config FILE")
-	code, _, _ = assureCmd("assure", "-h")
+	assert.Contains(t, stderr, "--config FILE is required")
+	code, stdout, _ := assureCmd("assure", "-h")
 	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "Usage: nems-harness assure --config FILE")
 
 	cfg := filepath.Join(t.TempDir(), "assure.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"trigger": {"comand": "./publish.sh"}}`), 0o644))

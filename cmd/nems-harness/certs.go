@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -42,26 +41,22 @@ func runCerts(args []string, stdout, stderr io.Writer) int {
 		certsUsage(stdout)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "nems-harness certs: unknown subcommand %q (want init or issue)\n", args[0])
+		fmt.Fprintf(stderr, "nems-harness certs: unknown subcommand %q: want init or issue (see nems-harness certs -h)\n", args[0])
 		return 2
 	}
 }
 
 func runCertsInit(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("certs init", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("certs init", stdout, stderr, withAbout("Creates a test Spine root CA, its sub-CA and the mock's server certificate in --dir."))
 	dir := fs.String("dir", "", "folder to create the test PKI in (required)")
 	force := fs.Bool("force", false, "replace an existing CA (certificates it issued stop being trusted)")
 	var hosts listFlag
 	fs.Var(&hosts, "host", "extra DNS name or IP address for the server certificate, besides localhost, 127.0.0.1 and ::1; repeatable")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "certs init", fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	if code, ok := fs.parse(args); !ok {
+		return code
 	}
 	if *dir == "" {
-		return fail(stderr, "certs init", errors.New("--dir is required"))
+		return fs.usageError("--dir is required")
 	}
 	opts := []certs.InitOption{certs.ServerHosts(hosts...)}
 	if *force {
@@ -84,26 +79,22 @@ func runCertsInit(args []string, stdout, stderr io.Writer) int {
 }
 
 func runCertsIssue(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("certs issue", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("certs issue", stdout, stderr, withAbout("Issues the endpoint (client) certificate CN=FQDN for the directory endpoint with ASID A."))
 	dir := fs.String("dir", "", "folder holding the test CA (made by certs init) (required)")
 	asid := fs.String("asid", "", "ASID of the directory endpoint the certificate is for (required)")
 	fqdn := fs.String("fqdn", "", "host name of the endpoint: the certificate's CN and DNS name (required)")
 	fixDir := fs.String("fixtures", "", "fixtures folder whose spine.json records the subject (default: print the line to add)")
 	days := fs.Int("days", int(certs.EndpointValidity/(24*time.Hour)), "days the certificate is valid for")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "certs issue", fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	if code, ok := fs.parse(args); !ok {
+		return code
 	}
 	for _, req := range []struct{ name, val string }{{"dir", *dir}, {"asid", *asid}, {"fqdn", *fqdn}} {
 		if req.val == "" {
-			return fail(stderr, "certs issue", fmt.Errorf("--%s is required", req.name))
+			return fs.usageError(fmt.Sprintf("--%s is required", req.name))
 		}
 	}
 	if *days < 1 {
-		return fail(stderr, "certs issue", fmt.Errorf("--days must be at least 1, is %d", *days))
+		return fs.usageError(fmt.Sprintf("--days must be at least 1, is %d", *days))
 	}
 	if err := certs.ValidASID(*asid); err != nil {
 		return fail(stderr, "certs issue", err)

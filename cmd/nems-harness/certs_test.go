@@ -120,12 +120,12 @@ func TestCertsErrors(t *testing.T) {
 	}{
 		{"no subcommand", []string{"certs"}, 2, "Usage"},
 		{"unknown subcommand", []string{"certs", "renew"}, 2, `unknown subcommand "renew"`},
-		{"init without dir", []string{"certs", "init"}, 1, "--dir is required"},
-		{"issue without asid", []string{"certs", "issue", "--dir", dir, "--fqdn", "a.example"}, 1, "--asid is required"},
-		{"issue without fqdn", []string{"certs", "issue", "--dir", dir, "--asid", "200000000115"}, 1, "--fqdn is required"},
+		{"init without dir", []string{"certs", "init"}, 2, "--dir is required"},
+		{"issue without asid", []string{"certs", "issue", "--dir", dir, "--fqdn", "a.example"}, 2, "--asid is required"},
+		{"issue without fqdn", []string{"certs", "issue", "--dir", dir, "--asid", "200000000115"}, 2, "--fqdn is required"},
 		{"bad ASID", []string{"certs", "issue", "--dir", dir, "--asid", "ASID1", "--fqdn", "a.example"}, 1, "digits only"},
 		{"path in fqdn", []string{"certs", "issue", "--dir", dir, "--asid", "200000000115", "--fqdn", "../a.example"}, 1, "path separators"},
-		{"bad days", []string{"certs", "issue", "--dir", dir, "--asid", "200000000115", "--fqdn", "a.example", "--days", "0"}, 1, "--days"},
+		{"bad days", []string{"certs", "issue", "--dir", dir, "--asid", "200000000115", "--fqdn", "a.example", "--days", "0"}, 2, "--days"},
 		{"no CA", []string{"certs", "issue", "--dir", t.TempDir(), "--asid", "200000000115", "--fqdn", "a.example"}, 1, "certs init"},
 		{"ASID not in fixtures", []string{"certs", "issue", "--dir", dir, "--asid", "123456789012", "--fqdn", "stray.example", "--fixtures", fix}, 1, "no endpoint with ASID 123456789012"},
 		{"subject taken", []string{"certs", "issue", "--dir", dir, "--asid", "200000000115", "--fqdn", "gp.hillside.example", "--fixtures", fix}, 1, "already registers CN=gp.hillside.example for ASID 200000000205"},
@@ -166,11 +166,18 @@ var certsListening = regexp.MustCompile(`listening on (https?://\S+)`)
 // certsServe runs `serve` until the test ends and returns the publish URL.
 func certsServe(t *testing.T, args ...string) string {
 	t.Helper()
+	return certsServeArgs(t, append([]string{"--addr", "127.0.0.1:0", "--quiet"}, args...)...)
+}
+
+// certsServeArgs runs serve with exactly args until the test ends and
+// returns the URL it announces.
+func certsServeArgs(t *testing.T, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr certsBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- serveUntil(ctx, append([]string{"--addr", "127.0.0.1:0", "--quiet"}, args...), &stdout, &stderr)
+		done <- serveUntil(ctx, args, &stdout, &stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -40,21 +39,23 @@ type conformanceRun struct {
 }
 
 func runConformance(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("conformance", stdout, stderr, withEnv)
 	var c conformanceRun
 	fs.StringVar(&c.target, "target", "", "base URL of the endpoint to test (default: start the embedded mock)")
 	fs.StringVar(&c.tags, "tags", "", "godog tag expression selecting scenarios, e.g. '@JWT-SCOPE' or '~@MSG-SIZE'")
-	fs.StringVar(&c.profile, "profile", string(mockspine.Profile2019), "rule profile: nems-2019-01 or nems-current")
+	fs.profileVar(&c.profile, "profile", string(mockspine.Profile2019), "rule profile: nems-2019-01 or nems-current")
 	fs.StringVar(&c.out, "out", "out", "folder for cucumber.json, junit.xml and the assurance reports")
 	fs.StringVar(&c.fixtures, "fixtures", "", "folder holding spine.json and pds.json (default: the embedded world)")
 	fs.StringVar(&c.tlsDir, "tls-dir", "", "with --target: certificate folder (certs init/issue) whose endpoint certificates the scenarios present")
 	fs.BoolVar(&c.plain, "plain", false, "serve the embedded mock over plain HTTP (EP-CERT is then not assessed)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := fs.parse(args); !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "conformance", fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	if code := fs.only("tls-dir", c.target != "", "with --target (the embedded mock makes its own test PKI)"); code != 0 {
+		return code
+	}
+	if code := fs.only("plain", c.target == "", "to the embedded mock, not with --target"); code != 0 {
+		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -53,8 +52,7 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 }
 
 func loadUntil(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("load", stdout, stderr)
 	var l loadRun
 	fs.StringVar(&l.target, "target", "", "URL of the endpoint to load (its publish path is added when the URL has no path)")
 	fs.IntVar(&l.concurrency, "concurrency", 8, "workers, each with one request in flight")
@@ -68,11 +66,8 @@ func loadUntil(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.StringVar(&l.asid, "asid", "200000000115", "ASID of the publishing system")
 	fs.StringVar(&l.ods, "ods", "RX3EP", "ODS code of the publishing organisation")
 	fs.StringVar(&l.toASID, "to-asid", "", "toASID (default: the NEMS ASID of the embedded world)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "load", fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	if code, ok := fs.parse(args); !ok {
+		return code
 	}
 	modes := 0
 	for _, on := range []bool{l.target != "", l.bare, l.compare} {
@@ -81,10 +76,13 @@ func loadUntil(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 	}
 	if modes != 1 {
-		return fail(stderr, "load", errors.New("give one of --target URL, --bare or --compare"))
+		return fs.usageError("give one of --target URL, --bare or --compare")
 	}
-	if l.journal != "" && !l.compare {
-		return fail(stderr, "load", errors.New("--journal only applies to --compare (the mock it starts)"))
+	if code := fs.only("journal", l.compare, "with --compare (the mock it starts)"); code != 0 {
+		return code
+	}
+	if code := fs.only("rate", !l.compare, "with --target or --bare (--compare sets its own rates)"); code != 0 {
+		return code
 	}
 	cfg, err := l.config()
 	if err != nil {

@@ -30,7 +30,7 @@ func TestLoadNeedsOneMode(t *testing.T) {
 		{"--target", "http://127.0.0.1:1", "--journal", "j.jsonl"},
 	} {
 		code, _, errs := load(t, args...)
-		assert.Equal(t, 1, code, "%v", args)
+		assert.Equal(t, 2, code, "%v", args)
 		assert.NotEmpty(t, errs)
 	}
 	code, _, errs := load(t, "--target", "ftp://x", "--duration", "10ms")

@@ -22,20 +22,29 @@ var commands = map[string]command{}
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	switch {
+	case len(args) == 0:
+		usage(stderr)
+		return 2
+	case args[0] == "-h" || args[0] == "--help" || args[0] == "-help":
 		usage(stdout)
-		if len(args) == 0 {
-			return 2
+		return 0
+	case args[0] == "help":
+		if len(args) == 1 {
+			usage(stdout)
+			return 0
 		}
-		return 0
-	}
-	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintln(stdout, "nems-harness", version())
-		return 0
+		// help CMD [SUB] is CMD [SUB] -h.
+		return run(append(append([]string{}, args[1:]...), "-h"), stdout, stderr)
+	case args[0] == "--version" || args[0] == "-version":
+		args = []string{"version"}
+	case strings.HasPrefix(args[0], "-"):
+		fmt.Fprintf(stderr, "nems-harness: flag %s needs a command before it (see nems-harness help)\n", args[0])
+		return 2
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "nems-harness: unknown command %q (run nems-harness help)\n", args[0])
+		fmt.Fprintf(stderr, "nems-harness: unknown command %q (see nems-harness help)\n", args[0])
 		return 2
 	}
 	return c.run(args[1:], stdout, stderr)
@@ -53,7 +62,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintf(w, "  %-12s %s\n", "version", "print the version")
+	fmt.Fprintf(w, "\nserve, conformance and assure also read each flag from NEMS_HARNESS_<FLAG> (e.g. NEMS_HARNESS_ADDR).\n")
 }
 
 // fail prints a one-line error and returns the exit status for it.

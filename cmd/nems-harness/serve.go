@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,8 +30,8 @@ type serveFlags struct {
 	disable  listFlag
 }
 
-func (f *serveFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.profile, "profile", string(mockspine.Profile2019), "rule profile: nems-2019-01 or nems-current")
+func (f *serveFlags) register(fs *flagSet) {
+	fs.profileVar(&f.profile, "profile", string(mockspine.Profile2019), "rule profile: nems-2019-01 or nems-current")
 	fs.StringVar(&f.fixtures, "fixtures", "", "folder holding spine.json and pds.json (default: the embedded world)")
 	fs.StringVar(&f.journal, "journal", "", "append every request to this JSON-lines file, synced before answering")
 	fs.Var(&f.disable, "disable-rule", "rule ID the mock stops enforcing, to check that a suite notices; repeatable")
@@ -69,18 +68,15 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 
 // serveUntil runs the mock until ctx ends (a signal, or a test's cancel).
 func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("serve", stdout, stderr, withEnv)
 	var sf serveFlags
 	sf.register(fs)
-	addr := fs.String("addr", "127.0.0.1:4854", "address to listen on")
+	var addr string
+	fs.addrVar(&addr, "addr", "127.0.0.1:4854", "address to listen on (0.0.0.0:4854 for every interface, as in a container)")
 	quiet := fs.Bool("quiet", false, "do not log each request")
 	tlsDir := fs.String("tls-dir", "", "serve HTTPS with mutual TLS, using the test CA and server certificate in this folder (made by certs init)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "serve", fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	if code, ok := fs.parse(args); !ok {
+		return code
 	}
 	level := slog.LevelInfo
 	if *quiet {
@@ -104,7 +100,7 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		scheme = "https"
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(stderr, "serve", err)
 	}

@@ -87,7 +87,7 @@ func (k *keySet) reset() {
 
 // add records key and reports whether it was new.
 func (k *keySet) add(key string) bool {
-	if k.set != nil && len(k.set) > 0 {
+	if len(k.set) > 0 {
 		if _, dup := k.set[key]; dup {
 			return false
 		}

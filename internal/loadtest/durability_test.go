@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -27,10 +26,7 @@ import (
 // buildHarness builds the nems-harness binary into a temporary folder.
 func buildHarness(t *testing.T) string {
 	t.Helper()
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		goBin = "go"
-	}
+	goBin := "go" // go test puts its own go command first on PATH
 	bin := filepath.Join(t.TempDir(), "nems-harness")
 	out, err := exec.Command(goBin, "build", "-o", bin, "github.com/nems-harness/nems-harness/cmd/nems-harness").CombinedOutput()
 	require.NoError(t, err, "building nems-harness: %s", out)

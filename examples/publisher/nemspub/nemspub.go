@@ -205,7 +205,7 @@ func (p *Publisher) check() error {
 }
 
 func validMessageType(t string) bool {
-	for _, m := range mockspine.MessageEventTypes {
+	for _, m := range mockspine.MessageEventTypes() {
 		if t == m {
 			return true
 		}

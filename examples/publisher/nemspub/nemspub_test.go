@@ -53,7 +53,7 @@ func TestConformingPublishIsAccepted(t *testing.T) {
 	t.Parallel()
 	for _, format := range []string{"xml", "json"} {
 		for _, ev := range mockspine.PublishableEventTypes() {
-			for _, mt := range mockspine.MessageEventTypes {
+			for _, mt := range mockspine.MessageEventTypes() {
 				s, url := mock(t)
 				p := publisher(t, url, "")
 				p.Format = format
