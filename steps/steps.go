@@ -134,6 +134,7 @@ func Register(sc *godog.ScenarioContext, cfg Config) {
 	st.reset()
 	registerRequestSteps(sc, st)
 	registerAnswerSteps(sc, st)
+	registerContentSteps(sc, st)
 }
 
 func (st *state) reset() {
