@@ -9,6 +9,8 @@ package breaks
 import (
 	"fmt"
 	"sort"
+
+	"github.com/nems-harness/nems-harness/internal/content"
 )
 
 // Break is one named change to an event message.
@@ -223,4 +225,15 @@ func Rules() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// IsWarning reports whether a rule is a warning rule of the content
+// catalogue (a failure is reported and never fails a result).
+func IsWarning(rule string) bool {
+	for _, r := range append(content.Generic(), content.Events()...) {
+		if r.ID == rule {
+			return r.Severity == content.Warning
+		}
+	}
+	return false
 }

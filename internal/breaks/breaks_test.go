@@ -102,3 +102,11 @@ func ExampleBreak_Apply() {
 	fmt.Println(br.Rule, bytes.Contains(out, []byte(`<system value="https://fhir.nhs.uk/STU3/ValueSet/DCH-BloodSpotOutcome-1"/>`)))
 	// Output: BST-PROCEDURE true
 }
+
+func TestIsWarning(t *testing.T) {
+	for rule, want := range map[string]bool{"EVT-SOURCE-NAME": true, "PC-CARETEAM": true, "BST-PROCEDURE": false, "EVT-SOURCE": false, "NO-SUCH": false} {
+		if got := breaks.IsWarning(rule); got != want {
+			t.Errorf("IsWarning(%s) = %v", rule, got)
+		}
+	}
+}

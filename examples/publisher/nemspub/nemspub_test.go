@@ -3,6 +3,9 @@ package nemspub_test
 import (
 	"context"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"net/http/httptest"
 	"slices"
 	"testing"
@@ -12,6 +15,8 @@ import (
 
 	"github.com/nems-harness/nems-harness/examples/publisher/nemspub"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/content"
+	"github.com/nems-harness/nems-harness/internal/fhir"
 	"github.com/nems-harness/nems-harness/mockspine"
 )
 
@@ -87,6 +92,9 @@ func TestEachMisbehaviourBreaksItsRules(t *testing.T) {
 		if m.Scenario == "mutual TLS" {
 			continue // the handshake is the harness's to test
 		}
+		if m.Event != "" {
+			continue // content: TestEachContentMisbehaviourBreaksItsRule
+		}
 		t.Run(m.Name, func(t *testing.T) {
 			t.Parallel()
 			s, url := mock(t)
@@ -109,4 +117,61 @@ func TestUnknownMisbehaviour(t *testing.T) {
 	_, url := mock(t)
 	_, err := publisher(t, url, "nonsense").NewRequest(context.Background(), nemspub.Event{Type: "vaccinations-1", MessageType: "new", NHSNumber: "9990000166"})
 	assert.ErrorContains(t, err, "unknown misbehaviour")
+}
+
+// contentFailures judges a request's message against every content rule.
+func contentFailures(t *testing.T, body []byte, format string) []string {
+	t.Helper()
+	b, doc, err := fhir.ReadDoc(body, format)
+	require.NoError(t, err)
+	c, err := content.NewCatalogue(content.Generic(), content.Events())
+	require.NoError(t, err)
+	var out []string
+	for _, r := range c.Judge(content.NewMessage(doc, b, content.Context{Profile: content.Profile2019})) {
+		if r.Outcome == content.Fail {
+			out = append(out, r.Rule.ID)
+		}
+	}
+	return out
+}
+
+// Every content misbehaviour makes the message of its event and message
+// type fail exactly its rule, in XML and in JSON, and leaves the other
+// publishes conforming.
+func TestEachContentMisbehaviourBreaksItsRule(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, m := range nemspub.Misbehaviours() {
+		if m.Event == "" {
+			continue
+		}
+		n++
+		for _, format := range []string{"xml", "json"} {
+			p := publisher(t, "http://nems.invalid/STU3/Events/1/$process-message", m.Name)
+			p.Format = format
+			body := func(event, mt string) []byte {
+				req, err := p.NewRequest(context.Background(), nemspub.Event{Type: event, MessageType: mt, NHSNumber: "9990000247"})
+				require.NoError(t, err, "%s %s %s", m.Name, event, mt)
+				b, err := io.ReadAll(req.Body)
+				require.NoError(t, err)
+				return b
+			}
+			assert.Equal(t, m.Rules, contentFailures(t, body(m.Event, m.MessageType), format), "%s in %s", m.Name, format)
+			other := "vaccinations-1"
+			if m.Event == other {
+				other = "nipe-outcome-1"
+			}
+			assert.Empty(t, contentFailures(t, body(other, "new"), format), "%s on another event", m.Name)
+		}
+	}
+	assert.GreaterOrEqual(t, n, 5+5, "content misbehaviours: at least one per event and the generic ones")
+}
+
+// The publisher's README lists every misbehaviour with the rule it breaks.
+func TestReadmeListsEveryMisbehaviour(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	for _, m := range nemspub.Misbehaviours() {
+		assert.Contains(t, string(readme), "| `"+m.Name+"` | "+m.Rules[0], m.Name)
+	}
 }
