@@ -312,6 +312,10 @@ func TestEachRuleBrokenAlone(t *testing.T) {
 // assessed.
 func TestKeptBeyondFixtures(t *testing.T) {
 	cases := []mutation{
+		{"VAC-NOTGIVEN", "vaccinations-1-new", "Immunization", 0, func(r, _ map[string]any) {
+			r["notGiven"] = true
+			r["explanation"] = map[string]any{"reasonNotGiven": []any{cc(codingOf(snomed, "591000119102", "Vaccine refused by patient"))}}
+		}},
 		{"VAC-REPORTORIGIN", "vaccinations-1-new", "Immunization", 0, func(r, _ map[string]any) {
 			r["primarySource"] = false
 			r["reportOrigin"] = cc(codingOf("http://hl7.org/fhir/immunization-origin", "record", "Written Record"))
