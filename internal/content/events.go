@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/nems-harness/nems-harness/internal/codes"
@@ -360,6 +361,52 @@ func viaTelecom(path, of string) func(*Message, *Report) {
 		}
 		if n == 0 {
 			rp.Skip("no %s that %s.%s resolves to", of, m.Focus.Type, path)
+		}
+	}
+}
+
+// holders is the check that, in every resource of type of, between min and
+// max (max < 0: no bound) of the CodeableConcepts at path hold a coding of
+// system; with exact > 0, each that does has exactly that many codings,
+// each with a code and a display.
+func holders(of, path, system string, min, max, exact int) func(*Message, *Report) {
+	return func(m *Message, rp *Report) {
+		for _, r := range m.Resources(of) {
+			rp.Judged()
+			var held []*fhir.Node
+			for _, cc := range r.Find(path) {
+				for _, c := range cc.All("coding") {
+					if s, _ := c.Val("system"); s == system {
+						held = append(held, cc)
+						break
+					}
+				}
+			}
+			if n := len(held); n < min || max >= 0 && n > max {
+				card := fmt.Sprintf("%d..%d", min, max)
+				if max < 0 {
+					card = fmt.Sprintf("%d..*", min)
+				}
+				if n == 0 {
+					rp.FailAt(r, path, "no %s with a coding of %s (%s)", path, system, card)
+				} else {
+					rp.Fail(held[0], "%d %s elements with a coding of %s (%s)", n, path, system, card)
+				}
+			}
+			if exact == 0 {
+				continue
+			}
+			for _, cc := range held {
+				cds := cc.All("coding")
+				if len(cds) != exact {
+					rp.Fail(cc, "%d codings, want exactly %d", len(cds), exact)
+				}
+				for _, c := range cds {
+					if !c.Get("code").Present() || !c.Get("display").Present() {
+						rp.Fail(c, "a coding without code and display")
+					}
+				}
+			}
 		}
 	}
 }

@@ -58,9 +58,9 @@ func hearingRules() []*Rule {
 			Elems: []Elem{
 				{Of: "PractitionerRole", Path: "organization", Card: "1..1", Ref: "Organization"},
 				{Of: "PractitionerRole", Path: "practitioner", Card: "1..1", Ref: "Practitioner"},
-				{Of: "PractitionerRole", Path: "code[coding.system=" + sysDCHProfType + "]", Card: "1..1"},
 				{Of: "PractitionerRole", Path: sys("code", sysDCHProfType), Coding: codes.DCHProfessionalType1},
-			}},
+			},
+			Check: holders("PractitionerRole", "code", sysDCHProfType, 1, 1, 0)},
 		screeningCommunication("NBH", Hearing, srcNBH, [2]string{"008", "Newborn Hearing Screening"}),
 	}
 }

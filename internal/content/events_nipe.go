@@ -32,16 +32,18 @@ func nipeRules() []*Rule {
 		{ID: "NIPE-PRACTROLE", Severity: Error, Events: ev,
 			Source: srcNIPE + " PractitionerRole table (organization 1..1, practitioner 1..1, code(careProfessionalType) 1..1, code(SDS Job Role Name) 0..1, code(keyWorkerStatus) 0..1 from DCH-KeyWorkerStatus-1, specialty 1..1 from DCH-Specialty-1); " + srcCC + " PractitionerRole",
 			Text:   "Every PractitionerRole: organization resolves to an Organization; practitioner resolves to a Practitioner; exactly one code holds a DCH-ProfessionalType-1 coding, from DCH-ProfessionalType-1; at most one code holds an SDS job role name coding, and that code has exactly one coding, with code and display; at most one code holds a DCH-KeyWorkerStatus-1 coding, from DCH-KeyWorkerStatus-1; exactly one specialty, with a coding from DCH-Specialty-1.",
-			Elems: append([]Elem{
+			Elems: []Elem{
 				{Of: "PractitionerRole", Path: "organization", Card: "1..1", Ref: "Organization"},
 				{Of: "PractitionerRole", Path: "practitioner", Card: "1..1", Ref: "Practitioner"},
-				{Of: "PractitionerRole", Path: "code[coding.system=" + sysDCHProfType + "]", Card: "1..1"},
 				{Of: "PractitionerRole", Path: sys("code", sysDCHProfType), Coding: codes.DCHProfessionalType1},
-				{Of: "PractitionerRole", Path: "code[coding.system=" + sysKeyWorker + "]", Card: "0..1"},
 				{Of: "PractitionerRole", Path: sys("code", sysKeyWorker), Coding: codes.DCHKeyWorkerStatus1},
 				{Of: "PractitionerRole", Path: "specialty", Card: "1..1"},
-			}, sdsJobRoleRows()...),
-			Check: someFrom("PractitionerRole", false, "specialty", codes.DCHSpecialty1)},
+			},
+			Check: all(
+				holders("PractitionerRole", "code", sysDCHProfType, 1, 1, 0),
+				holders("PractitionerRole", "code", sysSDSJobRole, 0, 1, 1),
+				holders("PractitionerRole", "code", sysKeyWorker, 0, 1, 0),
+				someFrom("PractitionerRole", false, "specialty", codes.DCHSpecialty1))},
 		{ID: "NIPE-OBSERVATION", Severity: Error, Events: ev,
 			Source: srcNIPE + " CareConnect-Observation-1 table (subject 1..1, code.coding code and display fixed, valueCodeableConcept 1..1, its coding code and display \"MUST include\"); Events-Management f6bc09c (2021-05-12)",
 			Text:   "Every Observation (BCG eligibility): subject resolves to the Patient; code has exactly one coding, (bcg-eligibility, Eligibility for BCG); valueCodeableConcept present with exactly one coding, (eligible-for-bcg, Eligible for BCG) or (not-eligible-for-bcg, Not eligible for BCG). The page names no code system: a system is not judged.",

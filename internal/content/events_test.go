@@ -316,6 +316,11 @@ func TestKeptBeyondFixtures(t *testing.T) {
 			r["notGiven"] = true
 			r["explanation"] = map[string]any{"reasonNotGiven": []any{cc(codingOf(snomed, "591000119102", "Vaccine refused by patient"))}}
 		}},
+		// The professional type coding need not be its code's first.
+		{"NBH-PRACTROLE", "newborn-hearing-1-new", "PractitionerRole", 0, func(r, _ map[string]any) {
+			r["code"] = []any{cc(codingOf("https://fhir.riverside-childhealth.example/CodeSystem/staff-grade", "SCR2", "Screener grade 2"),
+				codingOf("https://fhir.nhs.uk/STU3/CodeSystem/DCH-ProfessionalType-1", "160", "General Medical Practitioner"))}
+		}},
 		{"VAC-REPORTORIGIN", "vaccinations-1-new", "Immunization", 0, func(r, _ map[string]any) {
 			r["primarySource"] = false
 			r["reportOrigin"] = cc(codingOf("http://hl7.org/fhir/immunization-origin", "record", "Written Record"))

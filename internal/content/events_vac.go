@@ -59,13 +59,14 @@ func vaccinationRules() []*Rule {
 		{ID: "VAC-PRACTROLE", Severity: Error, Events: vac,
 			Source: srcVAC + " PractitionerRole table (organization 1..1, practitioner 1..1, code 1..* ProfessionalType-1, specialty 1..1 Specialty-1); " + srcCC + " PractitionerRole",
 			Text:   "Every PractitionerRole: organization resolves to an Organization; practitioner resolves to a Practitioner; at least one code has a coding from ProfessionalType-1; exactly one specialty, with a coding from Specialty-1; at most one code holds an SDS job role name coding, and that code has exactly one coding, with code and display.",
-			Elems: append([]Elem{
+			Elems: []Elem{
 				{Of: "PractitionerRole", Path: "organization", Card: "1..1", Ref: "Organization"},
 				{Of: "PractitionerRole", Path: "practitioner", Card: "1..1", Ref: "Practitioner"},
 				{Of: "PractitionerRole", Path: "specialty", Card: "1..1"},
-			}, sdsJobRoleRows()...),
+			},
 			Check: all(someFrom("PractitionerRole", false, "code", codes.ProfessionalType1),
-				someFrom("PractitionerRole", false, "specialty", codes.Specialty1))},
+				someFrom("PractitionerRole", false, "specialty", codes.Specialty1),
+				holders("PractitionerRole", "code", sysSDSJobRole, 0, 1, 1))},
 		{ID: "VAC-ENCOUNTER", Severity: Error, Events: vac,
 			Source: srcVAC + " Encounter table (type 1..*, location 0..1, subject 1..1); " + srcCC + " Encounter",
 			Text:   "Every Encounter: at least one type; every type has at most one coding; subject resolves to the Patient; at most one location, whose location resolves to a Location.",
@@ -80,17 +81,5 @@ func vaccinationRules() []*Rule {
 			Source: srcVAC + ` row Encounter.type ("SHOULD include a value from the EncounterType-1 value set"); ValueSet EncounterType-1 (all of DCH-ChildHealthEncounterType-1)`,
 			Text:   "Every Encounter has a type coding from DCH-ChildHealthEncounterType-1 (the whole of ValueSet EncounterType-1); other codings may be added.",
 			Check:  someFrom("Encounter", false, "type", codes.DCHChildHealthEncounterType1)},
-	}
-}
-
-// sdsJobRoleRows: at most one PractitionerRole.code holds an SDS job role
-// name coding, and that code has exactly one coding, with code and display.
-func sdsJobRoleRows() []Elem {
-	holder := "code[coding.system=" + sysSDSJobRole + "]"
-	return []Elem{
-		{Of: "PractitionerRole", Path: holder, Card: "0..1"},
-		{Of: "PractitionerRole", Each: holder, Path: "coding", Card: "1..1"},
-		{Of: "PractitionerRole", Each: holder + ".coding", Path: "code", Card: "1..1"},
-		{Of: "PractitionerRole", Each: holder + ".coding", Path: "display", Card: "1..1"},
 	}
 }
