@@ -105,5 +105,7 @@ func (s *Server) getRequest(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) clearRequests(w http.ResponseWriter, _ *http.Request) {
 	s.journal.Clear()
+	// The content rules that remember know only the requests held.
+	s.judge.History.Reset()
 	w.WriteHeader(http.StatusNoContent)
 }

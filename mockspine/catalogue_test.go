@@ -128,9 +128,36 @@ func TestCatalogueMatchesRulesDocument(t *testing.T) {
 		_, ok := mockspine.RuleByID(m[1])
 		assert.True(t, ok, "rule %s of RULES.md is not in the catalogue", m[1])
 	}
+	contentDoc, err := os.ReadFile(filepath.Join("..", "..", "shared", "RULES-CONTENT.md"))
+	require.NoError(t, err, "RULES-CONTENT.md is beside RULES.md")
+	content := map[string]bool{}
+	for _, m := range ids2(contentDoc) {
+		content[m] = true
+	}
 	for _, r := range mockspine.Rules() {
+		if r.Area == mockspine.AreaContent {
+			assert.True(t, content[r.ID], "content rule %s is not in RULES-CONTENT.md", r.ID)
+			continue
+		}
 		assert.True(t, want[r.ID], "catalogue rule %s is not in RULES.md", r.ID)
 	}
+	// Every generic content rule is in the catalogue (the per-event ones
+	// follow with their events).
+	for id := range content {
+		if strings.HasPrefix(id, "EVT-") {
+			_, ok := mockspine.RuleByID(id)
+			assert.True(t, ok, "rule %s of RULES-CONTENT.md is not in the catalogue", id)
+		}
+	}
+}
+
+// ids2 lists the rule IDs of a rule table document.
+func ids2(doc []byte) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`(?m)^\| ([A-Z]{2,4}(?:-[A-Z0-9]+)+) \|`).FindAllStringSubmatch(string(doc), -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 // TestJWTRulesAnswerStructure: Spine Core's JWT validation table gives issue

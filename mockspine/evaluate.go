@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/internal/mediatype"
 	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine/world"
@@ -22,6 +23,13 @@ type Judge struct {
 	// pass. It exists to show that a suite catches a mock that stops
 	// enforcing a rule (serve --disable-rule).
 	Disabled map[string]bool
+	// Content is how failed content rules bear on the answer; "" is
+	// ContentReport.
+	Content ContentMode
+	// History is the run's accepted messages, for the content rules that
+	// remember; Evaluate records every message it accepts. Nil: those
+	// rules are not assessed.
+	History *content.Memory
 }
 
 // Judgement is the verdict of every rule on one request and the answer the
@@ -42,11 +50,12 @@ type Response struct {
 	Body   []byte      `json:"-"`
 }
 
-// Failed returns the failed verdicts in catalogue order.
+// Failed returns the failed verdicts that fail the request (see
+// Verdict.Fails: not the broken warning rules), in catalogue order.
 func (j *Judgement) Failed() []Verdict {
 	var out []Verdict
 	for _, v := range j.Verdicts {
-		if v.Outcome == Fail {
+		if v.Fails() {
 			out = append(out, v)
 		}
 	}
@@ -73,6 +82,7 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 		now = jd.Now()
 	}
 	x := newExchange(req, jd.Profile, jd.World, now)
+	x.contentMode, x.history = jd.Content, jd.History
 	j := &Judgement{Profile: jd.Profile, Verdicts: make([]Verdict, 0, len(catalogue))}
 	if why, over := headerTooLarge(x.Header); over {
 		// Beyond the mock's limits no rule is judged: the request is
@@ -108,7 +118,22 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 	}
 	j.Response = x.respond(j)
 	j.token = x.tok
+	x.remember(j)
 	return j, nil
+}
+
+// remember records an accepted message (MSG-BUNDLE passed, answered 202)
+// in the run's history, for the content rules that remember.
+func (x *Exchange) remember(j *Judgement) {
+	if x.history == nil || j.Response.Status != http.StatusAccepted || x.doc == nil {
+		return
+	}
+	if v, ok := x.Verdict("MSG-BUNDLE"); !ok || v.Outcome != Pass {
+		return
+	}
+	f := x.contentMessage().Facts()
+	f.Ref = "the " + f.Type + " message " + f.MessageID
+	x.history.Record(f)
 }
 
 // allPassed reports whether every rule named has passed already.
@@ -127,9 +152,21 @@ func (x *Exchange) allPassed(ids []string) bool {
 func (x *Exchange) respond(j *Judgement) Response {
 	rt := x.ResponseType()
 	resp := Response{Header: http.Header{}}
-	var issues []Issue
+	var issues, contentIssues []Issue
+	rejected := false
 	for _, v := range j.Verdicts {
 		if v.Outcome != Fail {
+			continue
+		}
+		if v.Severity != "" { // a content rule: its mode decides
+			iss := errorIssue(*v.Answer, v.Diagnostics())
+			iss.Details = codeInvalidResource
+			if x.contentMode != ContentReject || v.Severity == string(content.Warning) {
+				iss.Severity = "warning"
+			} else {
+				rejected = true
+			}
+			contentIssues = append(contentIssues, iss)
 			continue
 		}
 		if resp.Status == 0 {
@@ -137,6 +174,10 @@ func (x *Exchange) respond(j *Judgement) Response {
 		}
 		issues = append(issues, errorIssue(*v.Answer, v.Diagnostics()))
 	}
+	if resp.Status == 0 && rejected {
+		resp.Status = http.StatusUnprocessableEntity
+	}
+	issues = append(issues, contentIssues...)
 	// The response header fields the failed rules' answers add, in
 	// catalogue order.
 	for _, b := range x.breaches {
@@ -146,14 +187,17 @@ func (x *Exchange) respond(j *Judgement) Response {
 			}
 		}
 	}
-	if len(issues) > 0 {
+	if resp.Status != 0 {
 		resp.Body = newOutcome(issues...).Encode(rt.Format)
 		resp.Header.Set("Content-Type", rt.Name)
 		return resp
 	}
 	resp.Status = http.StatusAccepted
 	if d, ok := x.deprecationWarning(); ok {
-		resp.Body = newOutcome(d).Encode(rt.Format)
+		issues = append([]Issue{d}, issues...)
+	}
+	if len(issues) > 0 {
+		resp.Body = newOutcome(issues...).Encode(rt.Format)
 		resp.Header.Set("Content-Type", rt.Name)
 	}
 	return resp

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/internal/fhir"
 	"github.com/nems-harness/nems-harness/internal/mediatype"
 	"github.com/nems-harness/nems-harness/internal/token"
@@ -64,7 +65,15 @@ type Exchange struct {
 	coding     string
 	bodyFormat mediatype.Format
 	bundle     *fhir.Bundle
+	doc        *fhir.Doc
 	bundleErr  error
+
+	// Content rules: the mode answers are built in, the run's history, and
+	// the verdicts, reached once for all of them (checks_content.go).
+	contentMode ContentMode
+	history     *content.Memory
+	msg         *content.Message
+	results     []content.Result
 }
 
 // newExchange parses the request's parts once; checks read the results.
@@ -90,7 +99,7 @@ func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchang
 	x.coding, _ = contentCoding(x.Header)
 	if x.bodyReadable() && x.contentTypeErr == nil {
 		x.bodyFormat = x.contentType.Format
-		x.bundle, x.bundleErr = fhir.Read(x.Body, string(x.bodyFormat))
+		x.bundle, x.doc, x.bundleErr = fhir.ReadDoc(x.Body, string(x.bodyFormat))
 	}
 	return x
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/nems-harness/nems-harness/fixtures"
 	"github.com/nems-harness/nems-harness/internal/mediatype"
 	"github.com/nems-harness/nems-harness/mockspine"
@@ -119,4 +121,21 @@ func outcomeFormat(contentType string) mediatype.Format {
 		return mediatype.JSON
 	}
 	return mediatype.XML
+}
+
+// assertAcceptedBody asserts what a 202 may carry: nothing, or an
+// OperationOutcome of warning (content rules, report mode) and information
+// (DEPRECATED) issues only.
+func assertAcceptedBody(t testing.TB, body []byte, contentType string, msgAndArgs ...any) {
+	t.Helper()
+	if len(body) == 0 {
+		return
+	}
+	o, err := mockspine.ParseOperationOutcome(body, outcomeFormat(contentType))
+	if !assert.NoError(t, err, msgAndArgs...) {
+		return
+	}
+	for _, is := range o.Issues {
+		assert.Contains(t, []string{"warning", "information"}, is.Severity, msgAndArgs...)
+	}
 }

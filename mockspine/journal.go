@@ -21,6 +21,8 @@ import (
 	"time"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/nems-harness/nems-harness/internal/content"
 )
 
 // Entry is one request the mock saw, with its judgement and answer: the
@@ -597,6 +599,15 @@ func pack(e *Entry) storedEntry {
 			p.str(a.Code.Display)
 			p.str(a.IssueType)
 		}
+		p.str(v.Severity)
+		p.count(len(v.Findings), v.Findings == nil)
+		for _, f := range v.Findings {
+			p.int(f.Entry)
+			p.str(f.Path)
+			p.int(f.Line)
+			p.str(f.Reason)
+			p.str(f.Excerpt)
+		}
 	}
 	p.int(e.Response.Status)
 	p.header(e.Response.Header)
@@ -639,6 +650,14 @@ func (se *storedEntry) unpack() Entry {
 			v.Publisher = Outcome(u.str())
 			if u.flag() {
 				v.Answer = &Answer{Status: u.int(), Code: SpineCode{Code: u.str(), Display: u.str()}, IssueType: u.str()}
+			}
+			v.Severity = u.str()
+			if n, isNil := u.count(); !isNil {
+				v.Findings = make([]content.Finding, n)
+				for k := range v.Findings {
+					f := &v.Findings[k]
+					f.Entry, f.Path, f.Line, f.Reason, f.Excerpt = u.int(), u.str(), u.int(), u.str(), u.str()
+				}
 			}
 		}
 	}

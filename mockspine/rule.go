@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/nems-harness/nems-harness/internal/content"
 )
 
 // Outcome is a rule's verdict on one request.
@@ -82,6 +84,9 @@ type Rule struct {
 	// says which breaches the handshake refuses.
 	Transport bool   `json:"transport,omitempty"`
 	Handshake string `json:"handshake,omitempty"`
+	// Severity is "error" or "warning" for a content rule (a warning never
+	// fails a request or a report); empty for an envelope rule.
+	Severity string `json:"severity,omitempty"`
 
 	check func(r *Rule, x *Exchange) Verdict
 }
@@ -148,6 +153,10 @@ type Verdict struct {
 	// Publisher is the outcome for the publisher when the rule's
 	// PublisherView makes it differ from Outcome; empty otherwise.
 	Publisher Outcome `json:"publisher,omitempty"`
+	// Severity is the rule's severity, for a content rule.
+	Severity string `json:"severity,omitempty"`
+	// Findings are a failed content rule's breaches, located.
+	Findings []content.Finding `json:"findings,omitempty"`
 
 	// breach is the catalogue answer of a failure, for the response
 	// headers it adds; Evaluate takes it out of the verdict.
@@ -156,6 +165,10 @@ type Verdict struct {
 	// needed nothing of the rule (see PublisherView).
 	notNeeded bool
 }
+
+// Fails reports whether the verdict fails the request: a failed rule,
+// unless it is a content rule of severity warning.
+func (v Verdict) Fails() bool { return v.Outcome == Fail && v.Severity != string(content.Warning) }
 
 // Diagnostics is the OperationOutcome diagnostics text for a failure: the
 // rule ID first, then the reason.

@@ -27,7 +27,7 @@ const (
 
 // catalogue is every rule, in the order whose first breach sets the HTTP
 // status. Each rule's check lives in the checks_*.go file of its area.
-var catalogue = []*Rule{
+var catalogue = append([]*Rule{
 	{ID: "EP-CERT", Area: AreaEndpoint, Source: srcGuidance + "; Spine Core: Spine Endpoints",
 		Summary: "registered Spine endpoint presenting its endpoint certificate (mutual TLS)",
 		Text:    "The caller is a registered Spine endpoint presenting its endpoint certificate: the TLS client certificate chains to the Spine CA, is in date, is not revoked, and is registered in the directory for the ASID the request claims (fromASID and requesting_system). Over plain HTTP the rule is not assessed.",
@@ -193,7 +193,7 @@ var catalogue = []*Rule{
 		Answer:    usual(Answer{http.StatusForbidden, codePatientSensitive, IssueForbidden}, "the patient's PDS record carries an S or I flag"),
 		DependsOn: []string{"MSG-WELLFORMED", "NHS-TRACED"},
 		check:     checkNHSFlags},
-}
+}, contentRules()...)
 
 // usual, alt and header build the catalogue's answers.
 func usual(a Answer, when string, h ...HeaderField) Breach {

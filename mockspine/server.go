@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/internal/mediatype"
 	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine/world"
@@ -42,6 +43,8 @@ type Config struct {
 	// DisabledRules are rule IDs the mock does not enforce (see
 	// Judge.Disabled).
 	DisabledRules []string
+	// Content is the content mode (Judge.Content); "" is ContentReport.
+	Content ContentMode
 }
 
 // Server is the mock Spine/NEMS endpoint as an http.Handler.
@@ -74,7 +77,8 @@ func NewServer(cfg Config) (*Server, error) {
 		}
 		disabled[id] = true
 	}
-	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now, Disabled: disabled},
+	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now, Disabled: disabled,
+		Content: cfg.Content, History: content.NewMemory()},
 		journal: cfg.Journal, log: cfg.Logger, started: time.Now()}
 
 	// Route first, then judge: every request to a publish path reaches the

@@ -6,12 +6,14 @@ package publish
 
 import (
 	"bytes"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/fhir"
 	"github.com/nems-harness/nems-harness/internal/token"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
@@ -73,10 +75,37 @@ func Message(eventCode, messageType, format string, patient *world.Patient) ([]b
 	if err != nil {
 		return nil, err
 	}
+	b = FreshID(b)
 	if patient == nil {
 		return b, nil
 	}
 	return ForPatient(b, patient)
+}
+
+// FreshID gives a message a new MessageHeader.id (a version 4 UUID),
+// wherever the old one appears (the id and the entry's fullUrl), as a
+// publisher does for every message it sends: NEMS refuses a MessageHeader
+// id used before (EVT-MSGID-UNIQUE). A body that cannot be read, or has no
+// MessageHeader id, is returned as it is.
+func FreshID(msg []byte) []byte {
+	format := fhir.FormatXML
+	if t := bytes.TrimSpace(msg); len(t) > 0 && t[0] == '{' {
+		format = fhir.FormatJSON
+	}
+	_, doc, err := fhir.ReadDoc(msg, format)
+	if err != nil || len(doc.Entries) == 0 {
+		return msg
+	}
+	id, ok := doc.Entries[0].Resource.Val("id")
+	if !ok || len(id) < 8 || doc.Entries[0].Resource.Type() != "MessageHeader" {
+		return msg
+	}
+	var u [16]byte
+	_, _ = rand.Read(u[:]) // crypto/rand.Read never fails on supported platforms
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	fresh := fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+	return bytes.ReplaceAll(msg, []byte(id), []byte(fresh))
 }
 
 // ForPatient rewrites a fixture message so that it is about another patient:

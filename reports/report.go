@@ -17,13 +17,16 @@ const (
 	Pass        Verdict = "pass"
 	Fail        Verdict = "fail"
 	NotAssessed Verdict = "not-assessed"
+	// Warn is a warning rule (an event-content rule of severity warning)
+	// that was broken: shown as a warning, it never fails a report.
+	Warn Verdict = "warning"
 )
 
 // Normal returns v if it is Pass or Fail, and NotAssessed otherwise: a rule
 // without a recognised verdict was not assessed, and never passes.
 func (v Verdict) Normal() Verdict {
 	switch v {
-	case Pass, Fail:
+	case Pass, Fail, Warn:
 		return v
 	}
 	return NotAssessed
@@ -36,6 +39,8 @@ func (v Verdict) Label() string {
 		return "PASS"
 	case Fail:
 		return "FAIL"
+	case Warn:
+		return "WARNING"
 	}
 	return "NOT ASSESSED"
 }
@@ -121,10 +126,12 @@ type HTTPMessage struct {
 }
 
 // Counts returns the number of rules by verdict. A rule with an empty or
-// unknown verdict counts as not assessed.
+// unknown verdict counts as not assessed; a broken warning rule (Warn)
+// counts in Warnings only.
 func (r *Report) Counts() (pass, fail, notAssessed int) {
 	for _, row := range r.Rules {
 		switch row.Verdict.Normal() {
+		case Warn:
 		case Pass:
 			pass++
 		case Fail:
@@ -134,6 +141,17 @@ func (r *Report) Counts() (pass, fail, notAssessed int) {
 		}
 	}
 	return pass, fail, notAssessed
+}
+
+// Warnings is the number of warning rules that were broken.
+func (r *Report) Warnings() int {
+	n := 0
+	for _, row := range r.Rules {
+		if row.Verdict == Warn {
+			n++
+		}
+	}
+	return n
 }
 
 // Passed reports whether no rule failed and no scenario failed: neither in

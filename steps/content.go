@@ -1,53 +1,155 @@
 package steps
 
 import (
+	"bytes"
+	"context"
+	"crypto/rand"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/cucumber/godog"
 
-	"github.com/nems-harness/nems-harness/internal/breaks"
+	"github.com/nems-harness/nems-harness/internal/fhir"
 )
 
-// Steps of the event-content scenarios: a named content break (package
-// breaks) applied to the conforming message, and an answer carrying no
-// issue for a rule.
+// registerContentSteps adds the steps of the event-content scenarios
+// (features/content*.feature): changes to the message's content, sending
+// further messages about the same record, and the warnings a content rule
+// gives in an answer.
 func registerContentSteps(sc *godog.ScenarioContext, st *state) {
-	step(sc, `^the message has the content break "([a-z0-9-]+)"$`, func(name string) error {
-		br, ok := breaks.Lookup(name)
-		if !ok {
-			var names []string
-			for _, b := range breaks.All() {
-				names = append(names, b.Name)
-			}
-			return fmt.Errorf("no content break %q; the breaks are: %s", name, strings.Join(names, ", "))
+	step(sc, `^in the message, the text is replaced:$`, func(t *godog.Table) error {
+		if len(t.Rows) < 2 || len(t.Rows[0].Cells) != 2 {
+			return fmt.Errorf("the table needs a header row | from | to | and one row per replacement")
 		}
-		if st.hasRawBody || st.event != br.Event || st.messageType != br.MessageType {
-			return fmt.Errorf("the content break %s changes a %s %s message: start from \"a conforming publish of a %s %s message in XML\"",
-				name, br.Event, br.MessageType, br.Event, br.MessageType)
+		for _, row := range t.Rows[1:] {
+			from, to := row.Cells[0].Value, row.Cells[1].Value
+			st.bodyChanges = append(st.bodyChanges, namedChange{"replacing " + from, replaceText(from, to)})
 		}
-		st.bodyChanges = append(st.bodyChanges, namedChange{"the content break " + name, br.Apply})
 		return nil
 	})
+	step(sc, `^in the message, "([^"]*)" is removed$`, func(text string) error {
+		st.bodyChanges = append(st.bodyChanges, namedChange{"removing " + text, replaceText(text, "")})
+		return nil
+	})
+	step(sc, `^the MessageHeader id stays the same from one message to the next$`, func() error {
+		id := newUUID()
+		st.bodyChanges = append(st.bodyChanges, namedChange{"fixing the MessageHeader id", setHeaderID(id)})
+		return nil
+	})
+	step(sc, `^the record is new to the run$`, func() error {
+		id := "REC-" + newUUID()
+		st.bodyChanges = append(st.bodyChanges, namedChange{"giving the record a new identifier", setFocusIdentifier(id)})
+		return nil
+	})
+	step(sc, `^the MessageHeader meta.versionId is (\d+)$`, func(n string) error {
+		st.bodyChanges = append(st.bodyChanges, namedChange{"setting meta.versionId " + n, setVersionID(n)})
+		return nil
+	})
+	step(sc, `^the (new|update|delete) message for the same record is sent$`, func(ctx context.Context, mt string) (context.Context, error) {
+		st.messageType = mt
+		return st.send(ctx, clientSender)
+	})
+	step(sc, `^the same message is sent again$`, func(ctx context.Context) (context.Context, error) {
+		return st.send(ctx, clientSender)
+	})
+	step(sc, `^the answer has a warning for rule ([A-Z0-9-]+) with Spine code ([A-Z_]+) and issue type ([a-z-]+)$`,
+		func(rule, code, issueType string) error {
+			o, a, err := st.outcome()
+			if err != nil {
+				return fmt.Errorf("rule %s: %w", rule, err)
+			}
+			is := findIssue(o, rule)
+			if is == nil {
+				return fmt.Errorf("rule %s: expected a warning whose diagnostics start with [%s]; %s", rule, rule, a.summary())
+			}
+			if is.Severity != "warning" || is.Details.Code != code || is.Code != issueType {
+				return fmt.Errorf("rule %s: the issue has severity %s, Spine code %s, issue type %s (diagnostics: %q)",
+					rule, is.Severity, is.Details.Code, is.Code, is.Diagnostics)
+			}
+			return nil
+		})
 	step(sc, `^the answer has no issue for rule ([A-Z0-9-]+)$`, func(rule string) error {
 		a, err := st.need()
 		if err != nil {
 			return err
 		}
 		if len(a.body) == 0 {
-			if a.status == http.StatusAccepted {
-				return nil
-			}
-			return fmt.Errorf("rule %s: %s", rule, a.summary())
+			return nil
 		}
 		o, err := a.outcome()
 		if err != nil {
-			return fmt.Errorf("rule %s: %w", rule, err)
+			return err
 		}
 		if is := findIssue(o, rule); is != nil {
-			return fmt.Errorf("rule %s: expected no issue for it, found %s: %s", rule, is.Severity, is.Diagnostics)
+			return fmt.Errorf("rule %s: expected no issue, found %s %q", rule, is.Severity, is.Diagnostics)
 		}
 		return nil
 	})
+}
+
+// replaceText replaces the first occurrence of a text of the message.
+func replaceText(from, to string) bodyChange {
+	return func(b []byte, _ string) ([]byte, error) {
+		if !bytes.Contains(b, []byte(from)) {
+			return nil, fmt.Errorf("the message does not contain %q", from)
+		}
+		return bytes.Replace(b, []byte(from), []byte(to), 1), nil
+	}
+}
+
+// setHeaderID gives the MessageHeader an id, wherever its id appears.
+func setHeaderID(id string) bodyChange {
+	return func(b []byte, format string) ([]byte, error) {
+		_, doc, err := fhir.ReadDoc(b, format)
+		if err != nil || len(doc.Entries) == 0 {
+			return nil, fmt.Errorf("the message has no MessageHeader to give an id")
+		}
+		old, ok := doc.Entries[0].Resource.Val("id")
+		if !ok {
+			return nil, fmt.Errorf("the MessageHeader has no id")
+		}
+		return bytes.ReplaceAll(b, []byte(old), []byte(id)), nil
+	}
+}
+
+// setFocusIdentifier replaces the value of the focus resource's first
+// identifier (the record's key), wherever it appears.
+func setFocusIdentifier(id string) bodyChange {
+	return func(b []byte, format string) ([]byte, error) {
+		_, doc, err := fhir.ReadDoc(b, format)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range doc.Entries {
+			switch e.Resource.Type() {
+			case "Immunization", "EpisodeOfCare", "Encounter":
+				if v, ok := e.Resource.Val("identifier.value"); ok {
+					return bytes.ReplaceAll(b, []byte(v), []byte(id)), nil
+				}
+			}
+		}
+		return nil, fmt.Errorf("the message has no focus resource with an identifier value")
+	}
+}
+
+// setVersionID puts a meta.versionId in the MessageHeader's meta.
+func setVersionID(n string) bodyChange {
+	return func(b []byte, format string) ([]byte, error) {
+		if format == formatJSON {
+			return nil, fmt.Errorf("meta.versionId is set in XML messages only")
+		}
+		i := bytes.Index(b, []byte("<lastUpdated "))
+		if i < 0 {
+			return nil, fmt.Errorf("the message has no meta.lastUpdated to put meta.versionId before")
+		}
+		return append(append(bytes.Clone(b[:i]), []byte(`<versionId value="`+n+`"/>`)...), b[i:]...), nil
+	}
+}
+
+func newUUID() string {
+	var u [16]byte
+	_, _ = rand.Read(u[:]) // crypto/rand.Read never fails on supported platforms
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	return strings.ToLower(fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16]))
 }

@@ -33,6 +33,7 @@ func rows(p mockspine.Profile) ([]reports.RuleRow, map[string]int) {
 func FromJournal(entries []mockspine.Entry, p mockspine.Profile) []reports.RuleRow {
 	out, index := rows(p)
 	passes := make([]int, len(out))
+	warned := make([]bool, len(out))
 	reasons := make([]map[string]bool, len(out))
 	for _, e := range entries {
 		for _, v := range e.Verdicts {
@@ -43,7 +44,11 @@ func FromJournal(entries []mockspine.Entry, p mockspine.Profile) []reports.RuleR
 			row := &out[i]
 			switch v.Outcome {
 			case mockspine.Fail:
-				row.Verdict = reports.Fail
+				if !v.Fails() { // a warning rule: shown, never a failure
+					warned[i] = true
+				} else {
+					row.Verdict = reports.Fail
+				}
 				row.Evidence = append(row.Evidence, EntryEvidence(e, v.Diagnostics()))
 			case mockspine.Pass:
 				passes[i]++
@@ -60,6 +65,9 @@ func FromJournal(entries []mockspine.Entry, p mockspine.Profile) []reports.RuleR
 		switch {
 		case row.Verdict == reports.Fail:
 			row.Reason = fmt.Sprintf("%d of %d request(s) broke the rule", len(row.Evidence), len(entries))
+		case warned[i]:
+			row.Verdict = reports.Warn
+			row.Reason = fmt.Sprintf("warning: %d of %d request(s) broke the rule", len(row.Evidence), len(entries))
 		case passes[i] > 0:
 			row.Verdict = reports.Pass
 			row.Reason = fmt.Sprintf("%d request(s) judged, none broke the rule", passes[i])

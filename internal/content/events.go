@@ -75,13 +75,10 @@ func allowedTypes(m *Message, rp *Report) {
 	rp.Fail(messageEventTypeNode(m), "message event type %q is not allowed for %s (allowed: %s)", m.Type, m.Event, strings.Join(ev.Types, ", "))
 }
 
-func messageEventTypeNode(m *Message) *fhir.Node {
-	if m.Header == nil {
-		return nil
-	}
+func messageEventTypeNode(m *Message) fhir.Node {
 	for _, k := range m.Header.All("extension") {
-		if strings.HasSuffix(k.URL, "MessageEventType-1") {
-			if c := k.Get("valueCodeableConcept.coding.code"); c != nil {
+		if strings.HasSuffix(k.URL(), "MessageEventType-1") {
+			if c := k.Get("valueCodeableConcept.coding.code"); c.Ok() {
 				return c
 			}
 			return k
@@ -99,7 +96,7 @@ func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
 		for _, r := range instancesOf(m, of, the) {
 			rp.Judged()
 			ok := false
-			for _, c := range r.Find(path + ".coding") {
+			for _, c := range findAll(r, path + ".coding") {
 				s, _ := c.Val("system")
 				code, _ := c.Val("code")
 				if l.Contains(s, code) {
@@ -118,10 +115,10 @@ func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
 	}
 }
 
-func instancesOf(m *Message, of string, the bool) []*fhir.Node {
+func instancesOf(m *Message, of string, the bool) []fhir.Node {
 	if the {
-		if t := m.The(of); t != nil {
-			return []*fhir.Node{t}
+		if t := m.The(of); t.Ok() {
+			return []fhir.Node{t}
 		}
 		return nil
 	}
@@ -144,7 +141,7 @@ func uniqueCode(of, path, system, what string) func(*Message, *Report) {
 		seen := map[string]bool{}
 		for _, r := range m.Resources(of) {
 			rp.Judged()
-			for _, c := range r.Find(path + ".coding") {
+			for _, c := range findAll(r, path + ".coding") {
 				if s, _ := c.Val("system"); s != system {
 					continue
 				}
@@ -161,8 +158,8 @@ func uniqueCode(of, path, system, what string) func(*Message, *Report) {
 	}
 }
 
-func hasCoding(r *fhir.Node, path, system, code string) bool {
-	for _, c := range r.Find(path + ".coding") {
+func hasCoding(r fhir.Node, path, system, code string) bool {
+	for _, c := range findAll(r, path + ".coding") {
 		if s, _ := c.Val("system"); s == system {
 			if v, _ := c.Val("code"); v == code {
 				return true
@@ -225,7 +222,7 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 				}
 				rp.Judged()
 				l := codes.MustGet(list)
-				for _, c := range r.Find(listPath + ".coding") {
+				for _, c := range findAll(r, listPath + ".coding") {
 					s, _ := c.Val("system")
 					v, _ := c.Val("code")
 					if s == system && !l.Contains(s, v) {
@@ -243,12 +240,12 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 func codedOrText(of, path, system string) func(*Message, *Report) {
 	return func(m *Message, rp *Report) {
 		for _, r := range instancesOf(m, of, true) {
-			for _, cc := range r.Find(path) {
+			for _, cc := range findAll(r, path) {
 				if !cc.Present() {
 					continue
 				}
 				rp.Judged()
-				var cds []*fhir.Node
+				var cds []fhir.Node
 				for _, c := range cc.All("coding") {
 					if c.Present() {
 						cds = append(cds, c)
@@ -283,7 +280,7 @@ func snomedOrList(of, path, list string) func(*Message, *Report) {
 		for _, r := range instancesOf(m, of, true) {
 			rp.Judged()
 			ok := false
-			for _, c := range r.Find(path + ".coding") {
+			for _, c := range findAll(r, path + ".coding") {
 				s, _ := c.Val("system")
 				v, _ := c.Val("code")
 				if s == SNOMED && codes.ValidSCTID(v) || l.Contains(s, v) {
@@ -304,7 +301,7 @@ func snomedOrList(of, path, list string) func(*Message, *Report) {
 func when(of, condPath, cond string, present, absent []string) func(*Message, *Report) {
 	return func(m *Message, rp *Report) {
 		r := m.The(of)
-		if v, _ := r.Val(condPath); r == nil || v != cond {
+		if v, _ := r.Val(condPath); !r.Ok() || v != cond {
 			return
 		}
 		rp.Judged()
@@ -337,14 +334,14 @@ func orSkip(check func(*Message, *Report), format string, a ...any) func(*Messag
 // references at path resolve to has a telecom with system and value.
 func viaTelecom(path, of string) func(*Message, *Report) {
 	return func(m *Message, rp *Report) {
-		if m.Focus == nil {
+		if !m.Focus.Ok() {
 			rp.Skip("no focus resource")
 			return
 		}
 		n := 0
-		for _, ref := range m.Focus.Find(path) {
+		for _, ref := range findAll(m.Focus, path) {
 			t, ok := m.Target(ref)
-			if !ok || t.Type != of {
+			if !ok || t.Type() != of {
 				continue
 			}
 			n++
@@ -356,11 +353,11 @@ func viaTelecom(path, of string) func(*Message, *Report) {
 				}
 			}
 			if !good {
-				rp.FailAt(t, "telecom", "the %s %s.%s names has no telecom with system and value", of, m.Focus.Type, path)
+				rp.FailAt(t, "telecom", "the %s %s.%s names has no telecom with system and value", of, m.Focus.Type(), path)
 			}
 		}
 		if n == 0 {
-			rp.Skip("no %s that %s.%s resolves to", of, m.Focus.Type, path)
+			rp.Skip("no %s that %s.%s resolves to", of, m.Focus.Type(), path)
 		}
 	}
 }
@@ -373,8 +370,8 @@ func holders(of, path, system string, min, max, exact int) func(*Message, *Repor
 	return func(m *Message, rp *Report) {
 		for _, r := range m.Resources(of) {
 			rp.Judged()
-			var held []*fhir.Node
-			for _, cc := range r.Find(path) {
+			var held []fhir.Node
+			for _, cc := range findAll(r, path) {
 				for _, c := range cc.All("coding") {
 					if s, _ := c.Val("system"); s == system {
 						held = append(held, cc)
@@ -409,4 +406,18 @@ func holders(of, path, system string, min, max, exact int) func(*Message, *Repor
 			}
 		}
 	}
+}
+
+// findAll returns every element at the end of a dotted path of child
+// names from n, following every repetition.
+func findAll(n fhir.Node, path string) []fhir.Node {
+	cur := []fhir.Node{n}
+	for _, name := range strings.Split(path, ".") {
+		var next []fhir.Node
+		for _, c := range cur {
+			next = append(next, c.All(name)...)
+		}
+		cur = next
+	}
+	return cur
 }

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/codes"
 	"github.com/nems-harness/nems-harness/internal/fhir"
+	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
 
 // Sources of the generic rules (RULES-CONTENT.md "Sources").
@@ -191,10 +193,10 @@ func identifierRows() []Elem {
 }
 
 // header returns the MessageHeader, or skips the rule.
-func header(m *Message, rp *Report) *fhir.Node {
-	if m.Header == nil {
+func header(m *Message, rp *Report) fhir.Node {
+	if !m.Header.Ok() {
 		rp.Skip("no MessageHeader in the message")
-		return nil
+		return fhir.Node{}
 	}
 	rp.Judged()
 	return m.Header
@@ -202,14 +204,14 @@ func header(m *Message, rp *Report) *fhir.Node {
 
 func checkHeader(m *Message, rp *Report) {
 	h := header(m, rp)
-	if h == nil {
+	if !h.Ok() {
 		return
 	}
 	ev, _ := LookupEvent(m.Event)
 	if d := h.Get("event.display"); !d.Present() {
 		rp.FailAt(h, "event.display", "missing, want %q", ev.Display)
-	} else if d.Value != ev.Display {
-		rp.Fail(d, "%q, want %q", d.Value, ev.Display)
+	} else if d.Value() != ev.Display {
+		rp.Fail(d, "%q, want %q", d.Value(), ev.Display)
 	}
 	for _, f := range h.All("focus") {
 		if !f.Present() {
@@ -219,15 +221,15 @@ func checkHeader(m *Message, rp *Report) {
 		switch {
 		case !ok:
 			rp.Fail(f, "does not resolve to %s in the Bundle", article(ev.Focus))
-		case t.Type != ev.Focus:
-			rp.Fail(f, "resolves to %s, want the %s (%s)", article(t.Type), ev.Focus, m.Event)
+		case t.Type() != ev.Focus:
+			rp.Fail(f, "resolves to %s, want the %s (%s)", article(t.Type()), ev.Focus, m.Event)
 		}
 	}
 }
 
 func checkMessageEventType(m *Message, rp *Report) {
 	h := header(m, rp)
-	if h == nil {
+	if !h.Ok() {
 		return
 	}
 	now, old := h.Ext(fhir.MessageEventTypeURL), h.Ext(fhir.MessageEventTypeURL2019)
@@ -287,7 +289,7 @@ func checkMessageEventType(m *Message, rp *Report) {
 
 func checkSource(m *Message, rp *Report) {
 	h := header(m, rp)
-	if h == nil {
+	if !h.Ok() {
 		return
 	}
 	cs := h.Get("source").All("contact")
@@ -325,11 +327,11 @@ func phoneShape(s string) bool {
 }
 
 // routing returns the routing demographics extensions.
-func routing(m *Message) []*fhir.Node { return m.Header.Ext(fhir.RoutingDemographicsURL) }
+func routing(m *Message) []fhir.Node { return m.Header.Ext(fhir.RoutingDemographicsURL) }
 
 func checkRouting(m *Message, rp *Report) {
 	h := header(m, rp)
-	if h == nil {
+	if !h.Ok() {
 		return
 	}
 	rds := routing(m)
@@ -341,13 +343,13 @@ func checkRouting(m *Message, rp *Report) {
 		rp.Fail(rds[1], "%d routing demographics extensions (1..1)", len(rds))
 	}
 	rd := rds[0]
-	for _, k := range rd.Kids {
-		if strings.HasPrefix(k.Name, "value") {
+	for k := rd.First(); k.Ok(); k = k.Next() {
+		if strings.HasPrefix(k.Name(), "value") {
 			rp.Fail(k, "the routing demographics extension has no value[x] (0..0)")
 		}
 	}
 	relaxed := m.Type == "delete" && slices.Contains(screening, m.Event)
-	sub := func(name string, min int) []*fhir.Node {
+	sub := func(name string, min int) []fhir.Node {
 		xs := rd.Ext(name)
 		switch {
 		case len(xs) < min:
@@ -398,7 +400,7 @@ func checkRouting(m *Message, rp *Report) {
 }
 
 // patientNHS returns the Patient's NHS number identifier value.
-func patientNHS(p *fhir.Node) (string, *fhir.Node) {
+func patientNHS(p fhir.Node) (string, fhir.Node) {
 	for _, id := range p.All("identifier") {
 		if s, _ := id.Val("system"); s == fhir.NHSNumberSystem {
 			v, ok := id.Val("value")
@@ -407,10 +409,10 @@ func patientNHS(p *fhir.Node) (string, *fhir.Node) {
 			}
 		}
 	}
-	return "", nil
+	return "", fhir.Node{}
 }
 
-func routingSub(m *Message, name, valuePath string) (*fhir.Node, string, bool) {
+func routingSub(m *Message, name, valuePath string) (fhir.Node, string, bool) {
 	for _, rd := range routing(m) {
 		for _, n := range rd.Ext(name) {
 			if v, ok := n.Val(valuePath); ok {
@@ -418,17 +420,17 @@ func routingSub(m *Message, name, valuePath string) (*fhir.Node, string, bool) {
 			}
 		}
 	}
-	return nil, "", false
+	return fhir.Node{}, "", false
 }
 
 func checkRoutingPatient(m *Message, rp *Report) {
-	if m.Patient == nil {
+	if !m.Patient.Ok() {
 		rp.Skip("no Patient in the message")
 		return
 	}
 	rn, rv, ok := routingSub(m, "nhsNumber", "valueIdentifier.value")
 	pv, pid := patientNHS(m.Patient)
-	if !ok || pid == nil {
+	if !ok || !pid.Ok() {
 		rp.Skip("the routing or the Patient NHS number is absent (EVT-ROUTING and EVT-PATIENT judge that)")
 		return
 	}
@@ -440,12 +442,12 @@ func checkRoutingPatient(m *Message, rp *Report) {
 
 func checkRoutingMatch(m *Message, rp *Report) {
 	p := m.Patient
-	if p == nil {
+	if !p.Ok() {
 		rp.Skip("no Patient in the message")
 		return
 	}
 	rp.Judged()
-	var official *fhir.Node
+	var official fhir.Node
 	for _, n := range p.All("name") {
 		if u, _ := n.Val("use"); u == "official" {
 			official = n
@@ -454,7 +456,7 @@ func checkRoutingMatch(m *Message, rp *Report) {
 	}
 	rn, _, hasName := routingSub(m, "name", "valueHumanName.family")
 	norm := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-	if hasName && official != nil {
+	if hasName && official.Ok() {
 		hn := rn.Kid("valueHumanName")
 		if rf, ok := hn.Val("family"); ok {
 			if pf, ok := official.Val("family"); ok && norm(rf) != norm(pf) {
@@ -481,83 +483,53 @@ func isFullDate(s string) bool {
 
 // checkRefs judges every Reference.reference (EVT-REFS).
 func checkRefs(m *Message, rp *Report) {
-	if m.Doc.Root == nil {
+	if !m.Doc.Root.Ok() {
 		return
 	}
 	rp.Judged()
-	m.Doc.Root.Walk(func(n *fhir.Node) bool {
-		if n.Space != "" {
+	m.Doc.Root.Walk(func(n fhir.Node) bool {
+		if n.Space() != "" {
 			return false
 		}
-		if n.Name != "reference" || !n.HasValue || n.Parent == nil || n.Parent.Type != "" {
+		if n.Name() != "reference" || !n.HasValue() || !n.Parent().Ok() || n.Parent().Type() != "" {
 			return true
 		}
-		switch _, how := m.Resolve(n.Parent); how {
+		switch _, how := m.Resolve(n.Parent()); how {
 		case Unresolved:
-			rp.Fail(n, "%q does not resolve to an entry of the Bundle", n.Value)
+			rp.Fail(n, "%q does not resolve to an entry of the Bundle", n.Value())
 		}
 		return true
 	})
 }
 
-// dateTimeNames are elements typed dateTime or instant in the resources and
-// data types the events use, by name; a Period's start and end are judged
-// through their parent.
-var dateTimeNames = map[string]bool{
-	"lastUpdated": true, "timestamp": true, "issued": true, "sent": true, "received": true,
-	"recorded": true, "authoredOn": true, "time": true, "onsetDateTime": true, "abatementDateTime": true,
-	"assertedDate": true, "dateAsserted": true, "occurrenceDateTime": true, "created": true,
-}
-
-// instantNames are the instant-typed ones.
-var instantNames = map[string]bool{"lastUpdated": true, "issued": true}
-
-// isDateTime says whether n holds a dateTime or instant, and which.
-func isDateTime(n *fhir.Node) (bool, bool) {
-	switch {
-	case strings.HasSuffix(n.Name, "DateTime") || strings.HasSuffix(n.Name, "Instant"):
-		return true, strings.HasSuffix(n.Name, "Instant")
-	case dateTimeNames[n.Name]:
-		return true, instantNames[n.Name]
-	case (n.Name == "start" || n.Name == "end") && n.Parent != nil && isPeriod(n.Parent.Name):
-		return true, false
-	case n.Name == "date" && n.Parent != nil && (n.Parent.Type == "Immunization" || n.Parent.Name == "reaction"):
-		return true, false
+func checkDateTime(m *Message, rp *Report) {
+	if !m.Doc.Root.Ok() {
+		return
 	}
-	return false, false
+	rp.Judged()
+	typed(m.Doc.Root, func(n fhir.Node, t fhirschema.Type) {
+		if !n.HasValue() {
+			return
+		}
+		ft := t.FHIRType()
+		if ft != "dateTime" && ft != "instant" {
+			return
+		}
+		v := n.Value()
+		switch {
+		case !dateTimePattern.MatchString(v):
+			if strings.Contains(v, "T") && !hasZone(v) {
+				rp.Fail(n, "%q has a time without a time zone", v)
+			} else {
+				rp.Fail(n, "%q is not a FHIR %s (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.f] with a zone Z or ±hh:mm, offset at most 14:00)", v, ft)
+			}
+		case ft == "instant" && !strings.Contains(v, "T"):
+			rp.Fail(n, "%q is an instant without a time", v)
+		}
+	})
 }
 
 func isPeriod(name string) bool { return name == "period" || strings.HasSuffix(name, "Period") }
-
-func checkDateTime(m *Message, rp *Report) {
-	if m.Doc.Root == nil {
-		return
-	}
-	rp.Judged()
-	m.Doc.Root.Walk(func(n *fhir.Node) bool {
-		if n.Space != "" {
-			return false
-		}
-		if !n.HasValue {
-			return true
-		}
-		dt, instant := isDateTime(n)
-		if !dt {
-			return true
-		}
-		switch {
-		case !dateTimePattern.MatchString(n.Value):
-			if strings.Contains(n.Value, "T") && !hasZone(n.Value) {
-				rp.Fail(n, "%q has a time without a time zone", n.Value)
-			} else {
-				rp.Fail(n, "%q is not a FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.f] with a zone Z or ±hh:mm, offset at most 14:00)", n.Value)
-			}
-		case instant && !strings.Contains(n.Value, "T"):
-			rp.Fail(n, "%q is an instant without a time", n.Value)
-		}
-		return true
-	})
-}
 
 func hasZone(s string) bool {
 	i := strings.IndexByte(s, 'T')
@@ -566,36 +538,36 @@ func hasZone(s string) bool {
 }
 
 // sctidExempt says whether a SNOMED coding at n is another rule's to judge.
-func sctidExempt(m *Message, c *fhir.Node) bool {
-	p := c.Parent
-	if p == nil {
+func sctidExempt(m *Message, c fhir.Node) bool {
+	p := c.Parent()
+	if !p.Ok() {
 		return false
 	}
 	r := c.Resource()
-	if r == nil {
+	if !r.Ok() {
 		return false
 	}
 	switch {
-	case p.Parent == r && r.Type == "Immunization" && p.Name == "vaccineCode",
-		p.Name == "valueCodeableConcept" && p.Parent != nil && p.Parent.URL == urlVaccinationPr,
-		p.Parent == r && r.Type == "HealthcareService" && p.Name == "type",
-		p.Parent == r && r.Type == "EpisodeOfCare" && p.Name == "type",
-		p.Parent == r && r.Type == "Procedure" && (p.Name == "code" || p.Name == "outcome") && slices.Contains(screening, m.Event),
-		p.Parent == r && r.Type == "Observation" && p.Name == "valueCodeableConcept" && m.Event == Hearing:
+	case p.Parent() == r && r.Type() == "Immunization" && p.Name() == "vaccineCode",
+		p.Name() == "valueCodeableConcept" && p.Parent().Ok() && p.Parent().URL() == urlVaccinationPr,
+		p.Parent() == r && r.Type() == "HealthcareService" && p.Name() == "type",
+		p.Parent() == r && r.Type() == "EpisodeOfCare" && p.Name() == "type",
+		p.Parent() == r && r.Type() == "Procedure" && (p.Name() == "code" || p.Name() == "outcome") && slices.Contains(screening, m.Event),
+		p.Parent() == r && r.Type() == "Observation" && p.Name() == "valueCodeableConcept" && m.Event == Hearing:
 		return true
 	}
 	return false
 }
 
 func checkSCTID(m *Message, rp *Report) {
-	if m.Doc.Root == nil {
+	if !m.Doc.Root.Ok() {
 		return
 	}
-	m.Doc.Root.Walk(func(n *fhir.Node) bool {
-		if n.Space != "" {
+	m.Doc.Root.Walk(func(n fhir.Node) bool {
+		if n.Space() != "" {
 			return false
 		}
-		if n.Name != "coding" && n.Name != "valueCoding" {
+		if n.Name() != "coding" && n.Name() != "valueCoding" {
 			return true
 		}
 		if s, _ := n.Val("system"); s != SNOMED || sctidExempt(m, n) {
@@ -613,35 +585,51 @@ func checkSCTID(m *Message, rp *Report) {
 	}
 }
 
+// displays maps (system, code) to the first list concept with a display,
+// in list-name order, as codes.Find would give it.
+var displays = sync.OnceValue(func() map[[2]string]codes.Match {
+	out := map[[2]string]codes.Match{}
+	for _, name := range codes.Names() {
+		l := codes.MustGet(name)
+		for _, c := range l.Concepts() {
+			k := [2]string{c.System, c.Code}
+			if _, dup := out[k]; !dup && c.HasDisplay {
+				out[k] = codes.Match{List: name, Concept: c}
+			}
+		}
+	}
+	return out
+})
+
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // displayExempt says whether a coding's display is fixed by another rule.
-func displayExempt(m *Message, c *fhir.Node) bool {
-	p := c.Parent
+func displayExempt(m *Message, c fhir.Node) bool {
+	p := c.Parent()
 	r := c.Resource()
-	if r == nil {
+	if !r.Ok() {
 		return false
 	}
 	switch {
-	case c.Name == "event" && c.Parent == r && r.Type == "MessageHeader":
+	case c.Name() == "event" && c.Parent() == r && r.Type() == "MessageHeader":
 		return true
-	case p != nil && p.Parent == r && slices.Contains(screening, m.Event) &&
-		(r.Type == "Procedure" && p.Name == "code" || r.Type == "Communication" && p.Name == "category"):
+	case p.Ok() && p.Parent() == r && slices.Contains(screening, m.Event) &&
+		(r.Type() == "Procedure" && p.Name() == "code" || r.Type() == "Communication" && p.Name() == "category"):
 		return true
 	}
 	return false
 }
 
 func checkDisplay(m *Message, rp *Report) {
-	if m.Doc.Root == nil {
+	if !m.Doc.Root.Ok() {
 		return
 	}
-	m.Doc.Root.Walk(func(n *fhir.Node) bool {
-		if n.Space != "" {
+	m.Doc.Root.Walk(func(n fhir.Node) bool {
+		if n.Space() != "" {
 			return false
 		}
 		d := n.Kid("display")
-		if !d.Present() || !d.HasValue {
+		if !d.Present() || !d.HasValue() {
 			return true
 		}
 		sys, ok1 := n.Val("system")
@@ -649,15 +637,11 @@ func checkDisplay(m *Message, rp *Report) {
 		if !ok1 || !ok2 || displayExempt(m, n) {
 			return true
 		}
-		for _, match := range codes.Find(sys, code) {
-			if !match.Concept.HasDisplay {
-				continue
-			}
+		if match, ok := displays()[[2]string{sys, code}]; ok {
 			rp.Judged()
-			if collapse(d.Value) != collapse(match.Concept.Display) {
-				rp.Fail(d, "%q, but %s gives code %s the display %q", d.Value, match.List, code, match.Concept.Display)
+			if collapse(d.Value()) != collapse(match.Concept.Display) {
+				rp.Fail(d, "%q, but %s gives code %s the display %q", d.Value(), match.List, code, match.Concept.Display)
 			}
-			break
 		}
 		return true
 	})
@@ -693,12 +677,12 @@ func checkUnlisted(m *Message, rp *Report) {
 		return
 	}
 	for _, e := range m.Doc.Entries {
-		if e.Resource == nil {
+		if !e.Resource.Ok() {
 			continue
 		}
 		rp.Judged()
-		if !slices.Contains(types, e.Resource.Type) {
-			rp.Fail(e.Resource, "%s is not a resource the %s page lists (%s)", e.Resource.Type, m.Event, strings.Join(types, ", "))
+		if !slices.Contains(types, e.Resource.Type()) {
+			rp.Fail(e.Resource, "%s is not a resource the %s page lists (%s)", e.Resource.Type(), m.Event, strings.Join(types, ", "))
 		}
 	}
 }
@@ -707,7 +691,7 @@ const noHistory = "history of this run only: "
 
 func checkMsgIDUnique(m *Message, rp *Report) {
 	h := header(m, rp)
-	if h == nil {
+	if !h.Ok() {
 		return
 	}
 	if m.History == nil {
@@ -737,7 +721,7 @@ func refName(f Facts) string {
 
 func checkVersionOrder(m *Message, rp *Report) {
 	h := header(m, rp)
-	if h == nil {
+	if !h.Ok() {
 		return
 	}
 	if m.History == nil {
@@ -782,7 +766,7 @@ func instant(s string) (time.Time, bool) {
 
 func checkLastUpdatedOrder(m *Message, rp *Report) {
 	h := header(m, rp)
-	if h == nil {
+	if !h.Ok() {
 		return
 	}
 	if m.History == nil {
@@ -812,7 +796,7 @@ func checkLastUpdatedOrder(m *Message, rp *Report) {
 
 func checkLifecycle(m *Message, rp *Report) {
 	h := header(m, rp)
-	if h == nil {
+	if !h.Ok() {
 		return
 	}
 	if m.History == nil {
@@ -826,7 +810,7 @@ func checkLifecycle(m *Message, rp *Report) {
 	}
 	last, hasLast := m.History.LastByFocus(f.Focus)
 	at := h.Get("extension(" + fhir.MessageEventTypeURL + ")")
-	if at == nil {
+	if !at.Ok() {
 		at = h
 	}
 	earlier := func() string {

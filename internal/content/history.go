@@ -124,7 +124,7 @@ func (m *Message) Facts() Facts {
 	f.MessageID, _ = h.Val("id")
 	f.VersionID, _ = h.Val("meta.versionId")
 	f.LastUpdated, _ = h.Val("meta.lastUpdated")
-	if m.Focus != nil {
+	if m.Focus.Ok() {
 		for _, id := range m.Focus.All("identifier") {
 			sys, _ := id.Val("system")
 			val, ok := id.Val("value")

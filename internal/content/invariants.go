@@ -11,26 +11,26 @@ import (
 // breach's reason starts with the invariant's key.
 func checkInvariants(m *Message, rp *Report) {
 	root := m.Doc.Root
-	if root == nil {
+	if !root.Ok() {
 		return
 	}
 	rp.Judged()
-	fail := func(n *fhir.Node, key, format string, a ...any) {
+	fail := func(n fhir.Node, key, format string, a ...any) {
 		a = append([]any{key}, a...)
 		rp.Fail(n, "%s: "+format, a...)
 	}
 	// Bundle: bdl-1 to bdl-5, bdl-7, bdl-8.
-	if t := root.Kid("total"); t != nil {
+	if t := root.Kid("total"); t.Ok() {
 		fail(t, "bdl-1", "total only when a search set or history")
 	}
 	seen := map[string]string{}
 	for _, e := range m.Doc.Entries {
 		for _, no := range []struct{ name, key string }{{"search", "bdl-2"}, {"request", "bdl-3"}, {"response", "bdl-4"}} {
-			if k := e.Node.Kid(no.name); k != nil {
+			if k := e.Node.Kid(no.name); k.Ok() {
 				fail(k, no.key, "entry.%s is not allowed in a message", no.name)
 			}
 		}
-		if e.Resource == nil {
+		if !e.Resource.Ok() {
 			fail(e.Node, "bdl-5", "the entry has no resource")
 			continue
 		}
@@ -45,22 +45,22 @@ func checkInvariants(m *Message, rp *Report) {
 			}
 		}
 	}
-	root.Walk(func(n *fhir.Node) bool {
-		if n.Space != "" {
+	root.Walk(func(n fhir.Node) bool {
+		if n.Space() != "" {
 			return false // narrative XHTML: txt-* below, on the div
 		}
-		if !n.HasValue && len(n.Kids) == 0 {
+		if !n.HasValue() && !n.First().Ok() {
 			fail(n, "global-1", "element with neither a value nor children")
 			return true
 		}
-		switch n.Name {
+		switch n.Name() {
 		case "extension", "modifierExtension":
 			subs, vals := 0, 0
-			for _, k := range n.Kids {
+			for k := n.First(); k.Ok(); k = k.Next() {
 				switch {
-				case k.Name == "extension":
+				case k.Name() == "extension":
 					subs++
-				case strings.HasPrefix(k.Name, "value"):
+				case strings.HasPrefix(k.Name(), "value"):
 					vals++
 				}
 			}
@@ -68,7 +68,7 @@ func checkInvariants(m *Message, rp *Report) {
 				fail(n, "ext-1", "an extension has either sub-extensions or one value[x], not both")
 			}
 		case "reference":
-			if v := n.Value; strings.HasPrefix(v, "#") && n.Parent != nil && n.Parent.Type == "" {
+			if v := n.Value(); strings.HasPrefix(v, "#") && n.Parent().Ok() && n.Parent().Type() == "" {
 				if !hasContained(n.Resource(), v[1:]) {
 					fail(n, "ref-1", "%q names no contained resource", v)
 				}
@@ -76,14 +76,14 @@ func checkInvariants(m *Message, rp *Report) {
 		case "contained":
 			checkContained(n, fail)
 		case "text":
-			if n.Parent != nil && n.Parent.Type != "" {
-				if d := n.Kid("div"); d != nil && !hasText(d) {
+			if n.Parent().Ok() && n.Parent().Type() != "" {
+				if d := n.Kid("div"); d.Ok() && !hasText(d) {
 					fail(d, "txt-2", "the narrative has no non-whitespace content")
 				}
 			}
 		}
 		switch {
-		case isPeriod(n.Name) && n.Kid("start") != nil && n.Kid("end") != nil:
+		case isPeriod(n.Name()) && n.Kid("start").Ok() && n.Kid("end").Ok():
 			s, _ := n.Val("start")
 			e, _ := n.Val("end")
 			a, ok1 := instant(s)
@@ -91,30 +91,30 @@ func checkInvariants(m *Message, rp *Report) {
 			if ok1 && ok2 && b.Before(a) {
 				fail(n, "per-1", "start %s is after end %s", s, e)
 			}
-		case n.Name == "telecom" || n.Name == "valueContactPoint" || n.Name == "contact" && n.Parent != nil && n.Parent.Name == "source":
+		case n.Name() == "telecom" || n.Name() == "valueContactPoint" || n.Name() == "contact" && n.Parent().Ok() && n.Parent().Name() == "source":
 			if n.Kid("value").Present() && !n.Kid("system").Present() {
 				fail(n, "cpt-2", "a ContactPoint with a value has a system")
 			}
-		case strings.HasSuffix(n.Name, "Quantity") || n.Name == "dose" || n.Name == "doseQuantity":
+		case strings.HasSuffix(n.Name(), "Quantity") || n.Name() == "dose" || n.Name() == "doseQuantity":
 			if n.Kid("code").Present() && !n.Kid("system").Present() {
 				fail(n, "qty-3", "a Quantity with a code has a system")
 			}
-		case strings.HasSuffix(n.Name, "Range"):
+		case strings.HasSuffix(n.Name(), "Range"):
 			lo, ok1 := number(n.Get("low.value"))
 			hi, ok2 := number(n.Get("high.value"))
 			if ok1 && ok2 && lo > hi {
 				fail(n, "rng-2", "low is above high")
 			}
-		case strings.HasSuffix(n.Name, "Ratio"):
+		case strings.HasSuffix(n.Name(), "Ratio"):
 			if n.Kid("numerator").Present() != n.Kid("denominator").Present() {
 				fail(n, "rat-1", "numerator and denominator come together")
 			}
-		case strings.HasSuffix(n.Name, "Attachment"):
+		case strings.HasSuffix(n.Name(), "Attachment"):
 			if n.Kid("data").Present() && !n.Kid("contentType").Present() {
 				fail(n, "att-1", "an Attachment with data has a contentType")
 			}
 		}
-		if n.Type != "" {
+		if n.Type() != "" {
 			checkResource(m, n, fail)
 		}
 		return true
@@ -122,8 +122,8 @@ func checkInvariants(m *Message, rp *Report) {
 }
 
 // checkResource judges the resource-level invariants.
-func checkResource(m *Message, r *fhir.Node, fail func(*fhir.Node, string, string, ...any)) {
-	switch r.Type {
+func checkResource(m *Message, r fhir.Node, fail func(fhir.Node, string, string, ...any)) {
+	switch r.Type() {
 	case "Organization":
 		if !r.Kid("identifier").Present() && !r.Kid("name").Present() {
 			fail(r, "org-1", "an Organization has an identifier or a name")
@@ -161,7 +161,7 @@ func checkResource(m *Message, r *fhir.Node, fail func(*fhir.Node, string, strin
 		}
 	case "Procedure", "Communication":
 		key := "pro-1"
-		if r.Type == "Communication" {
+		if r.Type() == "Communication" {
 			key = "com-1"
 		}
 		if nr := r.Kid("notDoneReason"); nr.Present() {
@@ -173,7 +173,7 @@ func checkResource(m *Message, r *fhir.Node, fail func(*fhir.Node, string, strin
 		for _, p := range r.All("participant") {
 			if o := p.Kid("onBehalfOf"); o.Present() {
 				t, ok := m.Target(p.Kid("member"))
-				if !ok || t.Type != "Practitioner" {
+				if !ok || t.Type() != "Practitioner" {
 					fail(o, "ctm-1", "onBehalfOf only when the member is a Practitioner")
 				}
 			}
@@ -182,49 +182,49 @@ func checkResource(m *Message, r *fhir.Node, fail func(*fhir.Node, string, strin
 }
 
 // checkContained judges dom-1 to dom-4 on one contained resource.
-func checkContained(c *fhir.Node, fail func(*fhir.Node, string, string, ...any)) {
-	var r *fhir.Node
-	for _, k := range c.Kids {
-		if k.Type != "" {
+func checkContained(c fhir.Node, fail func(fhir.Node, string, string, ...any)) {
+	var r fhir.Node
+	for k := c.First(); k.Ok(); k = k.Next() {
+		if k.Type() != "" {
 			r = k
 		}
 	}
-	if r == nil {
+	if !r.Ok() {
 		return
 	}
-	if t := r.Kid("text"); t != nil {
+	if t := r.Kid("text"); t.Ok() {
 		fail(t, "dom-1", "a contained resource has no narrative")
 	}
-	if k := r.Kid("contained"); k != nil {
+	if k := r.Kid("contained"); k.Ok() {
 		fail(k, "dom-2", "a contained resource contains no resources")
 	}
-	if k := r.Get("meta.versionId"); k != nil {
+	if k := r.Get("meta.versionId"); k.Ok() {
 		fail(k, "dom-4", "a contained resource has no meta.versionId")
 	}
-	if k := r.Get("meta.lastUpdated"); k != nil {
+	if k := r.Get("meta.lastUpdated"); k.Ok() {
 		fail(k, "dom-4", "a contained resource has no meta.lastUpdated")
 	}
 	id, _ := r.Val("id")
-	container := c.Parent
+	container := c.Parent()
 	found := false
-	container.Walk(func(n *fhir.Node) bool {
+	container.Walk(func(n fhir.Node) bool {
 		if n == c {
 			return false
 		}
-		if n.Name == "reference" && n.Value == "#"+id {
+		if n.Name() == "reference" && n.Value() == "#"+id {
 			found = true
 		}
 		return !found
 	})
 	if !found {
-		fail(r, "dom-3", "contained %s %q is not referenced from its container", r.Type, id)
+		fail(r, "dom-3", "contained %s %q is not referenced from its container", r.Type(), id)
 	}
 }
 
-func hasContained(r *fhir.Node, id string) bool {
+func hasContained(r fhir.Node, id string) bool {
 	for _, c := range r.All("contained") {
-		for _, k := range c.Kids {
-			if v, _ := k.Val("id"); k.Type != "" && v == id {
+		for k := c.First(); k.Ok(); k = k.Next() {
+			if v, _ := k.Val("id"); k.Type() != "" && v == id {
 				return true
 			}
 		}
@@ -235,20 +235,20 @@ func hasContained(r *fhir.Node, id string) bool {
 // hasText says whether an XHTML div holds anything but white space. (The
 // readers keep the div's elements, not its text: a div with any element
 // or value counts as content.)
-func hasText(d *fhir.Node) bool {
-	return len(d.Kids) > 0 || strings.TrimSpace(d.Value) != ""
+func hasText(d fhir.Node) bool {
+	return d.First().Ok() || strings.TrimSpace(d.Value()) != ""
 }
 
-func hasValueX(r *fhir.Node) bool {
-	for _, k := range r.Kids {
-		if strings.HasPrefix(k.Name, "value") && k.Present() {
+func hasValueX(r fhir.Node) bool {
+	for k := r.First(); k.Ok(); k = k.Next() {
+		if strings.HasPrefix(k.Name(), "value") && k.Present() {
 			return true
 		}
 	}
 	return false
 }
 
-func codingKeys(cc *fhir.Node) []string {
+func codingKeys(cc fhir.Node) []string {
 	var out []string
 	for _, c := range cc.All("coding") {
 		s, _ := c.Val("system")
@@ -269,10 +269,10 @@ func overlaps(a, b []string) bool {
 	return false
 }
 
-func number(n *fhir.Node) (float64, bool) {
-	if n == nil || !n.HasValue {
+func number(n fhir.Node) (float64, bool) {
+	if !n.Ok() || !n.HasValue() {
 		return 0, false
 	}
-	f, err := strconv.ParseFloat(n.Value, 64)
+	f, err := strconv.ParseFloat(n.Value(), 64)
 	return f, err == nil
 }

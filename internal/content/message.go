@@ -44,6 +44,8 @@ type Context struct {
 	// History is the earlier accepted messages of the run; nil means none
 	// is kept (the journal rules are not assessed).
 	History History
+	// Body is the message as sent, for the schema validation of EVT-ORDER.
+	Body []byte
 }
 
 // Message is one event message, indexed for the checks.
@@ -55,31 +57,31 @@ type Message struct {
 	Event string
 	Type  string
 	// Header is the MessageHeader (the first entry's resource).
-	Header *fhir.Node
+	Header fhir.Node
 	// Focus is the resource MessageHeader.focus resolves to, else the first
 	// entry of the event's focus type; Patient the Patient the focus refers
 	// to, else the first Patient entry. Either may be nil.
-	Focus, Patient *fhir.Node
+	Focus, Patient fhir.Node
 
 	// cat is the catalogue judging the message (EVT-UNLISTED reads the
 	// event's resource list from it).
 	cat       *Catalogue
-	byType    map[string][]*fhir.Node
+	byType    map[string][]fhir.Node
 	byFullURL map[string]int // entry index, -1 when two entries share it
-	entryOf   map[*fhir.Node]int
+	entryOf   map[fhir.Node]int
 }
 
 // NewMessage indexes a message read by fhir.ReadDoc. The event and message
 // event type are MSG-BUNDLE's: those the Bundle facts name.
 func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 	m := &Message{Context: c, Doc: doc, Bundle: b,
-		byType: map[string][]*fhir.Node{}, byFullURL: map[string]int{}, entryOf: map[*fhir.Node]int{}}
+		byType: map[string][]fhir.Node{}, byFullURL: map[string]int{}, entryOf: map[fhir.Node]int{}}
 	if b != nil && b.Header != nil {
 		m.Event, m.Type = b.Header.EventCode, b.Header.MessageEventType
 	}
 	for _, e := range doc.Entries {
-		if e.Resource != nil {
-			m.byType[e.Resource.Type] = append(m.byType[e.Resource.Type], e.Resource)
+		if e.Resource.Ok() {
+			m.byType[e.Resource.Type()] = append(m.byType[e.Resource.Type()], e.Resource)
 			m.entryOf[e.Resource] = e.Index
 		}
 		if e.FullURL != "" {
@@ -90,48 +92,48 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 			}
 		}
 	}
-	if len(doc.Entries) > 0 && doc.Entries[0].Resource != nil && doc.Entries[0].Resource.Type == "MessageHeader" {
+	if len(doc.Entries) > 0 && doc.Entries[0].Resource.Ok() && doc.Entries[0].Resource.Type() == "MessageHeader" {
 		m.Header = doc.Entries[0].Resource
 	}
 	ev, _ := LookupEvent(m.Event)
-	if m.Header != nil {
-		if t, ok := m.Target(m.Header.Get("focus")); ok && t.Type == ev.Focus {
+	if m.Header.Ok() {
+		if t, ok := m.Target(m.Header.Get("focus")); ok && t.Type() == ev.Focus {
 			m.Focus = t
 		}
 	}
-	if m.Focus == nil && ev.Focus != "" {
+	if !m.Focus.Ok() && ev.Focus != "" {
 		m.Focus = m.First(ev.Focus)
 	}
-	if m.Focus != nil {
+	if m.Focus.Ok() {
 		for _, p := range []string{"patient", "subject"} {
-			if t, ok := m.Target(m.Focus.Get(p)); ok && t.Type == "Patient" {
+			if t, ok := m.Target(m.Focus.Get(p)); ok && t.Type() == "Patient" {
 				m.Patient = t
 				break
 			}
 		}
 	}
-	if m.Patient == nil {
+	if !m.Patient.Ok() {
 		m.Patient = m.First("Patient")
 	}
 	return m
 }
 
 // Resources returns the entries' resources of a type, in order.
-func (m *Message) Resources(typ string) []*fhir.Node { return m.byType[typ] }
+func (m *Message) Resources(typ string) []fhir.Node { return m.byType[typ] }
 
 // First returns the first entry's resource of a type, nil when none.
-func (m *Message) First(typ string) *fhir.Node {
+func (m *Message) First(typ string) fhir.Node {
 	if rs := m.byType[typ]; len(rs) > 0 {
 		return rs[0]
 	}
-	return nil
+	return fhir.Node{}
 }
 
 // The returns the message's one resource of a type: the focus or the
 // Patient when of that type, else the first.
-func (m *Message) The(typ string) *fhir.Node {
+func (m *Message) The(typ string) fhir.Node {
 	switch {
-	case m.Focus != nil && m.Focus.Type == typ:
+	case m.Focus.Ok() && m.Focus.Type() == typ:
 		return m.Focus
 	case typ == "Patient":
 		return m.Patient
@@ -140,9 +142,9 @@ func (m *Message) The(typ string) *fhir.Node {
 }
 
 // Entry returns the index of the entry holding n, -1 when none does.
-func (m *Message) Entry(n *fhir.Node) int {
-	for r := n; r != nil; r = r.Parent {
-		if r.Type != "" {
+func (m *Message) Entry(n fhir.Node) int {
+	for r := n; r.Ok(); r = r.Parent() {
+		if r.Type() != "" {
 			if i, ok := m.entryOf[r]; ok {
 				return i
 			}
@@ -164,30 +166,30 @@ const (
 )
 
 // Resolve resolves the reference of a Reference element.
-func (m *Message) Resolve(ref *fhir.Node) (*fhir.Node, Resolution) {
+func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 	v, ok := ref.Val("reference")
 	if !ok {
-		return nil, NoReference
+		return fhir.Node{}, NoReference
 	}
 	if i, ok := m.byFullURL[v]; ok {
 		if i < 0 {
-			return nil, Unresolved
+			return fhir.Node{}, Unresolved
 		}
 		return m.Doc.Entries[i].Resource, Resolved
 	}
 	switch {
 	case strings.HasPrefix(v, "#"):
-		return nil, Contained
+		return fhir.Node{}, Contained
 	case strings.HasPrefix(v, "urn:uuid:"):
-		return nil, Unresolved
+		return fhir.Node{}, Unresolved
 	case strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://"):
-		return nil, External
+		return fhir.Node{}, External
 	}
 	typ, id, ok := strings.Cut(v, "/")
 	if !ok || typ == "" || id == "" || strings.Contains(id, "/") || typ[0] < 'A' || typ[0] > 'Z' {
-		return nil, Unresolved
+		return fhir.Node{}, Unresolved
 	}
-	var found *fhir.Node
+	var found fhir.Node
 	n := 0
 	for _, e := range m.Doc.Entries {
 		if strings.HasSuffix(e.FullURL, "/"+v) {
@@ -206,14 +208,14 @@ func (m *Message) Resolve(ref *fhir.Node) (*fhir.Node, Resolution) {
 	if n == 1 {
 		return found, Resolved
 	}
-	return nil, Unresolved
+	return fhir.Node{}, Unresolved
 }
 
 // Target is the resource a Reference resolves to inside the Bundle.
-func (m *Message) Target(ref *fhir.Node) (*fhir.Node, bool) {
-	if ref == nil {
-		return nil, false
+func (m *Message) Target(ref fhir.Node) (fhir.Node, bool) {
+	if !ref.Ok() {
+		return fhir.Node{}, false
 	}
 	t, how := m.Resolve(ref)
-	return t, how == Resolved && t != nil
+	return t, how == Resolved && t.Ok()
 }

@@ -121,23 +121,26 @@ type Elem struct {
 
 // Result is one rule's verdict on one message.
 type Result struct {
-	Rule     *Rule
-	Outcome  Outcome
-	Reason   string
+	Rule    *Rule
+	Outcome Outcome
+	Reason  string
+	// Findings are the breaches kept (at most MaxFindings); Total counts
+	// them all.
 	Findings []Finding
+	Total    int
 }
 
 // Finding is one breach, located.
 type Finding struct {
 	// Entry is the index of the entry holding the element, -1 for none.
-	Entry int
+	Entry int `json:"entry"`
 	// Path is the FHIR path of the element (or of where it is missing).
-	Path string
+	Path string `json:"path,omitempty"`
 	// Line is the body line, 0 when unknown.
-	Line   int
-	Reason string
+	Line   int    `json:"line,omitempty"`
+	Reason string `json:"reason"`
 	// Excerpt is the element's value, when it has one (shortened).
-	Excerpt string
+	Excerpt string `json:"excerpt,omitempty"`
 }
 
 // Where is the finding's location as diagnostics print it:
@@ -169,10 +172,10 @@ func (res Result) Summary() string {
 		return res.Reason
 	case len(res.Findings) == 0:
 		return res.Reason
-	case len(res.Findings) == 1:
+	case max(res.Total, len(res.Findings)) == 1:
 		return res.Findings[0].String()
 	default:
-		return fmt.Sprintf("%s; and %d more", res.Findings[0], len(res.Findings)-1)
+		return fmt.Sprintf("%s; and %d more", res.Findings[0], max(res.Total, len(res.Findings))-1)
 	}
 }
 

@@ -76,16 +76,16 @@ func compilePath(p string) ([]step, error) {
 }
 
 // follow returns the present elements at the end of steps from n.
-func follow(n *fhir.Node, steps []step) []*fhir.Node {
-	cur := []*fhir.Node{n}
+func follow(n fhir.Node, steps []step) []fhir.Node {
+	cur := []fhir.Node{n}
 	for _, st := range steps {
-		var next []*fhir.Node
+		var next []fhir.Node
 		for _, c := range cur {
-			for _, k := range c.Kids {
-				if k.Name != st.name || !k.Present() {
+			for k := c.First(); k.Ok(); k = k.Next() {
+				if k.Name() != st.name || !k.Present() {
 					continue
 				}
-				if st.hasURL && k.URL != st.url {
+				if st.hasURL && k.URL() != st.url {
 					continue
 				}
 				if st.hasFilter {
@@ -172,9 +172,14 @@ func (r *Rule) Compile() error {
 type Report struct {
 	m        *Message
 	findings []Finding
-	judged   int
-	skip     string
+	// more counts the breaches beyond MaxFindings, which are not kept.
+	more   int
+	judged int
+	skip   string
 }
+
+// MaxFindings bounds the breaches a result keeps; the rest are counted.
+const MaxFindings = 100
 
 // Judged records that an instance was judged (a rule with no judged
 // instance and no breach is not assessed).
@@ -189,23 +194,27 @@ func (rp *Report) Skip(format string, a ...any) {
 }
 
 // Fail records a breach at element n (nil: the message as a whole).
-func (rp *Report) Fail(n *fhir.Node, format string, a ...any) {
+func (rp *Report) Fail(n fhir.Node, format string, a ...any) {
 	rp.FailAt(n, "", format, a...)
 }
 
 // FailAt records a breach of an absent element: at is its path below n
 // ("" for n itself).
-func (rp *Report) FailAt(n *fhir.Node, at string, format string, a ...any) {
+func (rp *Report) FailAt(n fhir.Node, at string, format string, a ...any) {
+	if len(rp.findings) >= MaxFindings {
+		rp.more++
+		return
+	}
 	f := Finding{Entry: -1, Reason: fmt.Sprintf(format, a...)}
-	if n != nil {
+	if n.Ok() {
 		f.Entry = rp.m.Entry(n)
 		f.Path = n.Path()
 		if at != "" {
 			f.Path += "." + at
 		}
 		f.Line = rp.m.Doc.Line(n)
-		if n.HasValue {
-			f.Excerpt = excerpt(n.Value)
+		if n.HasValue() {
+			f.Excerpt = excerpt(n.Value())
 		}
 	}
 	rp.findings = append(rp.findings, f)
@@ -214,6 +223,10 @@ func (rp *Report) FailAt(n *fhir.Node, at string, format string, a ...any) {
 // FailLine records a breach known only by line and path (the structure
 // validator's).
 func (rp *Report) FailLine(line int, path, reason string) {
+	if len(rp.findings) >= MaxFindings {
+		rp.more++
+		return
+	}
 	rp.findings = append(rp.findings, Finding{Entry: -1, Path: path, Line: line, Reason: reason})
 }
 
@@ -240,7 +253,7 @@ func (rp *Report) judgeCounts(r *Rule) {
 		n := len(m.Resources(c.Of))
 		rp.Judged()
 		if n < lo || hi >= 0 && n > hi {
-			rp.Fail(nil, "%d %s %s (%s allows %s on %s)", n, c.Of, entriesWord(n), m.Event, c.Card, m.Type)
+			rp.Fail(fhir.Node{}, "%d %s %s (%s allows %s on %s)", n, c.Of, entriesWord(n), m.Event, c.Card, m.Type)
 		}
 	}
 }
@@ -261,10 +274,10 @@ func (rp *Report) judgeElems(r *Rule) {
 		if len(e.On) > 0 && !slices.Contains(e.On, m.Type) || len(e.Events) > 0 && !slices.Contains(e.Events, m.Event) {
 			continue
 		}
-		var insts []*fhir.Node
+		var insts []fhir.Node
 		if e.The {
-			if t := m.The(e.Of); t != nil {
-				insts = []*fhir.Node{t}
+			if t := m.The(e.Of); t.Ok() {
+				insts = []fhir.Node{t}
 			}
 		} else {
 			insts = m.Resources(e.Of)
@@ -275,7 +288,7 @@ func (rp *Report) judgeElems(r *Rule) {
 		}
 		for _, inst := range insts {
 			rp.Judged()
-			scopes := []*fhir.Node{inst}
+			scopes := []fhir.Node{inst}
 			if len(e.each) > 0 {
 				scopes = follow(inst, e.each)
 			}
@@ -307,7 +320,7 @@ func (rp *Report) judgeElems(r *Rule) {
 	}
 }
 
-func (rp *Report) cardBreach(e *Elem, scope *fhir.Node, n int) {
+func (rp *Report) cardBreach(e *Elem, scope fhir.Node, n int) {
 	want := e.Card
 	var why string
 	switch {
@@ -326,16 +339,16 @@ func (rp *Report) cardBreach(e *Elem, scope *fhir.Node, n int) {
 
 // checkValue applies an element row's value checks to one element; it
 // returns the reason of a breach, or "".
-func (rp *Report) checkValue(e *Elem, n *fhir.Node) string {
+func (rp *Report) checkValue(e *Elem, n fhir.Node) string {
 	m := rp.m
-	if e.Fixed != "" && n.Value != e.Fixed {
-		return fmt.Sprintf("%q, want %q", n.Value, e.Fixed)
+	if e.Fixed != "" && n.Value() != e.Fixed {
+		return fmt.Sprintf("%q, want %q", n.Value(), e.Fixed)
 	}
-	if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, n.Value) {
-		return fmt.Sprintf("%q is not one of %s", n.Value, strings.Join(e.OneOf, ", "))
+	if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, n.Value()) {
+		return fmt.Sprintf("%q is not one of %s", n.Value(), strings.Join(e.OneOf, ", "))
 	}
-	if e.Pattern != "" && !pattern(e.Pattern).MatchString(n.Value) {
-		return fmt.Sprintf("%q does not have the required form", n.Value)
+	if e.Pattern != "" && !pattern(e.Pattern).MatchString(n.Value()) {
+		return fmt.Sprintf("%q does not have the required form", n.Value())
 	}
 	sys, _ := n.Val("system")
 	code, hasCode := n.Val("code")
@@ -382,9 +395,9 @@ func (rp *Report) checkValue(e *Elem, n *fhir.Node) string {
 		switch {
 		case !ok:
 			return "does not resolve to " + article(e.Ref) + " in the Bundle"
-		case t.Type != e.Ref:
-			return "resolves to " + article(t.Type) + ", want " + article(e.Ref)
-		case e.Ref == "Patient" && m.Patient != nil && t != m.Patient:
+		case t.Type() != e.Ref:
+			return "resolves to " + article(t.Type()) + ", want " + article(e.Ref)
+		case e.Ref == "Patient" && m.Patient.Ok() && t != m.Patient:
 			return "resolves to another Patient than the message's"
 		}
 	}
@@ -444,7 +457,7 @@ func (r *Rule) Judge(m *Message) Result {
 	}
 	switch {
 	case len(rp.findings) > 0:
-		return Result{Rule: r, Outcome: Fail, Findings: rp.findings, Reason: rp.findings[0].String()}
+		return Result{Rule: r, Outcome: Fail, Findings: rp.findings, Total: len(rp.findings) + rp.more, Reason: rp.findings[0].String()}
 	case rp.skip != "" || rp.judged == 0:
 		why := rp.skip
 		if why == "" {

@@ -15,7 +15,7 @@ func load(t testing.TB, body []byte, format string) *Message {
 	t.Helper()
 	b, d, err := fhir.ReadDoc(body, format)
 	require.NoError(t, err)
-	return NewMessage(d, b, Context{Profile: Profile2019})
+	return NewMessage(d, b, Context{Profile: Profile2019, Body: body})
 }
 
 func loadFile(t testing.TB, path string) *Message {
@@ -62,9 +62,9 @@ func TestTableRows(t *testing.T) {
 	m := load(t, []byte(tiny), "xml")
 	require.Equal(t, NIPE, m.Event)
 	require.Equal(t, "new", m.Type)
-	require.NotNil(t, m.Focus)
-	assert.Equal(t, "Encounter", m.Focus.Type)
-	require.NotNil(t, m.Patient)
+	require.True(t, m.Focus.Ok())
+	assert.Equal(t, "Encounter", m.Focus.Type())
+	require.True(t, m.Patient.Ok())
 
 	const encType = "https://fhir.nhs.uk/STU3/CodeSystem/DCH-ChildHealthEncounterType-1"
 	cases := []struct {

@@ -202,11 +202,12 @@ func (c *collector) beginResource(typ string, wrapped bool) {
 	c.frames = append(c.frames, f)
 	if c.d != nil {
 		if wrapped || pos == 0 {
-			c.d.top().Type = typ
+			c.d.setResource(typ)
 		} else {
 			// A JSON resource is the value of its "resource" member: give
 			// it a node of its own inside, as XML has.
-			c.d.open(typ, "")
+			c.d.open("", "")
+			c.d.setResource(typ)
 			n.docs = 2
 		}
 	}
@@ -217,8 +218,7 @@ func (c *collector) setResourceType(typ string) {
 	if n := c.top(); n.res >= 0 {
 		c.frames[n.res].typ = typ
 		if c.d != nil {
-			dn := c.d.top()
-			dn.Name, dn.Type = typ, typ
+			c.d.setResource(typ)
 		}
 	}
 }
@@ -266,29 +266,30 @@ func (c *collector) end() {
 // endDoc closes the Doc nodes the element n opened.
 func (c *collector) endDoc(n *node) {
 	d := c.d
-	dn := d.close()
+	doc := d.doc
+	i := d.close()
 	if n.docs == 2 {
-		inner, wrapper := dn, d.close()
-		if inner.Type == "" { // not a resource after all
-			wrapper.Kids = inner.Kids
-			for _, k := range wrapper.Kids {
-				k.Parent = wrapper
+		inner := i
+		i = d.close()
+		if doc.names[doc.at(inner).name] == "" { // not a resource after all
+			doc.at(i).first = doc.at(inner).first
+			for k := doc.at(i).first; k >= 0; k = doc.at(k).next {
+				doc.at(k).parent = i
 			}
 		}
-		dn = wrapper
 	}
-	if n.hasValue && !dn.HasValue {
-		dn.Value, dn.HasValue = n.value, true
+	if n.hasValue {
+		d.setValue(i, n.value)
 	}
 	if n.url != "" {
-		dn.URL = n.url
+		d.setURL(i, n.url)
 	}
 	// A JSON extension's url is a member; XML has it as an attribute.
-	if dn.Name == "url" && d.doc.Format == FormatJSON && dn.Parent != nil &&
-		(dn.Parent.Name == "extension" || dn.Parent.Name == "modifierExtension") {
-		p := dn.Parent
-		if len(p.Kids) > 0 && p.Kids[len(p.Kids)-1] == dn {
-			p.Kids = p.Kids[:len(p.Kids)-1]
+	if d.doc.Format == FormatJSON && n.name == "url" {
+		if p := doc.at(i).parent; p >= 0 {
+			if pn := doc.names[doc.at(p).name]; pn == "extension" || pn == "modifierExtension" {
+				doc.at(i).flags |= flagHidden
+			}
 		}
 	}
 }

@@ -3,13 +3,14 @@ package fhir
 import (
 	"sort"
 	"strings"
+	"unsafe"
 )
 
 // Doc is the whole message as a tree of elements, built by ReadDoc in the
 // same pass that gathers the Bundle facts. XML and JSON give the same tree:
 //
 //   - an element is a Node named as in FHIR XML (a JSON member "system":
-//     "x" and <system value="x"/> both give a Node "system" with Value "x");
+//     "x" and <system value="x"/> both give a Node "system" with value "x");
 //     a JSON array gives one Node per item;
 //   - an extension's url is Node.URL (an XML attribute, a JSON member);
 //   - a resource is a Node named by its type, with Type set; in an entry it
@@ -19,46 +20,72 @@ import (
 //   - elements outside the FHIR namespace (the XHTML of a narrative) are
 //     kept with Space set to their namespace.
 //
-// A Doc slices its strings out of the body it was read from: the body must
-// not change while the Doc is in use. Copy what must outlive it.
+// The tree is compact (a few dozen bytes an element, in one array) because
+// it is built for every request: values are kept as positions in the body.
+// A Doc therefore reads the body it was read from: the body must not
+// change while the Doc is in use. Copy what must outlive it.
 type Doc struct {
 	Format string // FormatXML or FormatJSON
-	// Root is the top-level resource (the Bundle), nil for an ITK wrapper.
-	Root *Node
+	// Root is the top-level resource (the Bundle); not Ok for an ITK
+	// wrapper.
+	Root Node
 	// Entries are the root Bundle's entries, in order.
 	Entries []Entry
 
-	src   string
-	lines []int // offsets of line starts, built on first use
+	src string
+	// chunks hold the elements, chunkSize a chunk: an array that grew by
+	// doubling would hold twice the memory while it copied.
+	chunks [][]dnode
+	count  int32
+	names  []string
+	strs   []string // values that are not slices of the body
+	extra  map[int32]*extra
+	lines  []int32 // offsets of line starts, built on first use
+}
+
+// dnode is one element, in Doc.nodes; links are indexes there, -1 for none.
+type dnode struct {
+	parent, first, next int32
+	off                 int32 // where the element starts in the body
+	val                 span  // the value, or an extension's url (flagURL)
+	name                uint32
+	flags               uint8
+}
+
+// span is a string of the body (off, n), or, when n is strMark, strs[off].
+type span struct{ off, n uint32 }
+
+const strMark = ^uint32(0)
+
+const (
+	flagValue    uint8 = 1 << iota // the element has a value
+	flagURL                        // val holds the url
+	flagResource                   // the element is a resource
+	flagHidden                     // a JSON extension's url member: not a child
+	flagExtra                      // Doc.extra holds more
+)
+
+// extra holds what few elements have.
+type extra struct {
+	space string
+	url   string // when the element has a value too
+	attrs []Attr
 }
 
 // Entry is one Bundle.entry.
 type Entry struct {
 	Index   int
 	FullURL string
-	// Node is the entry element; Resource its resource (nil when absent).
-	Node     *Node
-	Resource *Node
+	// Node is the entry element; Resource its resource (not Ok when absent).
+	Node     Node
+	Resource Node
 }
 
-// Node is one element of a message.
+// Node is one element of a message: a handle into its Doc. The zero Node
+// stands for an absent element: every method answers "nothing" on it.
 type Node struct {
-	Name     string
-	Value    string
-	HasValue bool
-	URL      string
-	// Space is the XML namespace of an element outside FHIR's, else "".
-	Space string
-	// Type is the resource type when the element is a resource.
-	Type string
-	// Attrs holds an XML element's attributes other than value, url and
-	// namespace declarations (id among them), in document order.
-	Attrs []Attr
-	// Offset is the byte offset where the element starts in the body (its
-	// start tag; in JSON, its value).
-	Offset int
-	Parent *Node
-	Kids   []*Node
+	d *Doc
+	i int32
 }
 
 // Attr is an XML attribute: its local name, its namespace when prefixed.
@@ -66,27 +93,150 @@ type Attr struct {
 	Space, Name, Value string
 }
 
-// Kid returns the first child named name, nil when there is none.
-func (n *Node) Kid(name string) *Node {
-	if n == nil {
+// Ok reports whether the node is an element (not the absent one).
+func (n Node) Ok() bool { return n.d != nil }
+
+func (n Node) nd() *dnode { return n.d.at(n.i) }
+
+const chunkBits = 12
+const chunkSize = 1 << chunkBits
+
+// at returns element i.
+func (d *Doc) at(i int32) *dnode { return &d.chunks[i>>chunkBits][i&(chunkSize-1)] }
+
+func (n Node) str(s span) string {
+	if s.n == strMark {
+		return n.d.strs[s.off]
+	}
+	return n.d.src[s.off : s.off+s.n]
+}
+
+// Name is the element's name (the resource type for a resource).
+func (n Node) Name() string {
+	if !n.Ok() {
+		return ""
+	}
+	return n.d.names[n.nd().name]
+}
+
+// Value is the element's value ("" when it has none).
+func (n Node) Value() string {
+	if !n.Ok() || n.nd().flags&flagValue == 0 {
+		return ""
+	}
+	return n.str(n.nd().val)
+}
+
+// HasValue reports whether the element has a value.
+func (n Node) HasValue() bool { return n.Ok() && n.nd().flags&flagValue != 0 }
+
+// URL is an extension's url ("" for none).
+func (n Node) URL() string {
+	if !n.Ok() {
+		return ""
+	}
+	d := n.nd()
+	switch {
+	case d.flags&flagURL != 0:
+		return n.str(d.val)
+	case d.flags&flagExtra != 0:
+		return n.d.extra[n.i].url
+	}
+	return ""
+}
+
+// Space is the XML namespace of an element outside FHIR's, else "".
+func (n Node) Space() string {
+	if !n.Ok() || n.nd().flags&flagExtra == 0 {
+		return ""
+	}
+	return n.d.extra[n.i].space
+}
+
+// Attrs are an XML element's attributes other than value, url and
+// namespace declarations (id among them), in document order.
+func (n Node) Attrs() []Attr {
+	if !n.Ok() || n.nd().flags&flagExtra == 0 {
 		return nil
 	}
-	for _, k := range n.Kids {
-		if k.Name == name {
+	return n.d.extra[n.i].attrs
+}
+
+// Type is the resource type when the element is a resource, else "".
+func (n Node) Type() string {
+	if !n.Ok() || n.nd().flags&flagResource == 0 {
+		return ""
+	}
+	return n.Name()
+}
+
+// Offset is the byte offset where the element starts in the body (its
+// start tag; in JSON, its value).
+func (n Node) Offset() int {
+	if !n.Ok() {
+		return 0
+	}
+	return int(n.nd().off)
+}
+
+// Parent is the enclosing element (not Ok for the root).
+func (n Node) Parent() Node {
+	if !n.Ok() || n.nd().parent < 0 {
+		return Node{}
+	}
+	return Node{n.d, n.nd().parent}
+}
+
+// First is the first child; Next the next sibling (not Ok when none).
+func (n Node) First() Node {
+	if !n.Ok() {
+		return Node{}
+	}
+	return n.visible(n.nd().first)
+}
+
+// Next is the next sibling (not Ok when none).
+func (n Node) Next() Node {
+	if !n.Ok() {
+		return Node{}
+	}
+	return n.visible(n.nd().next)
+}
+
+func (n Node) visible(i int32) Node {
+	for i >= 0 && n.d.at(i).flags&flagHidden != 0 {
+		i = n.d.at(i).next
+	}
+	if i < 0 {
+		return Node{}
+	}
+	return Node{n.d, i}
+}
+
+// Kids returns the children, in order.
+func (n Node) Kids() []Node {
+	var out []Node
+	for k := n.First(); k.Ok(); k = k.Next() {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Kid returns the first child named name (not Ok when there is none).
+func (n Node) Kid(name string) Node {
+	for k := n.First(); k.Ok(); k = k.Next() {
+		if k.Name() == name {
 			return k
 		}
 	}
-	return nil
+	return Node{}
 }
 
 // All returns the children named name.
-func (n *Node) All(name string) []*Node {
-	if n == nil {
-		return nil
-	}
-	var out []*Node
-	for _, k := range n.Kids {
-		if k.Name == name {
+func (n Node) All(name string) []Node {
+	var out []Node
+	for k := n.First(); k.Ok(); k = k.Next() {
+		if k.Name() == name {
 			out = append(out, k)
 		}
 	}
@@ -94,9 +244,9 @@ func (n *Node) All(name string) []*Node {
 }
 
 // Get follows a dotted path of child names ("source.contact.system") and
-// returns the first element found at its end, nil when there is none.
-func (n *Node) Get(path string) *Node {
-	for n != nil && path != "" {
+// returns the first element found at its end.
+func (n Node) Get(path string) Node {
+	for n.Ok() && path != "" {
 		name := path
 		if i := strings.IndexByte(path, '.'); i >= 0 {
 			name, path = path[:i], path[i+1:]
@@ -108,51 +258,21 @@ func (n *Node) Get(path string) *Node {
 	return n
 }
 
-// Find returns every element at the end of a dotted path, following every
-// repetition on the way.
-func (n *Node) Find(path string) []*Node {
-	if n == nil {
-		return nil
-	}
-	cur := []*Node{n}
-	for path != "" {
-		name := path
-		if i := strings.IndexByte(path, '.'); i >= 0 {
-			name, path = path[:i], path[i+1:]
-		} else {
-			path = ""
-		}
-		var next []*Node
-		for _, c := range cur {
-			for _, k := range c.Kids {
-				if k.Name == name {
-					next = append(next, k)
-				}
-			}
-		}
-		cur = next
-	}
-	return cur
-}
-
 // Val returns the value at the end of a dotted path and whether it is
 // present.
-func (n *Node) Val(path string) (string, bool) {
+func (n Node) Val(path string) (string, bool) {
 	k := n.Get(path)
-	if k == nil || !k.HasValue {
+	if !k.HasValue() {
 		return "", false
 	}
-	return k.Value, true
+	return k.Value(), true
 }
 
 // Ext returns the extensions of n with the given url.
-func (n *Node) Ext(url string) []*Node {
-	if n == nil {
-		return nil
-	}
-	var out []*Node
-	for _, k := range n.Kids {
-		if (k.Name == "extension" || k.Name == "modifierExtension") && k.URL == url {
+func (n Node) Ext(url string) []Node {
+	var out []Node
+	for k := n.First(); k.Ok(); k = k.Next() {
+		if nm := k.Name(); (nm == "extension" || nm == "modifierExtension") && k.URL() == url {
 			out = append(out, k)
 		}
 	}
@@ -161,35 +281,35 @@ func (n *Node) Ext(url string) []*Node {
 
 // Present reports whether the element occurs with a value or children (an
 // empty element counts as absent).
-func (n *Node) Present() bool {
-	return n != nil && (n.HasValue || len(n.Kids) > 0)
+func (n Node) Present() bool {
+	return n.Ok() && (n.HasValue() || n.First().Ok())
 }
 
 // Resource returns the resource holding n (n itself when it is one).
-func (n *Node) Resource() *Node {
-	for ; n != nil; n = n.Parent {
-		if n.Type != "" {
+func (n Node) Resource() Node {
+	for ; n.Ok(); n = n.Parent() {
+		if n.nd().flags&flagResource != 0 {
 			return n
 		}
 	}
-	return nil
+	return Node{}
 }
 
 // Path is the FHIR path of n within its resource, e.g.
-// "Procedure.outcome.coding"; an extension is written extension(url).
-func (n *Node) Path() string {
+// "Procedure.outcome.coding"; an extension is written extension(name),
+// with the last segment of its url.
+func (n Node) Path() string {
 	var names []string
-	for m := n; m != nil; m = m.Parent {
-		if m.Type != "" {
-			names = append(names, m.Type)
+	for m := n; m.Ok(); m = m.Parent() {
+		if t := m.Type(); t != "" {
+			names = append(names, t)
 			break
 		}
-		switch {
-		case (m.Name == "extension" || m.Name == "modifierExtension") && m.URL != "":
-			names = append(names, m.Name+"("+shortURL(m.URL)+")")
-		default:
-			names = append(names, m.Name)
+		nm := m.Name()
+		if u := m.URL(); u != "" && (nm == "extension" || nm == "modifierExtension") {
+			nm += "(" + shortURL(u) + ")"
 		}
+		names = append(names, nm)
 	}
 	for i, j := 0, len(names)-1; i < j; i, j = i+1, j-1 {
 		names[i], names[j] = names[j], names[i]
@@ -206,26 +326,224 @@ func shortURL(u string) string {
 	return u
 }
 
-// Line returns the 1-based line of the body where n starts (0 for nil).
-func (d *Doc) Line(n *Node) int {
-	if d == nil || n == nil {
+// Walk calls f for n and every element below it, in document order; when f
+// returns false the element's children are skipped.
+func (n Node) Walk(f func(Node) bool) {
+	if !n.Ok() || !f(n) {
+		return
+	}
+	for k := n.First(); k.Ok(); k = k.Next() {
+		k.Walk(f)
+	}
+}
+
+// Index is the element's position in document order, a key for maps.
+func (n Node) Index() int32 {
+	if !n.Ok() {
+		return -1
+	}
+	return n.i
+}
+
+// Line returns the 1-based line of the body where n starts (0 for none).
+func (d *Doc) Line(n Node) int {
+	if d == nil || !n.Ok() {
 		return 0
 	}
 	if d.lines == nil {
-		d.lines = append(make([]int, 0, 64), 0)
-		for i := 0; i < len(d.src); i++ {
-			if d.src[i] == '\n' {
-				d.lines = append(d.lines, i+1)
+		d.lines = make([]int32, 1, strings.Count(d.src, "\n")+1)
+		for i := 0; ; {
+			j := strings.IndexByte(d.src[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			d.lines = append(d.lines, int32(i))
+		}
+	}
+	off := int32(n.Offset())
+	return sort.Search(len(d.lines), func(i int) bool { return d.lines[i] > off })
+}
+
+// Len is the number of elements.
+func (d *Doc) Len() int { return int(d.count) }
+
+// docBuilder grows a Doc from the collector's element events.
+type docBuilder struct {
+	doc   *Doc
+	stack []int32 // open elements
+	last  []int32 // the last child of each open element, -1 for none
+	// at is the offset of the element the reader opens next.
+	at int
+	// merge says the next element opened is a JSON "_name" member.
+	merge bool
+	names map[string]uint32
+}
+
+func newDocBuilder(format, src string) *docBuilder {
+	d := &docBuilder{doc: &Doc{Format: format, src: src}, names: make(map[string]uint32, 128)}
+	d.doc.Root = Node{}
+	return d
+}
+
+// span keeps a string: as a position when it is a slice of the body.
+func (d *docBuilder) span(s string) span {
+	src := d.doc.src
+	if len(s) > 0 && len(src) > 0 {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		b := uintptr(unsafe.Pointer(unsafe.StringData(src)))
+		if p >= b && p+uintptr(len(s)) <= b+uintptr(len(src)) {
+			return span{uint32(p - b), uint32(len(s))}
+		}
+	}
+	if s == "" {
+		return span{}
+	}
+	d.doc.strs = append(d.doc.strs, strings.Clone(s))
+	return span{uint32(len(d.doc.strs) - 1), strMark}
+}
+
+func (d *docBuilder) name(s string) uint32 {
+	if i, ok := d.names[s]; ok {
+		return i
+	}
+	i := uint32(len(d.doc.names))
+	s = strings.Clone(s)
+	d.doc.names = append(d.doc.names, s)
+	d.names[s] = i
+	return i
+}
+
+func (d *docBuilder) top() int32 {
+	if len(d.stack) == 0 {
+		return -1
+	}
+	return d.stack[len(d.stack)-1]
+}
+
+func (d *docBuilder) topNode() *dnode { return d.doc.at(d.top()) }
+
+func (d *docBuilder) extraOf(i int32) *extra {
+	doc := d.doc
+	if doc.extra == nil {
+		doc.extra = map[int32]*extra{}
+	}
+	x, ok := doc.extra[i]
+	if !ok {
+		x = &extra{}
+		doc.extra[i] = x
+		doc.at(i).flags |= flagExtra
+	}
+	return x
+}
+
+// open starts an element as the child of the innermost one.
+func (d *docBuilder) open(name, space string) {
+	parent := d.top()
+	doc := d.doc
+	if d.merge && parent >= 0 {
+		d.merge = false
+		// "_name" gives the id and extensions of the primitive "name":
+		// merge into the first such sibling not yet merged.
+		for k := doc.at(parent).first; k >= 0; k = doc.at(k).next {
+			if n := doc.at(k); doc.names[n.name] == name && n.flags&flagValue != 0 && n.first < 0 {
+				d.stack = append(d.stack, k)
+				d.last = append(d.last, -1)
+				return
 			}
 		}
 	}
-	return sort.SearchInts(d.lines, n.Offset+1)
+	d.merge = false
+	i := doc.count
+	if int(i)>>chunkBits == len(doc.chunks) {
+		doc.chunks = append(doc.chunks, make([]dnode, chunkSize))
+	}
+	doc.count++
+	*doc.at(i) = dnode{parent: parent, first: -1, next: -1, off: int32(d.at), name: d.name(name)}
+	if space != "" {
+		d.extraOf(i).space = space
+	}
+	if parent >= 0 {
+		if l := d.last[len(d.last)-1]; l >= 0 {
+			doc.at(l).next = i
+		} else {
+			doc.at(parent).first = i
+		}
+		d.last[len(d.last)-1] = i
+	}
+	d.stack = append(d.stack, i)
+	d.last = append(d.last, -1)
 }
 
-// Entry returns the entry holding n, if any.
-func (d *Doc) EntryOf(n *Node) (Entry, bool) {
-	for m := n; m != nil; m = m.Parent {
-		if m.Name == "entry" && m.Parent == d.Root && d.Root != nil {
+// setValue and setURL fill element i.
+func (d *docBuilder) setValue(i int32, v string) {
+	n := d.doc.at(i)
+	if n.flags&flagValue != 0 {
+		return
+	}
+	if n.flags&flagURL != 0 { // the url goes aside
+		u := Node{d.doc, i}.str(n.val)
+		d.extraOf(i).url = u
+		n = d.doc.at(i)
+		n.flags &^= flagURL
+	}
+	n.val = d.span(v)
+	n.flags |= flagValue
+}
+
+func (d *docBuilder) setURL(i int32, u string) {
+	n := d.doc.at(i)
+	if n.flags&flagValue != 0 {
+		d.extraOf(i).url = strings.Clone(u)
+		return
+	}
+	n.val = d.span(u)
+	n.flags |= flagURL
+}
+
+// setResource marks the innermost element as a resource, of type typ when
+// known.
+func (d *docBuilder) setResource(typ string) {
+	n := d.topNode()
+	n.flags |= flagResource
+	if typ != "" {
+		n.name = d.name(typ)
+	}
+}
+
+// close ends the innermost element and returns it.
+func (d *docBuilder) close() int32 {
+	i := d.top()
+	d.stack = d.stack[:len(d.stack)-1]
+	d.last = d.last[:len(d.last)-1]
+	return i
+}
+
+// finish fills the entries once the document has ended.
+func (d *docBuilder) finish() *Doc {
+	doc := d.doc
+	if doc.count == 0 || doc.at(0).flags&flagResource == 0 {
+		return doc // no element, or an ITK wrapper root
+	}
+	doc.Root = Node{doc, 0}
+	for i, e := range doc.Root.All("entry") {
+		en := Entry{Index: i, Node: e}
+		en.FullURL, _ = e.Val("fullUrl")
+		for k := e.Kid("resource").First(); k.Ok(); k = k.Next() {
+			if k.Type() != "" {
+				en.Resource = k
+				break
+			}
+		}
+		doc.Entries = append(doc.Entries, en)
+	}
+	return doc
+}
+
+// EntryOf returns the entry holding n, if any.
+func (d *Doc) EntryOf(n Node) (Entry, bool) {
+	for m := n; m.Ok(); m = m.Parent() {
+		if p := m.Parent(); p.Ok() && p.i == 0 && m.Name() == "entry" {
 			for _, e := range d.Entries {
 				if e.Node == m {
 					return e, true
@@ -234,99 +552,4 @@ func (d *Doc) EntryOf(n *Node) (Entry, bool) {
 		}
 	}
 	return Entry{}, false
-}
-
-// docBuilder grows a Doc from the collector's element events.
-type docBuilder struct {
-	doc   *Doc
-	stack []*Node
-	// at is the offset of the element the reader opens next.
-	at int
-	// merge says the next element opened is a JSON "_name" member.
-	merge bool
-	slab  []Node
-}
-
-func (d *docBuilder) alloc() *Node {
-	if len(d.slab) == 0 {
-		d.slab = make([]Node, 64)
-	}
-	n := &d.slab[0]
-	d.slab = d.slab[1:]
-	return n
-}
-
-func (d *docBuilder) top() *Node {
-	if len(d.stack) == 0 {
-		return nil
-	}
-	return d.stack[len(d.stack)-1]
-}
-
-// open starts an element as the child of the innermost one.
-func (d *docBuilder) open(name, space string) *Node {
-	parent := d.top()
-	if d.merge && parent != nil {
-		d.merge = false
-		// "_name" gives the id and extensions of the primitive "name":
-		// merge into the first such sibling not yet merged.
-		for _, k := range parent.Kids {
-			if k.Name == name && k.HasValue && len(k.Kids) == 0 && k.Attrs == nil {
-				d.stack = append(d.stack, k)
-				return k
-			}
-		}
-	}
-	d.merge = false
-	n := d.alloc()
-	n.Name, n.Space, n.Offset, n.Parent = name, space, d.at, parent
-	if parent != nil {
-		parent.Kids = append(parent.Kids, n)
-	} else if d.doc.Root == nil {
-		d.doc.Root = n
-	}
-	d.stack = append(d.stack, n)
-	return n
-}
-
-func (d *docBuilder) close() *Node {
-	n := d.top()
-	d.stack = d.stack[:len(d.stack)-1]
-	return n
-}
-
-// finish fills the entries once the document has ended.
-func (d *docBuilder) finish() *Doc {
-	doc := d.doc
-	if doc.Root != nil && doc.Root.Type == "" {
-		doc.Root = nil // an ITK wrapper root
-	}
-	if doc.Root == nil {
-		return doc
-	}
-	for i, e := range doc.Root.All("entry") {
-		en := Entry{Index: i, Node: e}
-		en.FullURL, _ = e.Val("fullUrl")
-		if r := e.Kid("resource"); r != nil {
-			for _, k := range r.Kids {
-				if k.Type != "" {
-					en.Resource = k
-					break
-				}
-			}
-		}
-		doc.Entries = append(doc.Entries, en)
-	}
-	return doc
-}
-
-// Walk calls f for n and every element below it, in document order; when f
-// returns false the element's children are skipped.
-func (n *Node) Walk(f func(*Node) bool) {
-	if n == nil || !f(n) {
-		return
-	}
-	for _, k := range n.Kids {
-		k.Walk(f)
-	}
 }

@@ -11,24 +11,24 @@ import (
 )
 
 // dump writes the tree of n, one element a line, for comparing trees.
-func dump(b *strings.Builder, n *Node, depth int) {
+func dump(b *strings.Builder, n Node, depth int) {
 	b.WriteString(strings.Repeat(" ", depth))
-	b.WriteString(n.Name)
-	if n.Type != "" {
-		b.WriteString(" <" + n.Type + ">")
+	b.WriteString(n.Name())
+	if n.Type() != "" {
+		b.WriteString(" <" + n.Type() + ">")
 	}
-	if n.URL != "" {
-		b.WriteString(" url=" + n.URL)
+	if n.URL() != "" {
+		b.WriteString(" url=" + n.URL())
 	}
-	if n.HasValue {
-		b.WriteString(" =" + n.Value)
+	if n.HasValue() {
+		b.WriteString(" =" + n.Value())
 	}
 	b.WriteByte('\n')
-	for _, k := range n.Kids {
-		if k.Name == "text" && k.Parent.Type != "" { // narrative differs in form between XML and JSON
+	for _, k := range n.Kids() {
+		if k.Name() == "text" && k.Parent().Type() != "" { // narrative differs in form between XML and JSON
 			continue
 		}
-		if k.Parent != n {
+		if k.Parent() != n {
 			b.WriteString("!! parent link broken\n")
 		}
 		dump(b, k, depth+1)
@@ -62,7 +62,7 @@ func TestReadDocXMLAndJSONAgree(t *testing.T) {
 			dump(&sj, dj.Root, 0)
 			assert.Equal(t, sx.String(), sj.String())
 			require.NotEmpty(t, dx.Entries)
-			assert.Equal(t, "MessageHeader", dx.Entries[0].Resource.Type)
+			assert.Equal(t, "MessageHeader", dx.Entries[0].Resource.Type())
 			assert.Equal(t, len(dx.Entries), len(dj.Entries))
 			for i := range dx.Entries {
 				assert.Equal(t, dx.Entries[i].FullURL, dj.Entries[i].FullURL)
@@ -91,10 +91,10 @@ func TestDocPathsAndLines(t *testing.T) {
 	require.Len(t, d.Entries, 1)
 	p := d.Entries[0].Resource
 	c := p.Get("outcome.coding")
-	require.NotNil(t, c)
+	require.True(t, c.Ok())
 	assert.Equal(t, "Procedure.outcome.coding", c.Path())
 	assert.Equal(t, 9, d.Line(c))
-	assert.Equal(t, "Procedure.extension(Ext-A-1).valueString", p.Ext("http://x/StructureDefinition/Ext-A-1")[0].Kids[0].Path())
+	assert.Equal(t, "Procedure.extension(Ext-A-1).valueString", p.Ext("http://x/StructureDefinition/Ext-A-1")[0].First().Path())
 	v, ok := c.Val("system")
 	assert.True(t, ok)
 	assert.Equal(t, "s", v)

@@ -183,7 +183,7 @@ func ReadDoc(b []byte, format string) (*Bundle, *Doc, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &docBuilder{doc: &Doc{Format: f, src: view(b)}}
+	d := newDocBuilder(f, view(b))
 	if f == FormatXML {
 		r := xmlReaders.Get().(*xmlReader)
 		defer r.release()

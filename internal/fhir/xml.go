@@ -1059,7 +1059,7 @@ func (r *xmlReader) setAttrs(n *node) {
 // docAttrs keeps the attributes of the element just opened, other than
 // value, url and namespace declarations, on its Doc node.
 func (r *xmlReader) docAttrs() {
-	dn := r.c.d.top()
+	d := r.c.d
 	for i := range r.attrs {
 		a := &r.attrs[i]
 		var at Attr
@@ -1074,7 +1074,8 @@ func (r *xmlReader) docAttrs() {
 			space, _ := r.lookup(a.prefix())
 			at = Attr{Space: space, Name: a.local(), Value: a.value}
 		}
-		dn.Attrs = append(dn.Attrs, at)
+		x := d.extraOf(d.top())
+		x.attrs = append(x.attrs, at)
 	}
 }
 

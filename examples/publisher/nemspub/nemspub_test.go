@@ -47,7 +47,7 @@ func failed(t *testing.T, s *mockspine.Server) []string {
 	require.NotEmpty(t, entries, "nothing reached the mock")
 	var ids []string
 	for _, v := range entries[len(entries)-1].Verdicts {
-		if v.Outcome == mockspine.Fail {
+		if v.Fails() {
 			ids = append(ids, v.Rule)
 		}
 	}

@@ -1,0 +1,75 @@
+package fhirschema
+
+import "unsafe"
+
+// Walker runs Validate's checks on a document another reader scans, so
+// that reading and validating take one pass: the reader calls Start,
+// CharData and End as it meets start tags, character data and end tags,
+// then Finish. The reader owns well-formedness (balanced tags, namespace
+// declarations, references); offsets index the body given to NewWalker
+// and give the errors their lines.
+type Walker struct{ v *validator }
+
+// NewWalker starts validating body, which must not change until Finish.
+func NewWalker(body []byte, opt Options) *Walker {
+	if opt.MaxErrors <= 0 {
+		opt.MaxErrors = DefaultMaxErrors
+	}
+	if opt.MaxDepth <= 0 {
+		opt.MaxDepth = DefaultMaxDepth
+	}
+	v := validators.Get().(*validator)
+	v.reset(opt)
+	if len(body) > 0 {
+		v.src = unsafe.String(&body[0], len(body))
+	}
+	return &Walker{v: v}
+}
+
+// Start opens an element: its namespace and local name, its attributes
+// without the namespace declarations (Walker keeps no reference to the
+// slice), and the offsets of the start tag's '<' and '>'. A self-closing
+// tag is a Start followed by an End.
+func (w *Walker) Start(space, local string, attrs []Attr, start, end int) {
+	v := w.v
+	if v.stopped || !v.depthOK(local, start, end) {
+		return
+	}
+	v.resolved = attrs
+	v.open("", space, local, start, end, len(v.ns))
+	v.resolved = nil
+}
+
+// CharData reports character data in the innermost element, at offset
+// off; blank tells whether it is only white space once references are
+// replaced. A CDATA section is never blank (libxml2, the reference
+// validator, reads a blank one as content).
+func (w *Walker) CharData(off int, blank bool) {
+	v := w.v
+	if v.stopped || blank || len(v.stack) == 0 {
+		return
+	}
+	v.charData()
+}
+
+// End closes the innermost element.
+func (w *Walker) End() {
+	v := w.v
+	if v.stopped || len(v.stack) == 0 {
+		return
+	}
+	v.close()
+}
+
+// Stopped reports whether validation stopped (an ErrLimit error): later
+// calls do nothing.
+func (w *Walker) Stopped() bool { return w.v.stopped }
+
+// Finish returns the errors in document order and releases the Walker,
+// which must not be used again.
+func (w *Walker) Finish() []Error {
+	errs := w.v.errs
+	w.v.release()
+	w.v = nil
+	return errs
+}
