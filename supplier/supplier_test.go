@@ -168,6 +168,13 @@ func TestEachMisbehaviourFailsExactlyItsRule(t *testing.T) {
 				t.Skipf("the mock does not judge %s", m.Rules[0])
 			}
 			res := run(t, supplier.Options{Config: publisherConfig(t, m.Name), Tags: misbehaviourTags(m)})
+			if m.Warning {
+				// A broken warning rule is reported as a warning; the result passes.
+				assert.Empty(t, res.FailedRules())
+				assert.Equal(t, reports.Warn, verdicts(res.Report)[m.Rules[0]])
+				assert.True(t, res.Passed())
+				return
+			}
 			want := slices.Clone(m.Rules)
 			slices.Sort(want)
 			got := res.FailedRules()
@@ -389,4 +396,25 @@ func (o *operator) count() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.done
+}
+
+// The per-event content rules are rows of their own: an event the
+// endpoint is assured for is judged, one it is not assured for is not
+// assessed, never passed.
+func TestEventContentRulesOfUnassuredEventsAreNotAssessed(t *testing.T) {
+	t.Parallel()
+	cfg := publisherConfig(t, "")
+	// The maternity screening system is assured for newborn hearing and
+	// NIPE only.
+	cfg.ASID = "477121000325"
+	cfg.Trigger.Command = publisherBin + " --asid 477121000325 --ods R1K01 {{eventType}} {{nhsNumber}} {{messageType}}"
+	res := run(t, supplier.Options{Config: cfg, Tags: "@vaccinations-1,@newborn-hearing-1"})
+	require.True(t, res.Passed(), "%v", res.FailedRules())
+	v := verdicts(res.Report)
+	for _, id := range []string{"NBH-NOUPDATE", "NBH-RESOURCES", "NBH-ENCOUNTER", "NBH-PROCEDURE", "NBH-OBSERVATION", "NBH-PRACTROLE", "NBH-COMMUNICATION"} {
+		assert.Equal(t, reports.Pass, v[id], id)
+	}
+	for _, id := range []string{"VAC-RESOURCES", "VAC-IMMUNIZATION", "VAC-ENCOUNTER", "BST-PROCEDURE", "NIPE-PROCEDURE", "PC-EPISODE"} {
+		assert.Equal(t, reports.NotAssessed, v[id], id)
+	}
 }

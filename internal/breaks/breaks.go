@@ -132,7 +132,7 @@ var all = []Break{
 		Description: "sends an EpisodeOfCare type whose check digit is wrong", edits: one(set("EpisodeOfCare", 0, "type.coding.code", "1234567"))},
 	{Name: "pc-org-no-telecom", Rule: "PC-ORG-CONTACT", Event: "professional-contacts-1", MessageType: "new",
 		Description: "leaves the managing Organization's telecom out", edits: one(drop("Organization", "telecom"))},
-	{Name: "pc-careteam-no-name", Rule: "PC-CARETEAM", Event: "professional-contacts-1", MessageType: "delete",
+	{Name: "pc-careteam-no-name", Rule: "PC-CARETEAM", Event: "professional-contacts-1", MessageType: "new",
 		Description: "leaves CareTeam.name out (a warning)", edits: one(drop("CareTeam", "name"))},
 
 	// Blood Spot Test Outcome
@@ -230,7 +230,7 @@ func Rules() []string {
 // IsWarning reports whether a rule is a warning rule of the content
 // catalogue (a failure is reported and never fails a result).
 func IsWarning(rule string) bool {
-	for _, r := range append(content.Generic(), content.Events()...) {
+	for _, r := range content.All() {
 		if r.ID == rule {
 			return r.Severity == content.Warning
 		}

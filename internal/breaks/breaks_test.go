@@ -17,7 +17,7 @@ func failedRules(t *testing.T, body []byte, format string) []string {
 	if err != nil {
 		t.Fatalf("the broken message does not read: %v", err)
 	}
-	c, err := content.NewCatalogue(content.Generic(), content.Events())
+	c, err := content.NewCatalogue(content.All())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,7 +96,7 @@ func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
 		for _, r := range instancesOf(m, of, the) {
 			rp.Judged()
 			ok := false
-			for _, c := range findAll(r, path + ".coding") {
+			for _, c := range findAll(r, path+".coding") {
 				s, _ := c.Val("system")
 				code, _ := c.Val("code")
 				if l.Contains(s, code) {
@@ -141,7 +141,7 @@ func uniqueCode(of, path, system, what string) func(*Message, *Report) {
 		seen := map[string]bool{}
 		for _, r := range m.Resources(of) {
 			rp.Judged()
-			for _, c := range findAll(r, path + ".coding") {
+			for _, c := range findAll(r, path+".coding") {
 				if s, _ := c.Val("system"); s != system {
 					continue
 				}
@@ -159,7 +159,7 @@ func uniqueCode(of, path, system, what string) func(*Message, *Report) {
 }
 
 func hasCoding(r fhir.Node, path, system, code string) bool {
-	for _, c := range findAll(r, path + ".coding") {
+	for _, c := range findAll(r, path+".coding") {
 		if s, _ := c.Val("system"); s == system {
 			if v, _ := c.Val("code"); v == code {
 				return true
@@ -222,7 +222,7 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 				}
 				rp.Judged()
 				l := codes.MustGet(list)
-				for _, c := range findAll(r, listPath + ".coding") {
+				for _, c := range findAll(r, listPath+".coding") {
 					s, _ := c.Val("system")
 					v, _ := c.Val("code")
 					if s == system && !l.Contains(s, v) {
@@ -280,7 +280,7 @@ func snomedOrList(of, path, list string) func(*Message, *Report) {
 		for _, r := range instancesOf(m, of, true) {
 			rp.Judged()
 			ok := false
-			for _, c := range findAll(r, path + ".coding") {
+			for _, c := range findAll(r, path+".coding") {
 				s, _ := c.Val("system")
 				v, _ := c.Val("code")
 				if s == SNOMED && codes.ValidSCTID(v) || l.Contains(s, v) {

@@ -15,7 +15,7 @@ import (
 // catalogue is every content rule: the generic ones and the per-event ones.
 func catalogue(t testing.TB) *content.Catalogue {
 	t.Helper()
-	c, err := content.NewCatalogue(content.Generic(), content.Events())
+	c, err := content.NewCatalogue(content.All())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,7 +124,7 @@ func contentFailures(t *testing.T, body []byte, format string) []string {
 	t.Helper()
 	b, doc, err := fhir.ReadDoc(body, format)
 	require.NoError(t, err)
-	c, err := content.NewCatalogue(content.Generic(), content.Events())
+	c, err := content.NewCatalogue(content.All())
 	require.NoError(t, err)
 	var out []string
 	for _, r := range c.Judge(content.NewMessage(doc, b, content.Context{Profile: content.Profile2019})) {
@@ -162,6 +162,18 @@ func TestEachContentMisbehaviourBreaksItsRule(t *testing.T) {
 				other = "nipe-outcome-1"
 			}
 			assert.Empty(t, contentFailures(t, body(other, "new"), format), "%s on another event", m.Name)
+
+			// The mock judges the publish the same way.
+			s, url := mock(t)
+			p.URL = url
+			_, err := p.Publish(context.Background(), nemspub.Event{Type: m.Event, MessageType: m.MessageType, NHSNumber: "9990000247"})
+			require.NoError(t, err, "content mode report accepts it: %s", m.Name)
+			if m.Warning {
+				assert.Empty(t, failed(t, s), "%s in %s: a warning fails nothing", m.Name, format)
+				assert.Equal(t, m.Rules, warned(t, s), "%s in %s, judged by the mock", m.Name, format)
+			} else {
+				assert.Equal(t, m.Rules, failed(t, s), "%s in %s, judged by the mock", m.Name, format)
+			}
 		}
 	}
 	assert.GreaterOrEqual(t, n, 5+5, "content misbehaviours: at least one per event and the generic ones")
@@ -174,4 +186,18 @@ func TestReadmeListsEveryMisbehaviour(t *testing.T) {
 	for _, m := range nemspub.Misbehaviours() {
 		assert.Contains(t, string(readme), "| `"+m.Name+"` | "+m.Rules[0], m.Name)
 	}
+}
+
+// warned lists the warning rules the last request to the mock broke.
+func warned(t *testing.T, s *mockspine.Server) []string {
+	t.Helper()
+	entries := s.Journal().List(0)
+	require.NotEmpty(t, entries, "nothing reached the mock")
+	var ids []string
+	for _, v := range entries[len(entries)-1].Verdicts {
+		if v.Outcome == mockspine.Fail && !v.Fails() {
+			ids = append(ids, v.Rule)
+		}
+	}
+	return ids
 }
