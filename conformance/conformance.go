@@ -38,6 +38,9 @@ type Options struct {
 	// Profile selects the scenarios of one version of the guidance; "" means
 	// nems-2019-01.
 	Profile mockspine.Profile
+	// Content is the content mode of the embedded mock; "" means reject,
+	// which the event-content scenarios expect.
+	Content mockspine.ContentMode
 	// Tags is a godog tag expression ("@JWT-SCOPE,@JWT-SUB", "~@MSG-SIZE"),
 	// ANDed with the exclusion of the other profile's scenarios and of @wip.
 	Tags string
@@ -131,7 +134,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	target := strings.TrimRight(o.Target, "/")
 	if target == "" {
-		srv, err := mockspine.NewServer(mockspine.Config{Profile: o.Profile, World: o.World})
+		content := o.Content
+		if content == "" {
+			content = mockspine.ContentReject
+		}
+		srv, err := mockspine.NewServer(mockspine.Config{Profile: o.Profile, World: o.World, Content: content})
 		if err != nil {
 			return nil, fmt.Errorf("starting the embedded mock: %w", err)
 		}

@@ -109,6 +109,11 @@ func TestTraceabilityGateCatches(t *testing.T) {
 
   Scenario: neither conforming nor violation
     Then the request is accepted
+
+  @conforming @EVT-SOURCE
+  Scenario: content kept without saying so
+    Given a conforming publish request
+    Then the request is accepted
 `
 	docs, pickles := parseFeatures(t, fstest.MapFS{"bad.feature": {Data: []byte(bad)}})
 	problems, _ := trace(docs, pickles)
@@ -121,6 +126,8 @@ func TestTraceabilityGateCatches(t *testing.T) {
 		"neither conforming nor violation: tag it @conforming, @violation or @operation",
 		"rule JWT-SCOPE has no @conforming scenario",
 		"rule MSG-SIZE has no @violation scenario",
+		"content kept without saying so: a scenario tagged with content rule @EVT-SOURCE must be tagged @content",
+		"content kept without saying so: a @conforming scenario tagged with content rule @EVT-SOURCE must check \"the answer has no issue for rule EVT-SOURCE\"",
 	} {
 		require.Contains(t, all, want)
 	}
@@ -130,9 +137,10 @@ func TestTraceabilityGateCatches(t *testing.T) {
 // found and a line per rule counting its scenarios.
 func trace(docs []*messages.GherkinDocument, pickles []parsedPickle) (problems, rows []string) {
 	problem := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
-	known := map[string]bool{}
+	known, content := map[string]bool{}, map[string]bool{}
 	for _, r := range mockspine.Rules() {
 		known["@"+r.ID] = true
+		content[r.ID] = r.Area == mockspine.AreaContent
 	}
 	profileTags := map[string]bool{}
 	for _, p := range mockspine.Profiles() {
@@ -206,6 +214,27 @@ func trace(docs []*messages.GherkinDocument, pickles []parsedPickle) (problems, 
 		if p.has(tagConforming) {
 			for _, r := range rules {
 				conforming[r]++
+			}
+		}
+		// An event-content scenario is tagged @content (the suite can then
+		// pick the content mode it needs), and a @conforming one shows its
+		// rule kept: a 202 with warnings would not, so it checks the answer
+		// has no issue for the rule.
+		for _, r := range rules {
+			if !content[r] {
+				continue
+			}
+			if !p.has("@content") {
+				problem("%s: a scenario tagged with content rule @%s must be tagged @content", p.where, r)
+			}
+			if p.has(tagConforming) {
+				named := false
+				for _, s := range p.steps {
+					named = named || strings.Contains(s, "no issue for rule "+r)
+				}
+				if !named {
+					problem("%s: a @conforming scenario tagged with content rule @%s must check \"the answer has no issue for rule %s\"", p.where, r, r)
+				}
 			}
 		}
 	}

@@ -57,24 +57,17 @@ func contentRules() []*Rule {
 		ans := Answer{http.StatusUnprocessableEntity, codeInvalidResource, cr.IssueType}
 		warn := Answer{http.StatusAccepted, codeInvalidResource, cr.IssueType}
 		if cr.Severity == content.Error {
-			r.Answer = usual(ans, "content mode reject, no envelope rule failed: 422 with an error issue")
-			r.Alternatives = []Breach{alt("report", "content mode report: a warning issue; the envelope rules decide the status", warn)}
+			r.Answer = usual(ans, "content mode reject, no envelope rule failed")
+			r.Alternatives = []Breach{alt("report", "content mode report: a warning issue, the envelope rules decide the status", warn)}
 		} else {
-			r.Answer = usual(warn, "a warning issue in either content mode; the envelope rules decide the status")
+			r.Answer = usual(warn, "a warning issue, the envelope rules decide the status")
 		}
 		out = append(out, r)
 	}
 	return out
 }
 
-// contentSummary is the rule's text up to its first colon or full stop,
-// for tables.
+// contentSummary is the rule's summary and severity, for tables.
 func contentSummary(r *content.Rule) string {
-	s := r.Text
-	if i := strings.IndexAny(s, ":."); i > 0 && i < 90 {
-		s = s[:i]
-	} else if len(s) > 90 {
-		s = s[:strings.LastIndexByte(s[:90], ' ')] + " …"
-	}
-	return s + " (" + string(r.Severity) + ")"
+	return r.Summary + " (" + string(r.Severity) + ")"
 }

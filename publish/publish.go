@@ -82,6 +82,27 @@ func Message(eventCode, messageType, format string, patient *world.Patient) ([]b
 	return ForPatient(b, patient)
 }
 
+// Stamp sets the MessageHeader's meta.lastUpdated to a moment, as a
+// publisher does when it sends a message: the sequence of a record's
+// messages is then the order they were sent in (EVT-LASTUPDATED-ORDER). A
+// body without a MessageHeader meta.lastUpdated is returned as it is.
+func Stamp(msg []byte, at time.Time) []byte {
+	format := fhir.FormatXML
+	if t := bytes.TrimSpace(msg); len(t) > 0 && t[0] == '{' {
+		format = fhir.FormatJSON
+	}
+	_, doc, err := fhir.ReadDoc(msg, format)
+	if err != nil || len(doc.Entries) == 0 || doc.Entries[0].Resource.Type() != "MessageHeader" {
+		return msg
+	}
+	old, ok := doc.Entries[0].Resource.Val("meta.lastUpdated")
+	if !ok || old == "" {
+		return msg
+	}
+	stamp := at.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	return bytes.Replace(msg, []byte(`"`+old+`"`), []byte(`"`+stamp+`"`), 1)
+}
+
 // FreshID gives a message a new MessageHeader.id (a version 4 UUID),
 // wherever the old one appears (the id and the entry's fullUrl), as a
 // publisher does for every message it sends: NEMS refuses a MessageHeader

@@ -10,6 +10,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/nems-harness/nems-harness/internal/fhir"
+	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 
 // registerContentSteps adds the steps of the event-content scenarios
@@ -41,8 +42,23 @@ func registerContentSteps(sc *godog.ScenarioContext, st *state) {
 		st.bodyChanges = append(st.bodyChanges, namedChange{"giving the record a new identifier", setFocusIdentifier(id)})
 		return nil
 	})
+	step(sc, `^the Patient resource carries the NHS number of another patient on PDS$`, func() error {
+		w, err := st.world()
+		if err != nil {
+			return err
+		}
+		st.bodyChanges = append(st.bodyChanges, namedChange{"giving the Patient another NHS number", otherPatientNHS(w)})
+		return nil
+	})
+	// The scenario's meta.versionId: set once, changed before a later send.
+	versionID := ""
 	step(sc, `^the MessageHeader meta.versionId is (\d+)$`, func(n string) error {
-		st.bodyChanges = append(st.bodyChanges, namedChange{"setting meta.versionId " + n, setVersionID(n)})
+		if versionID == "" {
+			st.bodyChanges = append(st.bodyChanges, namedChange{"setting meta.versionId", func(b []byte, format string) ([]byte, error) {
+				return setVersionID(versionID)(b, format)
+			}})
+		}
+		versionID = n
 		return nil
 	})
 	step(sc, `^the (new|update|delete) message for the same record is sent$`, func(ctx context.Context, mt string) (context.Context, error) {
@@ -129,6 +145,33 @@ func setFocusIdentifier(id string) bodyChange {
 			}
 		}
 		return nil, fmt.Errorf("the message has no focus resource with an identifier value")
+	}
+}
+
+// otherPatientNHS gives the Patient resource the NHS number of another
+// traced patient, leaving the routing demographics as they are.
+func otherPatientNHS(w *world.World) bodyChange {
+	return func(b []byte, format string) ([]byte, error) {
+		_, doc, err := fhir.ReadDoc(b, format)
+		if err != nil {
+			return nil, err
+		}
+		var nhs string
+		for _, e := range doc.Entries {
+			if e.Resource.Type() == "Patient" {
+				nhs, _ = e.Resource.Val("identifier.value")
+			}
+		}
+		if nhs == "" {
+			return nil, fmt.Errorf("the message has no Patient with an NHS number")
+		}
+		for _, p := range w.PDS.Patients {
+			if p.NHSNumber != nhs && len(p.Flags) == 0 {
+				i := bytes.LastIndex(b, []byte(nhs))
+				return append(append(bytes.Clone(b[:i]), p.NHSNumber...), b[i+len(nhs):]...), nil
+			}
+		}
+		return nil, fmt.Errorf("the fixtures have no second traced patient")
 	}
 }
 

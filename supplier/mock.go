@@ -31,6 +31,8 @@ type mockConfig struct {
 	// TLSDir turns on mutual TLS with the test PKI in that folder.
 	TLSDir   string
 	Endpoint *world.Endpoint
+	// Content is the mock's content mode.
+	Content mockspine.ContentMode
 }
 
 // mockNEMS is the mock Spine/NEMS endpoint the supplier's system publishes
@@ -66,7 +68,7 @@ func startMock(c mockConfig) (*mockNEMS, error) {
 		}
 		journal = j
 	}
-	srv, err := mockspine.NewServer(mockspine.Config{Profile: c.Profile, World: c.World, Journal: journal})
+	srv, err := mockspine.NewServer(mockspine.Config{Profile: c.Profile, World: c.World, Journal: journal, Content: c.Content})
 	if err != nil {
 		journal.Close()
 		return nil, err

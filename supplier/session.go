@@ -42,6 +42,9 @@ type Options struct {
 	World    *world.World
 	// Profile overrides Config.Profile.
 	Profile string
+	// Content is the mock's content mode: "report" (the default: the
+	// envelope rules decide the answer) or "reject".
+	Content string
 	// Tags narrows the scenarios (godog tag expression, e.g. "@smoke" or
 	// "@JWT-SCOPE,@JWT-SUB"); it is combined with @supplier.
 	Tags string
@@ -125,7 +128,11 @@ func NewSession(opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	mc := mockConfig{Profile: profile, World: w, Addr: opts.Addr, TLSDir: opts.TLSDir, Endpoint: ep}
+	mode, err := mockspine.ParseContentMode(opts.Content)
+	if err != nil {
+		return nil, err
+	}
+	mc := mockConfig{Profile: profile, World: w, Addr: opts.Addr, TLSDir: opts.TLSDir, Endpoint: ep, Content: mode}
 	if opts.OutDir != "" {
 		if strings.Contains(opts.OutDir, ",") {
 			return nil, fmt.Errorf("the output folder %q must not contain a comma", opts.OutDir)

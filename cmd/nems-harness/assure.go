@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/supplier"
 )
 
@@ -36,6 +37,7 @@ every @supplier scenario, and writes the assurance report. Exit status 1 when a 
 	out := fs.String("out", "out", "folder for cucumber.json, junit.xml, journal.jsonl and the assurance report")
 	tlsDir := fs.String("tls-dir", "", "serve HTTPS with mutual TLS using the test PKI in this folder (created if it holds no CA; your endpoint's certificate is issued if missing)")
 	fs.addrVar(&addr, "addr", "127.0.0.1:4854", "address the mock listens on (127.0.0.1:0 picks a free port)")
+	content := fs.String("content", string(mockspine.ContentReport), "content mode of the mock: report (a 202 carries content warnings) or reject (a failed error content rule answers 422); either way a failed error content rule fails the report")
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -48,7 +50,7 @@ every @supplier scenario, and writes the assurance report. Exit status 1 when a 
 	}
 	res, err := supplier.Run(ctx, supplier.Options{
 		Config: cfg, Fixtures: *fixtureDir, Profile: profile, Tags: *tags, OutDir: *out,
-		TLSDir: *tlsDir, Addr: addr, Output: stdout, Prompt: stderr, NoColors: !assureTerminal(stdout), Version: version(),
+		TLSDir: *tlsDir, Addr: addr, Content: *content, Output: stdout, Prompt: stderr, NoColors: !assureTerminal(stdout), Version: version(),
 	})
 	if err != nil {
 		return fail(stderr, "assure", err)

@@ -36,6 +36,7 @@ type conformanceRun struct {
 	fixtures string
 	tlsDir   string
 	plain    bool
+	content  string
 }
 
 func runConformance(args []string, stdout, stderr io.Writer) int {
@@ -48,6 +49,7 @@ func runConformance(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.fixtures, "fixtures", "", "folder holding spine.json and pds.json (default: the embedded world)")
 	fs.StringVar(&c.tlsDir, "tls-dir", "", "with --target: certificate folder (certs init/issue) whose endpoint certificates the scenarios present")
 	fs.BoolVar(&c.plain, "plain", false, "serve the embedded mock over plain HTTP (EP-CERT is then not assessed)")
+	fs.StringVar(&c.content, "content", string(mockspine.ContentReject), "content mode of the embedded mock: reject (the content scenarios expect it) or report")
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -89,7 +91,13 @@ func (c *conformanceRun) run(ctx context.Context, stdout io.Writer) (*reports.Re
 	var notes []string
 	switch {
 	case c.target == "":
-		stopMock, url, pki, err := startEmbedded(w, p, !c.plain)
+		mode := mockspine.ContentReject // what the event-content scenarios expect
+		if c.content != "" {
+			if mode, err = mockspine.ParseContentMode(c.content); err != nil {
+				return nil, err
+			}
+		}
+		stopMock, url, pki, err := startEmbedded(w, p, mode, !c.plain)
 		if err != nil {
 			return nil, err
 		}
@@ -152,8 +160,8 @@ func (c *conformanceRun) run(ctx context.Context, stdout io.Writer) (*reports.Re
 
 // startEmbedded serves the mock in-process on a free loopback port, over
 // mutual TLS with a throwaway test PKI unless plain HTTP is asked for.
-func startEmbedded(w *world.World, p mockspine.Profile, mtls bool) (stop func(), url string, pki *certs.PKI, err error) {
-	srv, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w})
+func startEmbedded(w *world.World, p mockspine.Profile, mode mockspine.ContentMode, mtls bool) (stop func(), url string, pki *certs.PKI, err error) {
+	srv, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, Content: mode})
 	if err != nil {
 		return nil, "", nil, err
 	}

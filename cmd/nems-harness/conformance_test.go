@@ -51,7 +51,7 @@ func TestTargetGivesTheSameVerdicts(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "pki")
 	_, err = certs.NewPKI(dir, w)
 	require.NoError(t, err)
-	url := startServe(t, "--tls-dir", dir)
+	url := startServe(t, "--tls-dir", dir, "--content", "reject")
 	out := t.TempDir()
 	overTLS, err := (&conformanceRun{target: url, tlsDir: dir, profile: "nems-2019-01", out: out}).run(ctx, io.Discard)
 	require.NoError(t, err)
@@ -60,7 +60,7 @@ func TestTargetGivesTheSameVerdicts(t *testing.T) {
 		assert.FileExists(t, filepath.Join(out, name))
 	}
 
-	plainURL := startServe(t)
+	plainURL := startServe(t, "--content", "reject")
 	plain, err := (&conformanceRun{target: plainURL, profile: "nems-2019-01", out: t.TempDir()}).run(ctx, io.Discard)
 	require.NoError(t, err)
 	got := verdicts(plain)

@@ -78,5 +78,11 @@ func TestRulesCommand(t *testing.T) {
 	require.Equal(t, 0, run([]string{"rules", "--json"}, &out, &errOut))
 	var rules []map[string]any
 	require.NoError(t, json.Unmarshal(out.Bytes(), &rules))
-	assert.Len(t, rules, 24)
+	// 24 envelope rules and 24 generic content rules (RULES-CONTENT.md EVT-*).
+	assert.GreaterOrEqual(t, len(rules), 48)
+	ids := map[string]bool{}
+	for _, r := range rules {
+		ids[r["id"].(string)] = true
+	}
+	assert.True(t, ids["EVT-ORDER"] && ids["EVT-LIFECYCLE"] && ids["NHS-FLAGS"], "envelope and content rules listed")
 }

@@ -28,6 +28,7 @@ type serveFlags struct {
 	fixtures string
 	journal  string
 	disable  listFlag
+	content  string
 }
 
 func (f *serveFlags) register(fs *flagSet) {
@@ -35,11 +36,16 @@ func (f *serveFlags) register(fs *flagSet) {
 	fs.StringVar(&f.fixtures, "fixtures", "", "folder holding spine.json and pds.json (default: the embedded world)")
 	fs.StringVar(&f.journal, "journal", "", "append every request to this JSON-lines file, synced before answering")
 	fs.Var(&f.disable, "disable-rule", "rule ID the mock stops enforcing, to check that a suite notices; repeatable")
+	fs.StringVar(&f.content, "content", string(mockspine.ContentReport), "content mode: report (failed content rules are warnings on a 202) or reject (a failed error content rule answers 422)")
 }
 
 // server builds the mock from the flags.
 func (f *serveFlags) server(log *slog.Logger) (*mockspine.Server, *mockspine.Journal, error) {
 	p, err := mockspine.ParseProfile(f.profile)
+	if err != nil {
+		return nil, nil, err
+	}
+	mode, err := mockspine.ParseContentMode(f.content)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -53,7 +59,7 @@ func (f *serveFlags) server(log *slog.Logger) (*mockspine.Server, *mockspine.Jou
 			return nil, nil, err
 		}
 	}
-	s, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, Journal: j, Logger: log, DisabledRules: f.disable})
+	s, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, Journal: j, Logger: log, DisabledRules: f.disable, Content: mode})
 	if err != nil {
 		return nil, nil, err
 	}

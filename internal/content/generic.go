@@ -53,19 +53,19 @@ var (
 // Each call builds them afresh.
 func Generic() []*Rule {
 	return []*Rule{
-		{ID: "EVT-ORDER", Severity: Error, IssueType: "structure", XMLOnly: true, Source: srcGEN + " \"Element order in Resources\"; " + srcXSD,
+		{ID: "EVT-ORDER", Summary: "valid against fhir-single.xsd: element order, allowed elements, repetition, value forms (XML)", Severity: Error, IssueType: "structure", XMLOnly: true, Source: srcGEN + " \"Element order in Resources\"; " + srcXSD,
 			Text:  "The whole Bundle is valid against fhir-single.xsd: elements in the xs:sequence order of their type, no undeclared element, repetitions within minOccurs..maxOccurs, one element per choice, primitive values in the schema's lexical forms and enumerations, namespace http://hl7.org/fhir. Not assessed for a JSON body.",
 			Check: checkOrder},
-		{ID: "EVT-INVARIANTS", Severity: Error, Source: srcSCH + "; " + srcGEN + " Bundle",
+		{ID: "EVT-INVARIANTS", Summary: "the FHIR invariants hold (global-1, ext-1, bdl-*, ref-1, dom-*, per-1, …)", Severity: Error, Source: srcSCH + "; " + srcGEN + " Bundle",
 			Text:  "The FHIR invariants hold wherever their context occurs: global-1, ext-1, bdl-1 to bdl-5, bdl-7, bdl-8, ref-1, dom-1 to dom-4, per-1, cpt-2, qty-3, rng-2, rat-1, att-1, txt-2, org-1, org-2, org-3, pat-1, obs-3, obs-6, obs-7, pro-1, com-1, ctm-1. The diagnostics name every failed key.",
 			Check: checkInvariants},
-		{ID: "EVT-DATETIME", Severity: Error, Source: srcGEN + " \"'dateTime' Elements\", \"'dateTime' regex\"; " + srcXSD,
+		{ID: "EVT-DATETIME", Summary: "every dateTime and instant has a time zone with its time", Severity: Error, Source: srcGEN + " \"'dateTime' Elements\", \"'dateTime' regex\"; " + srcXSD,
 			Text:  "Every dateTime or instant element has a value matching the dateTime pattern: a time always carries a zone (Z, or +hh:mm/-hh:mm with hh 00-13, or exactly +14:00/-14:00); an instant also has the time.",
 			Check: checkDateTime},
-		{ID: "EVT-REFS", Severity: Error, Source: srcGEN + " \"Event Message Structure\"; " + srcPG,
+		{ID: "EVT-REFS", Summary: "every Reference.reference resolves inside the Bundle", Severity: Error, Source: srcGEN + " \"Event Message Structure\"; " + srcPG,
 			Text:  "Every Reference.reference resolves: urn:uuid: and absolute URLs to the entry with that fullUrl (an http(s) URL matching none is external), Type/id to the one matching entry; #id references are ref-1's; any other form fails.",
 			Check: checkRefs},
-		{ID: "EVT-HEADER", Severity: Error, Source: srcGEN + " Event-MessageHeader-1 table; " + srcEMH + "; " + srcPG,
+		{ID: "EVT-HEADER", Summary: "MessageHeader id UUID, event, one responsible Organization, one focus", Severity: Error, Source: srcGEN + " Event-MessageHeader-1 table; " + srcEMH + "; " + srcPG,
 			Text: "The MessageHeader: id a UUID; event.system EventType-1, event.display the event's display, no event.userSelected; exactly one responsible resolving to an Organization; exactly one focus resolving to the event's focus resource; no receiver, author, reason or response, at most one destination; sender resolves to an Organization, enterer to a Practitioner.",
 			Elems: []Elem{
 				{Of: "MessageHeader", The: true, Path: "id", Card: "1..1", Pattern: uuidPattern, Why: "not a UUID"},
@@ -82,31 +82,31 @@ func Generic() []*Rule {
 				{Of: "MessageHeader", The: true, Path: "enterer", Ref: "Practitioner"},
 			},
 			Check: checkHeader},
-		{ID: "EVT-MSGEVENTTYPE", Severity: Error, Source: srcGEN + " extension(messageEventType); " + srcEMH + "; Extension-MessageEventType-1",
+		{ID: "EVT-MSGEVENTTYPE", Summary: "one message event type extension with one complete coding", Severity: Error, Source: srcGEN + " extension(messageEventType); " + srcEMH + "; Extension-MessageEventType-1",
 			Text:  "Exactly one MessageHeader extension Extension-MessageEventType-1 with valueCodeableConcept holding exactly one coding: system MessageEventType-1, a code of it, display present; no coding.version, coding.userSelected or text. Profile nems-2019-01 also accepts instead the 2019 form Extension-EMS-MessageEventType-1 (system EMS-MessageEventType-1).",
 			Check: checkMessageEventType},
-		{ID: "EVT-SEQUENCE", Severity: Error, Source: srcPG + " \"Message Sequencing\"; " + srcGEN + " meta.versionId",
+		{ID: "EVT-SEQUENCE", Summary: "MessageHeader meta.lastUpdated present; meta.versionId an integer", Severity: Error, Source: srcPG + " \"Message Sequencing\"; " + srcGEN + " meta.versionId",
 			Text: "MessageHeader.meta.lastUpdated is present; meta.versionId, when present, is an integer (1 to 18 digits).",
 			Elems: []Elem{
 				{Of: "MessageHeader", The: true, Path: "meta.lastUpdated", Card: "1..1"},
 				{Of: "MessageHeader", The: true, Path: "meta.versionId", Pattern: `[0-9]{1,18}`, Why: "meta.versionId is not an integer"},
 			}},
-		{ID: "EVT-SOURCE", Severity: Error, Source: srcGEN + " source.contact; " + srcFEED,
+		{ID: "EVT-SOURCE", Summary: "MessageHeader source.contact phone or email, of that shape", Severity: Error, Source: srcGEN + " source.contact; " + srcFEED,
 			Text:  "MessageHeader.source.contact is present with system phone or email and a value of that shape (email: x@y.z; phone: digits, spaces and + ( ) - . with at least 6 digits).",
 			Check: checkSource},
-		{ID: "EVT-SOURCE-NAME", Severity: Warning, Source: srcGEN + " source.name 1..1",
+		{ID: "EVT-SOURCE-NAME", Summary: "MessageHeader source.name present", Severity: Warning, Source: srcGEN + " source.name 1..1",
 			Text:  "MessageHeader.source.name is present. (Warning: many of the specification's own examples omit it.)",
 			Elems: []Elem{{Of: "MessageHeader", The: true, Path: "source.name", Card: "1..1"}}},
-		{ID: "EVT-ROUTING", Severity: Error, Source: srcGEN + " extension(routingDemographics); Extension-RoutingDemographics-1 1.1.0",
+		{ID: "EVT-ROUTING", Summary: "routing demographics: NHS number, official name, birth date", Severity: Error, Source: srcGEN + " extension(routingDemographics); Extension-RoutingDemographics-1 1.1.0",
 			Text:  "Exactly one MessageHeader extension Extension-RoutingDemographics-1, without value[x], holding nhsNumber once (valueIdentifier with system https://fhir.nhs.uk/Id/nhs-number and a value), name once (valueHumanName with family and a given, use official if given) and birthDateTime once (valueDateTime); name and birthDateTime at most once on BST, NBH and NIPE delete messages.",
 			Check: checkRouting},
-		{ID: "EVT-ROUTING-PATIENT", Severity: Error, Source: srcGEN + " extension(routingDemographics)",
+		{ID: "EVT-ROUTING-PATIENT", Summary: "routing NHS number is the Patient's", Severity: Error, Source: srcGEN + " extension(routingDemographics)",
 			Text:  "When the message holds a Patient, the routing nhsNumber equals the value of the Patient's NHS number identifier.",
 			Check: checkRoutingPatient},
-		{ID: "EVT-ROUTING-MATCH", Severity: Warning, Source: srcGEN + " routingDemographics name and birthDateTime; Patient name (official)",
+		{ID: "EVT-ROUTING-MATCH", Summary: "routing name and birth date agree with the Patient", Severity: Warning, Source: srcGEN + " routingDemographics name and birthDateTime; Patient name (official)",
 			Text:  "When the message holds a Patient, the routing family and first given name equal the Patient's official ones (case-insensitive, trimmed), and the routing birth date equals Patient.birthDate when both are full dates.",
 			Check: checkRoutingMatch},
-		{ID: "EVT-PATIENT", Severity: Error, Source: srcGEN + " CareConnect-Patient-1 table; " + srcCC + " Patient; Publication API Guidance \"NHS Numbers\"",
+		{ID: "EVT-PATIENT", Summary: "Patient: one verified NHS number, official name, birth date", Severity: Error, Source: srcGEN + " CareConnect-Patient-1 table; " + srcCC + " Patient; Publication API Guidance \"NHS Numbers\"",
 			Text: "Every Patient: exactly one identifier, the NHS number (system https://fhir.nhs.uk/Id/nhs-number, with a value), carrying exactly one NHS number verification status extension with code 01 of CareConnect-NHSNumberVerificationStatus-1; exactly one official name, with family; birthDate; every telecom has system and value.",
 			Elems: []Elem{
 				{Of: "Patient", Path: "identifier", Card: "1..1"},
@@ -121,13 +121,13 @@ func Generic() []*Rule {
 				{Of: "Patient", Each: "telecom", Path: "system", Card: "1..1"},
 				{Of: "Patient", Each: "telecom", Path: "value", Card: "1..1"},
 			}},
-		{ID: "EVT-PATIENT-ADDRESS", Severity: Warning, Source: srcGEN + " Patient address",
+		{ID: "EVT-PATIENT-ADDRESS", Summary: "Patient addresses have lines and a postcode", Severity: Warning, Source: srcGEN + " Patient address",
 			Text: "Every Patient.address has at least one line and a postalCode.",
 			Elems: []Elem{
 				{Of: "Patient", Each: "address", Path: "line", Card: "1..*"},
 				{Of: "Patient", Each: "address", Path: "postalCode", Card: "1..1"},
 			}},
-		{ID: "EVT-ORGANIZATION", Severity: Error, Source: srcPG + " Organization tables; " + srcCC + " Organization",
+		{ID: "EVT-ORGANIZATION", Summary: "Organization: one ODS code, a name", Severity: Error, Source: srcPG + " Organization tables; " + srcCC + " Organization",
 			Text: "Every Organization: exactly one identifier with system https://fhir.nhs.uk/Id/ods-organization-code, with a value; in BST, NBH and NIPE no identifier of another system; name present.",
 			Elems: []Elem{
 				{Of: "Organization", Path: "identifier[system=" + sysODS + "]", Card: "1..1"},
@@ -135,7 +135,7 @@ func Generic() []*Rule {
 				{Of: "Organization", Path: "identifier.system", OneOf: []string{sysODS}, Events: screening},
 				{Of: "Organization", Path: "name", Card: "1..1"},
 			}},
-		{ID: "EVT-HEALTHCARESERVICE", Severity: Error, Events: []string{Vaccinations, BloodSpot, Hearing, NIPE}, Source: srcPG + " HealthcareService tables; ValueSet CareConnect-CareSettingType-1",
+		{ID: "EVT-HEALTHCARESERVICE", Summary: "HealthcareService: provider, care setting, specialty", Severity: Error, Events: []string{Vaccinations, BloodSpot, Hearing, NIPE}, Source: srcPG + " HealthcareService tables; ValueSet CareConnect-CareSettingType-1",
 			Text: "Every HealthcareService: providedBy resolves to an Organization; exactly one type, with a SNOMED CT coding, every SNOMED coding a valid SCTID; exactly one specialty, with a coding from Specialty-1 (Vaccinations) or DCH-Specialty-1 (screening events).",
 			Elems: []Elem{
 				{Of: "HealthcareService", Path: "providedBy", Card: "1..1", Ref: "Organization"},
@@ -147,28 +147,28 @@ func Generic() []*Rule {
 				{Of: "HealthcareService", Path: "specialty.coding[system=" + sysDCHSpecialty + "]", Card: "1..*", Coding: codes.DCHSpecialty1, Events: screening,
 					Why: "no coding from DCH-Specialty-1"},
 			}},
-		{ID: "EVT-IDENTIFIER", Severity: Error, Source: srcCC + " (Immunization, Encounter, Procedure, Observation, DiagnosticReport, PractitionerRole, Organization, Location, Practitioner)",
+		{ID: "EVT-IDENTIFIER", Summary: "identifiers have system and value", Severity: Error, Source: srcCC + " (Immunization, Encounter, Procedure, Observation, DiagnosticReport, PractitionerRole, Organization, Location, Practitioner)",
 			Text:  "Every identifier of an Immunization, Encounter, Procedure, Observation, DiagnosticReport or PractitionerRole has system and value; in Organization and Location an ods-site-code identifier has a value, at most one a resource; in Practitioner an sds-user-id identifier has a value, at most one a resource, and an sds-role-profile-id identifier has a value.",
 			Elems: identifierRows()},
-		{ID: "EVT-SCTID", Severity: Warning, Source: srcCC + " (coding:snomedCT slices); the SCTID check is this catalogue's",
+		{ID: "EVT-SCTID", Summary: "SNOMED CT codes are valid concept ids", Severity: Warning, Source: srcCC + " (coding:snomedCT slices); the SCTID check is this catalogue's",
 			Text:  "Every Coding of system http://snomed.info/sct has a valid SCTID as its code (6-18 digits, partition 00 or 10, Verhoeff check digit), except where another rule judges the SNOMED codes.",
 			Check: checkSCTID},
-		{ID: "EVT-DISPLAY", Severity: Warning, Source: "the NEMS code lists (code systems' and value sets' displays)",
+		{ID: "EVT-DISPLAY", Summary: "codings of known code lists carry the list's display", Severity: Warning, Source: "the NEMS code lists (code systems' and value sets' displays)",
 			Text:  "Every Coding whose system and code a known code list holds, and which carries a display, carries that list's display (compared after trimming and collapsing white space), except displays another rule fixes.",
 			Check: checkDisplay},
-		{ID: "EVT-UNLISTED", Severity: Warning, Source: srcPG + " \"Resource Population Requirements and Guidance\"",
+		{ID: "EVT-UNLISTED", Summary: "every resource is one the event page lists", Severity: Warning, Source: srcPG + " \"Resource Population Requirements and Guidance\"",
 			Text:  "Every entry's resource is of a type the event page lists.",
 			Check: checkUnlisted},
-		{ID: "EVT-MSGID-UNIQUE", Severity: Error, Source: srcGEN + " \"Message ID\"",
+		{ID: "EVT-MSGID-UNIQUE", Summary: "MessageHeader.id never used before in the run", Severity: Error, Source: srcGEN + " \"Message ID\"",
 			Text:  "MessageHeader.id (case-insensitive) differs from that of every earlier accepted message of this run. Journal rule: history of this run only.",
 			Check: checkMsgIDUnique},
-		{ID: "EVT-VERSIONID-ORDER", Severity: Error, Source: srcGEN + " meta.versionId; " + srcSEQ,
+		{ID: "EVT-VERSIONID-ORDER", Summary: "meta.versionId grows for sender, patient and event", Severity: Error, Source: srcGEN + " meta.versionId; " + srcSEQ,
 			Text:  "When this message and the latest earlier accepted message with the same sender ASID, routing NHS number and event both carry meta.versionId, this one's is greater. Journal rule: history of this run only.",
 			Check: checkVersionOrder},
-		{ID: "EVT-LASTUPDATED-ORDER", Severity: Warning, Source: srcPG + " \"Message Sequencing\", \"Identifying Information\"; " + srcSEQ,
+		{ID: "EVT-LASTUPDATED-ORDER", Summary: "meta.lastUpdated does not go back for a record", Severity: Warning, Source: srcPG + " \"Message Sequencing\", \"Identifying Information\"; " + srcSEQ,
 			Text:  "meta.lastUpdated is not earlier than that of the latest earlier accepted message about the same focus record (event, focus identifier). Journal rule: history of this run only.",
 			Check: checkLastUpdatedOrder},
-		{ID: "EVT-LIFECYCLE", Severity: Warning, Source: srcGEN + " \"Use of New, Update and Delete\"; " + srcPG + " \"Event Life Cycle\"",
+		{ID: "EVT-LIFECYCLE", Summary: "new, update and delete follow the record's life cycle", Severity: Warning, Source: srcGEN + " \"Use of New, Update and Delete\"; " + srcPG + " \"Event Life Cycle\"",
 			Text:  "For the same focus record: Vaccinations and Professional Contacts send no new after a new or update, and no update or delete without an earlier new/update; the screening events send no delete without an earlier new. Journal rule: history of this run only.",
 			Check: checkLifecycle},
 	}
@@ -650,32 +650,9 @@ func checkDisplay(m *Message, rp *Report) {
 	}
 }
 
-// listedTypes returns the resource types the event's *-RESOURCES rule
-// counts, from the catalogue being judged.
-func listedTypes(m *Message) []string {
-	if m.cat == nil {
-		return nil
-	}
-	var out []string
-	for _, r := range m.cat.rules {
-		if len(r.Events) != 1 || r.Events[0] != m.Event || len(r.Counts) == 0 {
-			continue
-		}
-		for _, c := range r.Counts {
-			if !slices.Contains(out, c.Of) {
-				out = append(out, c.Of)
-			}
-		}
-	}
-	return out
-}
-
 func checkUnlisted(m *Message, rp *Report) {
-	types := listedTypes(m)
-	if len(types) == 0 {
-		rp.Skip("the catalogue lists no resources for %s", m.Event)
-		return
-	}
+	ev, _ := LookupEvent(m.Event)
+	types := ev.Resources
 	for _, e := range m.Doc.Entries {
 		if !e.Resource.Ok() {
 			continue

@@ -13,16 +13,24 @@ type Event struct {
 	Focus string
 	// Types are the message event types the event's page allows.
 	Types []string
+	// Resources are the resource types the event's page lists
+	// (EVT-UNLISTED; the counts are the event's *-RESOURCES rule).
+	Resources []string
 }
 
 // Events are the five publishable events (RULES-CONTENT.md "The five
 // events").
 var events = []Event{
-	{Vaccinations, "Vaccinations", "Immunization", []string{"new", "update", "delete"}},
-	{ProfContacts, "Professional Contacts", "EpisodeOfCare", []string{"new", "update", "delete"}},
-	{BloodSpot, "Blood Spot Test Outcome", "Encounter", []string{"new", "delete"}},
-	{Hearing, "Newborn Hearing", "Encounter", []string{"new", "delete"}},
-	{NIPE, "NIPE outcome", "Encounter", []string{"new", "delete"}},
+	{Vaccinations, "Vaccinations", "Immunization", []string{"new", "update", "delete"},
+		[]string{"MessageHeader", "Immunization", "Patient", "Organization", "Encounter", "HealthcareService", "Practitioner", "PractitionerRole", "Location"}},
+	{ProfContacts, "Professional Contacts", "EpisodeOfCare", []string{"new", "update", "delete"},
+		[]string{"MessageHeader", "EpisodeOfCare", "Patient", "Organization", "CareTeam", "Practitioner", "PractitionerRole"}},
+	{BloodSpot, "Blood Spot Test Outcome", "Encounter", []string{"new", "delete"},
+		[]string{"MessageHeader", "Encounter", "Organization", "Patient", "DiagnosticReport", "HealthcareService", "Location", "Procedure", "Communication"}},
+	{Hearing, "Newborn Hearing", "Encounter", []string{"new", "delete"},
+		[]string{"MessageHeader", "Encounter", "Organization", "Patient", "Observation", "Location", "Practitioner", "PractitionerRole", "HealthcareService", "Procedure", "Communication"}},
+	{NIPE, "NIPE outcome", "Encounter", []string{"new", "delete"},
+		[]string{"MessageHeader", "Encounter", "Organization", "Patient", "Practitioner", "Procedure", "HealthcareService", "Location", "PractitionerRole", "Observation", "Communication"}},
 }
 
 // LookupEvent finds a publishable event by code.

@@ -43,7 +43,9 @@ const (
 
 // Rule is one content rule.
 type Rule struct {
-	ID       string
+	ID string
+	// Summary is the rule in a few words, for tables.
+	Summary  string
 	Text     string
 	Source   string
 	Severity Severity

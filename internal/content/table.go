@@ -334,7 +334,32 @@ func (rp *Report) cardBreach(e *Elem, scope fhir.Node, n int) {
 	if e.Why != "" {
 		why = e.Why
 	}
-	rp.FailAt(scope, e.Path, "%s", why)
+	// Located at the deepest element of the path that is there: a missing
+	// source.name is on the line of source.
+	at, k := scope, 0
+	for k < len(e.steps)-1 {
+		next := follow(at, e.steps[k:k+1])
+		if len(next) == 0 {
+			break
+		}
+		at, k = next[0], k+1
+	}
+	rest := make([]string, 0, len(e.steps)-k)
+	for _, st := range e.steps[k:] {
+		rest = append(rest, st.text())
+	}
+	rp.FailAt(at, strings.Join(rest, "."), "%s", why)
+}
+
+// text writes the step as a path spells it.
+func (st step) text() string {
+	switch {
+	case st.hasURL:
+		return st.name + "(" + st.url + ")"
+	case st.hasFilter:
+		return st.name + "[" + st.fpath + "=" + st.fwant + "]"
+	}
+	return st.name
 }
 
 // checkValue applies an element row's value checks to one element; it

@@ -356,6 +356,8 @@ func (p *Publisher) message(et mockspine.EventType, messageType string, pt world
 	if err != nil {
 		return nil, "", fmt.Errorf("building the %s %s message: %w", et.Code, messageType, err)
 	}
+	// It stamps the message when it sends it, as a publisher does.
+	msg = publish.Stamp(msg, time.Now())
 	// The examples name their sender; this publisher names itself.
 	msg = bytes.ReplaceAll(msg, []byte("urn:nhs:addressing:asid:200000000115"), []byte("urn:nhs:addressing:asid:"+p.ASID))
 	if br, ok := breaks.Lookup(p.Misbehave); ok && br.Event == et.Code && br.MessageType == messageType {
