@@ -24,7 +24,7 @@ func bloodSpotRules() []*Rule {
 	ev := []string{BloodSpot}
 	return []*Rule{
 		noUpdate("BST", BloodSpot, srcBST),
-		{ID: "BST-RESOURCES", Severity: Error, Events: ev,
+		{ID: "BST-RESOURCES", Summary: "resource counts of a new and of a delete", Severity: Error, Events: ev,
 			Source: srcBST + ` "Resource Cardinality" rows (new / delete columns); "Identifying Information"`,
 			Text:   "Resource counts. new: MessageHeader 1..1, Encounter 1..1, Organization 1..1, Patient 1..1, DiagnosticReport 1..1, HealthcareService 0..1, Location 0..1, Procedure 0..11, Communication 0..1. delete: MessageHeader 1..1, Encounter 1..1, Organization 0..1, Patient 0..1, DiagnosticReport 0..1, HealthcareService 0..1, Location 0..1, Procedure 0..11, Communication 0..1.",
 			Counts: screeningCounts(
@@ -33,7 +33,7 @@ func bloodSpotRules() []*Rule {
 				[]string{"MessageHeader 1..1", "Encounter 1..1", "Organization 0..1", "Patient 0..1", "DiagnosticReport 0..1",
 					"HealthcareService 0..1", "Location 0..1", "Procedure 0..11", "Communication 0..1"})},
 		screeningEncounter("BST", BloodSpot, srcBST, false),
-		{ID: "BST-DIAGNOSTICREPORT", Severity: Error, Events: ev,
+		{ID: "BST-DIAGNOSTICREPORT", Summary: "DiagnosticReport: subject the Patient, issued", Severity: Error, Events: ev,
 			Source: srcBST + " DiagnosticReport table (subject 1..1, issued 1..1); " + srcCC + " DiagnosticReport",
 			Text:   "Every DiagnosticReport: subject resolves to the Patient; issued present.",
 			Elems: []Elem{

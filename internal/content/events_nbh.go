@@ -14,7 +14,7 @@ func hearingRules() []*Rule {
 	ev := []string{Hearing}
 	return []*Rule{
 		noUpdate("NBH", Hearing, srcNBH),
-		{ID: "NBH-RESOURCES", Severity: Error, Events: ev,
+		{ID: "NBH-RESOURCES", Summary: "resource counts of a new and of a delete", Severity: Error, Events: ev,
 			Source: srcNBH + ` "Resource Cardinality" rows (Procedure "0..6 Required"); "Identifying Information"`,
 			Text:   "Resource counts. new: MessageHeader 1..1, Encounter 1..1, Organization 1..1, Patient 1..1, Observation 1..1, Location 0..1, Practitioner 0..1, PractitionerRole 0..1, HealthcareService 0..1, Procedure 0..6, Communication 0..1. delete: MessageHeader 1..1, Encounter 1..1, Organization 0..1, Patient 0..1, Observation 0..1, Location 0..1, Practitioner 0..1, PractitionerRole 0..1, HealthcareService 0..1, Procedure 0..6, Communication 0..1.",
 			Counts: screeningCounts(
@@ -23,7 +23,7 @@ func hearingRules() []*Rule {
 				[]string{"MessageHeader 1..1", "Encounter 1..1", "Organization 0..1", "Patient 0..1", "Observation 0..1", "Location 0..1",
 					"Practitioner 0..1", "PractitionerRole 0..1", "HealthcareService 0..1", "Procedure 0..6", "Communication 0..1"})},
 		screeningEncounter("NBH", Hearing, srcNBH, true),
-		{ID: "NBH-PROCEDURE", Severity: Error, Events: ev,
+		{ID: "NBH-PROCEDURE", Summary: "Procedures: AABR and AOAE tests, outcomes from their value sets, per-ear counts", Severity: Error, Events: ev,
 			Source: srcNBH + ` Procedure table (subject 1..1, performedDateTime 1..1); "CareConnect-Procedure-1 (AABR Hearing Test)" ("0..2", "one for each ear") and "(AOAE Hearing Test)" ("0..4", "two for each test performed (one for each ear)"); code lists DCH-AABRHearingTest-Outcome-1, DCH-AOAEHearingTest-Outcome-1`,
 			Text:   "Every Procedure: subject resolves to the Patient; performedDateTime present (not performedPeriod); code has exactly one coding, of system http://snomed.info/sct, AABR " + pairsText([][2]string{hearingAABR}) + " or AOAE " + pairsText([][2]string{hearingAOAE}) + "; outcome has exactly one SNOMED CT coding, from DCH-AABRHearingTest-Outcome-1 for an AABR Procedure and from DCH-AOAEHearingTest-Outcome-1 for an AOAE one. At most 2 AABR Procedures, one per ear; at most 4 AOAE Procedures, two per ear (the ear is the outcome's).",
 			Elems: []Elem{
@@ -43,7 +43,7 @@ func hearingRules() []*Rule {
 					group{"left ear", []string{"1085491000000106", "1085511000000103"}, 2},
 					group{"right ear", []string{"1085501000000100", "1085521000000109"}, 2}),
 			)},
-		{ID: "NBH-OBSERVATION", Severity: Error, Events: ev,
+		{ID: "NBH-OBSERVATION", Summary: "screening outcome Observation: subject, SNOMED CT value, effectiveDateTime", Severity: Error, Events: ev,
 			Source: srcNBH + " CareConnect-Observation-1 table (subject 1..1, valueCodeableConcept 1..1 from DCH-HearingScreeningOutcome-1, effectiveDateTime 1..1); ValueSet DCH-HearingScreeningOutcome-1 (refset 999002021000000105)",
 			Text:   "Every Observation (the hearing screening summary outcome): subject resolves to the Patient; valueCodeableConcept present, with at least one SNOMED CT coding, every one a valid SCTID (DCH-HearingScreeningOutcome-1 is refset-defined: its membership is not checked); effectiveDateTime present (not effectivePeriod).",
 			Elems: []Elem{
@@ -52,7 +52,7 @@ func hearingRules() []*Rule {
 				{Of: "Observation", Path: sys("valueCodeableConcept", SNOMED), Card: "1..*", SCTID: true},
 				{Of: "Observation", Path: "effectiveDateTime", Card: "1..1"},
 			}},
-		{ID: "NBH-PRACTROLE", Severity: Error, Events: ev,
+		{ID: "NBH-PRACTROLE", Summary: "PractitionerRole: organization, practitioner, one DCH-ProfessionalType-1 code", Severity: Error, Events: ev,
 			Source: srcNBH + " PractitionerRole table (organization 1..1, practitioner 1..1, code(careProfessionalType) 1..1 from DCH-ProfessionalType-1)",
 			Text:   "Every PractitionerRole: organization resolves to an Organization; practitioner resolves to a Practitioner; exactly one code holds a DCH-ProfessionalType-1 coding, and that coding is from DCH-ProfessionalType-1.",
 			Elems: []Elem{
