@@ -8,10 +8,9 @@ Feature: Blood Spot Test Outcome event content
 
   Each rule is shown kept by the conforming example message of every message type, and
   broken by one named content break (the same change the unit tests and the reference
-  publisher make), which fails that rule alone. The mock runs in content mode report: a
-  failed content rule gives a warning issue with Spine code INVALID_RESOURCE and the
-  envelope rules decide the status (in content mode reject, a failed error rule answers
-  422 with an error issue).
+  publisher make), which fails that rule alone. These scenarios expect the mock in content
+  mode reject (conformance's embedded mock runs so): a broken error rule answers 422
+  INVALID_RESOURCE; a broken warning rule is a warning issue on a 202.
   The "update" examples of this event are re-publications carrying the message event type new.
 
   @conforming @BST-NOUPDATE @BST-RESOURCES @BST-ENCOUNTER @BST-DIAGNOSTICREPORT @BST-PROCEDURE @BST-COMMUNICATION
@@ -33,11 +32,11 @@ Feature: Blood Spot Test Outcome event content
       | delete  |
 
   @violation
-  Scenario Outline: <rule>: a message that <what> is reported for <rule>
+  Scenario Outline: <rule>: a message that <what> is rejected for <rule>
     Given a conforming publish of a blood-spot-test-outcome-1 <message> message in XML
     And the message has the content break "<break>"
     When the request is sent
-    Then the answer has a warning for rule <rule> with Spine code INVALID_RESOURCE and issue type invalid
+    Then the request is rejected for rule <rule> with status 422, Spine code INVALID_RESOURCE and issue type invalid
 
     @BST-NOUPDATE
     Examples: BST-NOUPDATE
@@ -68,3 +67,4 @@ Feature: Blood Spot Test Outcome event content
     Examples: BST-COMMUNICATION
       | rule | message | break | what |
       | BST-COMMUNICATION | update | bst-communication-status | sends the Communication with status in-progress |
+
