@@ -8,7 +8,7 @@ OUT ?= out
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.buildVersion=$(VERSION)
 
-.PHONY: conformance test serve build install vet fmt tools lint mutation bench fuzz clean
+.PHONY: conformance test serve build install vet fmt tools lint mutation bench fuzz clean release release-check image
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nems-harness
@@ -67,5 +67,32 @@ fuzz:
 	  done; \
 	done
 
+# Release archives for every platform, into dist/: make release VERSION=v1.2.3.
+# The archive time is the last commit's, so one commit gives the same bytes
+# on every machine (SOURCE_DATE_EPOCH overrides it).
+DIST ?= dist
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+release:
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./tools/release --version $(VERSION) --out $(DIST)
+
+# Builds the release twice and fails unless both give the same bytes; as
+# VERSION when it is given on the command line, else as v0.0.0-check.
+RELEASE_CHECK_VERSION = $(if $(filter command line environment,$(origin VERSION)),$(VERSION),v0.0.0-check)
+release-check:
+	@v="$(RELEASE_CHECK_VERSION)"; set -e; \
+	$(MAKE) --no-print-directory release VERSION=$$v DIST=$(DIST); \
+	$(MAKE) --no-print-directory release VERSION=$$v DIST=$(DIST)-again; \
+	if cmp -s $(DIST)/SHA256SUMS $(DIST)-again/SHA256SUMS; then echo "release-check: both builds gave the same bytes"; \
+	else echo "release-check: the two builds differ:"; diff $(DIST)/SHA256SUMS $(DIST)-again/SHA256SUMS; exit 1; fi; \
+	rm -rf $(DIST)-again
+
+# The container image (Containerfile), tagged nems-harness:$(VERSION), with
+# podman or else docker (CONTAINER=docker to choose).
+CONTAINER ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+IMAGE ?= nems-harness:$(VERSION)
+image:
+	$(GO) run ./tools/release --version $(VERSION) --image-context $(DIST)/image
+	$(CONTAINER) build $(if $(filter podman,$(notdir $(CONTAINER))),--format docker) -f Containerfile -t $(IMAGE) --build-arg VERSION=$(VERSION) $(DIST)/image
+
 clean:
-	rm -rf bin $(OUT)
+	rm -rf bin $(OUT) $(DIST)

@@ -1,37 +1,51 @@
 // Package conformance runs the conformance scenarios (package features,
 // with the steps of package steps) against a NEMS publication endpoint: the
-// embedded mock, started in-process, or any target given by URL. It writes
-// cucumber JSON (with the request and response of every send as evidence)
-// and JUnit XML, for CI and for the report builder.
+// embedded mock, started in-process (over mutual TLS with a throwaway test
+// PKI, so that EP-CERT is assessed), or any target given by URL, probed
+// before any scenario runs. It writes cucumber JSON (with the request and
+// response of every send as evidence) and JUnit XML, and returns the
+// assurance report: one row per rule, a rule passing only when scenarios
+// showed it both kept and broken.
 package conformance
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"github.com/nems-harness/nems-harness/internal/ansi"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cucumber/godog"
 
 	"github.com/nems-harness/nems-harness/features"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/assessment"
+	"github.com/nems-harness/nems-harness/internal/certs"
+	"github.com/nems-harness/nems-harness/internal/suite"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
+	"github.com/nems-harness/nems-harness/reports"
 	"github.com/nems-harness/nems-harness/steps"
 )
 
 // Options configure a run.
 type Options struct {
-	// Target is the base URL of the endpoint under test (no trailing
-	// slash); "" starts the embedded mock in-process on a free port.
+	// Target is the base URL of the endpoint under test; "" starts the
+	// embedded mock in-process on a free port, over mutual TLS unless
+	// Plain is set.
 	Target string
+	// Plain serves the embedded mock over plain HTTP: EP-CERT is then not
+	// assessed.
+	Plain bool
+	// DisabledRules are rules the embedded mock does not enforce (to check
+	// that the suite notices).
+	DisabledRules []string
+	// TLSDir, with Target, is a certificate folder (certs init / issue)
+	// whose endpoint certificates the scenarios present; Client and
+	// ClientFor, when set, are used instead.
+	TLSDir string
 	// World is the fixtures requests are built from (and, for the embedded
 	// mock, what the mock knows); nil means the embedded fixtures.
 	World *world.World
@@ -43,13 +57,14 @@ type Options struct {
 	Content mockspine.ContentMode
 	// Tags is a godog tag expression ("@JWT-SCOPE,@JWT-SUB", "~@MSG-SIZE"),
 	// ANDed with the exclusion of the other profile's scenarios and of @wip.
+	// A malformed expression, or one that selects nothing, is an error.
 	Tags string
 	// OutDir is where cucumber.json and junit.xml go; "" writes them to a
 	// fresh temporary folder, whose paths the Result gives.
 	OutDir string
 	// Progress receives live progress (godog's "progress" formatter, or
-	// "pretty" when Pretty is set); nil is quiet. It is plain text unless
-	// Color is set (ANSI colours, for a terminal).
+	// "pretty" when Pretty is set) and the tally; nil is quiet. It is plain
+	// text unless Color is set (ANSI colours, for a terminal).
 	Progress io.Writer
 	Pretty   bool
 	Color    bool
@@ -63,6 +78,8 @@ type Options struct {
 	TestingT *testing.T
 	// Concurrency is how many scenarios run at once; 0 means 1.
 	Concurrency int
+	// Version is the harness version the report names.
+	Version string
 }
 
 // Result is the outcome of a run.
@@ -76,12 +93,24 @@ type Result struct {
 	// CucumberJSON and JUnitXML are the paths of the reports written.
 	CucumberJSON string
 	JUnitXML     string
+	// Report is the assurance report, one row per rule of the profile.
+	Report *reports.Report
+	// Unexercised are the rules the run selected but could not assess:
+	// every scenario selected to show them kept, or broken, was skipped
+	// (the fixtures or the target could not support it).
+	Unexercised []string
+}
+
+// Passed reports whether no rule or scenario failed and every rule the run
+// selected was assessed.
+func (r *Result) Passed() bool {
+	return r.Status == 0 && r.Report.Passed() && len(r.Unexercised) == 0
 }
 
 // Report file names.
 const (
-	CucumberFile = "cucumber.json"
-	JUnitFile    = "junit.xml"
+	CucumberFile = suite.CucumberFile
+	JUnitFile    = suite.JUnitFile
 )
 
 // SuiteName names the suite in reports.
@@ -92,26 +121,33 @@ const (
 	TagWIP = "@wip"
 )
 
+// tagEndpointCert is the tag of the scenarios that need mutual TLS.
+const tagEndpointCert = "@EP-CERT"
+
 // ProfileTag is the tag of the scenarios that hold only in a profile.
 func ProfileTag(p mockspine.Profile) string { return "@" + string(p) }
 
 // TagExpression is the godog tag expression a run uses: the user's, ANDed
 // with the exclusion of @wip and of the scenarios of every other profile.
 func TagExpression(p mockspine.Profile, user string) string {
-	var parts []string
-	if u := strings.TrimSpace(user); u != "" {
-		parts = append(parts, u)
-	}
-	parts = append(parts, "~"+TagWIP)
+	return suite.And(append([]string{user}, scope(p)...)...)
+}
+
+func scope(p mockspine.Profile) []string {
+	parts := []string{"~" + TagWIP}
 	for _, other := range mockspine.Profiles() {
 		if other != p {
 			parts = append(parts, "~"+ProfileTag(other))
 		}
 	}
-	return strings.Join(parts, " && ")
+	return parts
 }
 
-// Run runs the scenarios of a profile against a target.
+// Run runs the scenarios of a profile against a target and judges every
+// rule. The error is for a run that could not happen: bad options, a tag
+// expression that is malformed or selects nothing, or a target the
+// pre-flight probe could not talk HTTP to (a *TargetError); no scenario has
+// run then.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -122,7 +158,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if _, err := mockspine.ParseProfile(string(o.Profile)); err != nil {
 		return nil, err
 	}
-	if err := checkTags(o.Tags); err != nil {
+	if _, err := suite.Check(features.FS(), o.Tags, scope(o.Profile)...); err != nil {
 		return nil, err
 	}
 	if o.World == nil {
@@ -132,139 +168,95 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		o.World = w
 	}
-	target := strings.TrimRight(o.Target, "/")
+	target, subject := o.Target, ""
 	if target == "" {
 		content := o.Content
 		if content == "" {
 			content = mockspine.ContentReject
 		}
-		srv, err := mockspine.NewServer(mockspine.Config{Profile: o.Profile, World: o.World, Content: content})
+		e, err := startEmbedded(o.World, o.Profile, !o.Plain, o.DisabledRules, content)
 		if err != nil {
-			return nil, fmt.Errorf("starting the embedded mock: %w", err)
+			return nil, err
 		}
-		// The embedded mock listens with the limits and timeouts of every
-		// listener of the mock.
-		ts := httptest.NewUnstartedServer(srv)
-		ts.Config = mockspine.NewHTTPServer(srv)
-		ts.Start()
-		defer ts.Close()
-		target = ts.URL
+		defer e.stop()
+		target, subject = e.url, "embedded mock ("+e.url+")"
+		if e.pki != nil && o.Client == nil && o.ClientFor == nil {
+			o.Client, o.ClientFor = e.pki.Plain, e.pki.ClientFor
+		}
+	} else {
+		var err error
+		if target, err = ParseTarget(target); err != nil {
+			return nil, err
+		}
+		subject = target
+		if o.TLSDir != "" && o.Client == nil && o.ClientFor == nil {
+			pki, err := certs.OpenPKI(o.TLSDir, o.World)
+			if err != nil {
+				return nil, err
+			}
+			o.Client, o.ClientFor = pki.Plain, pki.ClientFor
+		}
+		if err := Probe(ctx, target, probeClient(o)); err != nil {
+			return nil, err
+		}
 	}
 
-	dir, final, err := outputDir(o.OutDir)
+	runScope := scope(o.Profile)
+	var notes []string
+	mtls := strings.HasPrefix(target, "https://") && o.ClientFor != nil
+	if !mtls {
+		// Without endpoint certificates EP-CERT cannot be assessed: its
+		// scenarios are left out, not run to be skipped.
+		runScope = append(runScope, "~"+tagEndpointCert)
+		notes = append(notes, "EP-CERT is not assessed: the target was reached without mutual TLS, so no endpoint certificate was presented.")
+	}
+	if strings.TrimSpace(o.Tags) != "" {
+		notes = append(notes, "Scenarios were selected with the tag expression "+o.Tags+"; rules no selected scenario tags are not assessed.")
+	}
+	cfg := steps.Config{Target: target, World: o.World, Profile: o.Profile, Client: o.Client, ClientFor: o.ClientFor}
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "nems-harness: conformance suite (profile %s) against %s\n", o.Profile, target)
+	}
+	sr, err := suite.Run(ctx, suite.Options{
+		Name: SuiteName, Features: features.FS(), Tags: o.Tags, Scope: runScope,
+		Initialize: func(sc *godog.ScenarioContext) { steps.Register(sc, cfg) },
+		OutDir:     o.OutDir, Progress: o.Progress, Pretty: o.Pretty, Color: o.Color,
+		Concurrency: o.Concurrency, TestingT: o.TestingT,
+	})
 	if err != nil {
 		return nil, err
 	}
-	format := fmt.Sprintf("cucumber:%s,junit:%s", filepath.Join(dir, CucumberFile), filepath.Join(dir, JUnitFile))
-	out := o.Progress
-	if out != nil {
-		name := "progress"
-		if o.Pretty {
-			name = "pretty"
-		}
-		format = name + "," + format
-		if !o.Color {
-			out = ansi.Strip(out)
-		}
-	} else {
-		out = io.Discard
-	}
-	concurrency := o.Concurrency
-	if concurrency < 1 {
-		concurrency = 1
-	}
-
-	cfg := steps.Config{Target: target, World: o.World, Profile: o.Profile, Client: o.Client, ClientFor: o.ClientFor}
-	suite := godog.TestSuite{
-		Name:                SuiteName,
-		ScenarioInitializer: func(sc *godog.ScenarioContext) { steps.Register(sc, cfg) },
-		Options: &godog.Options{
-			Format: format,
-			Output: out,
-			// godog's own colour stripping writes a rune at a time (a
-			// system call each, for files): progress is stripped here
-			// instead, and the report formatters write no colour.
-			NoColors:       false,
-			Strict:         true,
-			Concurrency:    concurrency,
-			Randomize:      0,
-			Tags:           TagExpression(o.Profile, o.Tags),
-			FS:             features.FS(),
-			Paths:          []string{"."},
-			DefaultContext: ctx,
-			TestingT:       o.TestingT,
-		},
-	}
-	status := suite.Run()
-	res := &Result{Status: status, Target: target,
-		CucumberJSON: filepath.Join(dir, CucumberFile), JUnitXML: filepath.Join(dir, JUnitFile)}
-	if final != "" {
-		if err := moveReports(dir, final, res); err != nil {
-			return res, err
-		}
-	}
-	if status > 1 {
-		return res, fmt.Errorf("the scenarios could not be run (godog status %d)", status)
-	}
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
-	return res, nil
-}
-
-// checkTags refuses tag expressions godog would choke on (an empty term
-// makes it panic).
-func checkTags(expr string) error {
-	if strings.TrimSpace(expr) == "" {
-		return nil
-	}
-	for _, and := range strings.Split(expr, "&&") {
-		for _, term := range strings.Split(and, ",") {
-			t := strings.TrimSpace(term)
-			if t == "" || t == "~" || t == "@" || t == "~@" {
-				return fmt.Errorf("tag expression %q has an empty term; write tags as @TAG, ~@TAG, joined by \",\" (or) and \"&&\" (and)", expr)
+	rows := assessment.FromScenarios(sr.Scenarios, o.Profile)
+	if !mtls {
+		for i := range rows {
+			if rows[i].ID == "EP-CERT" && rows[i].Verdict == reports.NotAssessed {
+				rows[i].Reason = "the target was reached without mutual TLS (plain HTTP, or no endpoint certificates), so endpoint certificates could not be presented"
 			}
 		}
 	}
-	return nil
+	for _, r := range sr.Skipped {
+		notes = append(notes, "Skipped (not assessed): "+r)
+	}
+	rep := &reports.Report{Title: "NEMS publication conformance", Subject: subject, Target: target,
+		Profile: string(o.Profile), Mode: "conformance", Generated: time.Now().UTC(), Version: o.Version,
+		Scenarios: sr.Tally, Rules: rows, Notes: notes}
+	return &Result{Status: sr.Status, Target: target, CucumberJSON: sr.CucumberJSON, JUnitXML: sr.JUnitXML,
+		Report: rep, Unexercised: assessment.Unexercised(sr.Scenarios, o.Profile)}, nil
 }
 
-// outputDir returns the folder godog writes to. godog's format string cannot
-// carry a path holding a comma, so such an OutDir is written through a
-// temporary folder (final, moved afterwards).
-func outputDir(outDir string) (dir, final string, err error) {
-	if outDir != "" && !strings.ContainsAny(outDir, ",") {
-		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			return "", "", fmt.Errorf("creating the report folder: %w", err)
-		}
-		return outDir, "", nil
-	}
-	dir, err = os.MkdirTemp("", "nems-conformance-")
-	if err != nil {
-		return "", "", fmt.Errorf("creating a temporary report folder: %w", err)
-	}
-	return dir, outDir, nil
-}
-
-func moveReports(tmp, final string, res *Result) error {
-	if err := os.MkdirAll(final, 0o755); err != nil {
-		return fmt.Errorf("creating the report folder: %w", err)
-	}
-	var errs []error
-	for _, name := range []string{CucumberFile, JUnitFile} {
-		b, err := os.ReadFile(filepath.Join(tmp, name))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if err := os.WriteFile(filepath.Join(final, name), b, 0o644); err != nil {
-			errs = append(errs, err)
+// probeClient is the client the pre-flight probe uses: one presenting an
+// endpoint certificate when the run has them (a mutual TLS endpoint refuses
+// a caller without), else the plain client.
+func probeClient(o Options) *http.Client {
+	if o.ClientFor != nil {
+		for _, e := range o.World.Spine.Endpoints {
+			if c := o.ClientFor(e.ASID); c != nil {
+				return c
+			}
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("writing the reports: %w", err)
+	if o.Client != nil {
+		return o.Client
 	}
-	_ = os.RemoveAll(tmp) // a leftover temporary folder is harmless
-	res.CucumberJSON, res.JUnitXML = filepath.Join(final, CucumberFile), filepath.Join(final, JUnitFile)
-	return nil
+	return &http.Client{Timeout: probeTimeout}
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/nems-harness/nems-harness/fixtures"
 	"github.com/nems-harness/nems-harness/internal/certs"
 	"github.com/nems-harness/nems-harness/mockspine"
+	"github.com/nems-harness/nems-harness/mockspine/world"
+	"github.com/nems-harness/nems-harness/reports"
 )
 
 // cukeFeature is the part of godog's cucumber JSON the tests read.
@@ -63,14 +65,14 @@ func hasTag(tags []struct{ Name string }, name string) bool {
 }
 
 // TestConformanceSuite runs every scenario of each profile against the
-// embedded mock over plain HTTP: all pass, except the endpoint certificate
-// scenarios, which are skipped (not assessed) without mutual TLS.
+// embedded mock over plain HTTP: all pass, and the endpoint certificate
+// scenarios, which need mutual TLS, are left out (EP-CERT not assessed).
 func TestConformanceSuite(t *testing.T) {
 	for _, p := range mockspine.Profiles() {
 		t.Run(string(p), func(t *testing.T) {
 			dir := t.TempDir()
 			start := time.Now()
-			res, err := Run(context.Background(), Options{Profile: p, OutDir: dir, TestingT: t})
+			res, err := Run(context.Background(), Options{Profile: p, Plain: true, OutDir: dir, TestingT: t})
 			require.NoError(t, err)
 			t.Logf("profile %s: whole suite in %s", p, time.Since(start).Round(time.Millisecond))
 			assert.Equal(t, 0, res.Status, "godog status")
@@ -88,10 +90,10 @@ func TestConformanceSuite(t *testing.T) {
 							assert.False(t, hasTag(e.Tags, ProfileTag(other)), "%s ran in profile %s", e.Name, p)
 						}
 					}
+					assert.False(t, hasTag(e.Tags, "@EP-CERT"), "an endpoint certificate scenario ran over plain HTTP: %s", e.Name)
 					for _, s := range e.Steps {
 						switch {
 						case s.Result.Status == "passed":
-						case s.Result.Status == "skipped" && hasTag(e.Tags, "@EP-CERT"):
 						default:
 							t.Errorf("%s: %s / %s: %s %s", f.URI, e.Name, s.Name, s.Result.Status, s.Result.Error)
 						}
@@ -109,7 +111,30 @@ func TestConformanceSuite(t *testing.T) {
 			}
 			assert.Greater(t, scenarios, 200)
 			assert.Greater(t, evidence, 200)
+			for _, row := range res.Report.Rules {
+				if row.ID == "EP-CERT" {
+					assert.Equal(t, reports.NotAssessed, row.Verdict)
+					assert.Contains(t, row.Reason, "without mutual TLS")
+				} else {
+					assert.Equal(t, reports.Pass, row.Verdict, "%s: %s", row.ID, row.Reason)
+				}
+			}
+			assert.Empty(t, res.Unexercised)
+			assert.Equal(t, scenarios, res.Report.Scenarios.Total(), "one tally")
 		})
+	}
+}
+
+// TestRunStartsTheEmbeddedMockOverMutualTLS: without a target, Run serves
+// the embedded mock over mutual TLS itself, so every rule, EP-CERT too, is
+// assessed and passes.
+func TestRunStartsTheEmbeddedMockOverMutualTLS(t *testing.T) {
+	res, err := Run(context.Background(), Options{OutDir: t.TempDir()})
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(res.Target, "https://127.0.0.1:"), res.Target)
+	assert.True(t, res.Passed())
+	for _, row := range res.Report.Rules {
+		assert.Equal(t, reports.Pass, row.Verdict, "%s: %s", row.ID, row.Reason)
 	}
 }
 
@@ -123,12 +148,12 @@ func TestConformanceSuiteOverMutualTLS(t *testing.T) {
 	require.NoError(t, err)
 	for _, p := range mockspine.Profiles() {
 		t.Run(string(p), func(t *testing.T) {
-			srv, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w})
+			srv, err := mockspine.NewServer(mockspine.Config{Profile: p, World: w, Content: mockspine.ContentReject})
 			require.NoError(t, err)
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			require.NoError(t, err)
 			hs := mockspine.NewHTTPServer(srv)
-			hs.TLSConfig = pki.Server
+			srv.ConfigureTLS(hs, pki.Server)
 			hs.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected
 			go func() { _ = hs.ServeTLS(ln, "", "") }()
 			t.Cleanup(func() { _ = hs.Close() })
@@ -169,7 +194,8 @@ func TestRunSelectsByTagAndWritesProgress(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 7, n, "one conforming scenario and six scopes")
-	assert.Contains(t, progress.String(), "7 scenarios (7 passed)")
+	assert.Contains(t, progress.String(), "7 scenarios: 7 passed, 0 failed, 0 skipped (not assessed)")
+	assert.NotContains(t, progress.String(), "7 scenarios (7 passed)", "godog's own tally is not shown beside the run's")
 	assert.NotContains(t, progress.String(), "\x1b[", "progress is plain text")
 }
 
@@ -207,6 +233,50 @@ func TestRunRefusesBadOptions(t *testing.T) {
 	assert.ErrorContains(t, err, "unknown profile")
 	_, err = Run(context.Background(), Options{Tags: "@JWT-SCOPE,"})
 	assert.ErrorContains(t, err, "empty term")
+}
+
+// TestEmptySelectionsFail: a tag expression that does not parse, or that
+// selects nothing, is an error before anything runs.
+func TestEmptySelectionsFail(t *testing.T) {
+	for _, tags := range []string{"@NOPE", "((", "@JWT-SCOPE && ~@JWT-SCOPE", "not @JWT-SCOPE", "@JWT-SCOPE and @violation"} {
+		t.Run(tags, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			_, err := Run(context.Background(), Options{Tags: tags, OutDir: out})
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), "\n")
+			_, statErr := os.Stat(out)
+			assert.True(t, os.IsNotExist(statErr), "nothing is written")
+		})
+	}
+}
+
+// TestFixturesWithoutAKindLeaveTheRuleNotAssessed: fixtures with no S- or
+// I-flagged patient cannot show NHS-FLAGS broken, so it is not assessed
+// (not passed), with the reason, and the run does not pass.
+func TestFixturesWithoutAKindLeaveTheRuleNotAssessed(t *testing.T) {
+	w, err := fixtures.Default()
+	require.NoError(t, err)
+	var pds world.PDS
+	for _, p := range w.PDS.Patients {
+		if !p.HasFlag("S") && !p.HasFlag("I") && p.Kind != "sensitive" && p.Kind != "invalid" {
+			pds.Patients = append(pds.Patients, p)
+		}
+	}
+	unflagged, err := world.New(w.Spine, pds)
+	require.NoError(t, err)
+	res, err := Run(context.Background(), Options{World: unflagged, Plain: true, Tags: "@NHS-FLAGS", OutDir: t.TempDir()})
+	require.NoError(t, err)
+	assert.Equal(t, 0, res.Status, "no scenario failed")
+	for _, row := range res.Report.Rules {
+		if row.ID == "NHS-FLAGS" {
+			assert.Equal(t, reports.NotAssessed, row.Verdict)
+			assert.Contains(t, row.Reason, "its violation scenarios were skipped: ")
+			assert.Contains(t, row.Reason, "S-flagged")
+		}
+	}
+	assert.Equal(t, []string{"NHS-FLAGS"}, res.Unexercised)
+	assert.False(t, res.Passed())
+	assert.Equal(t, 2, res.Report.Scenarios.Skipped)
 }
 
 func TestTagExpression(t *testing.T) {

@@ -106,5 +106,5 @@ Feature: NHS numbers and PDS
 
     Examples:
       | patient                    |
-      | a patient flagged S on PDS |
-      | a patient flagged I on PDS |
+      | an S-flagged patient       |
+      | an I-flagged patient       |

@@ -161,12 +161,14 @@ Feature: Publish operation and message structure
 
   # MSG-BUNDLE
 
+  # In profile nems-current the event content rule EVT-MSGEVENTTYPE wants today's form: a
+  # content mode reject mock refuses the 2019 form for it, not for MSG-BUNDLE.
   @conforming @MSG-BUNDLE
-  Scenario Outline: The 2019 form of the message event type extension is accepted
+  Scenario Outline: The 2019 form of the message event type extension is read
     Given a conforming publish request with <message>
     And the message event type is written in its 2019 form
     When the request is sent
-    Then the request is accepted
+    Then the answer has no issue for rule MSG-BUNDLE
 
     Examples:
       | message        |

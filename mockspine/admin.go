@@ -67,12 +67,11 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "limit must be a number from 1 to " + strconv.Itoa(maxListLimit)})
 		return
 	}
-	entries := s.journal.List(since)
+	// Only the page is unpacked: a listing costs memory in proportion to
+	// what it returns, however much the journal holds.
+	entries, _ := s.journal.Page(since, int(limit))
 	if entries == nil {
 		entries = []Entry{}
-	}
-	if uint64(len(entries)) > limit {
-		entries = entries[:limit]
 	}
 	if len(entries) > 0 {
 		w.Header().Set("X-Next-Since", strconv.FormatUint(entries[len(entries)-1].Seq, 10))

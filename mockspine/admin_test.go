@@ -223,7 +223,7 @@ func TestDeprecatedEvent(t *testing.T) {
 			s, err := mockspine.NewServer(mockspine.Config{World: w})
 			require.NoError(t, err)
 			j, err := s.Judge().Evaluate(t.Context(), mockspine.Request{Method: "POST", Path: mockspine.PublishPath,
-				Header: conformingHeader(t, w), Body: mustMessage(t)})
+				Header: conformingHeader(t, w), Body: string(mustMessage(t))})
 			require.NoError(t, err)
 			assert.Equal(t, tt.status, j.Response.Status)
 			o, err := mockspine.ParseOperationOutcome(j.Response.Body, "xml")

@@ -35,7 +35,7 @@ func TestPublisherViewIsRecordedByEvaluate(t *testing.T) {
 			h := publishHeader(t, w, "xml")
 			tt.header(h)
 			j, err := (&mockspine.Judge{Profile: mockspine.Profile2019, World: w}).Evaluate(t.Context(),
-				mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: body})
+				mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: string(body)})
 			require.NoError(t, err)
 			v, ok := j.Verdict("MIME-DEFAULT")
 			require.True(t, ok)
@@ -71,7 +71,7 @@ func TestAnswersComeFromTheCatalogue(t *testing.T) {
 			h := publishHeader(t, w, "xml")
 			tt.change(h)
 			j, err := (&mockspine.Judge{Profile: mockspine.Profile2019, World: w}).Evaluate(t.Context(),
-				mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: fixtureMessage(t, "xml")})
+				mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: string(fixtureMessage(t, "xml"))})
 			require.NoError(t, err)
 			failed := j.Failed()
 			require.NotEmpty(t, failed)

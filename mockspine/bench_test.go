@@ -36,7 +36,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			body := bc.body(b)
 			req := mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath,
-				Header: publishHeader(b, w, bc.format), Body: body}
+				Header: publishHeader(b, w, bc.format), Body: string(body)}
 			j, err := jd.Evaluate(context.Background(), req)
 			if err != nil || j.Response.Status != http.StatusAccepted {
 				b.Fatalf("not accepted: %v %+v", err, j.Failed())
@@ -112,7 +112,7 @@ func BenchmarkJournalAppend(b *testing.B) {
 	jd := &mockspine.Judge{Profile: mockspine.Profile2019, World: w}
 	body := fixtureMessage(b, "xml")
 	h := publishHeader(b, w, "xml")
-	jm, err := jd.Evaluate(context.Background(), mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: body})
+	jm, err := jd.Evaluate(context.Background(), mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: string(body)})
 	if err != nil {
 		b.Fatal(err)
 	}

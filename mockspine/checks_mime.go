@@ -51,8 +51,8 @@ func checkMIMEDefault(r *Rule, x *Exchange) Verdict {
 }
 
 // looksLikeJSON reports whether a body starts like a JSON document.
-func looksLikeJSON(b []byte) bool {
-	for _, c := range b {
+func looksLikeJSON(b string) bool {
+	for _, c := range []byte(b) {
 		switch c {
 		case ' ', '\t', '\r', '\n':
 			continue

@@ -72,14 +72,22 @@ func (j *Judgement) Verdict(id string) (Verdict, bool) {
 	return Verdict{}, false
 }
 
+// now is the judge's clock.
+func (jd *Judge) now() time.Time {
+	if jd.Now != nil {
+		return jd.Now()
+	}
+	return time.Now()
+}
+
 // Evaluate judges one request against every rule of the profile and builds
 // the answer: 202 when every rule passed (or could not be assessed), else an
 // OperationOutcome with one issue per failed rule and the HTTP status of the
 // first.
 func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) {
-	now := time.Now()
-	if jd.Now != nil {
-		now = jd.Now()
+	now := req.Received
+	if now.IsZero() {
+		now = jd.now()
 	}
 	x := newExchange(req, jd.Profile, jd.World, now)
 	x.contentMode, x.history = jd.Content, jd.History

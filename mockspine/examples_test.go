@@ -49,7 +49,7 @@ func TestSpecificationExamples(t *testing.T) {
 			}
 			h := publish.Headers(from, w.NEMSASID(), interaction, tok, "application/fhir+xml")
 			j, err := (&mockspine.Judge{Profile: mockspine.Profile2019, World: w}).Evaluate(t.Context(),
-				mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: body})
+				mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: string(body)})
 			require.NoError(t, err)
 
 			failed := map[string]bool{}

@@ -2,6 +2,7 @@ package mockspine
 
 import (
 	"crypto/x509"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -24,8 +25,10 @@ type Request struct {
 	Path   string
 	Header http.Header
 	// Body holds at most MaxBody+1 bytes; BodyTruncated is set when the
-	// client sent more than MaxBody.
-	Body          []byte
+	// client sent more than MaxBody. It is a string, built once when the
+	// body is read, so nothing can change it afterwards: the journal entry
+	// and the FHIR readers' slices of it share it safely.
+	Body          string
 	BodyTruncated bool
 	// BodyError says why the body could not be read in full (the client
 	// stalled or hung up); Body then holds what arrived.
@@ -35,6 +38,10 @@ type Request struct {
 	// request came over TLS at all.
 	TLS              bool
 	PeerCertificates []*x509.Certificate
+	// Received is when the request arrived: the rules judge it as at that
+	// time (a token's expiry, a withdrawn event). Zero means the judge's
+	// clock.
+	Received time.Time
 }
 
 // Exchange is a request being judged: the request, the world and profile it
@@ -84,7 +91,13 @@ func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchang
 		x.Header = http.Header{}
 	}
 
-	x.bearer, x.bearerErr = token.Bearer(x.Header.Get("Authorization"))
+	if auth := x.Header.Values("Authorization"); len(auth) > 1 {
+		// One Bearer token, in one header: a second could carry another
+		// token, and judging either alone would ignore the other.
+		x.bearerErr = fmt.Errorf("the request carries %d Authorization headers; send exactly one, holding one Bearer token", len(auth))
+	} else {
+		x.bearer, x.bearerErr = token.Bearer(x.Header.Get("Authorization"))
+	}
 	if x.bearerErr == nil {
 		x.tok, x.tokErr = token.Parse(x.bearer)
 	}

@@ -18,7 +18,9 @@ import (
 // the real http.Handler. Whatever arrives, the mock never fails (no 500, no
 // panic), every refusal is a Spine OperationOutcome in the format its
 // Content-Type names, every acceptance has an empty body or an informational
-// OperationOutcome, and the journal entry can be written to a file.
+// OperationOutcome, the journal entry can be written to a file, and every
+// publish is judged, with the same verdicts and answer when the entry is
+// read back and judged again.
 //
 // Seeds: the conforming publishes below (with a fresh JWT), and the corpus in
 // testdata/fuzz/FuzzHandler (a stale JWT, a DTD, deep nesting, and so on).
@@ -60,6 +62,7 @@ func FuzzHandler(f *testing.F) {
 			if _, err := json.Marshal(e); err != nil {
 				t.Fatalf("journal entry %s cannot be written to a file: %v", e.ID, err)
 			}
+			checkRejudgedAlike(t, s, w, e, false)
 		}
 	})
 }

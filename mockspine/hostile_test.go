@@ -246,6 +246,7 @@ func TestHostileInput(t *testing.T) {
 			if tt.check != nil {
 				tt.check(t, resp, o, e)
 			}
+			checkRejudgedAlike(t, s, w, e, true)
 		})
 	}
 }
@@ -358,6 +359,8 @@ func TestSlowClients(t *testing.T) {
 		assert.True(t, closedWithin(conn, hangLimit))
 		e := journalEntry(t, s, "slow-body")
 		assert.Equal(t, len(body)-1000, len(e.Body), "the part received is journalled")
+		assert.NotEmpty(t, e.BodyError)
+		checkRejudgedAlike(t, s, w, e, true)
 	})
 
 	t.Run("idle keep-alive", func(t *testing.T) {

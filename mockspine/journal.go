@@ -20,7 +20,6 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/nems-harness/nems-harness/internal/content"
 )
@@ -28,17 +27,20 @@ import (
 // Entry is one request the mock saw, with its judgement and answer: the
 // evidence behind every verdict.
 type Entry struct {
-	ID            string      `json:"id"`
-	Seq           uint64      `json:"seq"`
-	Received      time.Time   `json:"received"`
-	Remote        string      `json:"remote,omitempty"`
-	Method        string      `json:"method"`
-	Path          string      `json:"path"`
-	Query         string      `json:"query,omitempty"`
-	Header        http.Header `json:"header"`
-	Body          string      `json:"body"`
-	BodyBase64    bool        `json:"bodyBase64,omitempty"`
-	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
+	ID       string      `json:"id"`
+	Seq      uint64      `json:"seq"`
+	Received time.Time   `json:"received"`
+	Remote   string      `json:"remote,omitempty"`
+	Method   string      `json:"method"`
+	Path     string      `json:"path"`
+	Query    string      `json:"query,omitempty"`
+	Header   http.Header `json:"header"`
+	// HeaderBytes holds, base64-encoded, the header fields whose values
+	// are not UTF-8, which Header cannot carry through JSON.
+	HeaderBytes   map[string][]string `json:"headerBytes,omitempty"`
+	Body          string              `json:"body"`
+	BodyBase64    bool                `json:"bodyBase64,omitempty"`
+	BodyTruncated bool                `json:"bodyTruncated,omitempty"`
 	// BodyError says why the body could not be read in full.
 	BodyError string `json:"bodyError,omitempty"`
 	TLS       bool   `json:"tls,omitempty"`
@@ -48,6 +50,10 @@ type Entry struct {
 	Profile            Profile   `json:"profile,omitempty"`
 	Verdicts           []Verdict `json:"verdicts,omitempty"`
 	Response           Reply     `json:"response"`
+	// Handshake is set on the entry of a TLS handshake that led to no
+	// request (see Handshake); such an entry has no method, path or
+	// response.
+	Handshake *Handshake `json:"handshake,omitempty"`
 }
 
 // JWTInfo is the decoded token, for people reading the evidence.
@@ -64,38 +70,32 @@ type Reply struct {
 }
 
 // setBody records a body losslessly: as text when it is UTF-8, else base64.
-func (e *Entry) setBody(b []byte) {
-	if utf8.Valid(b) {
-		e.Body = string(b)
+// A request's body is a string, so the entry shares it without a copy: it
+// cannot change.
+func (e *Entry) setBody(b string) {
+	if utf8.ValidString(b) {
+		e.Body, e.BodyBase64 = b, false
 		return
 	}
-	e.Body, e.BodyBase64 = base64.StdEncoding.EncodeToString(b), true
-}
-
-// adoptBody records a body as setBody does, but without copying it when it
-// is UTF-8: the entry's text shares b's bytes. The caller hands b over:
-// nothing may change it afterwards. A buffer much larger than its body is
-// copied all the same, so that the journal's memory bound holds.
-func (e *Entry) adoptBody(b []byte) {
-	if len(b) == 0 || cap(b)-len(b) > len(b)/8+64 || !utf8.Valid(b) {
-		e.setBody(b)
-		return
-	}
-	e.Body = unsafe.String(unsafe.SliceData(b), len(b))
+	e.Body, e.BodyBase64 = base64.StdEncoding.EncodeToString([]byte(b)), true
 }
 
 // Request rebuilds the request an entry recorded, to judge it again.
 func (e *Entry) Request() (Request, error) {
-	body := []byte(e.Body)
+	body := e.Body
 	if e.BodyBase64 {
 		b, err := base64.StdEncoding.DecodeString(e.Body)
 		if err != nil {
 			return Request{}, fmt.Errorf("entry %s: body: %w", e.ID, err)
 		}
-		body = b
+		body = string(b)
 	}
-	req := Request{Method: e.Method, Path: e.Path, Header: e.Header.Clone(), Body: body,
-		BodyTruncated: e.BodyTruncated, BodyError: e.BodyError, TLS: e.TLS}
+	header, err := e.requestHeader()
+	if err != nil {
+		return Request{}, err
+	}
+	req := Request{Method: e.Method, Path: e.Path, Header: header, Body: body,
+		BodyTruncated: e.BodyTruncated, BodyError: e.BodyError, TLS: e.TLS, Received: e.Received}
 	for _, p := range e.ClientCertificates {
 		blk, _ := pem.Decode([]byte(p))
 		if blk == nil {
@@ -155,6 +155,8 @@ type Journal struct {
 
 	syncMu sync.Mutex // held while syncing; guards synced
 	synced uint64     // lines known to be on disk
+
+	watch watchers // live views (journal_watch.go)
 }
 
 // NewJournal makes a memory-only journal.
@@ -259,7 +261,7 @@ func entrySize(e *Entry) int {
 	for _, v := range e.Verdicts {
 		n += 96 + len(v.Reason)
 	}
-	return n
+	return n + handshakeSize(e.Handshake)
 }
 
 // keep holds an entry in memory, forgetting the oldest while either bound
@@ -322,6 +324,7 @@ func (j *Journal) Append(e *Entry) error {
 	se.seq, se.id = e.Seq, e.ID
 	j.keep(se)
 	j.mu.Unlock()
+	j.watch.notify(se)
 	if file == nil {
 		return nil
 	}
@@ -612,6 +615,7 @@ func pack(e *Entry) storedEntry {
 	p.int(e.Response.Status)
 	p.header(e.Response.Header)
 	p.str(e.Response.Body)
+	packHandshake(&p, e.Handshake)
 	return storedEntry{body: e.Body, data: bytes.Clone(p.b), size: size}
 }
 
@@ -631,6 +635,7 @@ func (se *storedEntry) unpack() Entry {
 	e.Path = u.str()
 	e.Query = u.str()
 	e.Header = u.header()
+	e.noteRawHeader()
 	e.BodyBase64 = u.flag()
 	e.BodyTruncated = u.flag()
 	e.BodyError = u.str()
@@ -664,6 +669,7 @@ func (se *storedEntry) unpack() Entry {
 	e.Response.Status = u.int()
 	e.Response.Header = u.header()
 	e.Response.Body = u.str()
+	e.Handshake = unpackHandshake(&u)
 	return e
 }
 

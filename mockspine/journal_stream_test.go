@@ -55,7 +55,7 @@ func TestJournalStreamsLargeBodiesExactly(t *testing.T) {
 			require.Len(t, entries, 1)
 			r, err := entries[0].Request()
 			require.NoError(t, err)
-			assert.Equal(t, []byte(body), r.Body)
+			assert.Equal(t, string(body), r.Body)
 		})
 	}
 }

@@ -70,10 +70,10 @@ func TestJournalBodyRoundTrip(t *testing.T) {
 	require.Len(t, entries, 2)
 	r0, err := entries[0].Request()
 	require.NoError(t, err)
-	assert.Equal(t, []byte("<Bundle/>"), r0.Body)
+	assert.Equal(t, "<Bundle/>", r0.Body)
 	r1, err := entries[1].Request()
 	require.NoError(t, err)
-	assert.Equal(t, []byte{0xff, 0xfe, 0x00, 'x'}, r1.Body)
+	assert.Equal(t, "\xff\xfe\x00x", r1.Body)
 	assert.True(t, entries[1].BodyBase64)
 }
 

@@ -78,7 +78,7 @@ var heapCases = []heapCase{
 	{"evaluate", func(tb testing.TB, body []byte, format string) func() {
 		w := defaultWorld(tb)
 		jd := &mockspine.Judge{Profile: mockspine.Profile2019, World: w}
-		req := mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: publishHeader(tb, w, format), Body: body}
+		req := mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: publishHeader(tb, w, format), Body: string(body)}
 		return func() {
 			j, err := jd.Evaluate(context.Background(), req)
 			if err != nil || j.Response.Status != http.StatusAccepted {

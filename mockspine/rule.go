@@ -240,6 +240,9 @@ const MaxReason = 2000
 // boundary.
 func reason(format string, a ...any) string {
 	s := fmt.Sprintf(format, a...)
+	if !utf8.ValidString(s) {
+		s = validUTF8(s)
+	}
 	if len(s) <= MaxReason {
 		return s
 	}
@@ -248,6 +251,17 @@ func reason(format string, a ...any) string {
 		cut--
 	}
 	return fmt.Sprintf("%s… (%d more bytes not shown)", s[:cut], len(s)-cut)
+}
+
+// validUTF8 replaces each byte of s that is not UTF-8 with U+FFFD, as
+// JSON does: a reason reads the same live, in the journal file and in the
+// admin API.
+func validUTF8(s string) string {
+	b := make([]rune, 0, len(s))
+	for _, r := range s {
+		b = append(b, r)
+	}
+	return string(b)
 }
 
 // Answers used by more than one rule.

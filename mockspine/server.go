@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -54,6 +55,9 @@ type Server struct {
 	log     *slog.Logger
 	router  *mux.Router
 	started time.Time
+	// refused holds the connections whose TLS handshake the mock refused
+	// (see ConfigureTLS).
+	refused sync.Map
 }
 
 // NewServer builds the mock.
@@ -143,7 +147,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	body, truncated, readErr := readBody(r)
 	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, BodyTruncated: truncated,
-		TLS: r.TLS != nil}
+		TLS: r.TLS != nil, Received: s.judge.now().UTC()}
 	if readErr != nil {
 		req.BodyError = readErr.Error()
 	}
@@ -172,44 +176,55 @@ func isPublish(r *http.Request) bool {
 }
 
 // readBody reads at most MaxBody+1 bytes: enough to know a body is too big
-// without reading the rest. The buffer grows by doubling as bytes arrive,
-// up to the Content-Length (plus the one byte that proves the end) when the
-// client gave one, so a 3 MB body ends in a buffer of its size rather than
-// the larger one io.ReadAll leaves, and a client that announces 3 MB but
-// sends little (a slow or stalled upload) costs only what it sent. The
-// buffer is the request's alone and is never written once read: the
-// journal keeps it as the entry's body (Entry.adoptBody).
-func readBody(r *http.Request) ([]byte, bool, error) {
+// without reading the rest. The bytes arrive in pooled chunks, taken as
+// they are filled, so a client that announces 3 MB but sends little (a slow
+// or stalled upload) costs only what it sent. The body is then built into
+// a string once, at its exact size, and the chunks go back to the pool:
+// from there on nothing can change the body, however the chunks are
+// reused.
+func readBody(r *http.Request) (string, bool, error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, false, nil
+		return "", false, nil
 	}
-	limit := MaxBody + 1
-	if r.ContentLength >= 0 && r.ContentLength < MaxBody {
-		limit = int(r.ContentLength) + 1
-	}
-	b := make([]byte, 0, min(limit, 32<<10))
 	lr := io.LimitReader(r.Body, MaxBody+1)
-	for {
-		if len(b) == cap(b) && cap(b) <= MaxBody {
-			size := min(2*cap(b), limit)
-			if size <= cap(b) { // more than announced: cannot happen with net/http
-				size = min(2*cap(b), MaxBody+1)
-			}
-			nb := make([]byte, len(b), size)
-			copy(nb, b)
-			b = nb
+	var chunks []*bodyChunk
+	total, last := 0, 0
+	var err error
+	for err == nil {
+		c := bodyChunks.Get().(*bodyChunk)
+		n := 0
+		for n < len(c) && err == nil {
+			var k int
+			k, err = lr.Read(c[n:])
+			n += k
 		}
-		n, err := lr.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
+		if n == 0 {
+			bodyChunks.Put(c)
 			break
 		}
-		if err != nil {
-			return b, false, err
-		}
+		chunks = append(chunks, c)
+		total, last = total+n, n
 	}
-	return b, len(b) > MaxBody, nil
+	if err == io.EOF {
+		err = nil
+	}
+	var b strings.Builder
+	b.Grow(total)
+	for i, c := range chunks {
+		if i == len(chunks)-1 {
+			b.Write(c[:last])
+		} else {
+			b.Write(c[:])
+		}
+		bodyChunks.Put(c)
+	}
+	return b.String(), total > MaxBody, err
 }
+
+// bodyChunk is a piece of a body being read.
+type bodyChunk [32 << 10]byte
+
+var bodyChunks = sync.Pool{New: func() any { return new(bodyChunk) }}
 
 // record journals the exchange, then answers. If the journal cannot keep the
 // request, the publisher is told so rather than given a 202 for evidence
@@ -218,14 +233,19 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	// The journal copies the header as it records the entry (packed in
 	// memory, encoded in the file), so the entry may share the request's.
 	// The body was read for this request alone and is handed over.
-	e := &Entry{Received: time.Now().UTC(), Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
+	received := req.Received
+	if received.IsZero() {
+		received = s.judge.now().UTC()
+	}
+	e := &Entry{Received: received, Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
 		Query: r.URL.RawQuery, Header: r.Header, BodyTruncated: req.BodyTruncated, BodyError: req.BodyError, TLS: req.TLS,
 		Profile: s.judge.Profile}
 	body := req.Body
 	if req.BodyTruncated {
 		body = body[:MaxBody]
 	}
-	e.adoptBody(body)
+	e.setBody(body)
+	e.noteRawHeader()
 	for _, c := range req.PeerCertificates {
 		e.ClientCertificates = append(e.ClientCertificates, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})))
 	}
@@ -316,8 +336,11 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 // recordPlain journals a request no rule judged.
 func (s *Server) recordPlain(w http.ResponseWriter, r *http.Request, resp Response) {
-	body, truncated, _ := readBody(r)
+	body, truncated, err := readBody(r)
 	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, BodyTruncated: truncated, TLS: r.TLS != nil}
+	if err != nil {
+		req.BodyError = err.Error()
+	}
 	s.record(w, r, req, nil, resp)
 }
 

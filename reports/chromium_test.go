@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,10 +102,56 @@ func TestHTMLRendersInChromium(t *testing.T) {
 		}
 		assert.Contains(t, dom, `class="badge fail"`)
 		assert.Contains(t, dom, `class="badge na"`)
-		assert.Contains(t, dom, "<details open=")
+		assert.Contains(t, dom, `<mark class="claim">`)
 		assert.Contains(t, dom, "Assurance report: Riverside Child Health v4.2")
 	})
+
+	// layout runs a script in a copy of the page (the report itself has
+	// none) to measure what Chromium laid out: with every fold opened, no
+	// box scrolls inside the page, and the failures come before the table.
+	t.Run("layout", func(t *testing.T) {
+		page, err := os.ReadFile(paths[0])
+		require.NoError(t, err)
+		probe := filepath.Join(dir, "probe.html")
+		require.NoError(t, os.WriteFile(probe, []byte(strings.Replace(string(page), "</body>", layoutProbe+"</body>", 1)), 0o644))
+		dom := string(runChromium(t, bin, "--window-size=1280,2000", "--virtual-time-budget=3000", "--dump-dom", "file://"+filepath.ToSlash(probe)))
+		m := regexp.MustCompile(`data-probe="([^"]*)"`).FindStringSubmatch(dom)
+		require.NotNil(t, m, "the probe did not run")
+		got := map[string]string{}
+		for _, kv := range strings.Split(html.UnescapeString(m[1]), ";") {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				got[k] = v
+			}
+		}
+		assert.Equal(t, "", got["scrolling"], "boxes that scroll inside the page")
+		assert.NotEqual(t, "0", got["pres"], "no request or response shown")
+		assert.Equal(t, "summary-h,failures-h,rules-h", got["sections"], "failures first, then every rule")
+		assert.Equal(t, "scope", got["marked"], "the claim under test is marked in the decoded JWT")
+		_, failed, _ := r.Counts()
+		assert.Equal(t, strconv.Itoa(failed), got["contentsFailures"], "the contents link to each failed rule")
+	})
 }
+
+// layoutProbe opens every fold, then records what an assessor would meet:
+// boxes with their own scroll bars, the order of the sections, the marked
+// claims and the contents' links to failures.
+const layoutProbe = `<script>
+document.querySelectorAll("details").forEach(d => { d.open = true; });
+const scrolling = [];
+const pres = document.querySelectorAll("pre, .message, td, .exchange > div");
+pres.forEach((p, i) => {
+  if (p.scrollHeight > p.clientHeight + 1 || p.scrollWidth > p.clientWidth + 1) {
+    const cs = getComputedStyle(p);
+    if (cs.overflowY !== "visible" || cs.overflowX !== "visible") scrolling.push(p.tagName + "." + p.className + "#" + i);
+  }
+});
+const sections = [...document.querySelectorAll("main > section > h2")].map(h => h.id).join(",");
+const marked = [...new Set([...document.querySelectorAll("#failures mark.claim")].map(m => (m.textContent.match(/"([^"]+)"/) || [])[1]))].join(",");
+const contentsFailures = document.querySelectorAll('.contents a[href^="#fail-"]').length;
+document.body.setAttribute("data-probe", ["scrolling=" + scrolling.join(","), "pres=" + pres.length, "sections=" + sections,
+  "marked=" + marked, "contentsFailures=" + contentsFailures].join(";"));
+</script>
+`
 
 // assertNotBlank samples a grid of pixels: the page must have several
 // colours, a mostly light background, and the FAIL colour of the styles.

@@ -40,7 +40,11 @@ type htmlView struct {
 	Generated     string
 	GeneratedAttr string
 	Failed        []string
-	Groups        []htmlGroup
+	// Failures are the failed rules with their evidence, shown first;
+	// Unassessed the IDs of the rules not assessed, for the contents.
+	Failures   []htmlRow
+	Unassessed []string
+	Groups     []htmlGroup
 }
 
 type htmlGroup struct {
@@ -53,8 +57,15 @@ type htmlRow struct {
 	V         Verdict
 	Class     string
 	Scenarios []htmlScenario
-	Evidence  []htmlEvidence
+	// Evidence is shown; More is folded behind one summary line.
+	Evidence, More []htmlEvidence
+	// EvidenceCount is len(Evidence) + len(More).
+	EvidenceCount int
 }
+
+// shownEvidence is how many pieces of a rule's evidence are shown before
+// the rest is folded: enough to compare, few enough to scroll past.
+const shownEvidence = 3
 
 type htmlScenario struct {
 	ScenarioRef
@@ -66,12 +77,21 @@ type htmlEvidence struct {
 	Scenario          string
 	Message           string
 	Request, Response *htmlMessage
+	JWTs              []decodedJWT
 }
 
+// htmlMessage is an HTTP message in two parts: the start line and headers,
+// always shown, and the body, folded when it is long.
 type htmlMessage struct {
-	Text string
-	Note string
+	Head, Body string
+	// Long bodies are folded behind a summary giving their size.
+	Long         bool
+	Lines, Bytes string
+	Note         string
 }
+
+// longBodyLines is the number of lines above which a body is folded.
+const longBodyLines = 25
 
 func newHTMLView(r *Report) htmlView {
 	v := htmlView{
@@ -92,10 +112,13 @@ func newHTMLView(r *Report) htmlView {
 		hg := htmlGroup{Area: g.Area}
 		for _, row := range g.Rules {
 			verdict := row.Verdict.Normal()
-			if verdict == Fail {
+			switch verdict {
+			case Fail:
 				v.Failed = append(v.Failed, row.ID)
+			case NotAssessed:
+				v.Unassessed = append(v.Unassessed, row.ID)
 			}
-			hr := htmlRow{RuleRow: row, V: verdict, Class: verdictClass(verdict)}
+			hr := htmlRow{RuleRow: row, V: verdict, Class: verdictClass(verdict), EvidenceCount: len(row.Evidence)}
 			for _, s := range row.Scenarios {
 				label := s.Status
 				if label == "" {
@@ -103,13 +126,22 @@ func newHTMLView(r *Report) htmlView {
 				}
 				hr.Scenarios = append(hr.Scenarios, htmlScenario{ScenarioRef: s, Class: statusClass(s.Status), Label: label})
 			}
-			for _, e := range row.Evidence {
-				hr.Evidence = append(hr.Evidence, htmlEvidence{
+			for i, e := range row.Evidence {
+				he := htmlEvidence{
 					Scenario: e.Scenario,
 					Message:  strings.ToValidUTF8(e.Message, "\uFFFD"),
 					Request:  newHTMLMessage(e.Request),
 					Response: newHTMLMessage(e.Response),
-				})
+					JWTs:     evidenceJWTs(row, e),
+				}
+				if i < shownEvidence {
+					hr.Evidence = append(hr.Evidence, he)
+				} else {
+					hr.More = append(hr.More, he)
+				}
+			}
+			if verdict == Fail {
+				v.Failures = append(v.Failures, hr)
 			}
 			hg.Rows = append(hg.Rows, hr)
 		}
@@ -122,8 +154,10 @@ func newHTMLMessage(m *HTTPMessage) *htmlMessage {
 	if m == nil {
 		return nil
 	}
-	text, cut := messageText(m)
-	return &htmlMessage{Text: text, Note: cutNote(m, cut)}
+	head, body, cut := messageParts(m)
+	lines := strings.Count(body, "\n") + 1
+	return &htmlMessage{Head: head, Body: body, Long: lines > longBodyLines,
+		Lines: thousands(lines), Bytes: thousands(len(m.Body)), Note: cutNote(m, cut)}
 }
 
 func verdictClass(v Verdict) string {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // markdownWriter renders a report as GitHub-flavoured Markdown.
@@ -50,20 +51,6 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 		}
 	}
 
-	p("\n## Rules\n\n")
-	if len(r.Rules) == 0 {
-		p("The report has no rules.\n")
-	} else {
-		p("| Rule | Verdict | Scenarios | Guidance |\n")
-		p("|---|---|---|---|\n")
-		for _, g := range groupByArea(r.Rules) {
-			p("| **%s** | | | |\n", mdCell(orDash(g.Area)))
-			for _, row := range g.Rules {
-				p("| %s | %s | %s | %s |\n", mdCode(row.ID, true), mdVerdictCell(row), mdScenariosCell(row.Scenarios), mdGuidanceCell(row))
-			}
-		}
-	}
-
 	var failed, unassessed, passedWithEvidence []RuleRow
 	for _, row := range r.Rules {
 		switch row.Verdict.Normal() {
@@ -78,6 +65,25 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 		}
 	}
 
+	// Contents: the failures first, each rule linked.
+	p("\n## Contents\n\n")
+	if len(failed) > 0 {
+		links := make([]string, len(failed))
+		for i, row := range failed {
+			links[i] = "[" + mdCode(row.ID, false) + "](#" + mdAnchor(row.ID+" (FAIL)") + ")"
+		}
+		p("1. [Failures](#failures) (%d): %s\n", len(failed), strings.Join(links, ", "))
+	} else {
+		p("1. [Failures](#failures): none\n")
+	}
+	p("2. [Rules](#rules) (%d)\n", len(r.Rules))
+	if len(unassessed) > 0 {
+		p("3. [Not assessed](#not-assessed) (%d)\n", len(unassessed))
+	}
+	if len(passedWithEvidence) > 0 {
+		p("%d. [Evidence for passed rules](#evidence-for-passed-rules) (%d)\n", 3+min(1, len(unassessed)), len(passedWithEvidence))
+	}
+
 	p("\n## Failures\n\n")
 	if len(failed) == 0 {
 		p("No rule failed.\n")
@@ -87,6 +93,20 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 			p("\n")
 		}
 		writeMarkdownRule(w, row)
+	}
+
+	p("\n## Rules\n\n")
+	if len(r.Rules) == 0 {
+		p("The report has no rules.\n")
+	} else {
+		p("| Rule | Verdict | Scenarios | Guidance |\n")
+		p("|---|---|---|---|\n")
+		for _, g := range groupByArea(r.Rules) {
+			p("| **%s** | | | |\n", mdCell(orDash(g.Area)))
+			for _, row := range g.Rules {
+				p("| %s | %s | %s | %s |\n", mdCode(row.ID, true), mdVerdictCell(row), mdScenariosCell(row.Scenarios), mdGuidanceCell(row))
+			}
+		}
 	}
 
 	if len(unassessed) > 0 {
@@ -111,6 +131,21 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 	}
 }
 
+// mdAnchor is the anchor GitHub gives a heading: lower case, spaces as
+// hyphens, punctuation other than hyphens and underscores dropped.
+func mdAnchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // writeMarkdownRule writes a rule's heading, reason and evidence.
 func writeMarkdownRule(w *bufio.Writer, row RuleRow) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
@@ -126,27 +161,89 @@ func writeMarkdownRule(w *bufio.Writer, row RuleRow) {
 		return
 	}
 	for i, e := range row.Evidence {
+		if i == shownEvidence {
+			p("\n<details><summary>%d more like these</summary>\n\n", len(row.Evidence)-shownEvidence)
+		}
 		if i > 0 {
 			p("\n")
 		}
-		p("#### Scenario: %s\n\n", mdInline(orDash(e.Scenario)))
-		if msg := strings.TrimRight(e.Message, "\n"); msg != "" {
-			p("Message:\n\n%s\n", mdFence("text", msg))
+		writeMarkdownEvidence(w, row, e)
+	}
+	if len(row.Evidence) > shownEvidence {
+		p("\n</details>\n")
+	}
+}
+
+// writeMarkdownEvidence writes one piece of evidence: its scenario, the
+// message, the request (with its decoded JWT) and the response, each body
+// folded when it is long.
+func writeMarkdownEvidence(w *bufio.Writer, row RuleRow, e Evidence) {
+	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	p("#### Scenario: %s\n\n", mdInline(orDash(e.Scenario)))
+	if msg := strings.TrimRight(e.Message, "\n"); msg != "" {
+		p("Message:\n\n%s\n", mdFence("text", msg))
+	}
+	for _, part := range []struct {
+		name string
+		m    *HTTPMessage
+	}{{"Request", e.Request}, {"Response", e.Response}} {
+		if part.m == nil {
+			continue
 		}
-		for _, part := range []struct {
-			name string
-			m    *HTTPMessage
-		}{{"Request", e.Request}, {"Response", e.Response}} {
-			if part.m == nil {
-				continue
+		head, body, cut := messageParts(part.m)
+		lines := strings.Count(body, "\n") + 1
+		if body == "" || lines <= longBodyLines {
+			text := head
+			if body != "" {
+				text += "\n\n" + body
 			}
-			text, cut := messageText(part.m)
 			p("\n%s:\n\n%s\n", part.name, mdFence("http", strings.TrimRight(text, "\n")))
-			if cut > 0 {
-				p("\n*%s*\n", cutNote(part.m, cut))
+		} else {
+			p("\n%s:\n\n%s\n", part.name, mdFence("http", head))
+			p("\n<details><summary>Body: %s lines, %s bytes</summary>\n\n%s\n\n</details>\n",
+				thousands(lines), thousands(len(part.m.Body)), mdFence("text", strings.TrimRight(body, "\n")))
+		}
+		if cut > 0 {
+			p("\n*%s*\n", cutNote(part.m, cut))
+		}
+		if part.name == "Request" {
+			for _, j := range evidenceJWTs(row, e) {
+				writeMarkdownJWT(w, j)
 			}
 		}
 	}
+}
+
+// writeMarkdownJWT writes a decoded token, the claims under test marked
+// with an arrow (a fenced block has no other markup).
+func writeMarkdownJWT(w *bufio.Writer, j decodedJWT) {
+	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	p("\nDecoded JWT")
+	if len(j.Marked) > 0 {
+		names := make([]string, len(j.Marked))
+		for i, c := range j.Marked {
+			names[i] = mdCode(c, false)
+		}
+		p(" (under test, marked ◀: %s)", strings.Join(names, ", "))
+	}
+	p(":\n\n")
+	if j.Problem != "" {
+		p("*%s*\n\n", mdInline(j.Problem))
+	}
+	var b strings.Builder
+	b.WriteString("header:\n")
+	for _, l := range j.Header {
+		b.WriteString(l.Text + "\n")
+	}
+	b.WriteString("claims:\n")
+	for _, l := range j.Claims {
+		b.WriteString(l.Text)
+		if l.Marked {
+			b.WriteString("   ◀ under test")
+		}
+		b.WriteString("\n")
+	}
+	p("%s\n", mdFence("text", strings.TrimRight(b.String(), "\n")))
 }
 
 func mdVerdictCell(row RuleRow) string {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,7 +35,9 @@ func TestSampleRenders(t *testing.T) {
 			"<strong>12</strong> run", "9 passed", "2 failed", "1 skipped",
 			"7 pass", "2 fail", "2 not assessed",
 			"EP-CERT is not assessed over plain HTTP",
-			"<details open>",
+			`href="#failures"`, `id="fail-JWT-SCOPE"`, `href="#fail-JWT-SCOPE"`,
+			`<mark class="claim">  &#34;scope&#34;: &#34;patient/*.read&#34;,</mark>`,
+			"Claim under test, marked: <code>scope</code>",
 			"[JWT-SCOPE] Required scopes not found in token (patient/*.read)",
 			"HTTP 400 Bad Request",
 			"POST http://127.0.0.1:8080/STU3/Events/1/$process-message",
@@ -128,9 +131,11 @@ func TestHostileStringsAreEscaped(t *testing.T) {
 			assert.NotContains(t, out, "</pre><script>")
 			assert.Contains(t, out, "&lt;script&gt;alert(1)&lt;/script&gt;")
 			assert.Contains(t, out, "&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;")
-			// Exactly the template's own <pre> blocks: two per evidence.
+			// Exactly the template's own <pre> blocks: the head and the body
+			// of each of the two messages.
 			assert.Equal(t, 2, strings.Count(out, "<pre>"))
-			assert.Equal(t, 2, strings.Count(out, "</pre>"))
+			assert.Equal(t, 2, strings.Count(out, `<pre class="head">`))
+			assert.Equal(t, 4, strings.Count(out, "</pre>"))
 		}},
 		{"markdown", func(t *testing.T, out string) {
 			lines := strings.Split(out, "\n")
@@ -281,7 +286,7 @@ func assertFencesBalanced(t *testing.T, lines []string) {
 	assert.Empty(t, open, "unclosed fence")
 }
 
-// TestEvidenceBodiesAreShortened checks that bodies over 20 KB are cut, with
+// TestEvidenceBodiesAreShortened checks that bodies over MaxBodyBytes are cut, with
 // a note, in every format.
 func TestEvidenceBodiesAreShortened(t *testing.T) {
 	const extra = 12345
@@ -292,7 +297,8 @@ func TestEvidenceBodiesAreShortened(t *testing.T) {
 			r.Rules[i].Evidence[0].Request.Body = body
 		}
 	}
-	note := "Body shortened: 12,345 bytes cut; the first 20,480 of 32,825 bytes are shown."
+	note := fmt.Sprintf("Body shortened: 12,345 bytes cut; the first %s of %s bytes are shown.",
+		thousands(MaxBodyBytes), thousands(MaxBodyBytes+extra))
 	for _, format := range Names() {
 		t.Run(format, func(t *testing.T) {
 			out, err := render(format, r)

@@ -109,11 +109,17 @@ type ScenarioRef struct {
 
 // Evidence is what one scenario saw: the failed assertion or the rule's
 // reason, and the HTTP exchange.
+//
+// A bearer token in the request is shown decoded beside the raw one, with
+// the claims under test marked: Claims when given, else the claims the
+// message names, else those the rule's text names.
 type Evidence struct {
 	Scenario string
 	Message  string
 	Request  *HTTPMessage
 	Response *HTTPMessage
+	// Claims are the JWT claims the evidence is about, e.g. "scope".
+	Claims []string
 }
 
 // HTTPMessage is an HTTP request or response as shown in a report.
@@ -183,7 +189,7 @@ func (r *Report) Result() string {
 
 // MaxBodyBytes is the longest evidence body shown in full; longer bodies are
 // cut to this many bytes (at a character boundary) with a note.
-const MaxBodyBytes = 20 << 10
+const MaxBodyBytes = 64 << 10
 
 // shortenBody cuts body to at most MaxBodyBytes, at a UTF-8 character
 // boundary, and returns what is left and how many bytes were cut.
@@ -202,8 +208,18 @@ func shortenBody(body string) (shown string, cut int) {
 // name, one line per value), a blank line and the body, cut to MaxBodyBytes.
 // Invalid UTF-8 is replaced. cut is the number of body bytes left out.
 func messageText(m *HTTPMessage) (text string, cut int) {
+	head, body, cut := messageParts(m)
+	if body != "" {
+		head += "\n\n" + body
+	}
+	return head, cut
+}
+
+// messageParts is messageText in two parts: the start line with the
+// headers, and the body.
+func messageParts(m *HTTPMessage) (head, body string, cut int) {
 	if m == nil {
-		return "", 0
+		return "", "", 0
 	}
 	var b strings.Builder
 	b.WriteString(m.StartLine)
@@ -226,12 +242,8 @@ func messageText(m *HTTPMessage) (text string, cut int) {
 			b.WriteString(v)
 		}
 	}
-	body, cut := shortenBody(m.Body)
-	if body != "" {
-		b.WriteString("\n\n")
-		b.WriteString(body)
-	}
-	return strings.ToValidUTF8(b.String(), "\uFFFD"), cut
+	body, cut = shortenBody(m.Body)
+	return strings.ToValidUTF8(b.String(), "\uFFFD"), strings.ToValidUTF8(body, "\uFFFD"), cut
 }
 
 // cutNote says how much of a body was left out.

@@ -119,7 +119,7 @@ func TestShortenBody(t *testing.T) {
 		{"small", "<Bundle/>", 9, 0, true},
 		{"exactly the limit", strings.Repeat("a", MaxBodyBytes), MaxBodyBytes, 0, true},
 		{"one byte over", strings.Repeat("a", MaxBodyBytes+1), MaxBodyBytes, 1, true},
-		{"30 KB", strings.Repeat("b", 30<<10), MaxBodyBytes, 10 << 10, true},
+		{"10 KB over", strings.Repeat("b", MaxBodyBytes+10<<10), MaxBodyBytes, 10 << 10, true},
 		// "é" is two bytes: with one leading byte, the limit falls inside a character.
 		{"cut at a character boundary", "x" + strings.Repeat("é", MaxBodyBytes), MaxBodyBytes - 1, 1 + 2*MaxBodyBytes - (MaxBodyBytes - 1), true},
 	}

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -25,12 +24,10 @@ func skipf(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", godog.ErrSkip, fmt.Sprintf(format, a...))
 }
 
-// Patient kinds a scenario may name.
+// Patient kinds a scenario may name: the kinds of world.PatientKinds, by
+// their phrases ("a traced patient", "an S-flagged patient"), and patients
+// made up from a traced one to break one thing.
 const (
-	kindTraced        = "a traced patient"
-	kindFlaggedS      = "a patient flagged S on PDS"
-	kindFlaggedI      = "a patient flagged I on PDS"
-	kindNotOnPDS      = "a patient not on PDS"
 	kindBadCheckDigit = "a patient whose NHS number fails the Modulus 11 check"
 	kindNineDigits    = "a patient whose NHS number has 9 digits"
 	kindOtherFamily   = "a traced patient whose family name differs from PDS"
@@ -39,26 +36,29 @@ const (
 )
 
 // PatientKinds lists the patient descriptions the steps understand.
-var PatientKinds = []string{kindTraced, kindFlaggedS, kindFlaggedI, kindNotOnPDS, kindBadCheckDigit,
-	kindNineDigits, kindOtherFamily, kindOtherBirth, kindLowerFamily}
+func PatientKinds() []string {
+	var out []string
+	for _, k := range world.PatientKinds() {
+		out = append(out, k.Phrase())
+	}
+	return append(out, kindBadCheckDigit, kindNineDigits, kindOtherFamily, kindOtherBirth, kindLowerFamily)
+}
 
 // findPatient returns the patient a scenario describes: a PDS record from the
-// fixtures, or one made up from such a record (a changed name, an NHS number
-// that is not on PDS). The result is a copy the caller may keep.
+// fixtures (world.Patients, the look-up the supplier steps use too), or one
+// made up from such a record (a changed name, an NHS number that is not on
+// PDS). The result is a copy the caller may keep. Fixtures without such a
+// patient skip the scenario.
 func findPatient(w *world.World, kind string) (*world.Patient, error) {
-	switch strings.TrimSpace(kind) {
-	case kindTraced:
-		return tracedPatient(w)
-	case kindFlaggedS, "a sensitive patient":
-		return flaggedPatient(w, "S", "sensitive")
-	case kindFlaggedI, "a patient marked invalid on PDS":
-		return flaggedPatient(w, "I", "invalid")
-	case kindNotOnPDS:
-		nhs, err := unusedNHSNumber(w)
+	kind = strings.TrimSpace(kind)
+	if k, ok := world.ParsePatientKind(kind); ok {
+		p, err := w.FirstPatient(k)
 		if err != nil {
-			return nil, err
+			return nil, skipf("%v", err)
 		}
-		return &world.Patient{NHSNumber: nhs, Family: "UNTRACED", Given: []string{"Alex"}, BirthDate: "2001-01-01"}, nil
+		return &p, nil
+	}
+	switch kind {
 	case kindBadCheckDigit:
 		p, err := tracedPatient(w)
 		if err != nil {
@@ -100,71 +100,16 @@ func findPatient(w *world.World, kind string) (*world.Patient, error) {
 		}
 		return p, nil
 	}
-	return nil, fmt.Errorf("unknown kind of patient %q; the steps know: %s", kind, strings.Join(PatientKinds, "; "))
+	return nil, fmt.Errorf("unknown kind of patient %q; the steps know: %s", kind, strings.Join(PatientKinds(), "; "))
 }
 
-// tracedPatient is the first PDS record without an S or I flag whose NHS
-// number is valid (a record labelled kind "traced" is preferred).
+// tracedPatient is the first traced patient of the fixtures.
 func tracedPatient(w *world.World) (*world.Patient, error) {
-	var first *world.Patient
-	for i := range w.PDS.Patients {
-		p := &w.PDS.Patients[i]
-		if !nhsnumber.Valid(p.NHSNumber) || p.HasFlag("S") || p.HasFlag("I") || p.Family == "" || p.BirthDate == "" {
-			continue
-		}
-		if p.Kind == "traced" {
-			return copyPatient(p), nil
-		}
-		if first == nil && p.Kind == "" {
-			first = p
-		}
+	p, err := w.FirstPatient(world.Traced)
+	if err != nil {
+		return nil, skipf("%v", err)
 	}
-	if first == nil {
-		return nil, skipf("the fixtures in use have no traced patient (a PDS record with a valid NHS number, a family name, a birth date and no S or I flag)")
-	}
-	return copyPatient(first), nil
-}
-
-// flaggedPatient is the first PDS record carrying a flag (or labelled with
-// the matching kind).
-func flaggedPatient(w *world.World, flag, kind string) (*world.Patient, error) {
-	for i := range w.PDS.Patients {
-		p := &w.PDS.Patients[i]
-		if nhsnumber.Valid(p.NHSNumber) && p.HasFlag(flag) {
-			return copyPatient(p), nil
-		}
-	}
-	for i := range w.PDS.Patients {
-		p := &w.PDS.Patients[i]
-		if nhsnumber.Valid(p.NHSNumber) && p.Kind == kind {
-			return copyPatient(p), nil
-		}
-	}
-	return nil, skipf("the fixtures in use have no patient flagged %s on PDS", flag)
-}
-
-func copyPatient(p *world.Patient) *world.Patient {
-	c := *p
-	c.Given = slices.Clone(p.Given)
-	c.Flags = slices.Clone(p.Flags)
-	return &c
-}
-
-// unusedNHSNumber is a valid NHS number that is not on PDS, from the range
-// 999 000 0000 – 999 999 9999 that is never issued to real patients.
-func unusedNHSNumber(w *world.World) (string, error) {
-	for n := 9990001000; n < 9999999999; n += 10 {
-		nine := strconv.Itoa(n / 10)
-		d, ok := nhsnumber.CheckDigit(nine)
-		if !ok {
-			continue
-		}
-		nhs := nine + strconv.Itoa(d)
-		if _, on := w.Patient(nhs); !on {
-			return nhs, nil
-		}
-	}
-	return "", fmt.Errorf("no unused NHS number found")
+	return &p, nil
 }
 
 // otherDate returns a date a year before d (YYYY-MM-DD), or a fixed date when

@@ -167,7 +167,7 @@ func (st *state) patientOrDefault(w *world.World) (*world.Patient, error) {
 	if st.patient != nil {
 		return st.patient, nil
 	}
-	return findPatient(w, kindTraced)
+	return tracedPatient(w)
 }
 
 // build makes the request from its description.

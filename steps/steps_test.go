@@ -163,16 +163,16 @@ func TestEscaping(t *testing.T) {
 
 func TestFindPatient(t *testing.T) {
 	w := defaultWorld(t)
-	traced, err := findPatient(w, kindTraced)
+	traced, err := findPatient(w, world.Traced.Phrase())
 	require.NoError(t, err)
 	onPDS, ok := w.Patient(traced.NHSNumber)
 	require.True(t, ok)
 	assert.Empty(t, onPDS.Flags)
 
 	for kind, check := range map[string]func(p *world.Patient){
-		kindFlaggedS: func(p *world.Patient) { assert.True(t, p.HasFlag("S")) },
-		kindFlaggedI: func(p *world.Patient) { assert.True(t, p.HasFlag("I")) },
-		kindNotOnPDS: func(p *world.Patient) {
+		world.SFlagged.Phrase(): func(p *world.Patient) { assert.True(t, p.HasFlag("S")) },
+		world.IFlagged.Phrase(): func(p *world.Patient) { assert.True(t, p.HasFlag("I")) },
+		world.NotOnPDS.Phrase(): func(p *world.Patient) {
 			assert.True(t, nhsnumber.Valid(p.NHSNumber))
 			_, on := w.Patient(p.NHSNumber)
 			assert.False(t, on)
@@ -210,8 +210,9 @@ func TestFindPatientSkipsWhenTheFixturesHaveNone(t *testing.T) {
 	spine.NEMS.ASID = "999999999999"
 	w, err := world.New(spine, world.PDS{Patients: []world.Patient{{NHSNumber: "9990000018", Family: "A", BirthDate: "2000-01-01"}}})
 	require.NoError(t, err)
-	_, err = findPatient(w, kindFlaggedS)
+	_, err = findPatient(w, world.SFlagged.Phrase())
 	assert.ErrorIs(t, err, godog.ErrSkip)
+	assert.ErrorContains(t, err, "the fixtures have no S-flagged patient")
 	_, err = findSender(w, "", mockspine.EventTypes()[0])
 	assert.ErrorIs(t, err, godog.ErrSkip)
 }

@@ -41,7 +41,7 @@ func about(e mockspine.Entry, p Patient) bool {
 
 // isPublish reports whether the mock judged the request as a publish (it
 // came to a publish path with POST).
-func isPublish(e mockspine.Entry) bool { return e.Verdicts != nil }
+func isPublish(e mockspine.Entry) bool { return e.Verdicts != nil && e.Handshake == nil }
 
 // PublisherVerdicts returns an entry's verdicts as they bear on the
 // publisher: each outcome as Verdict.PublisherOutcome gives it. Where the
@@ -145,6 +145,9 @@ func indentJSON(raw json.RawMessage) []byte {
 
 // verdictsDump lists every rule's verdict on a request, one per line.
 func verdictsDump(e mockspine.Entry) string {
+	if h := e.Handshake; h != nil {
+		return fmt.Sprintf("%s from %s: %s", e.ID, e.Remote, h)
+	}
 	if !isPublish(e) {
 		return fmt.Sprintf("%s %s was not judged: it is not a publish (POST %s); the mock answered HTTP %d",
 			e.Method, e.Path, mockspine.PublishPath, e.Response.Status)
@@ -169,6 +172,9 @@ func label(o mockspine.Outcome) string {
 
 // summary is a one-line description of a request and its answer.
 func summary(e mockspine.Entry) string {
+	if h := e.Handshake; h != nil {
+		return fmt.Sprintf("%s from %s: %s", e.ID, e.Remote, h)
+	}
 	var failed []string
 	for _, v := range PublisherVerdicts(e) {
 		if v.Outcome == mockspine.Fail {

@@ -91,7 +91,7 @@ func TestPatients(t *testing.T) {
 	p, _ = w.Patient(i.NHSNumber)
 	assert.True(t, p.HasFlag("I"))
 
-	numbers := untracedNumbers(w, 8)
+	numbers := w.UnusedNHSNumbers(8)
 	require.Len(t, numbers, 8)
 	for _, n := range numbers {
 		assert.NoError(t, nhsnumber.Check(n))
@@ -106,25 +106,25 @@ func TestPatients(t *testing.T) {
 }
 
 func TestHandshakeLog(t *testing.T) {
-	l := &handshakeLog{}
-	for _, line := range []string{
-		"http: TLS handshake error from 127.0.0.1:5000: tls: client didn't provide a certificate\n",
-		"http: TLS handshake error from [::1]:5001: remote error: tls: unknown certificate authority\n",
-		"http: TLS handshake error from 127.0.0.1:5002: EOF\n",
-		"http: TLS handshake error from 127.0.0.1:5003: client sent an HTTP request to an HTTPS server\n",
-		"http: something else entirely\n",
+	j := mockspine.NewJournal()
+	now := time.Now()
+	for _, e := range []mockspine.Entry{
+		{Received: now, Remote: "127.0.0.1:5000", TLS: true,
+			Handshake: &mockspine.Handshake{Refused: true, Reason: "no client certificate was presented"}},
+		{Received: now, Remote: "[::1]:5001", TLS: true,
+			Handshake: &mockspine.Handshake{Reason: "remote error: tls: unknown certificate authority"}},
+		{Received: now, Method: "POST", Path: mockspine.PublishPath},
 	} {
-		_, err := l.Write([]byte(line))
-		require.NoError(t, err)
+		require.NoError(t, j.Append(&e))
 	}
-	ev := l.between(time.Now().Add(-time.Minute), time.Time{})
-	require.Len(t, ev, 3)
+	l := &handshakeLog{journal: j}
+	ev := l.between(now.Add(-time.Minute), time.Time{})
+	require.Len(t, ev, 2, "requests are not handshakes")
 	assert.True(t, ev[0].ClientCert)
 	assert.Equal(t, "127.0.0.1:5000", ev[0].Remote)
 	assert.False(t, ev[1].ClientCert)
 	assert.Equal(t, "[::1]:5001", ev[1].Remote)
-	assert.False(t, ev[2].ClientCert)
-	assert.Empty(t, l.between(time.Now().Add(time.Minute), time.Time{}))
+	assert.Empty(t, l.between(now.Add(time.Minute), time.Time{}))
 }
 
 func TestPublisherVerdicts(t *testing.T) {

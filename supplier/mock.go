@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log"
 	"net"
@@ -12,10 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/certs"
+	"github.com/nems-harness/nems-harness/internal/dashboard"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
@@ -45,6 +46,10 @@ type mockNEMS struct {
 	tls        *TLSFiles
 	handshakes *handshakeLog
 	errc       chan error
+	// dashboard is the live view's link; admin serves it beside a mock
+	// that asks for client certificates (nil otherwise).
+	dashboard string
+	admin     *http.Server
 }
 
 // TLSFiles are the test PKI files a system needs for mutual TLS with the
@@ -73,9 +78,11 @@ func startMock(c mockConfig) (*mockNEMS, error) {
 		journal.Close()
 		return nil, err
 	}
-	m := &mockNEMS{server: srv, journal: journal, handshakes: &handshakeLog{}, errc: make(chan error, 1)}
+	m := &mockNEMS{server: srv, journal: journal, handshakes: &handshakeLog{journal: journal}, errc: make(chan error, 1)}
 	m.http = mockspine.NewHTTPServer(srv)
-	m.http.ErrorLog = log.New(m.handshakes, "", 0)
+	// Failed handshakes are journaled by the mock (see handshakeLog);
+	// net/http's own lines about them say nothing more.
+	m.http.ErrorLog = log.New(io.Discard, "", 0)
 	scheme := "http"
 	if c.TLSDir != "" {
 		files, cfg, err := prepareTLS(c.TLSDir, c.World, c.Endpoint)
@@ -83,7 +90,8 @@ func startMock(c mockConfig) (*mockNEMS, error) {
 			journal.Close()
 			return nil, err
 		}
-		m.tls, m.http.TLSConfig, scheme = files, cfg, "https"
+		srv.ConfigureTLS(m.http, cfg)
+		m.tls, scheme = files, "https"
 	}
 	addr := c.Addr
 	if addr == "" {
@@ -95,6 +103,11 @@ func startMock(c mockConfig) (*mockNEMS, error) {
 		return nil, fmt.Errorf("starting the mock: %w", err)
 	}
 	m.url = scheme + "://" + dialable(ln.Addr()) + mockspine.PublishPath
+	if err := m.startDashboard(); err != nil {
+		ln.Close()
+		journal.Close()
+		return nil, err
+	}
 	go func() {
 		if m.http.TLSConfig != nil {
 			m.errc <- m.http.ServeTLS(ln, "", "")
@@ -115,9 +128,36 @@ func dialable(a net.Addr) string {
 	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
 }
 
+// startDashboard serves the dashboard beside the mock, and over mutual TLS
+// also on a loopback listener of its own that a browser can reach.
+func (m *mockNEMS) startDashboard() error {
+	d, err := dashboard.New(dashboard.Config{Server: m.server, PublishURL: m.url, Verdicts: PublisherVerdicts})
+	if err != nil {
+		return err
+	}
+	m.http.Handler = dashboard.Mount(d, m.server)
+	m.http.RegisterOnShutdown(d.Close)
+	m.dashboard = strings.TrimSuffix(m.url, mockspine.PublishPath) + dashboard.Prefix
+	if m.http.TLSConfig == nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("starting the dashboard: %w", err)
+	}
+	m.admin = mockspine.NewHTTPServer(dashboard.Admin(d, m.server))
+	m.admin.RegisterOnShutdown(d.Close)
+	m.dashboard = "http://" + ln.Addr().String() + dashboard.Prefix
+	go func() { _ = m.admin.Serve(ln) }() // ends with ErrServerClosed at close
+	return nil
+}
+
 func (m *mockNEMS) close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	if m.admin != nil {
+		_ = m.admin.Shutdown(ctx)
+	}
 	err := m.http.Shutdown(ctx)
 	if serr := <-m.errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
@@ -139,7 +179,7 @@ func prepareTLS(dir string, w *world.World, ep *world.Endpoint) (*TLSFiles, *tls
 			return nil, nil, fmt.Errorf("creating the test CA in %s: %w", dir, err)
 		}
 	}
-	cfg, err := certs.ServerTLSConfig(abs, w)
+	cfg, err := certs.ServerTLSConfig(abs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -169,10 +209,10 @@ type handshakeEvent struct {
 	At     time.Time
 	Remote string
 	Reason string
-	// ClientCert is true when the handshake failed over the client's
-	// certificate (none, untrusted, out of date, revoked): a breach of
-	// EP-CERT. Otherwise the client gave up (for example it does not trust
-	// the mock's CA) or did not speak TLS.
+	// ClientCert is true when the mock refused the client's certificate
+	// (none, untrusted, out of date, revoked): a breach of EP-CERT.
+	// Otherwise the client gave up (for example it does not trust the
+	// mock's CA) or did not speak TLS.
 	ClientCert bool
 }
 
@@ -180,45 +220,26 @@ func (e handshakeEvent) String() string {
 	return fmt.Sprintf("%s TLS handshake from %s failed: %s", e.At.UTC().Format("15:04:05.000Z"), e.Remote, e.Reason)
 }
 
-// handshakeLog is the mock's http.Server error log: it keeps the failed TLS
-// handshakes, which never reach the journal.
+// handshakeLog reads the failed TLS handshakes the mock journaled
+// (mockspine.Entry.Handshake).
 type handshakeLog struct {
-	mu     sync.Mutex
-	events []handshakeEvent
-}
-
-const handshakePrefix = "http: TLS handshake error from "
-
-func (l *handshakeLog) Write(p []byte) (int, error) {
-	for _, line := range strings.Split(strings.TrimSpace(string(p)), "\n") {
-		rest, ok := strings.CutPrefix(line, handshakePrefix)
-		if !ok {
-			continue
-		}
-		// The remote address is host:port, and an IPv6 host holds colons
-		// too: the reason follows the first ": ".
-		remote, reason, _ := strings.Cut(rest, ": ")
-		if reason == "EOF" || strings.Contains(reason, "connection reset") {
-			continue // the client hung up before saying anything
-		}
-		clientSide := strings.Contains(reason, "remote error") || strings.Contains(reason, "HTTP request to an HTTPS server")
-		l.mu.Lock()
-		l.events = append(l.events, handshakeEvent{At: time.Now(), Remote: remote, Reason: reason, ClientCert: !clientSide})
-		l.mu.Unlock()
-	}
-	return len(p), nil
+	journal *mockspine.Journal
 }
 
 // between returns the events from start (inclusive) to end (exclusive; zero
 // means open).
 func (l *handshakeLog) between(start, end time.Time) []handshakeEvent {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var out []handshakeEvent
-	for _, e := range l.events {
-		if !e.At.Before(start) && (end.IsZero() || e.At.Before(end)) {
-			out = append(out, e)
+	for _, e := range l.journal.List(0) {
+		h := e.Handshake
+		if h == nil || e.Received.Before(start) || (!end.IsZero() && !e.Received.Before(end)) {
+			continue
 		}
+		reason := h.Reason
+		if h.Subject != "" {
+			reason += " (certificate " + h.Subject + ", serial " + h.Serial + ")"
+		}
+		out = append(out, handshakeEvent{At: e.Received, Remote: e.Remote, Reason: reason, ClientCert: h.Refused})
 	}
 	return out
 }

@@ -2,35 +2,23 @@ package supplier
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 
-	"github.com/nems-harness/nems-harness/internal/nhsnumber"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 
-// PatientKind is the kind of patient a scenario needs.
-type PatientKind string
+// PatientKind is the kind of patient a scenario needs: the kinds the
+// conformance steps name too, found in the fixtures by the same look-up
+// (world.World.Patients).
+type PatientKind = world.PatientKind
 
 // The kinds of patient the scenarios name.
 const (
-	// Traced is a patient on PDS without an S or I flag.
-	Traced PatientKind = "traced"
-	// SFlagged is a patient whose PDS record carries an S (sensitive) flag.
-	SFlagged PatientKind = "S-flagged"
-	// IFlagged is a patient whose PDS record carries an I (invalid) flag.
-	IFlagged PatientKind = "I-flagged"
-	// NotOnPDS is a valid test-range NHS number that PDS does not hold.
-	NotOnPDS PatientKind = "not on PDS"
+	Traced   = world.Traced
+	SFlagged = world.SFlagged
+	IFlagged = world.IFlagged
+	NotOnPDS = world.NotOnPDS
 )
-
-// kindPhrases maps the scenario wording to kinds.
-var kindPhrases = map[string]PatientKind{
-	"a traced patient":     Traced,
-	"an S-flagged patient": SFlagged,
-	"an I-flagged patient": IFlagged,
-	"a patient not on PDS": NotOnPDS,
-}
 
 // Patient is the patient a scenario asks the system to publish for.
 type Patient struct {
@@ -66,32 +54,17 @@ type patientPool struct {
 
 func newPatientPool(w *world.World) *patientPool {
 	p := &patientPool{kinds: map[PatientKind][]Patient{}, next: map[PatientKind]int{}}
-	for _, pt := range w.PDS.Patients {
-		for _, k := range classify(pt) {
-			p.kinds[k] = append(p.kinds[k], Patient{Kind: k, NHSNumber: pt.NHSNumber, Family: pt.Family,
-				Given: pt.Given, BirthDate: pt.BirthDate})
+	for _, k := range world.PatientKinds() {
+		pts, _ := w.Patients(k, 8) // none of a kind: its scenarios are not assessed
+		for _, pt := range pts {
+			pp := Patient{Kind: k, NHSNumber: pt.NHSNumber, Family: pt.Family, Given: pt.Given, BirthDate: pt.BirthDate}
+			if k == NotOnPDS {
+				pp.Family, pp.Given, pp.BirthDate = "", nil, ""
+			}
+			p.kinds[k] = append(p.kinds[k], pp)
 		}
 	}
-	for _, n := range untracedNumbers(w, 8) {
-		p.kinds[NotOnPDS] = append(p.kinds[NotOnPDS], Patient{Kind: NotOnPDS, NHSNumber: n})
-	}
 	return p
-}
-
-// classify gives a PDS record's kinds. Flags decide; a record with neither
-// S nor I flag is traced unless the fixtures label it as some other kind.
-func classify(pt world.Patient) []PatientKind {
-	var ks []PatientKind
-	if pt.HasFlag("S") {
-		ks = append(ks, SFlagged)
-	}
-	if pt.HasFlag("I") {
-		ks = append(ks, IFlagged)
-	}
-	if len(ks) == 0 && (pt.Kind == "" || strings.EqualFold(pt.Kind, string(Traced))) {
-		ks = append(ks, Traced)
-	}
-	return ks
 }
 
 // take returns the next patient of a kind, or false when the fixtures hold
@@ -106,26 +79,4 @@ func (p *patientPool) take(k PatientKind) (Patient, bool) {
 	pt := list[p.next[k]%len(list)]
 	p.next[k]++
 	return pt, true
-}
-
-// untracedNumbers returns up to n valid NHS numbers in the test range
-// (999 000 0000 to 999 999 9999) that PDS does not hold, counting down from
-// the top of the range, away from where fixtures usually start.
-func untracedNumbers(w *world.World, n int) []string {
-	var out []string
-	for base := 999_999_999; base >= 999_000_000 && len(out) < n; base-- {
-		nine := fmt.Sprintf("%09d", base)
-		d, ok := nhsnumber.CheckDigit(nine)
-		if !ok {
-			continue
-		}
-		nhs := fmt.Sprintf("%s%d", nine, d)
-		if nhsnumber.Check(nhs) != nil {
-			continue
-		}
-		if _, onPDS := w.Patient(nhs); !onPDS {
-			out = append(out, nhs)
-		}
-	}
-	return out
 }

@@ -128,9 +128,7 @@ func (s *Session) Report() *reports.Report {
 		if sc := owner[e.Seq]; sc != nil {
 			ev.Scenario = sc.Name + " — " + ev.Scenario
 		}
-		if e.JWT != nil {
-			ev.Message += "\n\nDecoded JWT\n" + jwtDump(e)
-		}
+		// The report decodes the request's bearer token beside it.
 		return ev
 	}
 
@@ -180,23 +178,13 @@ func (s *Session) Report() *reports.Report {
 		return row
 	}
 
-	// Refused handshakes never reach the journal: EP-CERT's evidence.
-	var refused, clientSide []handshakeEvent
+	// A handshake the mock refused is a journal entry with EP-CERT's
+	// failed verdict, counted above like any request; one that failed on
+	// the system's side is a note.
+	var clientSide []handshakeEvent
 	for _, h := range s.mock.handshakes.between(s.started, time.Time{}) {
-		if h.ClientCert {
-			refused = append(refused, h)
-		} else {
+		if !h.ClientCert {
 			clientSide = append(clientSide, h)
-		}
-	}
-	if len(refused) > 0 {
-		var evs []reports.Evidence
-		for _, h := range refused {
-			evs = append(evs, reports.Evidence{Scenario: scenarioAt(scenarios, s.scenarioStarts(), h.At),
-				Message: "[EP-CERT] the mock refused the TLS handshake: " + h.Reason + " (from " + h.Remote + ")"})
-		}
-		if row := fail("EP-CERT", fmt.Sprintf("the mock refused %d TLS handshake(s) over the client certificate", len(refused))); row != nil {
-			row.Evidence = append(row.Evidence, evs...)
 		}
 	}
 
@@ -225,8 +213,46 @@ func (s *Session) Report() *reports.Report {
 		}
 	}
 
-	// The scenarios behind each row.
+	// A rule a publisher keeps by refusing (NHS-TRACED, NHS-FLAGS) passes
+	// only when a scenario asking it to publish what it must not ran and
+	// passed: captured traffic shows the rule kept, never the refusal.
+	for i := range rows {
+		row := &rows[i]
+		if row.Verdict != reports.Pass || !refusalRule(row.ID) {
+			continue
+		}
+		ran, skipped := false, []string{}
+		for _, sc := range scenarios {
+			if !sc.MustNotPublish || sc.Patient == nil || mustNotRule(sc.Patient.Kind) != row.ID {
+				if sc.Status == reportsSkipped && sc.Patient == nil && mustNotRuleTagged(sc.Tags, row.ID) {
+					skipped = appendNew(skipped, sc.Skipped)
+				}
+				continue
+			}
+			switch sc.Status {
+			case reportsPassed:
+				ran = true
+			case reportsSkipped:
+				skipped = appendNew(skipped, sc.Skipped)
+			}
+		}
+		if ran {
+			continue
+		}
+		row.Verdict = reports.NotAssessed
+		if len(skipped) > 0 {
+			row.Reason = "captured traffic kept it, but its must-not-publish scenarios were skipped: " + strings.Join(skipped, "; ")
+		} else {
+			row.Reason = "captured traffic kept it, but no must-not-publish scenario of it ran (the tag expression left them out), so nothing showed the system refuses"
+		}
+	}
+
+	// The scenarios behind each row: those that judge the rule by name,
+	// then, folded into one line per result, the others whose requests
+	// were judged on it, so that the row's scenarios add up to its
+	// evidence.
 	var counts reports.ScenarioCounts
+	others := make([]map[string]int, len(rows))
 	for _, sc := range scenarios {
 		switch sc.Status {
 		case reportsPassed:
@@ -236,9 +262,35 @@ func (s *Session) Report() *reports.Report {
 		default:
 			counts.Skipped++
 		}
+		named := map[string]bool{}
 		for _, id := range sc.Rules {
+			named[id] = true
 			if i, ok := index[id]; ok {
 				rows[i].Scenarios = append(rows[i].Scenarios, reports.ScenarioRef{Name: sc.Name, Feature: sc.URI, Status: ruleStatus(sc, id)})
+			}
+		}
+		for i, row := range rows {
+			if named[row.ID] {
+				continue
+			}
+			if st := ruleStatus(sc, row.ID); st != reportsSkipped && capturedJudged(sc, row.ID) {
+				if others[i] == nil {
+					others[i] = map[string]int{}
+				}
+				others[i][st]++
+			}
+		}
+	}
+	for i := range rows {
+		for _, st := range []string{reportsFailed, reportsPassed} {
+			if n := others[i][st]; n > 0 {
+				verb := "kept"
+				if st == reportsFailed {
+					verb = "broke"
+				}
+				rows[i].Scenarios = append(rows[i].Scenarios, reports.ScenarioRef{
+					Name:   fmt.Sprintf("%d other scenario(s) whose requests %s it", n, verb),
+					Status: st})
 			}
 		}
 	}
@@ -294,28 +346,36 @@ func ruleStatus(sc ScenarioResult, id string) string {
 	return reportsSkipped
 }
 
-// scenarioStarts are the scenarios' trigger times, in order.
-func (s *Session) scenarioStarts() []time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]time.Time, len(s.scenarios))
-	for i, r := range s.scenarios {
-		r.mu.Lock()
-		out[i] = r.start
-		r.mu.Unlock()
-	}
-	return out
-}
-
-// scenarioAt names the scenario whose trigger last fired before t.
-func scenarioAt(scenarios []ScenarioResult, starts []time.Time, t time.Time) string {
-	name := "outside any scenario"
-	for i, st := range starts {
-		if i < len(scenarios) && !st.IsZero() && !st.After(t) {
-			name = scenarios[i].Name
+// capturedJudged reports whether a request the scenario captured was
+// judged on the rule (passed or failed it).
+func capturedJudged(sc ScenarioResult, id string) bool {
+	for _, e := range sc.Captured {
+		switch verdictOf(PublisherVerdicts(e), id).Outcome {
+		case mockspine.Pass, mockspine.Fail:
+			return true
 		}
 	}
-	return name
+	return false
+}
+
+// brokenRules are the rules the scenario's captured requests broke, in
+// catalogue order.
+func brokenRules(sc ScenarioResult) []string {
+	broke := map[string]bool{}
+	for _, e := range sc.Captured {
+		for _, v := range PublisherVerdicts(e) {
+			if v.Outcome == mockspine.Fail {
+				broke[v.Rule] = true
+			}
+		}
+	}
+	var ids []string
+	for _, r := range mockspine.Rules() {
+		if broke[r.ID] {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
 }
 
 // notes are the report's free-text notes: failed scenarios, scenarios not
@@ -323,11 +383,7 @@ func scenarioAt(scenarios []ScenarioResult, starts []time.Time, t time.Time) str
 func (s *Session) notes(scenarios []ScenarioResult, requests int, unattributed []string, clientSide []handshakeEvent) []string {
 	var notes []string
 	notes = append(notes, fmt.Sprintf("Trigger: %s. The mock received %d request(s) from the system.", s.triggerText(), requests))
-	for _, sc := range scenarios {
-		if sc.Status == reportsFailed {
-			notes = append(notes, fmt.Sprintf("Scenario failed: %s (%s): %s", sc.Name, sc.URI, firstLine(sc.Failure)))
-		}
-	}
+	notes = append(notes, failureNotes(scenarios)...)
 	skipped := map[string][]string{}
 	for _, sc := range scenarios {
 		if sc.Status == reportsSkipped && sc.Skipped != "" {
@@ -372,7 +428,97 @@ func (s *Session) triggerText() string {
 	return "manual"
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return line
+// failureNotes folds the failed scenarios into one line per rule their
+// requests broke, with a count (the rule's row holds the evidence), and one
+// line per other reason a scenario failed.
+func failureNotes(scenarios []ScenarioResult) []string {
+	byRule := map[string][]string{}
+	byReason := map[string][]string{}
+	var reasons []string
+	for _, sc := range scenarios {
+		if sc.Status != reportsFailed {
+			continue
+		}
+		ids := brokenRules(sc)
+		if sc.MustNotPublish && sc.Patient != nil && len(sc.Captured) > 0 {
+			if id := mustNotRule(sc.Patient.Kind); id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+		for _, id := range ids {
+			byRule[id] = append(byRule[id], sc.Name)
+		}
+		if len(ids) == 0 {
+			reason := failureSummary(sc.Failure)
+			if _, seen := byReason[reason]; !seen {
+				reasons = append(reasons, reason)
+			}
+			byReason[reason] = append(byReason[reason], sc.Name)
+		}
+	}
+	var notes []string
+	for _, r := range mockspine.Rules() {
+		names := byRule[r.ID]
+		if len(names) == 0 {
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("Scenarios failed on %s: %d, because the system's requests broke it; its row shows each request (%s).",
+			r.ID, len(names), listSome(names, 3)))
+	}
+	for _, reason := range reasons {
+		names := byReason[reason]
+		notes = append(notes, fmt.Sprintf("Scenarios failed: %d, %s (%s).", len(names), reason, listSome(names, 3)))
+	}
+	return notes
+}
+
+// listSome names the first n items and counts the rest.
+func listSome(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, "; ")
+	}
+	return strings.Join(items[:n], "; ") + fmt.Sprintf("; and %d more", len(items)-n)
+}
+
+// failureSummary is a failure message in one line: its first line, and
+// when that ends in a colon, the line it introduces.
+func failureSummary(msg string) string {
+	var lines []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return "no reason recorded"
+	}
+	out := lines[0]
+	if strings.HasSuffix(out, ":") && len(lines) > 1 {
+		out += " " + lines[1]
+	}
+	return strings.TrimRight(out, ":")
+}
+
+// refusalRule reports whether a rule is one a publisher keeps by refusing
+// to publish (a must-not-publish scenario shows it).
+func refusalRule(id string) bool {
+	for _, k := range []PatientKind{NotOnPDS, SFlagged, IFlagged} {
+		if mustNotRule(k) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// mustNotRuleTagged reports whether tags mark a must-not-publish scenario of
+// a rule (one skipped before it named its patient).
+func mustNotRuleTagged(tags []string, id string) bool {
+	return slices.Contains(tags, "@must-not-publish") && slices.Contains(tags, "@"+id)
+}
+
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }

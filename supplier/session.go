@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/nems-harness/nems-harness/internal/ansi"
 	"io"
 	"io/fs"
 	"os"
@@ -13,10 +12,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/nems-harness/nems-harness/features"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/suite"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 	"github.com/nems-harness/nems-harness/reports"
@@ -24,8 +22,8 @@ import (
 
 // File names Run writes into Options.OutDir.
 const (
-	CucumberFile = "cucumber.json"
-	JUnitFile    = "junit.xml"
+	CucumberFile = suite.CucumberFile
+	JUnitFile    = suite.JUnitFile
 	JournalFile  = "journal.jsonl"
 )
 
@@ -66,6 +64,13 @@ type Options struct {
 	Prompt io.Writer
 	// NoColors turns off colours in godog's output.
 	NoColors bool
+	// Countdown shows the seconds left of a wait on one line of Prompt,
+	// rewritten every second (for a terminal); without it a new line tells
+	// the time left every few seconds.
+	Countdown bool
+	// QuietPeriod, when positive, overrides the config's quietPeriod: how
+	// long to watch for a publish the system must not make.
+	QuietPeriod time.Duration
 	// Version is the harness version shown in the report.
 	Version string
 	// Features are the feature files; nil means the embedded supplier
@@ -157,6 +162,7 @@ func NewSession(opts Options) (*Session, error) {
 		mock: m, patients: newPatientPool(w), prompt: prompt, startSeq: m.journal.Last(), started: time.Now()}
 	s.trigger = newTrigger(cfg, prompt, s.system, m.url)
 	fmt.Fprintf(prompt, "nems-harness: mock NEMS (profile %s) for %s, ASID %s, at %s\n", profile, s.system, ep.ASID, m.url)
+	fmt.Fprintf(prompt, "nems-harness: dashboard at %s\n", m.dashboard)
 	if m.tls != nil {
 		fmt.Fprintf(prompt, "nems-harness: mutual TLS: trust %s; present %s\n", m.tls.CA, orNone(m.tls.Cert))
 	}
@@ -227,58 +233,41 @@ func (r *Result) FailedRules() []string {
 // it starts the mock, runs the @supplier scenarios with godog (progress to
 // Output; cucumber JSON and JUnit into OutDir), and builds the assurance
 // report (written into OutDir as HTML and Markdown). The error is for a run
-// that could not happen; a run in which the system broke a rule returns a
-// Result that has not Passed.
+// that could not happen (a tag expression that is malformed or selects no
+// scenario among them, checked before the mock starts); a run in which the
+// system broke a rule returns a Result that has not Passed.
 func Run(ctx context.Context, opts Options) (*Result, error) {
+	feats := opts.Features
+	if feats == nil {
+		feats = features.SupplierFS()
+	}
+	if _, err := suite.Check(feats, opts.Tags, SupplierTag); err != nil {
+		return nil, err
+	}
 	s, err := NewSession(opts)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
 
-	format := "progress"
+	out := opts.Output
+	if out == nil {
+		out = io.Discard
+	}
+	sr, err := suite.Run(ctx, suite.Options{
+		Name: "NEMS publisher assurance", Features: feats, Tags: opts.Tags, Scope: []string{SupplierTag},
+		Initialize: s.InitializeScenario, OutDir: opts.OutDir, Progress: out, Color: !opts.NoColors,
+	})
+	if err != nil {
+		return nil, err
+	}
 	var files []string
 	if opts.OutDir != "" {
-		cuke, junit := filepath.Join(opts.OutDir, CucumberFile), filepath.Join(opts.OutDir, JUnitFile)
-		format += ",cucumber:" + cuke + ",junit:" + junit
-		files = append(files, cuke, junit, filepath.Join(opts.OutDir, JournalFile))
+		files = append(files, sr.CucumberJSON, sr.JUnitXML, filepath.Join(opts.OutDir, JournalFile))
+	} else {
+		_ = os.RemoveAll(filepath.Dir(sr.CucumberJSON)) // a temporary folder
 	}
-	tags := SupplierTag
-	if t := strings.TrimSpace(opts.Tags); t != "" {
-		if err := checkTags(t); err != nil {
-			return nil, err
-		}
-		tags += " && " + t
-	}
-	feats := opts.Features
-	if feats == nil {
-		feats = features.SupplierFS()
-	}
-	out := opts.Output
-	switch {
-	case out == nil:
-		out = io.Discard
-	case opts.NoColors:
-		out = ansi.Strip(out)
-	}
-	status := godog.TestSuite{
-		Name:                "supplier",
-		ScenarioInitializer: s.InitializeScenario,
-		Options: &godog.Options{
-			Format: format, Paths: []string{"."}, FS: feats, Tags: tags, Output: out,
-			Strict: true, Concurrency: 1, DefaultContext: ctx,
-		},
-	}.Run()
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("assurance run interrupted: %w", err)
-	}
-	if status == 2 {
-		return nil, errors.New("the supplier scenarios could not be run (see the message above)")
-	}
-	if len(s.Scenarios()) == 0 {
-		return nil, fmt.Errorf("no supplier scenario matches the tags %q", tags)
-	}
-	res := &Result{Report: s.Report(), Scenarios: s.Scenarios(), Entries: s.Entries(), SuiteStatus: status}
+	res := &Result{Report: s.Report(), Scenarios: s.Scenarios(), Entries: s.Entries(), SuiteStatus: sr.Status}
 	if err := s.Close(); err != nil {
 		return nil, err
 	}
@@ -290,17 +279,4 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.Files = append(files, written...)
 	}
 	return res, nil
-}
-
-// checkTags refuses a tag expression with an empty term, on which godog's
-// filter panics.
-func checkTags(expr string) error {
-	for _, and := range strings.Split(expr, "&&") {
-		for _, term := range strings.Split(and, ",") {
-			if t := strings.TrimSpace(term); t == "" || t == "~" || t == "@" || t == "~@" {
-				return fmt.Errorf("tag expression %q has an empty term", expr)
-			}
-		}
-	}
-	return nil
 }

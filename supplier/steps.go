@@ -14,6 +14,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/nems-harness/nems-harness/mockspine"
+	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 
 // Waiting.
@@ -26,6 +27,9 @@ const (
 	// system must not make, unless the config sets quietPeriod.
 	defaultQuiet = 10 * time.Second
 	pollEvery    = 20 * time.Millisecond
+	// countdownEvery is how often the time left is shown as a new line
+	// when the prompt is not a terminal.
+	countdownEvery = 5 * time.Second
 )
 
 // The step phrases. Patterns are anchored; rule IDs are upper case with
@@ -165,7 +169,7 @@ func (s *Session) skip(ctx context.Context, run *scenarioRun, format string, a .
 	run.mu.Lock()
 	run.skipped = msg
 	run.mu.Unlock()
-	ctx = godog.Attach(ctx, godog.Attachment{FileName: "not assessed", MediaType: "text/plain", Body: []byte(msg)})
+	// The suite runner attaches the reason to the skipped step.
 	return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, msg)
 }
 
@@ -210,6 +214,9 @@ func (s *Session) publishWait(scenario time.Duration) time.Duration {
 
 // quietWait is how long to watch for a publish that must not come.
 func (s *Session) quietWait(scenario time.Duration) time.Duration {
+	if s.opts.QuietPeriod > 0 {
+		return s.opts.QuietPeriod
+	}
 	if s.cfg.QuietPeriod > 0 {
 		return time.Duration(s.cfg.QuietPeriod)
 	}
@@ -253,10 +260,13 @@ func (s *Session) publishes(ctx context.Context, verb, code, messageType, kindPh
 	if skip != "" {
 		return s.skip(ctx, run, "%s", skip)
 	}
-	kind := kindPhrases[kindPhrase]
+	kind, known := world.ParsePatientKind(kindPhrase)
+	if !known {
+		return ctx, fmt.Errorf("unknown kind of patient %q", kindPhrase)
+	}
 	p, ok := s.patients.take(kind)
 	if !ok {
-		return s.skip(ctx, run, "the fixtures' pds.json holds no %s patient", kind)
+		return s.skip(ctx, run, "%v", &world.NoPatientError{Kind: kind})
 	}
 	refuse := verb != "publishes"
 	vars, env := s.vars(ev, messageType, p)
@@ -333,8 +343,24 @@ func attachEntry(ctx context.Context, e mockspine.Entry) context.Context {
 }
 
 // wait polls the journal until a request about the patient arrives or the
-// deadline passes.
-func (s *Session) wait(ctx context.Context, run *scenarioRun, deadline time.Time) error {
+// deadline passes, telling the prompt what it waits for and counting down
+// the seconds left (on one rewritten line when Options.Countdown is set,
+// else a line every countdownEvery).
+func (s *Session) wait(ctx context.Context, run *scenarioRun, deadline time.Time, what string) error {
+	w := s.prompt
+	left := func() time.Duration {
+		if d := time.Until(deadline); d < time.Second {
+			return max(d.Round(100*time.Millisecond), 0)
+		}
+		return time.Until(deadline).Round(time.Second)
+	}
+	fmt.Fprintf(w, "nems-harness: %s: waiting up to %s\n", what, left())
+	shown := left()
+	defer func() {
+		if s.opts.Countdown {
+			fmt.Fprint(w, "\r\x1b[K")
+		}
+	}()
 	for {
 		for _, e := range s.mock.journal.List(run.since) {
 			if about(e, *run.patient) {
@@ -343,6 +369,16 @@ func (s *Session) wait(ctx context.Context, run *scenarioRun, deadline time.Time
 		}
 		if !time.Now().Before(deadline) {
 			return nil
+		}
+		if l := left(); l != shown && l >= time.Second {
+			switch {
+			case s.opts.Countdown:
+				shown = l
+				fmt.Fprintf(w, "\r\x1b[K  %s left", l)
+			case shown-l >= countdownEvery:
+				shown = l
+				fmt.Fprintf(w, "  %s left\n", l)
+			}
 		}
 		t := time.NewTimer(min(pollEvery, time.Until(deadline)))
 		select {
@@ -361,7 +397,9 @@ func (s *Session) receives(ctx context.Context, secs string) (context.Context, e
 	}
 	n, _ := strconv.Atoi(secs)
 	wait := s.publishWait(time.Duration(n) * time.Second)
-	if err := s.wait(ctx, run, run.start.Add(wait)); err != nil {
+	what := fmt.Sprintf("%s: the mock waits for the system to publish %s %s for NHS number %s",
+		run.name, run.event, run.messageType, run.patient.Describe())
+	if err := s.wait(ctx, run, run.start.Add(wait), what); err != nil {
 		return ctx, err
 	}
 	ctx = s.capture(ctx, run)
@@ -397,7 +435,9 @@ func (s *Session) receivesNone(ctx context.Context, secs string) (context.Contex
 	run.mu.Lock()
 	from := run.end
 	run.mu.Unlock()
-	if err := s.wait(ctx, run, from.Add(wait)); err != nil {
+	what := fmt.Sprintf("%s: quiet period: the system must publish nothing for NHS number %s, as %s",
+		run.name, run.patient.Describe(), mustNotReason(run.patient.Kind))
+	if err := s.wait(ctx, run, from.Add(wait), what); err != nil {
 		return ctx, err
 	}
 	ctx = s.capture(ctx, run)

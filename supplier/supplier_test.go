@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -245,17 +246,54 @@ func TestPatientKindsTheFixturesLackAreNotAssessed(t *testing.T) {
 	}
 	w, err := world.New(def.Spine, pds)
 	require.NoError(t, err)
-	res := run(t, supplier.Options{Config: publisherConfig(t, ""), World: w, Tags: "@must-not-publish"})
+	res := run(t, supplier.Options{Config: publisherConfig(t, ""), World: w, Tags: "@NHS-FLAGS,@must-not-publish"})
 	status := map[string]string{}
 	for _, sc := range res.Scenarios {
 		status[sc.Name] = sc.Status
 	}
 	assert.Equal(t, map[string]string{
+		"NHS-FLAGS: the patient's PDS record carries no S or I flag":   "passed",
 		"NHS-TRACED: no event for a patient who is not on PDS":         "passed",
 		"NHS-FLAGS: no event for a patient with an S (sensitive) flag": "skipped",
 		"NHS-FLAGS: no event for a patient with an I (invalid) flag":   "skipped",
 	}, status)
 	assert.True(t, res.Passed())
+	rows := map[string]reports.RuleRow{}
+	for _, row := range res.Report.Rules {
+		rows[row.ID] = row
+	}
+	// Traffic kept NHS-FLAGS, but nothing showed the system refusing.
+	assert.Equal(t, reports.NotAssessed, rows["NHS-FLAGS"].Verdict)
+	assert.Contains(t, rows["NHS-FLAGS"].Reason, "its must-not-publish scenarios were skipped: the fixtures have no S-flagged patient")
+	assert.Equal(t, reports.Pass, rows["NHS-TRACED"].Verdict, "traffic kept it and its refusal scenario ran")
+}
+
+// TestARefusalRulePassesOnlyWhenItsScenarioRan: traffic alone does not
+// pass NHS-FLAGS while the scenarios asking the system to refuse were left
+// out.
+func TestARefusalRulePassesOnlyWhenItsScenarioRan(t *testing.T) {
+	t.Parallel()
+	res := run(t, supplier.Options{Config: publisherConfig(t, ""), Tags: "@NHS-FLAGS && ~@must-not-publish"})
+	for _, row := range res.Report.Rules {
+		if row.ID == "NHS-FLAGS" {
+			assert.Equal(t, reports.NotAssessed, row.Verdict)
+			assert.Contains(t, row.Reason, "no must-not-publish scenario of it ran")
+		}
+	}
+}
+
+// TestEmptySelectionsFail: a tag expression that does not parse or selects
+// no supplier scenario is an error before the mock starts.
+func TestEmptySelectionsFail(t *testing.T) {
+	t.Parallel()
+	for _, tags := range []string{"@NOPE", "((", "@smoke && ~@smoke", "not @smoke"} {
+		out := filepath.Join(t.TempDir(), "out")
+		_, err := supplier.Run(context.Background(), supplier.Options{Config: publisherConfig(t, ""), Tags: tags, OutDir: out})
+		require.Error(t, err, tags)
+		assert.NotContains(t, err.Error(), "\n")
+		_, statErr := os.Stat(out)
+		assert.True(t, os.IsNotExist(statErr), "nothing is written for %q", tags)
+	}
 }
 
 func TestAFailingTriggerFailsTheScenarioWithItsStderr(t *testing.T) {
@@ -270,7 +308,52 @@ func TestAFailingTriggerFailsTheScenarioWithItsStderr(t *testing.T) {
 	assert.Contains(t, sc.Failure, "cannot reach the test system")
 	assert.False(t, res.Passed())
 	assert.Empty(t, res.FailedRules(), "no request, so no rule failed")
-	assert.Contains(t, strings.Join(res.Report.Notes, "\n"), "Scenario failed")
+	notes := strings.Join(res.Report.Notes, "\n")
+	assert.Contains(t, notes, "Scenarios failed: 1, the trigger command exited with status 4: cannot reach the test system")
+	assert.Contains(t, notes, "(A new event for a traced patient conforms to every rule).")
+}
+
+// TestNotesAndCountsAgreeWithTheEvidence: scenarios that fail on one rule
+// are one note with their count, and the rule's row counts as many
+// scenarios as it shows requests.
+func TestNotesAndCountsAgreeWithTheEvidence(t *testing.T) {
+	t.Parallel()
+	res := run(t, supplier.Options{Config: publisherConfig(t, "scope"), Tags: "@smoke,@JWT-SCOPE,@HDR-TOASID"})
+	require.Len(t, res.Scenarios, 3)
+	var failedNotes []string
+	for _, n := range res.Report.Notes {
+		assert.False(t, strings.HasSuffix(n, ":"), "dangling colon: %q", n)
+		if strings.HasPrefix(n, "Scenarios failed") {
+			failedNotes = append(failedNotes, n)
+		}
+	}
+	require.Len(t, failedNotes, 1, "%q", res.Report.Notes)
+	assert.True(t, strings.HasPrefix(failedNotes[0], "Scenarios failed on JWT-SCOPE: 3, "), failedNotes[0])
+
+	var row reports.RuleRow
+	for _, r := range res.Report.Rules {
+		if r.ID == "JWT-SCOPE" {
+			row = r
+		}
+	}
+	require.Len(t, row.Evidence, 3)
+	scenarios := 0
+	other := regexp.MustCompile(`^(\d+) other scenario\(s\) whose requests`)
+	for _, ref := range row.Scenarios {
+		assert.Equal(t, "failed", ref.Status, ref.Name)
+		if m := other.FindStringSubmatch(ref.Name); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			scenarios += n
+		} else {
+			scenarios++
+		}
+	}
+	assert.Equal(t, len(row.Evidence), scenarios, "the row's scenarios and its evidence disagree: %+v", row.Scenarios)
+	assert.Contains(t, row.Reason, "3 of 3 request(s)")
+	for _, ev := range row.Evidence {
+		assert.NotContains(t, ev.Message, "Decoded JWT", "the report decodes the token beside the request")
+		assert.Contains(t, ev.Request.Header["Authorization"][0], "Bearer ")
+	}
 }
 
 func TestNothingArrivingFailsTheScenario(t *testing.T) {
@@ -422,4 +505,24 @@ func TestEventContentRulesOfUnassuredEventsAreNotAssessed(t *testing.T) {
 	for _, id := range []string{"VAC-RESOURCES", "VAC-IMMUNIZATION", "VAC-ENCOUNTER", "BST-PROCEDURE", "NIPE-PROCEDURE", "PC-EPISODE"} {
 		assert.Equal(t, reports.NotAssessed, v[id], id)
 	}
+}
+
+// TestWaitsAreShownWithACountdown: the prompt says what the harness waits
+// for and counts the seconds down; Options.QuietPeriod overrides the
+// config's.
+func TestWaitsAreShownWithACountdown(t *testing.T) {
+	t.Parallel()
+	cfg := publisherConfig(t, "")
+	cfg.QuietPeriod = supplier.Duration(time.Minute) // overridden below
+	var prompt bytes.Buffer
+	res, err := supplier.Run(context.Background(), supplier.Options{Config: cfg, Tags: "@must-not-publish && @NHS-TRACED",
+		OutDir: t.TempDir(), Prompt: &prompt, Countdown: true, QuietPeriod: 2500 * time.Millisecond})
+	require.NoError(t, err)
+	require.Len(t, res.Scenarios, 1)
+	assert.Equal(t, "passed", res.Scenarios[0].Status)
+	text := prompt.String()
+	assert.Contains(t, text, "quiet period: the system must publish nothing for NHS number")
+	assert.Contains(t, text, "waiting up to ")
+	assert.Contains(t, text, "\r\x1b[K  1s left")
+	assert.NotContains(t, text, "waiting up to 1m", "the option overrides the config")
 }

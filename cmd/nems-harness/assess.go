@@ -4,16 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os/signal"
 	"path/filepath"
-	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nems-harness/nems-harness/fixtures"
 	"github.com/nems-harness/nems-harness/internal/assessment"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/reports"
-	"github.com/nems-harness/nems-harness/supplier"
 )
 
 func init() {
@@ -40,33 +40,33 @@ Exit status 1 when a rule failed.`))
 	if code := fs.only("fixtures", *rejudge, "with --rejudge: the recorded verdicts were reached against the world of the time"); code != 0 {
 		return code
 	}
-	entries, err := mockspine.ReadJournal(*journal)
-	if err != nil {
-		return fail(stderr, "assess", err)
-	}
-	if len(entries) == 0 {
-		return fail(stderr, "assess", fmt.Errorf("%s holds no request", *journal))
-	}
-	p, err := assessProfile(entries, *profile, *rejudge)
-	if err != nil {
-		return fail(stderr, "assess", err)
-	}
-	base := filepath.Base(*journal)
-	notes := []string{}
+	opts := assessment.JournalOptions{Profile: mockspine.Profile(*profile), Rejudge: *rejudge}
 	if *rejudge {
-		n, err := rejudgeEntries(entries, p, *fixtureDir)
+		w, err := fixtures.Load(*fixtureDir)
 		if err != nil {
 			return fail(stderr, "assess", err)
 		}
+		opts.World = w
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	res, err := assessment.AssessJournalFile(ctx, *journal, opts)
+	if err != nil {
+		return fail(stderr, "assess", fmt.Errorf("%s: %w", *journal, err))
+	}
+	p := res.Profile
+	base := filepath.Base(*journal)
+	notes := []string{}
+	if *rejudge {
 		world := "the embedded fixtures"
 		if *fixtureDir != "" {
 			world = "the fixtures in " + filepath.Base(*fixtureDir)
 		}
-		notes = append(notes, fmt.Sprintf("Re-judged: %d publish(es) judged again under profile %s against %s, each as at the time it was received; the answers shown are the ones the mock gives now.", n, p, world))
+		notes = append(notes, fmt.Sprintf("Re-judged: %d publish(es) judged again under profile %s against %s, each as at the time it was received; the answers shown are the ones the mock gives now.", res.Rejudged, p, world))
 	} else {
 		notes = append(notes, fmt.Sprintf("Verdicts as recorded when each request was received (profile %s).", p))
 	}
-	notes = append(notes, assessNotes(entries)...)
+	notes = append(notes, assessNotes(res)...)
 
 	name := strings.TrimSpace(*system)
 	if name == "" {
@@ -80,7 +80,7 @@ Exit status 1 when a rule failed.`))
 		Mode:      "assess",
 		Generated: time.Now(),
 		Version:   version(),
-		Rules:     assessment.FromJournal(supplier.PublisherView(entries), p),
+		Rules:     res.Rows,
 		Notes:     notes,
 	}
 	paths, err := reports.WriteAll(*out, report, "html", "markdown")
@@ -89,7 +89,7 @@ Exit status 1 when a rule failed.`))
 	}
 	pass, failed, na := report.Counts()
 	fmt.Fprintf(stdout, "%s: %s\n", report.Title, report.Result())
-	fmt.Fprintf(stdout, "  %d request(s); rules: %d pass, %d fail, %d not assessed\n", len(entries), pass, failed, na)
+	fmt.Fprintf(stdout, "  %d request(s); rules: %d pass, %d fail, %d not assessed\n", res.Requests, pass, failed, na)
 	for _, path := range paths {
 		fmt.Fprintf(stdout, "  %s\n", path)
 	}
@@ -99,85 +99,27 @@ Exit status 1 when a rule failed.`))
 	return 0
 }
 
-// assessProfile is the profile to report under: the one the journal was
-// judged under, unless --rejudge judges it under another.
-func assessProfile(entries []mockspine.Entry, flagValue string, rejudge bool) (mockspine.Profile, error) {
-	seen := map[mockspine.Profile]bool{}
-	for _, e := range entries {
-		if e.Profile != "" {
-			seen[e.Profile] = true
-		}
-	}
-	var recorded []string
-	for p := range seen {
-		recorded = append(recorded, string(p))
-	}
-	sort.Strings(recorded)
-	if flagValue != "" {
-		p, err := mockspine.ParseProfile(flagValue)
-		if err != nil {
-			return "", err
-		}
-		if !rejudge && (len(recorded) > 1 || (len(recorded) == 1 && recorded[0] != string(p))) {
-			return "", fmt.Errorf("the journal was judged under %s; pass --rejudge to judge it under %s", strings.Join(recorded, " and "), p)
-		}
-		return p, nil
-	}
-	switch {
-	case len(recorded) > 1 && !rejudge:
-		return "", fmt.Errorf("the journal mixes profiles %s; pass --rejudge --profile P to judge it all under one", strings.Join(recorded, " and "))
-	case len(recorded) == 1:
-		return mockspine.Profile(recorded[0]), nil
-	}
-	return mockspine.Profile2019, nil
-}
-
-// rejudgeEntries runs the rules again over every recorded publish, with the
-// clock at the time it was received, and returns how many were judged.
-func rejudgeEntries(entries []mockspine.Entry, p mockspine.Profile, fixtureDir string) (int, error) {
-	w, err := fixtures.Load(fixtureDir)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for i := range entries {
-		e := &entries[i]
-		if e.Method != "POST" || (e.Path != mockspine.PublishPath && e.Path != mockspine.PublishPath2019) {
-			continue
-		}
-		req, err := e.Request()
-		if err != nil {
-			return n, err
-		}
-		received := e.Received
-		judge := &mockspine.Judge{Profile: p, World: w, Now: func() time.Time { return received }}
-		j, err := judge.Evaluate(context.Background(), req)
-		if err != nil {
-			return n, fmt.Errorf("judging %s: %w", e.ID, err)
-		}
-		e.Verdicts, e.Profile = j.Verdicts, p
-		e.Response = mockspine.Reply{Status: j.Response.Status, Header: j.Response.Header, Body: string(j.Response.Body)}
-		n++
-	}
-	return n, nil
-}
-
 // assessNotes say what in the journal was not a publish, and what could
 // not be assessed.
-func assessNotes(entries []mockspine.Entry) []string {
-	var notes, other []string
-	tls := false
-	for _, e := range entries {
-		tls = tls || e.TLS
-		if e.Verdicts == nil {
-			other = append(other, fmt.Sprintf("%s %s %s → HTTP %d", e.ID, e.Method, e.Path, e.Response.Status))
+func assessNotes(res *assessment.JournalResult) []string {
+	var notes []string
+	if res.Other > 0 {
+		list := strings.Join(res.OtherSeen, "; ")
+		if res.Other > len(res.OtherSeen) {
+			list += fmt.Sprintf("; and %d more", res.Other-len(res.OtherSeen))
 		}
-	}
-	if len(other) > 0 {
 		notes = append(notes, fmt.Sprintf("%d request(s) were not judged as publishes (wrong path or method; NEMS publishes with POST %s): %s",
-			len(other), mockspine.PublishPath, strings.Join(other, "; ")))
+			res.Other, mockspine.PublishPath, list))
 	}
-	if !tls {
+	if res.Handshakes > 0 {
+		list := strings.Join(res.HandshakesSeen, "; ")
+		if res.Handshakes > len(res.HandshakesSeen) {
+			list += fmt.Sprintf("; and %d more", res.Handshakes-len(res.HandshakesSeen))
+		}
+		notes = append(notes, fmt.Sprintf("%d TLS handshake(s) failed, %d of them refused over the client certificate (each an EP-CERT failure): %s",
+			res.Handshakes, res.Refused, list))
+	}
+	if !res.TLS {
 		notes = append(notes, "EP-CERT is not assessed: every request came over plain HTTP (serve --tls-dir or assure --tls-dir serve mutual TLS).")
 	}
 	notes = append(notes, "MIME-DEFAULT is judged for the publisher: a request that names both Content-Type and Accept needs no default and passes.")

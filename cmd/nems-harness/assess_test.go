@@ -37,7 +37,7 @@ func assessJournal(t *testing.T, at time.Time, profile mockspine.Profile, tweaks
 		body, err := publish.Message("vaccinations-1", "new", "xml", nil)
 		require.NoError(t, err)
 		h := publish.Headers(s, w.NEMSASID(), "vaccinations-1", jwt, "application/fhir+xml")
-		req := mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: body}
+		req := mockspine.Request{Method: "POST", Path: mockspine.PublishPath, Header: h, Body: string(body)}
 		j, err := judge.Evaluate(context.Background(), req)
 		require.NoError(t, err)
 		e := mockspine.Entry{ID: "r" + strconv.Itoa(i+1), Seq: uint64(i + 1), Received: at, Method: "POST", Path: mockspine.PublishPath,
@@ -126,4 +126,37 @@ func TestAssessUsage(t *testing.T) {
 	code, _, stderr = assureCmd("assess", "--journal", empty, "--fixtures", t.TempDir())
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "--fixtures only applies with --rejudge")
+}
+
+// TestAssessRefusedHandshake: a handshake the mock refused is a journal
+// entry with EP-CERT's failed verdict; assess fails the rule on it, with and
+// without --rejudge, and says so in its notes.
+func TestAssessRefusedHandshake(t *testing.T) {
+	t.Parallel()
+	past := time.Now().Add(-time.Hour).Truncate(time.Second)
+	path := assessJournal(t, past, mockspine.Profile2019, keep)
+	ans := mockspine.Answer{Status: 403, Code: mockspine.SpineCode{Code: "ASID_CHECK_FAILED"}, IssueType: "forbidden"}
+	e := mockspine.Entry{ID: "r2", Seq: 2, Received: past, Remote: "192.0.2.7:40000", TLS: true, Profile: mockspine.Profile2019,
+		Handshake: &mockspine.Handshake{Refused: true, Reason: "no client certificate was presented"},
+		Verdicts: []mockspine.Verdict{{Rule: "EP-CERT", Outcome: mockspine.Fail, Answer: &ans,
+			Reason: "the TLS handshake from 192.0.2.7:40000 was refused: no client certificate was presented"}}}
+	b, err := json.Marshal(e)
+	require.NoError(t, err)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.Write(append(b, '\n'))
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	for _, args := range [][]string{nil, {"--rejudge"}} {
+		out := t.TempDir()
+		code, stdout, stderr := assureCmd(append([]string{"assess", "--journal", path, "--out", out}, args...)...)
+		assert.Equal(t, 1, code, "%v: %s", args, stderr)
+		assert.Contains(t, stdout, "FAIL")
+		md, err := os.ReadFile(filepath.Join(out, "assurance-report.md"))
+		require.NoError(t, err)
+		assert.Contains(t, string(md), "was refused: no client certificate was presented", "%v", args)
+		assert.Contains(t, string(md), "1 TLS handshake(s) failed, 1 of them refused over the client certificate", "%v", args)
+		assert.NotContains(t, string(md), "not judged as publishes", "%v", args)
+	}
 }

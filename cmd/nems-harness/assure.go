@@ -26,7 +26,7 @@ func runAssure(args []string, stdout, stderr io.Writer) int {
 // test's cancel).
 func assureUntil(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assure", stdout, stderr, withEnv,
-		withSynopsis("--config FILE [--fixtures DIR] [--profile P] [--tags T] [--out DIR] [--tls-dir D] [--addr HOST:PORT]"),
+		withSynopsis("--config FILE [--fixtures DIR] [--profile P] [--tags T] [--out DIR] [--tls-dir D] [--addr HOST:PORT] [--quiet-period D]"),
 		withAbout(`Starts the mock NEMS, makes your system publish through the trigger in the --config file for
 every @supplier scenario, and writes the assurance report. Exit status 1 when a rule or a scenario failed.`))
 	config := fs.String("config", "", "assurance config (JSON): the trigger that makes your system publish (required)")
@@ -38,8 +38,12 @@ every @supplier scenario, and writes the assurance report. Exit status 1 when a 
 	tlsDir := fs.String("tls-dir", "", "serve HTTPS with mutual TLS using the test PKI in this folder (created if it holds no CA; your endpoint's certificate is issued if missing)")
 	fs.addrVar(&addr, "addr", "127.0.0.1:4854", "address the mock listens on (127.0.0.1:0 picks a free port)")
 	content := fs.String("content", string(mockspine.ContentReport), "content mode of the mock: report (a 202 carries content warnings) or reject (a failed error content rule answers 422); either way a failed error content rule fails the report")
+	quiet := fs.Duration("quiet-period", 0, "how long to watch for a publish the system must not make, e.g. 3s (default: the config's quietPeriod, else 10s)")
 	if code, ok := fs.parse(args); !ok {
 		return code
+	}
+	if *quiet < 0 {
+		return fs.usageError("--quiet-period must not be negative")
 	}
 	if *config == "" {
 		return fs.usageError("--config FILE is required: the assurance config naming your trigger")
@@ -51,9 +55,14 @@ every @supplier scenario, and writes the assurance report. Exit status 1 when a 
 	res, err := supplier.Run(ctx, supplier.Options{
 		Config: cfg, Fixtures: *fixtureDir, Profile: profile, Tags: *tags, OutDir: *out,
 		TLSDir: *tlsDir, Addr: addr, Content: *content, Output: stdout, Prompt: stderr, NoColors: !assureTerminal(stdout), Version: version(),
+		QuietPeriod: *quiet, Countdown: assureTerminal(stderr),
 	})
 	if err != nil {
-		return fail(stderr, "assure", err)
+		code := fail(stderr, "assure", err)
+		if usageError(err) {
+			code = 2
+		}
+		return code
 	}
 	r := res.Report
 	pass, failed, na := r.Counts()

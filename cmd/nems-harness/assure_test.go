@@ -77,6 +77,13 @@ func TestAssureUsage(t *testing.T) {
 	code, stdout, _ := assureCmd("assure", "-h")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "Usage: nems-harness assure --config FILE")
+	assert.Contains(t, stdout, "--quiet-period")
+	code, _, stderr = assureCmd("assure", "--config", "x.json", "--quiet-period", "-1s")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--quiet-period must not be negative")
+	code, _, stderr = assureCmd("assure", "--config", "x.json", "--quiet-period", "soon")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `invalid value "soon" for flag -quiet-period`)
 
 	cfg := filepath.Join(t.TempDir(), "assure.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"trigger": {"comand": "./publish.sh"}}`), 0o644))
@@ -91,6 +98,10 @@ func TestAssureUsage(t *testing.T) {
 
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"trigger": {"command": "true"}}`), 0o644))
 	code, _, stderr = assureCmd("assure", "--config", cfg, "--addr", "127.0.0.1:0", "--out", t.TempDir(), "--tags", "@no-such-tag")
-	assert.Equal(t, 1, code)
-	assert.True(t, strings.Contains(stderr, "no supplier scenario matches"), stderr)
+	assert.Equal(t, 2, code)
+	assert.True(t, strings.Contains(stderr, `the tag expression "@no-such-tag" selects no scenario`), stderr)
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "one line: %s", stderr)
+	code, _, stderr = assureCmd("assure", "--config", cfg, "--addr", "127.0.0.1:0", "--out", t.TempDir(), "--tags", "((")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "malformed tag expression")
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/nems-harness/nems-harness/fixtures"
@@ -136,28 +134,18 @@ func runCertsIssue(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// checkEndpoint reports whether a fixtures folder's spine.json has the
-// endpoint and the subject is free for it.
+// checkEndpoint reports whether a fixtures folder is sound, has the
+// endpoint, and the subject is free for it.
 func checkEndpoint(fixDir, asid, subject string) error {
-	path := filepath.Join(fixDir, world.SpineFile)
-	b, err := os.ReadFile(path)
+	w, err := fixtures.Load(fixDir)
 	if err != nil {
-		return fmt.Errorf("fixtures: %w", err)
+		return err
 	}
-	var s world.Spine
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("parsing %s: %w", path, err)
+	path := filepath.Join(fixDir, world.SpineFile)
+	if e, ok := w.EndpointByCertificateSubject(subject); ok && e.ASID != asid {
+		return fmt.Errorf("%s already registers %s for ASID %s", path, subject, e.ASID)
 	}
-	found := false
-	for _, e := range s.Endpoints {
-		switch {
-		case e.ASID == asid:
-			found = true
-		case strings.TrimSpace(e.CertificateSubject) == subject:
-			return fmt.Errorf("%s already registers %s for ASID %s", path, subject, e.ASID)
-		}
-	}
-	if !found {
+	if _, ok := w.Endpoint(asid); !ok {
 		return fmt.Errorf("%s has no endpoint with ASID %s", path, asid)
 	}
 	return nil

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"io"
+	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,7 +43,7 @@ func TestTargetGivesTheSameVerdicts(t *testing.T) {
 	ctx := context.Background()
 	embedded, err := (&conformanceRun{profile: "nems-2019-01", out: t.TempDir()}).run(ctx, io.Discard)
 	require.NoError(t, err)
-	want := verdicts(embedded)
+	want := verdicts(embedded.Report)
 	for id, v := range want {
 		assert.Equal(t, reports.Pass, v, "embedded mock, rule %s", id)
 	}
@@ -55,7 +57,7 @@ func TestTargetGivesTheSameVerdicts(t *testing.T) {
 	out := t.TempDir()
 	overTLS, err := (&conformanceRun{target: url, tlsDir: dir, profile: "nems-2019-01", out: out}).run(ctx, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, want, verdicts(overTLS))
+	assert.Equal(t, want, verdicts(overTLS.Report))
 	for _, name := range []string{"assurance-report.html", "assurance-report.md", "cucumber.json", "junit.xml"} {
 		assert.FileExists(t, filepath.Join(out, name))
 	}
@@ -63,9 +65,54 @@ func TestTargetGivesTheSameVerdicts(t *testing.T) {
 	plainURL := startServe(t, "--content", "reject")
 	plain, err := (&conformanceRun{target: plainURL, profile: "nems-2019-01", out: t.TempDir()}).run(ctx, io.Discard)
 	require.NoError(t, err)
-	got := verdicts(plain)
+	got := verdicts(plain.Report)
 	assert.Equal(t, reports.NotAssessed, got["EP-CERT"], "EP-CERT over plain HTTP is not assessed, never a pass")
 	delete(got, "EP-CERT")
 	delete(want, "EP-CERT")
 	assert.Equal(t, want, got)
+}
+
+// TestConformanceRefusesRunsThatWouldMislead: a target that cannot be
+// tested, or a tag expression that selects nothing, is one line and exit
+// status 2, with no report; fixtures that cannot show a rule broken make
+// it not assessed, and the run exits 1 saying why.
+func TestConformanceRefusesRunsThatWouldMislead(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closed := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing listens", []string{"--target", "http://" + closed}, "refused"},
+		{"not a URL", []string{"--target", "not-a-url"}, "not a URL"},
+		{"a typo in the tags", []string{"--tags", "@NOPE"}, `the tag expression "@NOPE" selects no scenario`},
+		{"tags that do not parse", []string{"--tags", "(("}, "malformed tag expression"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			var stdout, stderr strings.Builder
+			code := run(append([]string{"conformance", "--out", out}, tt.args...), &stdout, &stderr)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, stderr.String(), tt.want)
+			assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr.String()), "\n")+1, "one line: %q", stderr.String())
+			assert.NoDirExists(t, out, "no report")
+		})
+	}
+
+	t.Run("fixtures without flagged patients", func(t *testing.T) {
+		dir := t.TempDir()
+		spine, err := os.ReadFile("../../fixtures/spine.json")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "spine.json"), spine, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "pds.json"), []byte(`{"patients": [
+			{"nhsNumber": "9990000018", "family": "ASHWORTH", "given": ["Amelia"], "birthDate": "2024-03-11", "flags": []}]}`), 0o644))
+		var stdout, stderr strings.Builder
+		code := run([]string{"conformance", "--plain", "--fixtures", dir, "--tags", "@NHS-FLAGS", "--out", t.TempDir()}, &stdout, &stderr)
+		assert.Equal(t, 1, code, stderr.String())
+		assert.Contains(t, stdout.String(), "NHS-FLAGS not assessed: its violation scenarios were skipped: the fixtures have no S-flagged patient")
+	})
 }

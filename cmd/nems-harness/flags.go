@@ -33,12 +33,12 @@ func envName(flagName string) string {
 
 // flagSet is one command's flags with the harness's conventions.
 type flagSet struct {
+	positional bool // positional arguments follow the flags
 	*flag.FlagSet
 	name           string // as typed after nems-harness: "serve", "certs init"
 	stdout, stderr io.Writer
 	env            bool   // flags may come from the environment
 	about          string // what the command does, printed by -h
-	args           string // positional arguments for the usage line; "" accepts none
 	synopsis       string // the usage line after the command's name; default "[flags]"
 	given          map[string]string
 }
@@ -55,8 +55,9 @@ func withAbout(text string) flagOption { return func(f *flagSet) { f.about = tex
 // withSynopsis sets the usage line after the command's name.
 func withSynopsis(text string) flagOption { return func(f *flagSet) { f.synopsis = text } }
 
-// withArgs accepts positional arguments, described for the usage line.
-func withArgs(synopsis string) flagOption { return func(f *flagSet) { f.args = synopsis } }
+// withArgs lets a command take positional arguments after its flags
+// (validate's files).
+func withArgs(f *flagSet) { f.positional = true }
 
 func newFlags(name string, stdout, stderr io.Writer, opts ...flagOption) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -83,7 +84,8 @@ func (f *flagSet) parse(args []string) (int, bool) {
 	case err != nil:
 		return f.usageError(err.Error()), false
 	}
-	if f.args == "" && f.NArg() > 0 {
+	// No command but validate takes arguments besides its flags.
+	if !f.positional && f.NArg() > 0 {
 		return f.usageError(fmt.Sprintf("unexpected argument %q", f.Arg(0))), false
 	}
 	f.Visit(func(fl *flag.Flag) { f.given[fl.Name] = "--" + fl.Name })
@@ -117,9 +119,13 @@ func (f *flagSet) usageError(msg string) int {
 }
 
 // only reports, as a usage error, a flag given where it would be ignored:
-// flag is set but needs is false. It returns 0 when there is nothing to say.
+// flag is set (to other than its default) but needs is false. It returns 0
+// when there is nothing to say.
 func (f *flagSet) only(flagName string, needs bool, when string) int {
 	if !f.isSet(flagName) || needs {
+		return 0
+	}
+	if fl := f.Lookup(flagName); fl != nil && fl.Value.String() == fl.DefValue {
 		return 0
 	}
 	return f.usageError(fmt.Sprintf("%s only applies %s", f.source(flagName), when))
@@ -194,7 +200,7 @@ func setFlag(fl *flag.Flag, v string) error {
 func (f *flagSet) usage(w io.Writer) {
 	synopsis := f.synopsis
 	if synopsis == "" {
-		synopsis = strings.TrimSpace("[flags] " + f.args)
+		synopsis = "[flags]"
 	}
 	fmt.Fprintf(w, "Usage: nems-harness %s %s\n", f.name, synopsis)
 	about := f.about

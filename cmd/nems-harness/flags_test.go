@@ -143,6 +143,20 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestDefaultValuesAreNotIgnored: a flag given its default value changes
+// nothing, so it is no mistake where the flag would be ignored.
+func TestDefaultValuesAreNotIgnored(t *testing.T) {
+	fs := newFlags("conformance", &bytes.Buffer{}, &bytes.Buffer{})
+	plain := fs.Bool("plain", false, "")
+	dir := fs.String("tls-dir", "", "")
+	_, ok := fs.parse([]string{"--plain=false", "--tls-dir", ""})
+	require.True(t, ok)
+	assert.False(t, *plain)
+	assert.Empty(t, *dir)
+	assert.Equal(t, 0, fs.only("plain", false, "never"))
+	assert.Equal(t, 0, fs.only("tls-dir", false, "never"))
+}
+
 // TestJWTOptionalClaims: the claims a conforming token leaves out can still
 // be set.
 func TestJWTOptionalClaims(t *testing.T) {

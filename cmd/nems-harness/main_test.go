@@ -86,3 +86,36 @@ func TestRulesCommand(t *testing.T) {
 	}
 	assert.True(t, ids["EVT-ORDER"] && ids["EVT-LIFECYCLE"] && ids["NHS-FLAGS"], "envelope and content rules listed")
 }
+
+// TestFixtureProblemsAllAtOnce: a fixtures folder with several mistakes
+// gets them all, each placed by file, line and column, for every command
+// that loads fixtures.
+func TestFixtureProblemsAllAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	def, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "spine.json"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "spine.json"), def, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pds.json"), []byte(`{"patients": [
+  {"nhsNumber": "9912003889", "family": "A", "birthDate": "2017-10-02"},
+  {"nhsNumber": "9912003888", "family": "B", "birthDate": "02/10/2017", "flags": ["X"]}]}
+`), 0o644))
+	for _, tt := range []struct {
+		cmd  string
+		args []string
+	}{
+		{"serve", []string{"--fixtures", dir, "--addr", "127.0.0.1:0"}},
+		{"conformance", []string{"--fixtures", dir, "--out", t.TempDir()}},
+		{"certs issue", []string{"--dir", t.TempDir(), "--asid", "200000000115", "--fqdn", "a.example", "--fixtures", dir}},
+	} {
+		t.Run(tt.cmd, func(t *testing.T) {
+			code, _, errs := runCmd(append(strings.Fields(tt.cmd), tt.args...)...)
+			assert.Equal(t, 1, code)
+			assert.Equal(t, strings.Join([]string{
+				"nems-harness " + tt.cmd + ": fixtures " + dir + ": 3 problems:",
+				"  pds.json line 2, column 17: patients[0].nhsNumber is not valid: NHS number 9912003889 fails the Modulus 11 check: check digit should be 8, is 9",
+				`  pds.json line 3, column 59: patients[1].birthDate must be a date YYYY-MM-DD, is "02/10/2017"`,
+				`  pds.json line 3, column 83: patients[1].flags[0] "X" is not a PDS flag the mock knows (S sensitive, I invalid)`,
+			}, "\n")+"\n", errs)
+		})
+	}
+}

@@ -81,6 +81,7 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.addrVar(&addr, "addr", "127.0.0.1:4854", "address to listen on (0.0.0.0:4854 for every interface, as in a container)")
 	quiet := fs.Bool("quiet", false, "do not log each request")
 	tlsDir := fs.String("tls-dir", "", "serve HTTPS with mutual TLS, using the test CA and server certificate in this folder (made by certs init)")
+	adminAddr := fs.String("admin-addr", defaultAdminAddr, "where the dashboard and admin API also listen, over plain HTTP: with --tls-dir by default, otherwise only when given (\"off\": nowhere else)")
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -97,18 +98,35 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 	hs := mockspine.NewHTTPServer(srv)
 	// Refused TLS handshakes (no, foreign, expired or revoked client
-	// certificate) are logged here: the client only sees an alert.
-	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	// certificate) are journaled and logged by the mock itself; net/http's
+	// own lines about them are debugging detail.
+	hs.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelDebug)
 	scheme := "http"
 	if *tlsDir != "" {
-		if hs.TLSConfig, err = certs.ServerTLSConfig(*tlsDir, srv.Judge().World); err != nil {
+		cfg, err := certs.ServerTLSConfig(*tlsDir)
+		if err != nil {
 			return fail(stderr, "serve", err)
 		}
+		srv.ConfigureTLS(hs, cfg)
 		scheme = "https"
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(stderr, "serve", err)
+	}
+	admin := ""
+	if fs.isSet("admin-addr") || *tlsDir != "" {
+		admin = *adminAddr
+	}
+	var adminSrv *http.Server
+	var dashURL string
+	if adminSrv, dashURL, err = serveDashboard(hs, srv, scheme+"://"+ln.Addr().String()+mockspine.PublishPath,
+		admin, fs.isSet("admin-addr"), stderr, log); err != nil {
+		ln.Close()
+		return fail(stderr, "serve", err)
+	}
+	if adminSrv != nil {
+		defer adminSrv.Close()
 	}
 	errc := make(chan error, 1)
 	// Decided before serving: ServeTLS writes to hs.TLSConfig.
@@ -124,6 +142,9 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if useTLS {
 		fmt.Fprintf(stdout, "nems-harness: mutual TLS: clients trust %s and present an endpoint certificate from certs issue\n",
 			filepath.Join(*tlsDir, certs.CAFile))
+	}
+	if dashURL != "" {
+		fmt.Fprintf(stdout, "nems-harness: dashboard at %s\n", dashURL)
 	}
 	select {
 	case err := <-errc:

@@ -44,7 +44,7 @@ func (f finding) text() string {
 var bodyAreas = map[string]bool{mockspine.AreaMessage: true, mockspine.AreaNHS: true, mockspine.AreaContent: true}
 
 func runValidate(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("validate", stdout, stderr, withArgs("FILE..."),
+	fs := newFlags("validate", stdout, stderr, withArgs,
 		withSynopsis("[--profile P] [--fixtures DIR] [--format text|json] FILE..."),
 		withAbout(`Judges event message files (XML, or JSON in profile nems-2019-01) as the mock judges a
 publish body: the message rules (MSG-*), the NHS numbers against the PDS fixtures (NHS-*) and
@@ -104,7 +104,7 @@ func validateFile(p mockspine.Profile, w *world.World, file string) ([]finding, 
 	h := http.Header{}
 	h.Set("Content-Type", ct)
 	jd := &mockspine.Judge{Profile: p, World: w, History: content.NewMemory()}
-	j, err := jd.Evaluate(context.Background(), mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: body})
+	j, err := jd.Evaluate(context.Background(), mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: string(body)})
 	if err != nil {
 		return []finding{{File: file, Rule: "-", Severity: "error", Reason: err.Error()}}, 2
 	}

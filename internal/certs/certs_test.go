@@ -320,10 +320,11 @@ func startTLS(t *testing.T, dir string, w *world.World) *mock {
 	t.Helper()
 	s, err := mockspine.NewServer(mockspine.Config{World: w})
 	require.NoError(t, err)
-	cfg, err := certs.ServerTLSConfig(dir, w)
+	cfg, err := certs.ServerTLSConfig(dir)
 	require.NoError(t, err)
 	ts := httptest.NewUnstartedServer(s)
-	ts.TLS = cfg
+	s.ConfigureTLS(ts.Config, cfg)
+	ts.TLS = ts.Config.TLSConfig
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
@@ -387,13 +388,34 @@ func epCert(t *testing.T, s *mockspine.Server) mockspine.Verdict {
 	return mockspine.Verdict{}
 }
 
-// refused asserts that the handshake failed: the client got an error and the
-// mock journalled nothing.
-func refused(t *testing.T, m *mock, r result) {
+// refused asserts that the handshake failed: the client got an error, and
+// the mock journaled no request but the handshake, as an entry of its own:
+// refused by EP-CERT's check (with the rule's failed verdict and the
+// reason), or failed for another reason (reasonHas then describes it).
+func refused(t *testing.T, m *mock, r result, byCert bool, reasonHas string) {
 	t.Helper()
 	require.Error(t, r.err, "the handshake should be refused, got HTTP %d", r.status)
 	t.Logf("client error: %v", r.err)
-	assert.Empty(t, m.server.Journal().List(0), "a refused handshake never reaches the mock")
+	// A refusal is journaled before the client hears of it; another failure
+	// when the connection closes, which may come just after.
+	var entries []mockspine.Entry
+	require.Eventually(t, func() bool { entries = m.server.Journal().List(0); return len(entries) > 0 },
+		10*time.Second, 10*time.Millisecond, "the failed handshake is journaled")
+	require.Len(t, entries, 1)
+	e := entries[0]
+	require.NotNil(t, e.Handshake, "a refused handshake never reaches the mock as a request")
+	assert.Empty(t, e.Method)
+	assert.NotEmpty(t, e.Remote)
+	assert.Equal(t, byCert, e.Handshake.Refused)
+	assert.Contains(t, e.Handshake.Reason, reasonHas)
+	if byCert {
+		require.Len(t, e.Verdicts, 1)
+		assert.Equal(t, "EP-CERT", e.Verdicts[0].Rule)
+		assert.Equal(t, mockspine.Fail, e.Verdicts[0].Outcome)
+		assert.Contains(t, e.Verdicts[0].Reason, reasonHas)
+	} else {
+		assert.Empty(t, e.Verdicts)
+	}
 }
 
 func TestMutualTLS(t *testing.T) {
@@ -426,19 +448,19 @@ func TestMutualTLS(t *testing.T) {
 		c = client(t, ca, goodCert, goodKey)
 		c.Transport.(*http.Transport).TLSClientConfig.MinVersion = tls.VersionTLS10
 		c.Transport.(*http.Transport).TLSClientConfig.MaxVersion = tls.VersionTLS11
-		refused(t, m, send(c, publishRequest(t, m, sender)))
+		refused(t, m, send(c, publishRequest(t, m, sender)), false, "version")
 	})
 
 	t.Run("no certificate: handshake refused", func(t *testing.T) {
 		m := startTLS(t, dir, defaultWorld(t))
-		refused(t, m, send(client(t, ca, "", ""), publishRequest(t, m, sender)))
+		refused(t, m, send(client(t, ca, "", ""), publishRequest(t, m, sender)), true, "no client certificate")
 	})
 
 	t.Run("certificate from another CA: handshake refused", func(t *testing.T) {
 		other := initPKI(t)
 		c, k := issue(t, other, riverside, riversideHost, certs.IssueOptions{})
 		m := startTLS(t, dir, defaultWorld(t))
-		refused(t, m, send(client(t, ca, c, k), publishRequest(t, m, sender)))
+		refused(t, m, send(client(t, ca, c, k), publishRequest(t, m, sender)), true, "does not chain to the Spine CA")
 	})
 
 	t.Run("expired certificate: handshake refused", func(t *testing.T) {
@@ -447,7 +469,7 @@ func TestMutualTLS(t *testing.T) {
 		now := time.Now()
 		c, k := issue(t, exp, riverside, riversideHost, certs.IssueOptions{NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-24 * time.Hour)})
 		m := startTLS(t, exp, defaultWorld(t))
-		refused(t, m, send(client(t, filepath.Join(exp, certs.CAFile), c, k), publishRequest(t, m, sender)))
+		refused(t, m, send(client(t, filepath.Join(exp, certs.CAFile), c, k), publishRequest(t, m, sender)), true, "expired at")
 	})
 
 	t.Run("not yet valid certificate: handshake refused", func(t *testing.T) {
@@ -455,7 +477,7 @@ func TestMutualTLS(t *testing.T) {
 		c, k := issue(t, dir, riverside, "future.riverside.example",
 			certs.IssueOptions{NotBefore: now.Add(24 * time.Hour), NotAfter: now.Add(48 * time.Hour)})
 		m := startTLS(t, dir, defaultWorld(t))
-		refused(t, m, send(client(t, ca, c, k), publishRequest(t, m, sender)))
+		refused(t, m, send(client(t, ca, c, k), publishRequest(t, m, sender)), true, "is not valid until")
 	})
 
 	for _, form := range []string{"decimal", "hex"} {
@@ -472,7 +494,7 @@ func TestMutualTLS(t *testing.T) {
 			w, err := world.New(spine, def.PDS)
 			require.NoError(t, err)
 			m := startTLS(t, dir, w)
-			refused(t, m, send(client(t, ca, goodCert, goodKey), publishRequest(t, m, sender)))
+			refused(t, m, send(client(t, ca, goodCert, goodKey), publishRequest(t, m, sender)), true, "is revoked")
 		})
 	}
 
@@ -537,14 +559,14 @@ func TestPlainHTTPIsNotAssessed(t *testing.T) {
 
 func TestServerTLSConfig(t *testing.T) {
 	dir := initPKI(t)
-	cfg, err := certs.ServerTLSConfig(dir, nil)
+	cfg, err := certs.ServerTLSConfig(dir)
 	require.NoError(t, err)
 	assert.Equal(t, uint16(tls.VersionTLS12), cfg.MinVersion)
 	assert.Len(t, cfg.Certificates, 1)
 	assert.NotNil(t, cfg.ClientCAs)
 	assert.Equal(t, tls.RequireAndVerifyClientCert, cfg.ClientAuth)
 
-	_, err = certs.ServerTLSConfig(t.TempDir(), nil)
+	_, err = certs.ServerTLSConfig(t.TempDir())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "certs init")
 
@@ -570,4 +592,60 @@ func TestJournalKeepsCertificates(t *testing.T) {
 	b, err := json.Marshal(e)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "BEGIN CERTIFICATE")
+}
+
+// TestHandshakesFailingOnTheClientSide: a client that does not trust the
+// mock's CA, or speaks plain HTTP to it, leaves a handshake entry saying so
+// (no EP-CERT verdict: its certificate was never judged); a client that
+// connects and hangs up without a word leaves nothing. The admin API lists
+// handshake entries with the requests.
+func TestHandshakesFailingOnTheClientSide(t *testing.T) {
+	dir := initPKI(t)
+	goodCert, goodKey := issue(t, dir, riverside, riversideHost, certs.IssueOptions{})
+	other := initPKI(t)
+
+	t.Run("client does not trust the mock's CA", func(t *testing.T) {
+		m := startTLS(t, dir, defaultWorld(t))
+		r := send(client(t, filepath.Join(other, certs.CAFile), goodCert, goodKey), publishRequest(t, m, sender))
+		refused(t, m, r, false, "remote error")
+	})
+
+	t.Run("plain HTTP to the HTTPS endpoint", func(t *testing.T) {
+		m := startTLS(t, dir, defaultWorld(t))
+		req := publishRequest(t, m, sender)
+		req.URL.Scheme = "http"
+		r := send(http.DefaultClient, req)
+		if r.err == nil { // net/http may answer a plain request itself
+			r.err = fmt.Errorf("HTTP %d: %s", r.status, r.body)
+		}
+		refused(t, m, r, false, "did not speak TLS")
+	})
+
+	t.Run("silent probe", func(t *testing.T) {
+		m := startTLS(t, dir, defaultWorld(t))
+		conn, err := net.Dial("tcp", strings.TrimPrefix(m.url, "https://"))
+		require.NoError(t, err)
+		require.NoError(t, conn.Close())
+		// Then a request, so that the probe's closing has surely been seen.
+		r := send(client(t, filepath.Join(dir, certs.CAFile), goodCert, goodKey), publishRequest(t, m, sender))
+		require.NoError(t, r.err)
+		require.Eventually(t, func() bool { return len(m.server.Journal().List(0)) > 0 }, 10*time.Second, 10*time.Millisecond)
+		for _, e := range m.server.Journal().List(0) {
+			assert.Nil(t, e.Handshake, "a probe that says nothing is not journaled")
+		}
+	})
+
+	t.Run("admin API lists handshake entries", func(t *testing.T) {
+		m := startTLS(t, dir, defaultWorld(t))
+		refused(t, m, send(client(t, filepath.Join(dir, certs.CAFile), "", ""), publishRequest(t, m, sender)), true, "no client certificate")
+		rec := httptest.NewRecorder()
+		m.server.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, mockspine.AdminPrefix+"/requests", nil))
+		require.Equal(t, http.StatusOK, rec.Code)
+		var listed []mockspine.Entry
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &listed))
+		require.Len(t, listed, 1)
+		require.NotNil(t, listed[0].Handshake)
+		assert.True(t, listed[0].Handshake.Refused)
+		assert.Equal(t, "EP-CERT", listed[0].Verdicts[0].Rule)
+	})
 }

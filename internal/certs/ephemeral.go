@@ -38,7 +38,7 @@ func NewPKI(dir string, w *world.World) (*PKI, error) {
 func OpenPKI(dir string, w *world.World) (*PKI, error) { return openPKI(dir, w, false) }
 
 func openPKI(dir string, w *world.World, issue bool) (*PKI, error) {
-	server, err := ServerTLSConfig(dir, w)
+	server, err := ServerTLSConfig(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -7,19 +7,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 
 // ServerTLSConfig is the mock's mutual-TLS configuration from a certificate
 // folder made by Init: TLS 1.2 or later, the server certificate, and a
-// client certificate required and verified against the test Spine CA. So
-// the handshake itself refuses a caller with no certificate, a certificate
-// from another CA, or one out of date. A certificate whose serial number the
-// world lists in revokedCertificates is refused at the handshake too. What
-// the handshake lets through, rule EP-CERT then judges against the
-// directory (subject registered for the ASID the request claims).
-func ServerTLSConfig(dir string, w *world.World) (*tls.Config, error) {
+// client certificate required and verified against the test Spine CA.
+// mockspine.Server.ConfigureTLS serves the mock with it, handing the
+// judgement of the client certificate to rule EP-CERT's own check (chain,
+// dates and revocation at the handshake; the directory registration for the
+// ASID the request claims, over HTTP), so that there is one check.
+func ServerTLSConfig(dir string) (*tls.Config, error) {
 	cert, err := tls.LoadX509KeyPair(filepath.Join(dir, ServerCertFile), filepath.Join(dir, ServerKeyFile))
 	if err != nil {
 		return nil, fmt.Errorf("loading the server certificate from %s: %w (create it with certs init)", dir, err)
@@ -28,25 +25,12 @@ func ServerTLSConfig(dir string, w *world.World) (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &tls.Config{
+	return &tls.Config{
 		MinVersion:   tls.VersionTLS12,
 		Certificates: []tls.Certificate{cert},
 		ClientAuth:   tls.RequireAndVerifyClientCert,
 		ClientCAs:    pool,
-	}
-	if w != nil {
-		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-			if len(cs.PeerCertificates) == 0 {
-				return errors.New("no client certificate")
-			}
-			leaf := cs.PeerCertificates[0]
-			if w.Revoked(leaf.SerialNumber.String(), fmt.Sprintf("%x", leaf.SerialNumber)) {
-				return fmt.Errorf("client certificate %s (serial %s) is revoked", leaf.Subject, leaf.SerialNumber)
-			}
-			return nil
-		}
-	}
-	return cfg, nil
+	}, nil
 }
 
 // ClientTLSConfig is a Go client's configuration for the mock: trust the CA

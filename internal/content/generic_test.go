@@ -48,7 +48,7 @@ func judgeOne(t testing.TB, id string, body []byte, c Context) Result {
 	r, ok := cat.Rule(id)
 	require.True(t, ok, id)
 	m := load(t, body, "xml")
-	c.Body = body
+	c.Body = string(body)
 	m.Context = c
 	m.cat = cat
 	return r.Judge(m)
@@ -146,7 +146,7 @@ func TestJournalRules(t *testing.T) {
 		require.NoError(t, err)
 		for i, s := range steps {
 			m := load(t, s.body, "xml")
-			m.Context = Context{Profile: Profile2019, SenderASID: "200000000115", History: h, Body: s.body}
+			m.Context = Context{Profile: Profile2019, SenderASID: "200000000115", History: h, Body: string(s.body)}
 			res := cat.Judge(m)
 			for id, want := range s.want {
 				for _, r := range res {

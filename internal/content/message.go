@@ -53,7 +53,7 @@ type Context struct {
 	// is kept (the journal rules are not assessed).
 	History History
 	// Body is the message as sent, for the schema validation of EVT-ORDER.
-	Body []byte
+	Body string
 }
 
 // Message is one event message, indexed for the checks.

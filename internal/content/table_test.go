@@ -15,7 +15,7 @@ func load(t testing.TB, body []byte, format string) *Message {
 	t.Helper()
 	b, d, err := fhir.ReadDoc(body, format)
 	require.NoError(t, err)
-	return NewMessage(d, b, Context{Profile: Profile2019, Body: body})
+	return NewMessage(d, b, Context{Profile: Profile2019, Body: string(body)})
 }
 
 func loadFile(t testing.TB, path string) *Message {

@@ -1,6 +1,9 @@
 package fhir
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // collector turns a stream of element events, produced alike by the XML and
 // JSON readers, into Bundle facts. It keeps one small node per open element
@@ -32,6 +35,9 @@ type collector struct {
 	d *docBuilder
 	// space is the namespace of the element the XML reader opens next.
 	space string
+	// typeErr is the first value read for a fact that is a JSON number or
+	// boolean where FHIR requires a string (see readString).
+	typeErr *ParseError
 }
 
 // node is one open element.
@@ -42,6 +48,11 @@ type node struct {
 	// hasFacts says the element's facts slot is in use (see collector.facts).
 	hasFacts bool
 	hasValue bool
+	// kind is the JSON type of a primitive value other than a string
+	// (kindNumber, kindBoolean); 0 for a string, and always in XML. off is
+	// then the value's byte offset.
+	kind uint8
+	off  int32
 	// skip marks content that carries no FHIR meaning (an ITK wrapper
 	// root, XHTML narrative, elements in foreign namespaces).
 	skip bool
@@ -60,19 +71,70 @@ type node struct {
 type facts struct {
 	system, code, display, idValue string
 	hasSystem, hasIDValue          bool
-	family, use                    string
-	hasFamily, hasUse              bool
-	dateTime                       string // valueDateTime
-	birthTime                      string // patient-birthTime on a birthDate
-	humanFamily                    string // valueHumanName.family
-	hasHuman                       bool
-	codingSystem, codingCode       string // first coding of a CodeableConcept
-	hasCoding                      bool
+	// idValueKind and idValueOff are the kind and offset of a value
+	// element that was not a JSON string: judged when the identifier
+	// proves to be an NHS number's (Quantity.value, say, is a number).
+	idValueKind              uint8
+	idValueOff               int32
+	family, use              string
+	hasFamily, hasUse        bool
+	dateTime                 string // valueDateTime
+	birthTime                string // patient-birthTime on a birthDate
+	humanFamily              string // valueHumanName.family
+	hasHuman                 bool
+	codingSystem, codingCode string // first coding of a CodeableConcept
+	hasCoding                bool
 	// Routing demographics sub-extensions, gathered by the parent extension.
 	rdNHS     []int
 	rdFamily  string
 	rdHasName bool
 	rdBirth   string
+}
+
+// JSON types of primitive values other than strings.
+const (
+	kindNumber uint8 = iota + 1
+	kindBoolean
+)
+
+// checkString records, once, that the element at pos (n, whose value the
+// collector is about to read as a fact) is a JSON number or boolean where
+// FHIR requires a string: FHIR JSON writes string, code, uri, id, date and
+// dateTime values as JSON strings.
+func (c *collector) checkString(pos int, n *node) {
+	if n.kind == 0 || c.typeErr != nil {
+		return
+	}
+	what := "a number"
+	if n.kind == kindBoolean {
+		what = "a boolean"
+	}
+	c.typeErr = &ParseError{Format: FormatJSON, Offset: int64(n.off),
+		Msg: fmt.Sprintf("%s is %s (%s); FHIR requires a string there", c.path(pos, n), what, shortText(n.value))}
+}
+
+// path names the element at pos as a path from the root resource, with
+// entry numbers: Bundle.entry[2].resource.identifier.value.
+func (c *collector) path(pos int, n *node) string {
+	var b strings.Builder
+	for i := 0; i < pos && i < len(c.stack); i++ {
+		e := &c.stack[i]
+		switch {
+		case i == 0 && e.res >= 0 && c.frames[e.res].typ != "":
+			b.WriteString(c.frames[e.res].typ)
+		case i == 0:
+			b.WriteString("(root)")
+		default:
+			b.WriteString(".")
+			b.WriteString(e.name)
+		}
+		if e.entryNo >= 0 {
+			fmt.Fprintf(&b, "[%d]", e.entryNo)
+		}
+	}
+	b.WriteString(".")
+	b.WriteString(n.name)
+	return b.String()
 }
 
 // noFacts stands for the facts of an element none of whose children has
@@ -242,6 +304,9 @@ func (c *collector) end() {
 	nf := c.factsOf(last)
 	if nf.hasSystem && isNHSNumberSystem(nf.system) &&
 		(nf.hasIDValue || n.name == "identifier" || strings.HasSuffix(n.name, "Identifier")) {
+		if nf.idValueKind != 0 {
+			c.checkString(last+1, &node{name: "value", value: nf.idValue, kind: nf.idValueKind, off: nf.idValueOff})
+		}
 		idx := c.recordNHS(last, nf)
 		if last > 0 && c.stack[last-1].nhsIdx < 0 {
 			c.stack[last-1].nhsIdx = int32(idx)
@@ -307,38 +372,46 @@ func (c *collector) report(pos int) {
 	switch n.name {
 	case "system":
 		if n.hasValue && !pr.hasSystem {
+			c.checkString(pos, n)
 			pf := c.factsFor(pp)
 			pf.system, pf.hasSystem = n.value, true
 		}
 	case "code":
 		if n.hasValue && pr.code == "" {
+			c.checkString(pos, n)
 			c.factsFor(pp).code = n.value
 		}
 	case "display":
 		if n.hasValue && pr.display == "" {
+			c.checkString(pos, n)
 			c.factsFor(pp).display = n.value
 		}
 	case "value":
 		if n.hasValue && !pr.hasIDValue {
 			pf := c.factsFor(pp)
 			pf.idValue, pf.hasIDValue = n.value, true
+			pf.idValueKind, pf.idValueOff = n.kind, n.off
 		}
 	case "url":
 		if n.hasValue && parent.url == "" {
+			c.checkString(pos, n)
 			parent.url = n.value
 		}
 	case "family":
 		if n.hasValue && !pr.hasFamily {
+			c.checkString(pos, n)
 			pf := c.factsFor(pp)
 			pf.family, pf.hasFamily = n.value, true
 		}
 	case "use":
 		if n.hasValue && !pr.hasUse {
+			c.checkString(pos, n)
 			pf := c.factsFor(pp)
 			pf.use, pf.hasUse = n.value, true
 		}
 	case "valueDateTime":
 		if n.hasValue && pr.dateTime == "" {
+			c.checkString(pos, n)
 			c.factsFor(pp).dateTime = n.value
 		}
 	case "valueHumanName":
@@ -358,31 +431,35 @@ func (c *collector) report(pos int) {
 		}
 	case "profile":
 		if n.hasValue && parent.name == "meta" && isITKMarker(n.value) {
+			c.checkString(pos, n)
 			c.b.ITKWrapper = true
 		}
 	}
 
 	if parent.res >= 0 {
-		c.reportToResource(n, nf, &c.frames[parent.res], int(parent.res))
+		c.reportToResource(pos, n, nf, &c.frames[parent.res], int(parent.res))
 		return
 	}
 	// MessageHeader.source.endpoint
 	if n.name == "endpoint" && n.hasValue && parent.name == "source" && pos >= 2 {
 		if gp := &c.stack[pos-2]; gp.res >= 0 && c.frames[gp.res].hdr.SourceEndpoint == "" {
+			c.checkString(pos, n)
 			c.frames[gp.res].hdr.SourceEndpoint = n.value
 		}
 	}
 }
 
 // reportToResource handles the direct children of a resource element.
-func (c *collector) reportToResource(n *node, nf *facts, f *frame, res int) {
+func (c *collector) reportToResource(pos int, n *node, nf *facts, f *frame, res int) {
 	switch n.name {
 	case "id":
 		if n.hasValue && f.id == "" {
+			c.checkString(pos, n)
 			f.id = n.value
 		}
 	case "type":
 		if res == 0 && n.hasValue && c.b.Type == "" {
+			c.checkString(pos, n)
 			c.b.Type = n.value
 		}
 	case "name": // Patient.name (HumanName); other resources' names are ignored
@@ -394,6 +471,7 @@ func (c *collector) reportToResource(n *node, nf *facts, f *frame, res int) {
 		}
 	case "birthDate":
 		if n.hasValue && f.birthDate == "" {
+			c.checkString(pos, n)
 			f.birthDate = n.value
 		}
 		if nf.birthTime != "" && f.birthTime == "" {
@@ -543,7 +621,7 @@ func (f *frame) family() string {
 }
 
 // bundle returns the facts gathered. The readers slice names and values
-// out of the body (see view), so every string of the Bundle is copied out
+// out of the body (see Body), so every string of the Bundle is copied out
 // here, into one allocation: the Bundle neither aliases nor pins the body.
 func (c *collector) bundle(format string) *Bundle {
 	b := c.b

@@ -20,10 +20,9 @@ import (
 //   - elements outside the FHIR namespace (the XHTML of a narrative) are
 //     kept with Space set to their namespace.
 //
-// The tree is compact (a few dozen bytes an element, in one array) because
-// it is built for every request: values are kept as positions in the body.
-// A Doc therefore reads the body it was read from: the body must not
-// change while the Doc is in use. Copy what must outlive it.
+// The tree is compact (a few dozen bytes an element, in chunked arrays)
+// because it is built for every request: values are kept as positions in
+// the reader's copy of the body, which the Doc holds.
 type Doc struct {
 	Format string // FormatXML or FormatJSON
 	// Root is the top-level resource (the Bundle); not Ok for an ITK

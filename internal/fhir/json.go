@@ -16,20 +16,30 @@ import (
 // value that is not an object, a resource object without a string
 // resourceType, a key repeated within one object (FHIR JSON forbids it; keys
 // compare after unescaping), invalid UTF-8, nesting deeper than MaxDepth,
-// or data after the top-level object.
+// data after the top-level object, or a JSON number or boolean where the
+// reader takes a value FHIR requires to be a string (an NHS number
+// identifier's value, a system, code, url, name, date or dateTime): the
+// error names the element's path.
 //
 // Anything else, however wrong for a NEMS event, is not an error: the Bundle
 // reports what is there and the rules judge it.
-func ReadJSON(b []byte) (*Bundle, error) {
-	b, shift, err := prepare(b, FormatJSON)
+func ReadJSON[T Body](body T) (*Bundle, error) {
+	b, shift, err := prepare(text(body), FormatJSON)
 	if err != nil {
 		return nil, err
 	}
 	r := jsonReaders.Get().(*jsonReader)
 	defer r.release()
-	r.src, r.shift = view(b), shift
+	r.src, r.shift = b, shift
 	if err := r.read(); err != nil {
 		return nil, err
+	}
+	if e := r.c.typeErr; e != nil {
+		if e.Offset >= 0 {
+			e.Line = lineAt(r.src, int(e.Offset))
+			e.Offset += r.shift
+		}
+		return nil, e
 	}
 	return r.c.bundle(FormatJSON), nil
 }
@@ -55,7 +65,7 @@ func (r *jsonReader) release() {
 	jsonReaders.Put(r)
 }
 
-// jsonReader scans a document held in src (a view of the body: see view).
+// jsonReader scans a document held in src (the body: see Body).
 // Keys and values are sliced out of src; only strings with escapes are
 // built afresh.
 type jsonReader struct {
@@ -312,12 +322,12 @@ func (r *jsonReader) value(name string, depth int, resource, discard bool) error
 		if err := r.literal("true"); err != nil {
 			return err
 		}
-		r.primitive(name, "true", discard)
+		r.typed(name, "true", kindBoolean, start, discard)
 	case c == 'f':
 		if err := r.literal("false"); err != nil {
 			return err
 		}
-		r.primitive(name, "false", discard)
+		r.typed(name, "false", kindBoolean, start, discard)
 	case c == 'n':
 		// null: no value (FHIR uses it only to align primitive arrays).
 		return r.literal("null")
@@ -325,7 +335,7 @@ func (r *jsonReader) value(name string, depth int, resource, discard bool) error
 		if err := r.number(); err != nil {
 			return err
 		}
-		r.primitive(name, s[start:r.pos], discard)
+		r.typed(name, s[start:r.pos], kindNumber, start, discard)
 	default:
 		return r.syntaxError(r.pos, "looking for beginning of value")
 	}
@@ -351,6 +361,16 @@ func (r *jsonReader) start(name string) *node {
 		}
 	}
 	return r.c.start(name, false)
+}
+
+// typed is primitive for a value that is not a JSON string.
+func (r *jsonReader) typed(name, value string, kind uint8, off int, discard bool) {
+	if discard {
+		return
+	}
+	n := r.start(name)
+	n.value, n.hasValue, n.kind, n.off = value, true, kind, int32(off)
+	r.c.end()
 }
 
 // array reads an array whose '[' is at r.pos; each item is an element

@@ -26,7 +26,14 @@ import (
 // jsonStricter says whether the scanner's refusal of body, which the
 // reference accepts, is the deliberate difference: a repeated key, in a
 // body with a nested resourceType (written plainly or with an escape).
+//
+// And a second: the scanner refuses a JSON number or boolean where the
+// readers take a value FHIR requires to be a string (an identifier's value,
+// a system, a date); the reference took its text.
 func jsonStricter(body []byte, err error) bool {
+	if strings.Contains(err.Error(), "FHIR requires a string there") {
+		return true
+	}
 	return strings.Contains(err.Error(), "duplicate key") &&
 		(bytes.Count(body, []byte("resourceType")) >= 2 || bytes.Contains(body, []byte(`\u`)))
 }

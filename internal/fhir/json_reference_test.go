@@ -12,10 +12,11 @@ import (
 // Decoder.Token, kept as the reference the scanner in json.go is checked
 // against (FuzzJSONAgainstReference).
 func readJSONReference(b []byte) (*Bundle, error) {
-	b, shift, err := prepare(b, FormatJSON)
+	p, shift, err := prepare(string(b), FormatJSON)
 	if err != nil {
 		return nil, err
 	}
+	b = []byte(p)
 	r := jsonRefReader{src: b, shift: shift}
 	if err := r.read(); err != nil {
 		return nil, err

@@ -1,12 +1,10 @@
 package fhir
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Formats accepted by Read.
@@ -64,8 +62,17 @@ func (e *ParseError) Error() string {
 	return b.String()
 }
 
+// Body is a message body as the readers take it. A string is read as it
+// is: the readers slice names and values out of it without copying, which
+// is safe because a string cannot change. Bytes are copied into a string
+// first.
+type Body interface{ ~string | ~[]byte }
+
+// text is a body as a string: itself, or a copy of its bytes.
+func text[T Body](b T) string { return string(b) }
+
 // Read reads a message bundle in format "xml" or "json" (case-insensitive).
-func Read(b []byte, format string) (*Bundle, error) {
+func Read[T Body](b T, format string) (*Bundle, error) {
 	switch strings.ToLower(strings.TrimSpace(format)) {
 	case FormatXML:
 		return ReadXML(b)
@@ -76,30 +83,30 @@ func Read(b []byte, format string) (*Bundle, error) {
 	}
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+const utf8BOM = "\xEF\xBB\xBF"
 
 // prepare checks that b is UTF-8 and drops a leading byte order mark. The
 // returned offset shift is the number of bytes dropped, for error positions.
-func prepare(b []byte, format string) ([]byte, int64, error) {
+func prepare(b string, format string) (string, int64, error) {
 	var shift int64
-	if bytes.HasPrefix(b, utf8BOM) {
+	if strings.HasPrefix(b, utf8BOM) {
 		b = b[len(utf8BOM):]
 		shift = int64(len(utf8BOM))
 	}
-	if utf8.Valid(b) {
+	if utf8.ValidString(b) {
 		return b, shift, nil
 	}
 	off := 0
 	for off < len(b) {
-		r, size := utf8.DecodeRune(b[off:])
+		r, size := utf8.DecodeRuneInString(b[off:])
 		if r == utf8.RuneError && size <= 1 {
 			break
 		}
 		off += size
 	}
-	return nil, 0, &ParseError{
+	return "", 0, &ParseError{
 		Format: format,
-		Line:   lineAt(view(b), off),
+		Line:   lineAt(b, off),
 		Offset: int64(off) + shift,
 		Msg:    fmt.Sprintf("invalid UTF-8 (byte 0x%02X); the body must be UTF-8", b[off]),
 	}
@@ -109,15 +116,6 @@ func prepare(b []byte, format string) ([]byte, int64, error) {
 func lineAt[T string | []byte](b T, off int) int {
 	off = min(max(off, 0), len(b))
 	return strings.Count(string(b[:off]), "\n") + 1
-}
-
-// view returns b as a string without copying it. The readers slice names
-// and values out of the view rather than allocating each one. b must not
-// change while a reader runs, and nothing sliced from the view may outlive
-// the call: collector.bundle copies the facts out, and error messages are
-// formatted afresh.
-func view(b []byte) string {
-	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // shortText bounds how much of the input an error message repeats.
@@ -172,22 +170,21 @@ func isITKMarker(s string) bool {
 const itkEventCode = "ITK011M"
 
 // ReadDoc reads a message bundle as Read does and, in the same pass, builds
-// the whole element tree (see Doc). The Doc slices its strings out of b: b
-// must not change while the Doc is in use.
-func ReadDoc(b []byte, format string) (*Bundle, *Doc, error) {
+// the whole element tree (see Doc).
+func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
 	f := strings.ToLower(strings.TrimSpace(format))
 	if f != FormatXML && f != FormatJSON {
 		return nil, nil, fmt.Errorf("fhir: unknown format %q: want %q or %q", format, FormatXML, FormatJSON)
 	}
-	b, shift, err := prepare(b, f)
+	b, shift, err := prepare(text(body), f)
 	if err != nil {
 		return nil, nil, err
 	}
-	d := newDocBuilder(f, view(b))
+	d := newDocBuilder(f, b)
 	if f == FormatXML {
 		r := xmlReaders.Get().(*xmlReader)
 		defer r.release()
-		r.src, r.shift, r.c.d = view(b), shift, d
+		r.src, r.shift, r.c.d = b, shift, d
 		if err := r.read(); err != nil {
 			return nil, nil, err
 		}
@@ -195,7 +192,7 @@ func ReadDoc(b []byte, format string) (*Bundle, *Doc, error) {
 	}
 	r := jsonReaders.Get().(*jsonReader)
 	defer r.release()
-	r.src, r.shift, r.c.d = view(b), shift, d
+	r.src, r.shift, r.c.d = b, shift, d
 	if err := r.read(); err != nil {
 		return nil, nil, err
 	}

@@ -496,9 +496,9 @@ func TestReadSemanticProblemsAreNotErrors(t *testing.T) {
 			},
 		},
 		{
-			name: "values of other JSON types keep their text",
+			name: "booleans, numbers and null where FHIR has them",
 			xml:  bundleOpen + `<entry><resource><Patient><identifier><system value="https://fhir.nhs.uk/Id/nhs-number"/><value value="9990000018"/></identifier><active value="true"/></Patient></resource></entry>` + bundleClose,
-			json: `{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":9990000018}],"active":true,"deceasedBoolean":null}}]}`,
+			json: `{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9990000018"}],"active":true,"deceasedBoolean":null,"multipleBirthInteger":2}}]}`,
 			check: func(t *testing.T, b *Bundle) {
 				require.Len(t, b.NHSNumbers, 1)
 				assert.Equal(t, "9990000018", b.NHSNumbers[0].Value)
@@ -627,4 +627,58 @@ func TestShortText(t *testing.T) {
 	assert.True(t, strings.HasSuffix(s, "…"))
 	assert.LessOrEqual(t, len(s), 64)
 	assert.True(t, bytes.Equal([]byte(s[:len(s)-len("…")]), []byte(strings.Repeat("é", 30))))
+}
+
+// TestJSONPrimitiveTypes: FHIR JSON writes string, code, uri, id, date and
+// dateTime values as JSON strings. Where the readers take such a value as a
+// fact, a JSON number or boolean is not well-formed FHIR JSON, and the
+// error names the element's path; numbers and booleans where FHIR has them
+// (Quantity.value, Patient.active) are read as before.
+func TestJSONPrimitiveTypes(t *testing.T) {
+	patient := func(members string) string {
+		return `{"resourceType":"Bundle","type":"message","entry":[{"resource":{"resourceType":"MessageHeader","event":{"system":"https://fhir.nhs.uk/STU3/CodeSystem/EventType-1","code":"vaccinations-1"}}},` +
+			`{"resource":{"resourceType":"Patient",` + members + `}}]}`
+	}
+	nhs := `"identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9990000018"}]`
+	tests := []struct {
+		name string
+		body string
+		err  string // "" when the body is well-formed
+	}{
+		{"identifier value as a number", patient(`"identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":9990000018}]`),
+			"Bundle.entry[1].resource.identifier.value is a number (9990000018); FHIR requires a string there"},
+		{"identifier system as a boolean", patient(`"identifier":[{"system":true,"value":"9990000018"}]`),
+			"Bundle.entry[1].resource.identifier.system is a boolean (true)"},
+		{"birth date as a number", patient(nhs + `,"birthDate":20210108`),
+			"Bundle.entry[1].resource.birthDate is a number (20210108)"},
+		{"family name as a number", patient(nhs + `,"name":[{"family":7}]`),
+			"Bundle.entry[1].resource.name.family is a number (7)"},
+		{"event code as a number", `{"resourceType":"Bundle","type":"message","entry":[{"resource":{"resourceType":"MessageHeader","event":{"system":"https://fhir.nhs.uk/STU3/CodeSystem/EventType-1","code":1}}}]}`,
+			"Bundle.entry[0].resource.event.code is a number (1)"},
+		{"Bundle.type as a boolean", `{"resourceType":"Bundle","type":false}`,
+			"Bundle.type is a boolean (false)"},
+		{"routing birthDateTime as a number", `{"resourceType":"Bundle","type":"message","entry":[{"resource":{"resourceType":"MessageHeader","extension":[{"url":"https://fhir.nhs.uk/STU3/StructureDefinition/Extension-RoutingDemographics-1","extension":[{"url":"birthDateTime","valueDateTime":2021}]}]}}]}`,
+			"Bundle.entry[0].resource.extension.extension.valueDateTime is a number (2021)"},
+		{"extension url as a number", patient(nhs + `,"extension":[{"url":5}]`),
+			"Bundle.entry[1].resource.extension.url is a number (5)"},
+		{"an identifier value of another system may be a number", patient(`"identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9990000018"},{"system":"https://example.org/id","value":12}]`), ""},
+		{"Quantity.value is a number", patient(nhs + `,"extension":[{"url":"https://example.org/x","valueQuantity":{"value":0.5,"unit":"ml"}}]`), ""},
+		{"booleans and integers where FHIR has them", patient(nhs + `,"active":true,"multipleBirthInteger":2`), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := ReadJSON(tt.body)
+			if tt.err == "" {
+				require.NoError(t, err)
+				require.NotNil(t, b)
+				return
+			}
+			require.Error(t, err)
+			var pe *ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.Contains(t, err.Error(), tt.err)
+			require.Positive(t, pe.Offset)
+			assert.Contains(t, "-0123456789tf", tt.body[pe.Offset:pe.Offset+1], "the offset is the value's")
+		})
+	}
 }

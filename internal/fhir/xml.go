@@ -35,14 +35,14 @@ const (
 //
 // Anything else, however wrong for a NEMS event, is not an error: the Bundle
 // reports what is there and the rules judge it.
-func ReadXML(b []byte) (*Bundle, error) {
-	b, shift, err := prepare(b, FormatXML)
+func ReadXML[T Body](body T) (*Bundle, error) {
+	b, shift, err := prepare(text(body), FormatXML)
 	if err != nil {
 		return nil, err
 	}
 	r := xmlReaders.Get().(*xmlReader)
 	defer r.release()
-	r.src, r.shift = view(b), shift
+	r.src, r.shift = b, shift
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (r *xmlReader) release() {
 	xmlReaders.Put(r)
 }
 
-// xmlReader scans a document held in src (a view of the body: see view).
+// xmlReader scans a document held in src (the body: see Body).
 // Names and attribute values are sliced out of src; only values holding
 // references or carriage returns are built afresh.
 type xmlReader struct {

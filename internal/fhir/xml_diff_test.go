@@ -84,7 +84,7 @@ var stricterThanReference = []struct {
 }
 
 func startsWithDeclaration(b []byte) bool {
-	return bytes.HasPrefix(bytes.TrimPrefix(b, utf8BOM), []byte("<?xml"))
+	return bytes.HasPrefix(bytes.TrimPrefix(b, []byte(utf8BOM)), []byte("<?xml"))
 }
 
 // hasNonXMLChar reports whether b holds a character outside the XML

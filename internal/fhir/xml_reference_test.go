@@ -16,10 +16,11 @@ var errRefCharset = errors.New("only UTF-8 is accepted")
 // as the reference the scanner in xml.go is checked against
 // (FuzzXMLAgainstReference). It streams the document token by token.
 func readXMLReference(b []byte) (*Bundle, error) {
-	b, shift, err := prepare(b, FormatXML)
+	p, shift, err := prepare(string(b), FormatXML)
 	if err != nil {
 		return nil, err
 	}
+	b = []byte(p)
 	r := xmlRefReader{src: b, shift: shift}
 	if err := r.read(); err != nil {
 		return nil, err

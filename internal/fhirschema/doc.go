@@ -33,7 +33,9 @@
 //     one resource element, validated as that resource;
 //   - attributes: id, value and Extension.url where declared (url is
 //     required), none other; xmlns declarations and
-//     xsi:schemaLocation/xsi:noNamespaceSchemaLocation are allowed;
+//     xsi:schemaLocation/xsi:noNamespaceSchemaLocation are allowed, any
+//     other xsi: attribute is refused (xmllint accepts an xsi:type naming
+//     the declared type or one derived from it; no FHIR body needs one);
 //   - attribute values in their type's lexical space, as the XSD defines
 //     it: white space collapsed where the built-in type collapses it (code,
 //     uri, dateTime, ...; not string, markdown, id), then the built-in type
@@ -62,8 +64,11 @@
 // tags, quoted attributes, declared prefixes, predefined entities and
 // character references, no duplicate attribute); a DTD (DOCTYPE) stops
 // validation. internal/fhir's reader is the full well-formedness check.
-// Nesting deeper than Options.MaxDepth and more than Options.MaxErrors
-// errors stop validation with an ErrLimit error. Not checked (xmllint
+// Nesting deeper than Options.MaxDepth, more than Options.MaxErrors
+// errors, more than 256 attributes on an element or more than 64
+// namespace declarations in scope stop validation with an ErrLimit error,
+// so that every check stays linear in the body. Names and values quoted in
+// messages are cut to 80 bytes. Not checked (xmllint
 // does not check them either): FHIR invariants (global-1, ext-1, ...) and
 // time zones on dateTime values (EVT-DATETIME's).
 //

@@ -120,17 +120,19 @@ func (t Type) Elements() []Element {
 
 // Child returns the declaration of the child element named name. For JSON,
 // a leading "_" (a primitive's id and extensions) is ignored: "_birthDate"
-// gives birthDate's declaration. Resource names under a ResourceContainer
-// are not children: use Resource.
+// gives birthDate's declaration. On a ResourceContainer, Child(resource
+// type name) gives that resource, as Resource does.
 func (t Type) Child(name string) (Element, bool) {
 	if t.id == 0 {
 		return Element{}, false
 	}
-	name = strings.TrimPrefix(name, "_")
-	for _, e := range t.Elements() {
-		if e.Name == name {
-			return e, true
-		}
+	if name != "" && name[0] == '_' {
+		name = name[1:]
+	}
+	elementsOnce.Do(buildElements)
+	m := t.def().model
+	if i, ok := childIndex[m][name]; ok {
+		return elementsByModel[m][i], true
 	}
 	return Element{}, false
 }
@@ -170,10 +172,14 @@ func Lookup(path ...string) (Element, error) {
 var (
 	elementsOnce    sync.Once
 	elementsByModel [][]Element
+	// childIndex[model][name] indexes elementsByModel[model] (the
+	// generator makes sure a name occurs once in a model).
+	childIndex []map[string]int
 )
 
 func buildElements() {
 	elementsByModel = make([][]Element, len(modelTable))
+	childIndex = make([]map[string]int, len(modelTable))
 	container := typeTable[typeByName["ResourceContainer"]].model
 	for i := range modelTable {
 		m := &modelTable[i]
@@ -186,6 +192,10 @@ func buildElements() {
 			}
 		}
 		elementsByModel[i] = es
+		childIndex[i] = make(map[string]int, len(es))
+		for j, e := range es {
+			childIndex[i][e.Name] = j
+		}
 	}
 }
 

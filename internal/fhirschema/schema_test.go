@@ -74,6 +74,9 @@ func TestTypes(t *testing.T) {
 	if !c.IsContainer() {
 		t.Error("ResourceContainer is the container")
 	}
+	if r, ok := c.Child("Immunization"); !ok || !r.Type.IsResource() || r.Choice != "" {
+		t.Errorf("ResourceContainer.Child(Immunization) = %+v, %t", r, ok)
+	}
 	if (Type{}).Elements() != nil || !(Type{}).IsZero() {
 		t.Error("the zero Type has no elements")
 	}
@@ -128,5 +131,15 @@ func TestVisit(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("visited:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func BenchmarkChild(b *testing.B) {
+	p, _ := Resource("Patient")
+	names := []string{"identifier", "name", "birthDate", "_birthDate", "link", "nope"}
+	for b.Loop() {
+		for _, n := range names {
+			p.Child(n)
+		}
 	}
 }

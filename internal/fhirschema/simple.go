@@ -115,7 +115,12 @@ func checkSimple(id uint16, value string) string {
 			}
 		}
 		if !found {
-			return "is not one of the codes " + displayName(s.name) + " allows (" + strings.Join(s.enums, ", ") + ")"
+			list := s.enums
+			more := ""
+			if len(list) > 12 {
+				list, more = list[:12], ", … "+strconv.Itoa(len(s.enums)-12)+" more"
+			}
+			return "is not one of the codes " + displayName(s.name) + " allows (" + strings.Join(list, ", ") + more + ")"
 		}
 	}
 	if s.minIncl != "" || s.maxIncl != "" {

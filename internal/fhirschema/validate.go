@@ -2,9 +2,11 @@ package fhirschema
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -12,6 +14,14 @@ import (
 const (
 	DefaultMaxErrors = 100
 	DefaultMaxDepth  = 256
+)
+
+// Limits on hostile bodies (each check is linear in them): attributes on
+// one element, namespace declarations in scope. Real FHIR bodies have a
+// handful of each.
+const (
+	maxAttrs    = 256
+	maxBindings = 64
 )
 
 // ErrorKind classifies a schema error.
@@ -282,7 +292,7 @@ func (v *validator) run() {
 	}
 	if len(v.stack) > 0 {
 		f := &v.stack[len(v.stack)-1]
-		v.syntax(len(s), "element "+f.qname+" is not closed")
+		v.syntax(len(s), "element "+short(f.qname)+" is not closed")
 		return
 	}
 	if !rootDone {
@@ -349,7 +359,7 @@ func (v *validator) path(extra string) string {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(f.local)
+		b.WriteString(short(f.local))
 		if f.index >= 0 {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(f.index))
@@ -360,7 +370,7 @@ func (v *validator) path(extra string) string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(extra)
+		b.WriteString(short(extra))
 	}
 	return b.String()
 }
@@ -393,23 +403,33 @@ func (v *validator) text(t string, off int, cdata bool) {
 		}
 		blank = false
 	}
-	if blank {
-		return
-	}
 	if len(v.stack) == 0 {
-		v.syntax(off, "text outside the root element")
+		if !blank {
+			v.syntax(off, "text outside the root element")
+		}
 		return
 	}
-	v.charData()
+	v.charData(blank)
 }
 
-// charData handles non-blank character data inside the innermost element.
-func (v *validator) charData() {
+// charData handles character data inside the innermost element: none is
+// allowed in an empty element (br, img, ...), only white space in
+// element-only content.
+func (v *validator) charData(blank bool) {
 	f := &v.stack[len(v.stack)-1]
 	if f.skip || f.mixed {
 		return
 	}
-	v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed in "+typeTable[f.typ].name+" (only elements and the value attribute)")
+	t := &typeTable[f.typ]
+	switch {
+	case blank && len(modelTable[t.model].parts) == 0 && t.kind != kindContainer:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, t.name+" must be empty: no content, not even white space")
+	case blank:
+	case t.kind == kindXHTML:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed directly in "+t.name+" (only elements)")
+	default:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed in "+t.name+" (only elements and the value attribute)")
+	}
 }
 
 // reference decodes the entity or character reference at the start of s
@@ -511,7 +531,7 @@ func (v *validator) startTag() {
 			p++
 		}
 		if p >= len(s) {
-			v.syntax(start, "start tag of "+qname+" not closed")
+			v.syntax(start, "start tag of "+short(qname)+" not closed")
 			return
 		}
 		if s[p] == '>' {
@@ -540,7 +560,7 @@ func (v *validator) startTag() {
 			p++
 		}
 		if an == "" || p >= len(s) || s[p] != '=' {
-			v.syntax(ns, "malformed attribute in the start tag of "+qname)
+			v.syntax(ns, "malformed attribute in the start tag of "+short(qname))
 			return
 		}
 		p++
@@ -562,9 +582,14 @@ func (v *validator) startTag() {
 			return
 		}
 		p += end + 2
+		if len(v.attrs) >= maxAttrs {
+			v.errAt(start, start, "", ErrLimit, fmt.Sprintf("more than %d attributes on one element: validation stopped", maxAttrs))
+			v.stopped = true
+			return
+		}
 		for i := range v.attrs {
 			if v.attrs[i].qname == an {
-				v.syntax(ns, "attribute "+an+" given twice")
+				v.syntax(ns, "attribute "+short(an)+" given twice")
 				return
 			}
 		}
@@ -581,13 +606,18 @@ func (v *validator) startTag() {
 			v.ns = append(v.ns, nsBinding{a.qname[6:], a.value})
 		}
 	}
+	if len(v.ns) > maxBindings {
+		v.errAt(start, start, "", ErrLimit, fmt.Sprintf("more than %d namespace declarations in scope: validation stopped", maxBindings))
+		v.stopped = true
+		return
+	}
 	prefix, local := "", qname
 	if i := strings.IndexByte(qname, ':'); i >= 0 {
 		prefix, local = qname[:i], qname[i+1:]
 	}
 	uri, ok := v.lookupNS(prefix)
 	if !ok {
-		v.syntax(start, "namespace prefix "+prefix+" is not declared")
+		v.syntax(start, "namespace prefix "+short(prefix)+" is not declared")
 		return
 	}
 	v.resolved = v.resolved[:0]
@@ -599,7 +629,7 @@ func (v *validator) startTag() {
 		default:
 			space, ok := v.lookupNS(a.qname[:a.colon])
 			if !ok {
-				v.syntax(start, "namespace prefix "+a.qname[:a.colon]+" is not declared")
+				v.syntax(start, "namespace prefix "+short(a.qname[:a.colon])+" is not declared")
 				return
 			}
 			v.resolved = append(v.resolved, Attr{Space: space, Local: a.qname[a.colon+1:], Value: a.value})
@@ -647,15 +677,15 @@ func (v *validator) endTag() {
 		p++
 	}
 	if p >= len(s) || s[p] != '>' {
-		v.syntax(start, "end tag of "+qname+" not closed")
+		v.syntax(start, "end tag of "+short(qname)+" not closed")
 		return
 	}
 	v.pos = p + 1
 	if len(v.stack) == 0 || v.stack[len(v.stack)-1].qname != qname {
 		if len(v.stack) == 0 {
-			v.syntax(start, "end tag "+qname+" without a start tag")
+			v.syntax(start, "end tag "+short(qname)+" without a start tag")
 		} else {
-			v.syntax(start, "end tag "+qname+" does not match start tag "+v.stack[len(v.stack)-1].qname)
+			v.syntax(start, "end tag "+short(qname)+" does not match start tag "+short(v.stack[len(v.stack)-1].qname))
 		}
 		return
 	}
@@ -676,6 +706,10 @@ func nsOf(uri string) (elemNS, bool) {
 // pushes its frame.
 func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 	f := frame{qname: qname, local: local, nsMark: mark, start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1}
+	// parent below points into v.stack, which grows by one (to name the
+	// child in an error's path) while parent is in use: make room first so
+	// that no append moves it.
+	v.stack = slices.Grow(v.stack, 2)
 	n := len(v.stack)
 	ens, known := nsOf(uri)
 	var typ uint16
@@ -683,14 +717,14 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 		switch {
 		case uri != NamespaceFHIR:
 			v.stack = append(v.stack, f)
-			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+local+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
+			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+short(local)+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
 			v.stack[n].skip = true
 			return
 		default:
 			typ = resourceTable[local]
 			if typ == 0 || typeTable[typ].kind != kindResource {
 				v.stack = append(v.stack, f)
-				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+local+" is not a FHIR resource")
+				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+short(local)+" is not a FHIR resource")
 				v.stack[n].skip = true
 				return
 			}
@@ -720,7 +754,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			parent.pcount++
 			if parent.pcount > 1 {
-				v.errAt(start, tagEnd, v.path(local), ErrTooMany, parent.local+" holds one resource; "+local+" is a second")
+				v.errAt(start, tagEnd, v.path(local), ErrTooMany, parent.local+" holds one resource; "+short(local)+" is a second")
 			}
 		} else {
 			m := &modelTable[pt.model]
@@ -775,7 +809,20 @@ func quoteNS(uri string) string {
 	if uri == "" {
 		return "none"
 	}
-	return uri
+	return short(uri)
+}
+
+// short cuts a name or value from the body to a length fit for a message.
+func short(s string) string {
+	const n = 80
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // unknown reports an element its parent does not declare.
@@ -794,10 +841,10 @@ func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local str
 		}
 	}
 	if !known {
-		v.errAt(f.start, f.tagEnd, p, ErrNamespace, local+" is in the namespace "+quoteNS(uri)+", which "+pname+" does not allow")
+		v.errAt(f.start, f.tagEnd, p, ErrNamespace, short(local)+" is in the namespace "+quoteNS(uri)+", which "+pname+" does not allow")
 		return
 	}
-	v.errAt(f.start, f.tagEnd, p, ErrUnknown, pname+" has no element "+local)
+	v.errAt(f.start, f.tagEnd, p, ErrUnknown, pname+" has no element "+short(local))
 }
 
 // required reports whether particle q must occur.
@@ -908,10 +955,10 @@ func (v *validator) checkAttrs(f *frame) {
 			if a.Local == "schemaLocation" || a.Local == "noNamespaceSchemaLocation" {
 				continue
 			}
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.Local+" of the XML Schema instance namespace is not supported")
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" of the XML Schema instance namespace is not supported")
 			continue
 		default:
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+a.Local+" (namespace "+a.Space+") is not allowed on "+typeTable[f.typ].name)
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" (namespace "+short(a.Space)+") is not allowed on "+typeTable[f.typ].name)
 			continue
 		}
 		xml := a.Space == namespaceXML
@@ -936,7 +983,7 @@ func (v *validator) checkAttrs(f *frame) {
 		}
 		d := &set[di]
 		if why := checkSimple(d.simple, a.Value); why != "" {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+a.Value+"' "+why)
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+short(a.Value)+"' "+why)
 			continue
 		}
 		// d.fixed (only pre's xml:space="preserve") is not enforced:

@@ -1,6 +1,7 @@
 package fhirschema
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -141,9 +142,52 @@ func TestLimits(t *testing.T) {
 	if len(errs) == 0 || errs[len(errs)-1].Kind != ErrLimit {
 		t.Fatalf("want a depth limit error, got %v", errs)
 	}
+	var attrs, decls strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&attrs, ` a%d="x"`, i)
+		fmt.Fprintf(&decls, ` xmlns:p%d="urn:x"`, i)
+	}
+	for _, doc := range []string{`<Patient ` + fhirNS + attrs.String() + `/>`, `<Patient ` + fhirNS + decls.String() + `/>`} {
+		errs = Validate([]byte(doc))
+		if len(errs) != 1 || errs[0].Kind != ErrLimit {
+			t.Errorf("want one limit error, got %v", errs)
+		}
+	}
 	many := `<Patient ` + fhirNS + `>` + strings.Repeat(`<x/>`, 500) + `</Patient>`
 	errs = ValidateOptions([]byte(many), Options{MaxErrors: 10})
 	if len(errs) != 11 || errs[10].Kind != ErrLimit {
 		t.Fatalf("want 10 errors and a limit, got %d: %v", len(errs), errs[len(errs)-1])
+	}
+}
+
+// TestFreshStack validates with a validator whose stack starts empty (the
+// pool usually hands out grown ones): the content model state must survive
+// the stack growing while a child is checked.
+func TestFreshStack(t *testing.T) {
+	for _, s := range probes() {
+		v := new(validator)
+		v.reset(Options{MaxErrors: DefaultMaxErrors, MaxDepth: DefaultMaxDepth})
+		v.src = string(s.body)
+		v.run()
+		if got, want := fmt.Sprint(v.errs), fmt.Sprint(Validate(s.body)); got != want {
+			t.Errorf("%s:\nfresh:  %s\npooled: %s", s.name, got, want)
+		}
+	}
+}
+
+// TestBoundedMessages: names and values from the body are cut short in
+// errors, whatever their size.
+func TestBoundedMessages(t *testing.T) {
+	long := strings.Repeat("x", 100000)
+	doc := `<Patient ` + fhirNS + `><` + long + `/><gender value="` + long + `"/><meta><tag><code value="a"/></tag></meta>` +
+		`<text><status value="` + long + `"/><div xmlns="http://www.w3.org/1999/xhtml">x</div></text></Patient>`
+	errs := Validate([]byte(doc))
+	if len(errs) < 3 {
+		t.Fatalf("want at least 3 errors, got %v", errs)
+	}
+	for _, e := range errs {
+		if len(e.Message) > 400 || len(e.Path) > 200 {
+			t.Errorf("unbounded error (%d, %d bytes): %.200s", len(e.Message), len(e.Path), e.Error())
+		}
 	}
 }

@@ -46,10 +46,10 @@ func (w *Walker) Start(space, local string, attrs []Attr, start, end int) {
 // validator, reads a blank one as content).
 func (w *Walker) CharData(off int, blank bool) {
 	v := w.v
-	if v.stopped || blank || len(v.stack) == 0 {
+	if v.stopped || len(v.stack) == 0 {
 		return
 	}
-	v.charData()
+	v.charData(blank)
 }
 
 // End closes the innermost element.

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nems-harness/nems-harness/fixtures"
 	"github.com/nems-harness/nems-harness/internal/fhir"
 	"github.com/nems-harness/nems-harness/publish"
 )
@@ -73,9 +74,10 @@ type Result struct {
 }
 
 // Message returns the default load: the vaccinations-1 "new" example
-// message, its content type and event code.
+// message as the fixtures hold it (the same bytes every time, so a journal
+// can be checked against it), its content type and event code.
 func Message() (body []byte, contentType, eventCode string, err error) {
-	b, err := publish.Message("vaccinations-1", "new", "xml", nil)
+	b, err := fixtures.Bundle("vaccinations-1-new.xml")
 	return b, "application/fhir+xml", "vaccinations-1", err
 }
 

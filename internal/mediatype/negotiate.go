@@ -168,6 +168,7 @@ func negotiateError(accept string, allowJSON bool) error {
 	var b strings.Builder
 	b.WriteString("none of the media types offered in Accept is supported; offered: ")
 	n, jsonOffered := 0, false
+	malformed := ""
 	for i := 0; i <= len(accept); {
 		var e string
 		e, i = nextElement(accept, i)
@@ -181,7 +182,11 @@ func negotiateError(accept string, allowJSON bool) error {
 			fmt.Fprintf(&b, "%q", e)
 		}
 		n++
-		if m := parse(e, true); m.fail == failNone && m.q > 0 {
+		m := parse(e, true)
+		if m.fail == failSyntax && malformed == "" {
+			malformed = fmt.Sprintf("; %q is malformed: %s", e, m.msg)
+		}
+		if m.fail == failNone && m.q > 0 {
 			if sub := lookup(m.typ, m.sub); sub >= 0 && all[index(sub, false)].Format == JSON {
 				jsonOffered = true
 			}
@@ -190,6 +195,7 @@ func negotiateError(accept string, allowJSON bool) error {
 	if n > maxListed {
 		fmt.Fprintf(&b, " and %d more", n-maxListed)
 	}
+	b.WriteString(malformed)
 	if jsonOffered && !allowJSON {
 		b.WriteString("; JSON media types are not accepted in profile nems-current")
 	}

@@ -207,11 +207,20 @@ func parse(s string, accept bool) (m mediaRange) {
 			return syntax("expected a parameter name", i)
 		}
 		name := s[i:j]
-		i = skipOWS(s, j)
+		// RFC 9110 section 5.6.6: parameter = parameter-name "="
+		// parameter-value, with no whitespace around "=" (and so for the
+		// weight "q=" of an Accept element, section 12.4.2).
+		i = j
+		if k := skipOWS(s, i); k > i && k < len(s) && s[k] == '=' {
+			return syntax("whitespace is not allowed before \"=\" in parameter "+quote(name)+" (RFC 9110)", i)
+		}
 		if i == len(s) || s[i] != '=' {
 			return syntax("expected \"=\" after parameter name "+quote(name), i)
 		}
-		i = skipOWS(s, i+1)
+		i++
+		if i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			return syntax("whitespace is not allowed after \"=\" in parameter "+quote(name)+" (RFC 9110)", i)
+		}
 		quoted := i < len(s) && s[i] == '"'
 		if quoted {
 			end, problem := scanQuoted(s, i)

@@ -16,7 +16,9 @@ var ErrNoAuthorization = errors.New("The Authorisation header must be supplied")
 // "Bearer  x" (two spaces) is accepted and yields "x"; a tab is refused.
 // Whitespace around the whole value is ignored, as HTTP field parsing strips
 // it anyway. Errors: ErrNoAuthorization for an empty value, and errors naming
-// the problem for another scheme, a missing token or whitespace inside it.
+// the problem for another scheme, a missing token, a list of credentials
+// ("Bearer a, Bearer b": a comma is no base64url character, so a JWT holds
+// none) or whitespace inside the token.
 func Bearer(authorization string) (string, error) {
 	v := strings.Trim(authorization, " \t")
 	if v == "" {
@@ -37,6 +39,9 @@ func Bearer(authorization string) (string, error) {
 	tok := strings.TrimLeft(v[sep:], " ")
 	if tok[0] == '\t' {
 		return "", errors.New("Authorization header must separate the Bearer scheme from the token with spaces, not tabs")
+	}
+	if strings.Contains(tok, ",") {
+		return "", errors.New("Authorization header must hold one Bearer token; it holds a list")
 	}
 	if strings.ContainsAny(tok, " \t") {
 		return "", errors.New("Bearer token must not contain whitespace")

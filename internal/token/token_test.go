@@ -335,6 +335,8 @@ func TestBearer(t *testing.T) {
 		{name: "tab separator", value: "Bearer\tx", err: "Authorization header must separate the Bearer scheme from the token with spaces, not tabs"},
 		{name: "space then tab", value: "Bearer \tx", err: "Authorization header must separate the Bearer scheme from the token with spaces, not tabs"},
 		{name: "two tokens", value: "Bearer x y", err: "Bearer token must not contain whitespace"},
+		{name: "a list of credentials", value: "Bearer x, Bearer y", err: "Authorization header must hold one Bearer token; it holds a list"},
+		{name: "a list without spaces", value: "Bearer x,y", err: "Authorization header must hold one Bearer token; it holds a list"},
 		{name: "Bearer prefix of another scheme", value: "Bearerx y", err: `Authorization scheme must be "Bearer", is "Bearerx"`},
 	}
 	for _, tc := range tests {

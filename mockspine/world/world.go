@@ -5,14 +5,12 @@
 package world
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"slices"
 	"strings"
-	"time"
 )
 
 // File names a fixtures folder must hold.
@@ -85,21 +83,30 @@ type World struct {
 	patients  map[string]*Patient
 }
 
-// New indexes a directory and PDS after checking they make sense together.
-func New(s Spine, p PDS) (*World, error) {
+// New indexes a directory and PDS after checking what the look-ups need:
+// the NEMS ASID, every endpoint's ASID and patient's NHS number present and
+// unique, deprecation dates, and the Vocabulary when given. The error lists
+// every problem found (a Problems). Load checks a file's content fully.
+func New(s Spine, p PDS, opts ...Option) (*World, error) {
+	return build(s, p, options{}, opts)
+}
+
+func build(s Spine, p PDS, o options, opts []Option) (*World, error) {
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if ps := validate(s, p, o); len(ps) > 0 {
+		return nil, ps
+	}
+	return index(s, p), nil
+}
+
+// index builds the look-ups of a checked directory and PDS.
+func index(s Spine, p PDS) *World {
 	w := &World{Spine: s, PDS: p,
 		endpoints: map[string]*Endpoint{}, orgs: map[string]bool{}, patients: map[string]*Patient{}}
-	if s.NEMS.ASID == "" {
-		return nil, errors.New("spine.json: nems.asid is missing")
-	}
 	for i := range w.Spine.Endpoints {
 		e := &w.Spine.Endpoints[i]
-		if e.ASID == "" {
-			return nil, fmt.Errorf("spine.json: endpoints[%d] has no asid", i)
-		}
-		if _, dup := w.endpoints[e.ASID]; dup {
-			return nil, fmt.Errorf("spine.json: endpoint ASID %s is listed twice", e.ASID)
-		}
 		w.endpoints[e.ASID] = e
 		for _, ods := range e.ODSCodes {
 			w.orgs[strings.ToUpper(ods)] = true
@@ -108,39 +115,50 @@ func New(s Spine, p PDS) (*World, error) {
 	for _, o := range w.Spine.Organisations {
 		w.orgs[strings.ToUpper(o.ODSCode)] = true
 	}
-	for i, d := range w.Spine.DeprecatedEvents {
-		if _, err := time.Parse(time.DateOnly, d.Date); err != nil {
-			return nil, fmt.Errorf("spine.json: deprecatedEvents[%d] date %q is not YYYY-MM-DD", i, d.Date)
-		}
-	}
 	for i := range w.PDS.Patients {
 		pt := &w.PDS.Patients[i]
-		if pt.NHSNumber == "" {
-			return nil, fmt.Errorf("pds.json: patients[%d] has no nhsNumber", i)
-		}
-		if _, dup := w.patients[pt.NHSNumber]; dup {
-			return nil, fmt.Errorf("pds.json: NHS number %s is listed twice", pt.NHSNumber)
-		}
 		w.patients[pt.NHSNumber] = pt
 	}
-	return w, nil
+	return w
 }
 
-// Load reads spine.json and pds.json from fsys.
-func Load(fsys fs.FS) (*World, error) {
+// Load reads spine.json and pds.json from fsys and checks every value: ASIDs
+// of 12 digits, ODS codes, NHS numbers passing Modulus 11, dates, flags, the
+// Vocabulary when given. The error lists every problem in both files (a
+// Problems), each with its line and column.
+func Load(fsys fs.FS, opts ...Option) (*World, error) {
 	var s Spine
-	if err := readJSON(fsys, SpineFile, &s); err != nil {
-		return nil, err
-	}
 	var p PDS
-	if err := readJSON(fsys, PDSFile, &p); err != nil {
-		return nil, err
+	var problems Problems
+	docs := map[string]*document{}
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{SpineFile, &s}, {PDSFile, &p}} {
+		b, err := fs.ReadFile(fsys, f.name)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", f.name, err)
+		}
+		d, ps := parseDocument(f.name, b, f.v)
+		problems = append(problems, ps...)
+		docs[f.name] = d
 	}
-	return New(s, p)
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	w, err := build(s, p, options{content: true}, opts)
+	var ps Problems
+	if errors.As(err, &ps) {
+		for i, pr := range ps {
+			ps[i] = docs[pr.File].problem(pr.Path, pr.Message)
+		}
+		return nil, ps
+	}
+	return w, err
 }
 
 // LoadDir reads a fixtures folder on disk.
-func LoadDir(dir string) (*World, error) {
+func LoadDir(dir string, opts ...Option) (*World, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("fixtures: %w", err)
@@ -148,22 +166,11 @@ func LoadDir(dir string) (*World, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("fixtures: %s is not a folder", dir)
 	}
-	w, err := Load(os.DirFS(dir))
+	w, err := Load(os.DirFS(dir), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("fixtures %s: %w", dir, err)
 	}
 	return w, nil
-}
-
-func readJSON(fsys fs.FS, name string, v any) error {
-	b, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", name, err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("parsing %s: %w", name, err)
-	}
-	return nil
 }
 
 // NEMSASID is the ASID of the NEMS service itself (the toASID publishers use).

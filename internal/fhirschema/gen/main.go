@@ -321,7 +321,7 @@ func (g *gen) fill(t *ctype, s *schema, n *node) error {
 	seen := map[string]bool{}
 	for _, p := range parts {
 		for _, a := range p.alts {
-			if k := a.ns + ":" + a.name; seen[k] {
+			if k := a.name; seen[k] {
 				return fmt.Errorf("type %s: element %s occurs twice in its content model", t.key, a.name)
 			} else {
 				seen[k] = true

@@ -1,0 +1,5 @@
+//go:build !race
+
+package assessment_test
+
+const raceEnabled = false
