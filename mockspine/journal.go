@@ -129,6 +129,9 @@ const (
 // burst of concurrent requests costs one sync rather than one each.
 type Journal struct {
 	mu sync.Mutex
+	// onClear runs when the held entries are forgotten: the run's history
+	// of the content rules goes with them (set by NewServer).
+	onClear func()
 	// The entries held in memory, oldest first, in a ring whose oldest is
 	// ring[head]: forgetting the oldest is then cheap, however many are
 	// held. They are held packed (see storedEntry).
@@ -524,6 +527,9 @@ func (j *Journal) Clear() {
 	j.ring = nil
 	j.head, j.held, j.bytes = 0, 0, 0
 	j.unordered = false
+	if j.onClear != nil {
+		j.onClear()
+	}
 }
 
 // Close flushes and closes the file.

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
 )
@@ -44,9 +45,23 @@ func checkRejudgedAlike(t *testing.T, s *mockspine.Server, w *world.World, e moc
 	stored := roundTrip(t, e, viaFile)
 	assert.Equal(t, e.Verdicts, stored.Verdicts, "the journal file's verdicts")
 
+	// Judged again as assess --rejudge does: the journal replayed in order,
+	// so the content rules that remember see the same earlier messages.
+	jd := &mockspine.Judge{Profile: stored.Profile, World: w, History: content.NewMemory()}
+	for _, earlier := range s.Journal().List(0) {
+		if earlier.Seq >= e.Seq {
+			break
+		}
+		if isPublishEntry(earlier) {
+			r, err := earlier.Request()
+			require.NoError(t, err)
+			_, err = jd.Evaluate(t.Context(), r)
+			require.NoError(t, err)
+		}
+	}
 	req, err := stored.Request()
 	require.NoError(t, err)
-	j, err := (&mockspine.Judge{Profile: stored.Profile, World: w}).Evaluate(t.Context(), req)
+	j, err := jd.Evaluate(t.Context(), req)
 	require.NoError(t, err)
 	assert.Equal(t, e.Verdicts, j.Verdicts, "verdicts judged again")
 	assert.Equal(t, e.Response.Status, j.Response.Status, "status judged again")

@@ -84,6 +84,9 @@ func NewServer(cfg Config) (*Server, error) {
 	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now, Disabled: disabled,
 		Content: cfg.Content, History: content.NewMemory()},
 		journal: cfg.Journal, log: cfg.Logger, started: time.Now()}
+	// The content rules that remember know only the requests held: clearing
+	// the journal forgets their history too.
+	cfg.Journal.onClear = s.judge.History.Reset
 
 	// Route first, then judge: every request to a publish path reaches the
 	// rules, and everything else gets an explained OperationOutcome.

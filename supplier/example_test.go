@@ -53,7 +53,8 @@ func ExampleRun() {
 	fmt.Println(res.Report.Title, res.Report.Result())
 	fmt.Println("scenarios passed:", res.Report.Scenarios.Passed, "failed rules:", res.FailedRules())
 	// Over plain HTTP EP-CERT is not assessed; NHS-TRACED and NHS-FLAGS
-	// pass only when a scenario asking the system to refuse ran.
+	// pass only when a scenario asking the system to refuse ran, and the
+	// content rules that remember only when a message had an earlier one.
 	for _, row := range res.Report.Rules {
 		if row.Verdict.Normal() == reports.NotAssessed {
 			fmt.Println("not assessed:", row.ID)
@@ -65,4 +66,8 @@ func ExampleRun() {
 	// not assessed: EP-CERT
 	// not assessed: NHS-TRACED
 	// not assessed: NHS-FLAGS
+	// not assessed: EVT-MSGID-UNIQUE
+	// not assessed: EVT-VERSIONID-ORDER
+	// not assessed: EVT-LASTUPDATED-ORDER
+	// not assessed: EVT-LIFECYCLE
 }

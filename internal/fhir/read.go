@@ -196,5 +196,12 @@ func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
 	if err := r.read(); err != nil {
 		return nil, nil, err
 	}
+	if e := r.c.typeErr; e != nil { // as ReadJSON
+		if e.Offset >= 0 {
+			e.Line = lineAt(r.src, int(e.Offset))
+			e.Offset += r.shift
+		}
+		return nil, nil, e
+	}
 	return r.c.bundle(FormatJSON), d.finish(), nil
 }
