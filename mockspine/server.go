@@ -125,10 +125,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				fmt.Sprintf("unexpected failure: %v", p), defaultType()))
 		}
 	}()
-	if why, tooLarge := headerTooLarge(r.Header); tooLarge && !isPublish(r) {
-		s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
-			why, s.negotiated(r)))
-		return
+	// A publish beyond the header limits is judged (and refused) by
+	// Evaluate, like any other publish.
+	if !isPublish(r) {
+		if why, tooLarge := headerTooLarge(r.Header); tooLarge {
+			s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
+				why, s.negotiated(r)))
+			return
+		}
 	}
 	s.router.ServeHTTP(w, r)
 }

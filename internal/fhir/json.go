@@ -34,12 +34,8 @@ func ReadJSON[T Body](body T) (*Bundle, error) {
 	if err := r.read(); err != nil {
 		return nil, err
 	}
-	if e := r.c.typeErr; e != nil {
-		if e.Offset >= 0 {
-			e.Line = lineAt(r.src, int(e.Offset))
-			e.Offset += r.shift
-		}
-		return nil, e
+	if err := r.typeError(); err != nil {
+		return nil, err
 	}
 	return r.c.bundle(FormatJSON), nil
 }
@@ -349,6 +345,20 @@ func (r *jsonReader) primitive(name, value string, discard bool) {
 	n := r.start(name)
 	n.value, n.hasValue = value, true
 	r.c.end()
+}
+
+// typeError is the first JSON number or boolean read where FHIR requires a
+// string (collector.checkString), located, or nil.
+func (r *jsonReader) typeError() error {
+	e := r.c.typeErr
+	if e == nil {
+		return nil
+	}
+	if e.Offset >= 0 {
+		e.Line = lineAt(r.src, int(e.Offset))
+		e.Offset += r.shift
+	}
+	return e
 }
 
 // typed is primitive for a value that is not a JSON string.

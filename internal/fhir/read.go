@@ -197,13 +197,8 @@ func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
 	if err := r.read(); err != nil {
 		return nil, nil, err
 	}
-	// As ReadJSON: a number or boolean where FHIR requires a string.
-	if e := r.c.typeErr; e != nil {
-		if e.Offset >= 0 {
-			e.Line = lineAt(r.src, int(e.Offset))
-			e.Offset += r.shift
-		}
-		return nil, nil, e
+	if err := r.typeError(); err != nil {
+		return nil, nil, err
 	}
 	return r.c.bundle(FormatJSON), d.finish(), nil
 }

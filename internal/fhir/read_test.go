@@ -665,31 +665,24 @@ func TestJSONPrimitiveTypes(t *testing.T) {
 		{"Quantity.value is a number", patient(nhs + `,"extension":[{"url":"https://example.org/x","valueQuantity":{"value":0.5,"unit":"ml"}}]`), ""},
 		{"booleans and integers where FHIR has them", patient(nhs + `,"active":true,"multipleBirthInteger":2`), ""},
 	}
-	// Both readers the mock uses: ReadJSON for the envelope, ReadDoc for
-	// the envelope and the element tree the content rules read.
-	readers := map[string]func(string) (*Bundle, error){
-		"ReadJSON": func(s string) (*Bundle, error) { return ReadJSON(s) },
-		"ReadDoc": func(s string) (*Bundle, error) {
-			b, _, err := ReadDoc(s, FormatJSON)
-			return b, err
-		},
-	}
-	for name, read := range readers {
-		for _, tt := range tests {
-			t.Run(name+"/"+tt.name, func(t *testing.T) {
-				b, err := read(tt.body)
-				if tt.err == "" {
-					require.NoError(t, err)
-					require.NotNil(t, b)
-					return
-				}
-				require.Error(t, err)
-				var pe *ParseError
-				require.ErrorAs(t, err, &pe)
-				assert.Contains(t, err.Error(), tt.err)
-				require.Positive(t, pe.Offset)
-				assert.Contains(t, "-0123456789tf", tt.body[pe.Offset:pe.Offset+1], "the offset is the value's")
-			})
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := ReadJSON(tt.body)
+			_, _, docErr := ReadDoc(tt.body, FormatJSON)
+			if tt.err == "" {
+				require.NoError(t, err)
+				require.NotNil(t, b)
+				require.NoError(t, docErr)
+				return
+			}
+			require.Error(t, docErr, "ReadDoc checks the same")
+			assert.Contains(t, docErr.Error(), tt.err)
+			require.Error(t, err)
+			var pe *ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.Contains(t, err.Error(), tt.err)
+			require.Positive(t, pe.Offset)
+			assert.Contains(t, "-0123456789tf", tt.body[pe.Offset:pe.Offset+1], "the offset is the value's")
+		})
 	}
 }
