@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -75,7 +76,13 @@ one did, 2 when a file could not be judged.`))
 	all := []finding{}
 	status := 0
 	for _, file := range fs.Args() {
-		fnd, code := validateFile(p, w, file)
+		body, err := os.ReadFile(file)
+		if err != nil {
+			fmt.Fprintf(stderr, "nems-harness validate: cannot read %s: %v\n", file, errors.Unwrap(err))
+			status = 2
+			continue
+		}
+		fnd, code := validateFile(p, w, file, body)
 		all = append(all, fnd...)
 		status = max(status, code)
 	}
@@ -92,11 +99,7 @@ one did, 2 when a file could not be judged.`))
 
 // validateFile judges one file; the status is 0, 1 (an error rule failed)
 // or 2 (the file could not be judged).
-func validateFile(p mockspine.Profile, w *world.World, file string) ([]finding, int) {
-	body, err := os.ReadFile(file)
-	if err != nil {
-		return []finding{{File: file, Rule: "-", Severity: "error", Reason: fmt.Sprintf("cannot read the file: %v", err)}}, 2
-	}
+func validateFile(p mockspine.Profile, w *world.World, file string, body []byte) ([]finding, int) {
 	ct := "application/fhir+xml;charset=utf-8"
 	if strings.EqualFold(filepath.Ext(file), ".json") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
 		ct = "application/fhir+json;charset=utf-8"

@@ -34,7 +34,7 @@ func TestValidate(t *testing.T) {
 		{"JSON too", []string{strings.TrimSuffix(good, ".xml") + ".json"}, 0, nil},
 		{"error rule", []string{noZone}, 1, []string{noZone + ":51: EVT-DATETIME error: entry[0] MessageHeader.timestamp: \"2024-05-14T11:00:00\" has a time without a time zone"}},
 		{"warning only", []string{noName}, 0, []string{noName + ":52: EVT-SOURCE-NAME warning: entry[0] MessageHeader.source.name: missing"}},
-		{"unreadable", []string{filepath.Join(dir, "none.xml")}, 2, []string{"cannot read the file"}},
+		{"unreadable", []string{filepath.Join(dir, "none.xml")}, 2, nil},
 		{"JSON in nems-current", []string{"--profile", "nems-current", strings.TrimSuffix(good, ".xml") + ".json"}, 2, []string{"MIME-CONTENT-TYPE"}},
 	}
 	for _, c := range cases {

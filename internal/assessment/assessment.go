@@ -58,8 +58,8 @@ type Journal struct {
 	publisher bool
 	passes    []int
 	fails     []int
+	warns     []int // breaches of warning rules (never failures)
 	reasons   []map[string]bool
-	warned    []bool // a warning rule broken: shown as a warning
 	requests  int
 	evidence  int // bytes of bodies held as evidence
 	// Other counts the requests that were not judged as publishes;
@@ -80,7 +80,7 @@ type Journal struct {
 func NewJournal(p mockspine.Profile, publisher bool) *Journal {
 	out, index := rows(p)
 	a := &Journal{profile: p, rows: out, index: index, publisher: publisher,
-		passes: make([]int, len(out)), fails: make([]int, len(out)), warned: make([]bool, len(out)), reasons: make([]map[string]bool, len(out))}
+		passes: make([]int, len(out)), fails: make([]int, len(out)), warns: make([]int, len(out)), reasons: make([]map[string]bool, len(out))}
 	return a
 }
 
@@ -124,13 +124,13 @@ func (a *Journal) Add(e mockspine.Entry) {
 		case mockspine.Fail:
 			if v.Fails() {
 				row.Verdict = reports.Fail
+				a.fails[i]++
 			} else { // a warning rule: shown, never a failure
-				a.warned[i] = true
+				a.warns[i]++
 			}
-			a.fails[i]++
 			if size := len(e.Body) + len(e.Response.Body); len(row.Evidence) < MaxEvidence && a.evidence+size <= maxEvidenceBytes {
 				a.evidence += size
-				row.Evidence = append(row.Evidence, EntryEvidence(e, v.Diagnostics()))
+				row.Evidence = append(row.Evidence, EntryEvidence(e, VerdictEvidence(v)))
 			}
 		case mockspine.Pass:
 			a.passes[i]++
@@ -160,9 +160,9 @@ func (a *Journal) Rows() []reports.RuleRow {
 			if a.fails[i] > len(row.Evidence) {
 				row.Reason += fmt.Sprintf(" (the first %d shown)", len(row.Evidence))
 			}
-		case a.warned[i]:
+		case a.warns[i] > 0:
 			row.Verdict = reports.Warn
-			row.Reason = fmt.Sprintf("warning: %d of %d request(s) broke the rule", a.fails[i], a.requests)
+			row.Reason = fmt.Sprintf("warning: %d of %d request(s) broke the rule", a.warns[i], a.requests)
 		case a.passes[i] > 0:
 			row.Verdict = reports.Pass
 			row.Reason = fmt.Sprintf("%d request(s) judged, none broke the rule", a.passes[i])
@@ -236,4 +236,26 @@ func Rejudge(ctx context.Context, judge *mockspine.Judge, e *mockspine.Entry) (b
 	e.Verdicts, e.Profile = j.Verdicts, jd.Profile
 	e.Response = mockspine.Reply{Status: j.Response.Status, Header: j.Response.Header, Body: string(j.Response.Body)}
 	return true, nil
+}
+
+// VerdictEvidence is a failure's diagnostics and, for a content rule, every
+// breach it kept: line, entry and element path, reason, and the value the
+// message holds there.
+func VerdictEvidence(v mockspine.Verdict) string {
+	if len(v.Findings) == 0 {
+		return v.Diagnostics()
+	}
+	var b strings.Builder
+	b.WriteString(v.Diagnostics())
+	for _, f := range v.Findings {
+		b.WriteString("\n  ")
+		if f.Line > 0 {
+			fmt.Fprintf(&b, "line %d: ", f.Line)
+		}
+		b.WriteString(f.String())
+		if f.Excerpt != "" {
+			fmt.Fprintf(&b, " (the message has %q)", f.Excerpt)
+		}
+	}
+	return b.String()
 }

@@ -20,10 +20,9 @@ import (
 //   - elements outside the FHIR namespace (the XHTML of a narrative) are
 //     kept with Space set to their namespace.
 //
-// The tree is compact (a few dozen bytes an element, in one array) because
-// it is built for every request: values are kept as positions in the body.
-// A Doc therefore reads the body it was read from: the body must not
-// change while the Doc is in use. Copy what must outlive it.
+// The tree is compact (a few dozen bytes an element, in chunked arrays)
+// because it is built for every request: values are kept as positions in
+// the reader's copy of the body, which the Doc holds.
 type Doc struct {
 	Format string // FormatXML or FormatJSON
 	// Root is the top-level resource (the Bundle); not Ok for an ITK
@@ -48,9 +47,13 @@ type dnode struct {
 	parent, first, next int32
 	off                 int32 // where the element starts in the body
 	val                 span  // the value, or an extension's url (flagURL)
-	name                uint32
-	flags               uint8
+	// name indexes Doc.names; manyNames means the name is in Doc.extra
+	// (a document with more distinct names than fit).
+	name  uint16
+	flags uint8
 }
+
+const manyNames = ^uint16(0)
 
 // span is a string of the body (off, n), or, when n is strMark, strs[off].
 type span struct{ off, n uint32 }
@@ -67,6 +70,7 @@ const (
 
 // extra holds what few elements have.
 type extra struct {
+	name  string
 	space string
 	url   string // when the element has a value too
 	attrs []Attr
@@ -98,7 +102,7 @@ func (n Node) Ok() bool { return n.d != nil }
 
 func (n Node) nd() *dnode { return n.d.at(n.i) }
 
-const chunkBits = 12
+const chunkBits = 9
 const chunkSize = 1 << chunkBits
 
 // at returns element i.
@@ -116,7 +120,10 @@ func (n Node) Name() string {
 	if !n.Ok() {
 		return ""
 	}
-	return n.d.names[n.nd().name]
+	if i := n.nd().name; i != manyNames {
+		return n.d.names[i]
+	}
+	return n.d.extra[n.i].name
 }
 
 // Value is the element's value ("" when it has none).
@@ -377,11 +384,11 @@ type docBuilder struct {
 	at int
 	// merge says the next element opened is a JSON "_name" member.
 	merge bool
-	names map[string]uint32
+	names map[string]uint16
 }
 
 func newDocBuilder(format, src string) *docBuilder {
-	d := &docBuilder{doc: &Doc{Format: format, src: src}, names: make(map[string]uint32, 128)}
+	d := &docBuilder{doc: &Doc{Format: format, src: src}, names: make(map[string]uint16, 128)}
 	d.doc.Root = Node{}
 	return d
 }
@@ -403,15 +410,20 @@ func (d *docBuilder) span(s string) span {
 	return span{uint32(len(d.doc.strs) - 1), strMark}
 }
 
-func (d *docBuilder) name(s string) uint32 {
-	if i, ok := d.names[s]; ok {
-		return i
+// name interns an element name, for element i; past the table's size the
+// name is kept in Doc.extra.
+func (d *docBuilder) name(i int32, s string) uint16 {
+	if n, ok := d.names[s]; ok {
+		return n
 	}
-	i := uint32(len(d.doc.names))
-	s = strings.Clone(s)
+	if len(d.doc.names) >= int(manyNames) {
+		d.extraOf(i).name = s
+		return manyNames
+	}
+	n := uint16(len(d.doc.names))
 	d.doc.names = append(d.doc.names, s)
-	d.names[s] = i
-	return i
+	d.names[s] = n
+	return n
 }
 
 func (d *docBuilder) top() int32 {
@@ -446,7 +458,7 @@ func (d *docBuilder) open(name, space string) {
 		// "_name" gives the id and extensions of the primitive "name":
 		// merge into the first such sibling not yet merged.
 		for k := doc.at(parent).first; k >= 0; k = doc.at(k).next {
-			if n := doc.at(k); doc.names[n.name] == name && n.flags&flagValue != 0 && n.first < 0 {
+			if n := doc.at(k); (Node{doc, k}).Name() == name && n.flags&flagValue != 0 && n.first < 0 {
 				d.stack = append(d.stack, k)
 				d.last = append(d.last, -1)
 				return
@@ -459,7 +471,8 @@ func (d *docBuilder) open(name, space string) {
 		doc.chunks = append(doc.chunks, make([]dnode, chunkSize))
 	}
 	doc.count++
-	*doc.at(i) = dnode{parent: parent, first: -1, next: -1, off: int32(d.at), name: d.name(name)}
+	*doc.at(i) = dnode{parent: parent, first: -1, next: -1, off: int32(d.at)}
+	doc.at(i).name = d.name(i, name)
 	if space != "" {
 		d.extraOf(i).space = space
 	}
@@ -504,10 +517,11 @@ func (d *docBuilder) setURL(i int32, u string) {
 // setResource marks the innermost element as a resource, of type typ when
 // known.
 func (d *docBuilder) setResource(typ string) {
-	n := d.topNode()
-	n.flags |= flagResource
+	i := d.top()
+	d.doc.at(i).flags |= flagResource
 	if typ != "" {
-		n.name = d.name(typ)
+		nm := d.name(i, typ)
+		d.doc.at(i).name = nm
 	}
 }
 

@@ -103,3 +103,18 @@ func TestDocPathsAndLines(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, 0, e.Index)
 }
+
+// TestReadDocIsRead: ReadDoc refuses what Read refuses and gives the same
+// facts, on every test body of the readers.
+func TestReadDocIsRead(t *testing.T) {
+	for _, c := range []struct{ body, format string }{
+		{`{"resourceType":"Bundle","type":"message","entry":[{"resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":9990000166}]}}]}`, FormatJSON},
+		{`<Bundle xmlns="http://hl7.org/fhir"><type value="message"/>`, FormatXML},
+		{`<Bundle xmlns="http://hl7.org/fhir"><type value="message"/></Bundle>`, FormatXML},
+	} {
+		b1, err1 := Read(c.body, c.format)
+		b2, _, err2 := ReadDoc(c.body, c.format)
+		assert.Equal(t, err1, err2, c.body)
+		assert.Equal(t, b1, b2, c.body)
+	}
+}
