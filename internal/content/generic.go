@@ -507,26 +507,40 @@ func checkDateTime(m *Message, rp *Report) {
 		return
 	}
 	rp.Judged()
+	if m.Doc.Format == fhir.FormatXML && len(m.Body) > 0 {
+		// The schema pass has typed every element already.
+		for _, tv := range m.schema().times {
+			if why := dateTimeBreach(tv.value, tv.fhirType); why != "" {
+				rp.FailLine(tv.entry, tv.line, tv.path, why)
+			}
+		}
+		return
+	}
 	typed(m.Doc.Root, func(n fhir.Node, t fhirschema.Type) {
 		if !n.HasValue() {
 			return
 		}
-		ft := t.FHIRType()
-		if ft != "dateTime" && ft != "instant" {
-			return
-		}
-		v := n.Value()
-		switch {
-		case !dateTimePattern.MatchString(v):
-			if strings.Contains(v, "T") && !hasZone(v) {
-				rp.Fail(n, "%q has a time without a time zone", v)
-			} else {
-				rp.Fail(n, "%q is not a FHIR %s (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.f] with a zone Z or ±hh:mm, offset at most 14:00)", v, ft)
+		if ft := t.FHIRType(); ft == "dateTime" || ft == "instant" {
+			if why := dateTimeBreach(n.Value(), ft); why != "" {
+				rp.Fail(n, "%s", why)
 			}
-		case ft == "instant" && !strings.Contains(v, "T"):
-			rp.Fail(n, "%q is an instant without a time", v)
 		}
 	})
+}
+
+// dateTimeBreach says why a dateTime or instant value breaks EVT-DATETIME,
+// or "".
+func dateTimeBreach(v, fhirType string) string {
+	switch {
+	case !dateTimePattern.MatchString(v):
+		if strings.Contains(v, "T") && !hasZone(v) {
+			return fmt.Sprintf("%q has a time without a time zone", v)
+		}
+		return fmt.Sprintf("%q is not a FHIR %s (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.f] with a zone Z or ±hh:mm, offset at most 14:00)", v, fhirType)
+	case fhirType == "instant" && !strings.Contains(v, "T"):
+		return fmt.Sprintf("%q is an instant without a time", v)
+	}
+	return ""
 }
 
 func isPeriod(name string) bool { return name == "period" || strings.HasSuffix(name, "Period") }

@@ -74,6 +74,7 @@ type Message struct {
 	// cat is the catalogue judging the message (EVT-UNLISTED reads the
 	// event's resource list from it).
 	cat       *Catalogue
+	pass      *schemaPass // the XML schema pass, once run
 	byType    map[string][]fhir.Node
 	byFullURL map[string]int // entry index, -1 when two entries share it
 	entryOf   map[fhir.Node]int

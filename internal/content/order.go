@@ -8,6 +8,51 @@ import (
 	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
 
+// schemaPass is what one validation of an XML body against the schema
+// gives: its errors (EVT-ORDER) and its dateTime and instant values with
+// their places (EVT-DATETIME), so that both rules cost one pass.
+type schemaPass struct {
+	errs  []fhirschema.Error
+	times []timeValue
+}
+
+// timeValue is a dateTime or instant value met in the body.
+type timeValue struct {
+	value, fhirType, path string
+	line, entry           int
+}
+
+// schema runs the schema pass of an XML body, once.
+func (m *Message) schema() *schemaPass {
+	if m.pass != nil {
+		return m.pass
+	}
+	p := &schemaPass{}
+	m.pass = p
+	// The validator reads the bytes and keeps nothing: a view of the
+	// string, not a copy of the body.
+	body := unsafe.Slice(unsafe.StringData(m.Body), len(m.Body))
+	p.errs = fhirschema.ValidateOptions(body, fhirschema.Options{Visit: func(n *fhirschema.Node) {
+		if !n.HasValue {
+			return
+		}
+		if ft := n.Type.FHIRType(); ft == "dateTime" || ft == "instant" {
+			p.times = append(p.times, timeValue{value: strings.Clone(n.Value), fhirType: ft, path: resourcePath(n.Path(), n.Entry),
+				line: n.Line, entry: n.Entry})
+		}
+	}})
+	return p
+}
+
+// resourcePath cuts "Bundle.entry[1].resource.Immunization.status" to the
+// path within the resource, the entry being named apart.
+func resourcePath(path string, entry int) string {
+	if i := strings.Index(path, ".resource."); entry >= 0 && i >= 0 {
+		return path[i+len(".resource."):]
+	}
+	return path
+}
+
 // checkOrder judges EVT-ORDER: the body against fhir-single.xsd, every
 // schema error a finding with its line (one issue for the document).
 func checkOrder(m *Message, rp *Report) {
@@ -16,27 +61,33 @@ func checkOrder(m *Message, rp *Report) {
 		return
 	}
 	rp.Judged()
-	// The validator reads the bytes and keeps nothing: a view of the
-	// string, not a 3 MB copy.
-	body := unsafe.Slice(unsafe.StringData(m.Body), len(m.Body))
-	for _, e := range fhirschema.Validate(body) {
-		path := e.Path
-		// "Bundle.entry[1].resource.Immunization.status": the entry is
-		// named apart, the path starts at the resource.
-		if i := strings.Index(path, ".resource."); e.Entry >= 0 && i >= 0 {
-			path = path[i+len(".resource."):]
-		}
-		rp.findings = append(rp.findings, Finding{Entry: e.Entry, Path: path, Line: e.Line, Reason: e.Kind.String() + ": " + e.Message})
-		if len(rp.findings) > MaxFindings {
-			rp.findings = rp.findings[:MaxFindings]
-			rp.more++
-		}
+	for _, e := range m.schema().errs {
+		rp.FailLine(e.Entry, e.Line, resourcePath(e.Path, e.Entry), e.Kind.String()+": "+e.Message)
 	}
 }
 
-// typed walks the elements of every resource with their schema types:
-// f is called for each element whose declaration is found.
+// typeKey is a schema type and a child name, for the look-up cache.
+type typeKey struct {
+	t    fhirschema.Type
+	name string
+}
+
+// typed walks the elements of every resource with their schema types: f
+// is called for each element whose declaration is found.
 func typed(root fhir.Node, f func(n fhir.Node, t fhirschema.Type)) {
+	cache := map[typeKey]fhirschema.Element{}
+	child := func(t fhirschema.Type, name string) (fhirschema.Element, bool) {
+		k := typeKey{t, name}
+		if el, ok := cache[k]; ok {
+			return el, el.Name != ""
+		}
+		el, ok := t.Child(name)
+		if !ok {
+			el = fhirschema.Element{}
+		}
+		cache[k] = el
+		return el, ok
+	}
 	var walk func(n fhir.Node, t fhirschema.Type)
 	walk = func(n fhir.Node, t fhirschema.Type) {
 		for k := n.First(); k.Ok(); k = k.Next() {
@@ -46,7 +97,7 @@ func typed(root fhir.Node, f func(n fhir.Node, t fhirschema.Type)) {
 				}
 				continue
 			}
-			el, ok := t.Child(k.Name())
+			el, ok := child(t, k.Name())
 			if !ok || el.XHTML {
 				continue
 			}

@@ -220,14 +220,14 @@ func (rp *Report) FailAt(n fhir.Node, at string, format string, a ...any) {
 	rp.findings = append(rp.findings, f)
 }
 
-// FailLine records a breach known only by line and path (the structure
+// FailLine records a breach known by entry, line and path (the schema
 // validator's).
-func (rp *Report) FailLine(line int, path, reason string) {
+func (rp *Report) FailLine(entry, line int, path, reason string) {
 	if len(rp.findings) >= MaxFindings {
 		rp.more++
 		return
 	}
-	rp.findings = append(rp.findings, Finding{Entry: -1, Path: path, Line: line, Reason: reason})
+	rp.findings = append(rp.findings, Finding{Entry: entry, Path: path, Line: line, Reason: reason})
 }
 
 // excerpt copies at most 80 bytes of a value (a Doc aliases the body).

@@ -102,7 +102,7 @@ func (n Node) Ok() bool { return n.d != nil }
 
 func (n Node) nd() *dnode { return n.d.at(n.i) }
 
-const chunkBits = 12
+const chunkBits = 9
 const chunkSize = 1 << chunkBits
 
 // at returns element i.
