@@ -239,9 +239,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	rep := &reports.Report{Title: "NEMS publication conformance", Subject: subject, Target: target,
 		Profile: string(o.Profile), Mode: "conformance", Generated: time.Now().UTC(), Version: o.Version,
-		Scenarios: sr.Tally, Rules: rows, Notes: notes}
+		Scenarios: sr.Tally, Rules: rows, Notes: notes, Unexercised: assessment.Unexercised(sr.Scenarios, o.Profile)}
 	return &Result{Status: sr.Status, Target: target, CucumberJSON: sr.CucumberJSON, JUnitXML: sr.JUnitXML,
-		Report: rep, Unexercised: assessment.Unexercised(sr.Scenarios, o.Profile)}, nil
+		Report: rep, Unexercised: rep.Unexercised}, nil
 }
 
 // probeClient is the client the pre-flight probe uses: one presenting an

@@ -276,6 +276,7 @@ func TestFixturesWithoutAKindLeaveTheRuleNotAssessed(t *testing.T) {
 	}
 	assert.Equal(t, []string{"NHS-FLAGS"}, res.Unexercised)
 	assert.False(t, res.Passed())
+	assert.Equal(t, "INCOMPLETE", res.Report.Result(), "the overall result follows")
 	assert.Equal(t, 2, res.Report.Scenarios.Skipped)
 }
 

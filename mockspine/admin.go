@@ -103,6 +103,7 @@ func (s *Server) getRequest(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) clearRequests(w http.ResponseWriter, _ *http.Request) {
-	s.journal.Clear() // and the content rules' history with it
+	// The judge's history of the run goes with the entries (NewServer).
+	s.journal.Clear()
 	w.WriteHeader(http.StatusNoContent)
 }

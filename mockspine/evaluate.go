@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/content"
@@ -89,20 +90,29 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 	if now.IsZero() {
 		now = jd.now()
 	}
-	x := newExchange(req, jd.Profile, jd.World, now)
-	x.contentMode, x.history = jd.Content, jd.History
 	j := &Judgement{Profile: jd.Profile, Verdicts: make([]Verdict, 0, len(catalogue))}
-	if why, over := headerTooLarge(x.Header); over {
-		// Beyond the mock's limits no rule is judged: the request is
-		// refused as a whole, and every rule says why it was not assessed.
+	if why, over := headerTooLarge(req.Header); over {
+		// Beyond the mock's limits no rule is judged (nor the body read):
+		// the request is refused as a whole, and every rule says why it
+		// was not assessed.
 		for _, r := range catalogue {
 			if r.AppliesTo(jd.Profile) {
 				j.Verdicts = append(j.Verdicts, r.skip("the request was not judged: %s", why))
 			}
 		}
-		j.Response = simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly}, why, x.ResponseType())
+		rt, err := mediatype.Negotiate(strings.Join(req.Header.Values("Accept"), ","), jd.Profile.allowsJSON())
+		if err != nil {
+			rt = defaultType()
+		}
+		j.Response = simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly}, why, rt)
 		return j, nil
 	}
+	x := newExchange(req, jd.Profile, jd.World, now)
+	x.contentMode, x.history = jd.Content, jd.History
+	x.verdicts = &j.Verdicts
+	// added are the answers of the failures, for the header fields they
+	// add; nil while every rule passes.
+	var added []*Breach
 	for i, r := range catalogue {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("judging request: %w", err)
@@ -114,17 +124,20 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 		if jd.Disabled[r.ID] {
 			v = r.pass("not enforced: the rule is disabled on this mock")
 		}
-		x.breaches[i], v.breach = v.breach, nil
+		if v.Outcome == Fail {
+			added = append(added, r.breach(v.alt))
+		}
+		v.alt = 0
 		if v.notNeeded {
 			v.notNeeded = false
 			if r.Publisher != nil && x.allPassed(r.Publisher.Given) {
 				v.Publisher = Pass
 			}
 		}
-		x.verdicts[i] = judged{v, true}
 		j.Verdicts = append(j.Verdicts, v)
+		x.place[i] = int16(len(j.Verdicts))
 	}
-	j.Response = x.respond(j)
+	j.Response = x.respond(j, added)
 	j.token = x.tok
 	x.remember(j)
 	return j, nil
@@ -157,7 +170,7 @@ func (x *Exchange) allPassed(ids []string) bool {
 // respond builds the answer from the verdicts: the status of the first
 // failure, one issue per failure, and the header fields their answers add.
 // It knows no rule by name: everything comes from the catalogue.
-func (x *Exchange) respond(j *Judgement) Response {
+func (x *Exchange) respond(j *Judgement, added []*Breach) Response {
 	rt := x.ResponseType()
 	resp := Response{Header: http.Header{}}
 	var issues, contentIssues []Issue
@@ -188,11 +201,9 @@ func (x *Exchange) respond(j *Judgement) Response {
 	issues = append(issues, contentIssues...)
 	// The response header fields the failed rules' answers add, in
 	// catalogue order.
-	for _, b := range x.breaches {
-		if b != nil {
-			for _, f := range b.Header {
-				resp.Header.Set(f.Name, f.Value)
-			}
+	for _, b := range added {
+		for _, f := range b.Header {
+			resp.Header.Set(f.Name, f.Value)
 		}
 	}
 	if resp.Status != 0 {

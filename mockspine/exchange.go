@@ -52,10 +52,11 @@ type Exchange struct {
 	World   *world.World
 	Now     time.Time
 
-	// verdicts holds the verdicts reached so far, by catalogue position,
-	// and breaches the catalogue answer of each failure.
-	verdicts []judged
-	breaches []*Breach
+	// verdicts are the verdicts reached so far (the Judgement's, in
+	// catalogue order); place[i] is where the catalogue's i-th rule's
+	// verdict is in verdicts, plus one (0: not reached).
+	verdicts *[]Verdict
+	place    []int16
 
 	bearer    string
 	bearerErr error
@@ -85,8 +86,7 @@ type Exchange struct {
 
 // newExchange parses the request's parts once; checks read the results.
 func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchange {
-	x := &Exchange{Request: req, Profile: p, World: w, Now: now, verdicts: make([]judged, len(catalogue)),
-		breaches: make([]*Breach, len(catalogue))}
+	x := &Exchange{Request: req, Profile: p, World: w, Now: now, place: make([]int16, len(catalogue))}
 	if x.Header == nil {
 		x.Header = http.Header{}
 	}
@@ -154,16 +154,10 @@ func (x *Exchange) headerValue(name string) (string, bool) {
 // catalogue.
 func (x *Exchange) Verdict(id string) (Verdict, bool) {
 	i, ok := cataloguePlace[id]
-	if !ok || !x.verdicts[i].done {
+	if !ok || x.place[i] == 0 || x.verdicts == nil {
 		return Verdict{}, false
 	}
-	return x.verdicts[i].v, true
-}
-
-// judged is a verdict reached, in Exchange.verdicts.
-type judged struct {
-	v    Verdict
-	done bool
+	return (*x.verdicts)[x.place[i]-1], true
 }
 
 // cataloguePlace maps a rule ID to its position in the catalogue. (It is

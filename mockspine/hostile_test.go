@@ -228,6 +228,7 @@ func TestHostileInput(t *testing.T) {
 		{name: "1,500 tiny header fields", header: fillerHeaders(xmlHeader(), 1500, 1), body: good,
 			status: 431, code: "BAD_REQUEST"},
 	}
+	rj := newRejudger(s)
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			nonce := fmt.Sprintf("hostile-%d", i)
@@ -246,7 +247,7 @@ func TestHostileInput(t *testing.T) {
 			if tt.check != nil {
 				tt.check(t, resp, o, e)
 			}
-			checkRejudgedAlike(t, s, w, e, true)
+			checkRejudgedAlike(t, rj, e, true)
 		})
 	}
 }
@@ -360,7 +361,7 @@ func TestSlowClients(t *testing.T) {
 		e := journalEntry(t, s, "slow-body")
 		assert.Equal(t, len(body)-1000, len(e.Body), "the part received is journalled")
 		assert.NotEmpty(t, e.BodyError)
-		checkRejudgedAlike(t, s, w, e, true)
+		checkRejudgedAlike(t, newRejudger(s), e, true)
 	})
 
 	t.Run("idle keep-alive", func(t *testing.T) {

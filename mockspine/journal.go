@@ -129,9 +129,6 @@ const (
 // burst of concurrent requests costs one sync rather than one each.
 type Journal struct {
 	mu sync.Mutex
-	// onClear runs when the held entries are forgotten: the run's history
-	// of the content rules goes with them (set by NewServer).
-	onClear func()
 	// The entries held in memory, oldest first, in a ring whose oldest is
 	// ring[head]: forgetting the oldest is then cheap, however many are
 	// held. They are held packed (see storedEntry).
@@ -160,6 +157,10 @@ type Journal struct {
 	synced uint64     // lines known to be on disk
 
 	watch watchers // live views (journal_watch.go)
+
+	// onClear runs when Clear forgets the entries: the server's judge
+	// forgets the run's history with them (see NewServer).
+	onClear []func()
 }
 
 // NewJournal makes a memory-only journal.
@@ -523,13 +524,21 @@ func (j *Journal) Last() uint64 {
 // record and keeps them.
 func (j *Journal) Clear() {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	j.ring = nil
 	j.head, j.held, j.bytes = 0, 0, 0
 	j.unordered = false
-	if j.onClear != nil {
-		j.onClear()
+	hooks := j.onClear
+	j.mu.Unlock()
+	for _, f := range hooks {
+		f()
 	}
+}
+
+// whenCleared runs f every time Clear forgets the entries.
+func (j *Journal) whenCleared(f func()) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.onClear = append(j.onClear, f)
 }
 
 // Close flushes and closes the file.

@@ -38,9 +38,7 @@ func refusedHandshake(p Profile, at time.Time, remote string, chain []*x509.Cert
 	}
 	e := handshakeEntry(p, at, remote, h)
 	r := ruleIndex["EP-CERT"]
-	v := r.fail("the TLS handshake from %s was refused: %s", remote, problem)
-	v.breach = nil
-	e.Verdicts = []Verdict{v}
+	e.Verdicts = []Verdict{r.fail("the TLS handshake from %s was refused: %s", remote, problem)}
 	return e
 }
 

@@ -170,3 +170,23 @@ func TestHeldGoesThroughMoreThanAChunk(t *testing.T) {
 		require.Equal(t, uint64(i+1), h.Seq())
 	}
 }
+
+// A live view watches the journal: it lists what is held, then receives
+// each request appended afterwards.
+func ExampleJournal_Watch() {
+	j := mockspine.NewJournal()
+	_ = j.Append(&mockspine.Entry{Method: "POST", Path: mockspine.PublishPath})
+
+	w := j.Watch(16)
+	defer w.Close()
+	held, count := j.Recent(0, 10)
+	fmt.Println("held:", count, held[0].ID())
+
+	_ = j.Append(&mockspine.Entry{Method: "POST", Path: mockspine.PublishPath, Response: mockspine.Reply{Status: 202}})
+	h := <-w.Entries()
+	e := h.Entry()
+	fmt.Println("new:", h.ID(), e.Response.Status)
+	// Output:
+	// held: 1 r1
+	// new: r2 202
+}

@@ -201,9 +201,11 @@ func TestOversizedBodyIsNotReadBeyondTheLimit(t *testing.T) {
 	}
 	entries := s.Journal().List(0)
 	require.Len(t, entries, 2)
+	rj := newRejudger(s)
 	for _, e := range entries {
 		assert.True(t, e.BodyTruncated)
 		assert.Len(t, e.Body, mockspine.MaxBody, "the journal keeps the first 3 MB")
+		checkRejudgedAlike(t, rj, e, false)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/mockspine"
-	"github.com/nems-harness/nems-harness/mockspine/world"
 )
 
 // isPublishEntry reports whether an entry is a request to the publish
@@ -21,12 +20,54 @@ func isPublishEntry(e mockspine.Entry) bool {
 	return e.Method == http.MethodPost && (e.Path == mockspine.PublishPath || e.Path == mockspine.PublishPath2019)
 }
 
+// rejudger judges a server's journal again as assess --rejudge does: every
+// publish of the run in arrival order, through one judge with the server's
+// settings and a history of its own, so the content rules that remember
+// see the same earlier messages as when the entries were recorded.
+type rejudger struct {
+	s     *mockspine.Server
+	judge *mockspine.Judge
+	done  uint64 // the last sequence number judged again
+}
+
+// newRejudger starts re-judging the run the server's journal now holds
+// (a cleared journal starts a new run: make a new rejudger then).
+func newRejudger(s *mockspine.Server) *rejudger {
+	jd := *s.Judge()
+	jd.Now, jd.History = nil, content.NewMemory()
+	return &rejudger{s: s, judge: &jd}
+}
+
+// again judges the publishes held before e that are not judged again yet,
+// in order, then req, e's recorded request.
+func (r *rejudger) again(t *testing.T, e mockspine.Entry, req mockspine.Request) *mockspine.Judgement {
+	t.Helper()
+	for _, earlier := range r.s.Journal().List(r.done) {
+		if earlier.Seq >= e.Seq {
+			break
+		}
+		r.done = earlier.Seq
+		if !isPublishEntry(earlier) {
+			continue
+		}
+		er, err := earlier.Request()
+		require.NoError(t, err)
+		_, err = r.judge.Evaluate(t.Context(), er)
+		require.NoError(t, err)
+	}
+	r.done = e.Seq
+	j, err := r.judge.Evaluate(t.Context(), req)
+	require.NoError(t, err)
+	return j
+}
+
 // checkRejudgedAlike holds one journal entry to the standard "same request,
 // same verdicts everywhere": a publish has verdicts; the entry as the admin
 // API serves it, and as a journal file gives it back, is the same; and
-// judging the recorded request again (as assess --rejudge does) gives the
-// same verdicts, status and response header fields.
-func checkRejudgedAlike(t *testing.T, s *mockspine.Server, w *world.World, e mockspine.Entry, viaFile bool) {
+// judging the recorded request again (as assess --rejudge does, after the
+// run's earlier publishes) gives the same verdicts, status and response
+// header fields.
+func checkRejudgedAlike(t *testing.T, r *rejudger, e mockspine.Entry, viaFile bool) {
 	t.Helper()
 	if !isPublishEntry(e) {
 		assert.Nil(t, e.Verdicts, "%s %s %s is not a publish but was judged", e.ID, e.Method, e.Path)
@@ -35,7 +76,7 @@ func checkRejudgedAlike(t *testing.T, s *mockspine.Server, w *world.World, e moc
 	require.NotNil(t, e.Verdicts, "publish %s was answered %d without being judged", e.ID, e.Response.Status)
 
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, mockspine.AdminPrefix+"/requests/"+e.ID, nil))
+	r.s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, mockspine.AdminPrefix+"/requests/"+e.ID, nil))
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	var admin mockspine.Entry
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &admin))
@@ -45,24 +86,10 @@ func checkRejudgedAlike(t *testing.T, s *mockspine.Server, w *world.World, e moc
 	stored := roundTrip(t, e, viaFile)
 	assert.Equal(t, e.Verdicts, stored.Verdicts, "the journal file's verdicts")
 
-	// Judged again as assess --rejudge does: the journal replayed in order,
-	// so the content rules that remember see the same earlier messages.
-	jd := &mockspine.Judge{Profile: stored.Profile, World: w, History: content.NewMemory()}
-	for _, earlier := range s.Journal().List(0) {
-		if earlier.Seq >= e.Seq {
-			break
-		}
-		if isPublishEntry(earlier) {
-			r, err := earlier.Request()
-			require.NoError(t, err)
-			_, err = jd.Evaluate(t.Context(), r)
-			require.NoError(t, err)
-		}
-	}
 	req, err := stored.Request()
 	require.NoError(t, err)
-	j, err := jd.Evaluate(t.Context(), req)
-	require.NoError(t, err)
+	require.Equal(t, e.Profile, stored.Profile)
+	j := r.again(t, e, req)
 	assert.Equal(t, e.Verdicts, j.Verdicts, "verdicts judged again")
 	assert.Equal(t, e.Response.Status, j.Response.Status, "status judged again")
 	assert.Equal(t, e.Response.Header, j.Response.Header, "response header judged again")

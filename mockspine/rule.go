@@ -158,9 +158,9 @@ type Verdict struct {
 	// Findings are a failed content rule's breaches, located.
 	Findings []content.Finding `json:"findings,omitempty"`
 
-	// breach is the catalogue answer of a failure, for the response
-	// headers it adds; Evaluate takes it out of the verdict.
-	breach *Breach
+	// alt says which catalogue answer a failure gave: 0 the usual one, k
+	// the k-th alternative; Evaluate takes it out of the verdict.
+	alt int8
 	// notNeeded marks a not-assessed verdict given because the request
 	// needed nothing of the rule (see PublisherView).
 	notNeeded bool
@@ -190,7 +190,7 @@ func (r *Rule) pass(format string, a ...any) Verdict {
 }
 
 func (r *Rule) fail(format string, a ...any) Verdict {
-	return r.failed(&r.Answer, format, a...)
+	return r.failed(0, format, a...)
 }
 
 // failWith fails with the alternative answer of that name. A name the
@@ -199,15 +199,23 @@ func (r *Rule) fail(format string, a ...any) Verdict {
 func (r *Rule) failWith(name, format string, a ...any) Verdict {
 	for i := range r.Alternatives {
 		if r.Alternatives[i].Name == name {
-			return r.failed(&r.Alternatives[i], format, a...)
+			return r.failed(int8(i+1), format, a...)
 		}
 	}
 	return r.fail(format, a...)
 }
 
-func (r *Rule) failed(b *Breach, format string, a ...any) Verdict {
-	ans := b.Answer
-	return Verdict{Rule: r.ID, Outcome: Fail, Reason: reason(format, a...), Answer: &ans, breach: b}
+func (r *Rule) failed(alt int8, format string, a ...any) Verdict {
+	ans := r.breach(alt).Answer
+	return Verdict{Rule: r.ID, Outcome: Fail, Reason: reason(format, a...), Answer: &ans, alt: alt}
+}
+
+// breach is the catalogue answer a failure gave (see Verdict.alt).
+func (r *Rule) breach(alt int8) *Breach {
+	if alt > 0 && int(alt) <= len(r.Alternatives) {
+		return &r.Alternatives[alt-1]
+	}
+	return &r.Answer
 }
 
 // skip is a not-assessed verdict for a reason of the request's own (plain

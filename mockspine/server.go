@@ -84,9 +84,9 @@ func NewServer(cfg Config) (*Server, error) {
 	s := &Server{judge: &Judge{Profile: cfg.Profile, World: cfg.World, Now: cfg.Now, Disabled: disabled,
 		Content: cfg.Content, History: content.NewMemory()},
 		journal: cfg.Journal, log: cfg.Logger, started: time.Now()}
-	// The content rules that remember know only the requests held: clearing
-	// the journal forgets their history too.
-	cfg.Journal.onClear = s.judge.History.Reset
+	// The content rules that remember know only the run's requests: a
+	// cleared journal starts a new run, however it is cleared.
+	cfg.Journal.whenCleared(s.judge.History.Reset)
 
 	// Route first, then judge: every request to a publish path reaches the
 	// rules, and everything else gets an explained OperationOutcome.
@@ -125,10 +125,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				fmt.Sprintf("unexpected failure: %v", p), defaultType()))
 		}
 	}()
-	if why, tooLarge := headerTooLarge(r.Header); tooLarge && !isPublish(r) {
-		s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
-			why, s.negotiated(r)))
-		return
+	// A publish beyond the header limits is judged (and refused) by
+	// Evaluate, like any other publish.
+	if !isPublish(r) {
+		if why, tooLarge := headerTooLarge(r.Header); tooLarge {
+			s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
+				why, s.negotiated(r)))
+			return
+		}
 	}
 	s.router.ServeHTTP(w, r)
 }

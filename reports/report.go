@@ -79,6 +79,9 @@ type Report struct {
 	// Notes are free text shown under the summary, e.g. "EP-CERT is not
 	// assessed over plain HTTP".
 	Notes []string
+	// Unexercised are rules the run selected but could not assess (their
+	// scenarios were skipped): the result is then INCOMPLETE, not a pass.
+	Unexercised []string
 }
 
 // ScenarioCounts counts the scenarios of a run by result.
@@ -160,9 +163,15 @@ func (r *Report) Warnings() int {
 	return n
 }
 
-// Passed reports whether no rule failed and no scenario failed: neither in
-// the scenario counts nor among the scenarios listed against a rule.
-func (r *Report) Passed() bool {
+// Passed reports whether no rule failed and no scenario failed (neither in
+// the scenario counts nor among the scenarios listed against a rule), and
+// no rule the run selected went unexercised.
+func (r *Report) Passed() bool { return !r.failed() && len(r.Unexercised) == 0 }
+
+// failed reports whether a rule or a scenario failed.
+func (r *Report) failed() bool { return !r.noFailure() }
+
+func (r *Report) noFailure() bool {
 	if r.Scenarios.Failed > 0 {
 		return false
 	}
@@ -179,10 +188,15 @@ func (r *Report) Passed() bool {
 	return true
 }
 
-// Result is the overall result as shown to a reader: "PASS" or "FAIL".
+// Result is the overall result as shown to a reader: "PASS", "FAIL", or
+// "INCOMPLETE" when nothing failed but a rule the run selected could not be
+// assessed.
 func (r *Report) Result() string {
-	if r.Passed() {
+	switch {
+	case r.Passed():
 		return "PASS"
+	case len(r.Unexercised) > 0 && !r.failed():
+		return "INCOMPLETE"
 	}
 	return "FAIL"
 }

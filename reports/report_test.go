@@ -107,6 +107,17 @@ func TestPassed(t *testing.T) {
 	assert.False(t, sampleReport().Passed())
 }
 
+// TestUnexercisedRulesMakeTheResultIncomplete: a rule the run selected but
+// could not assess keeps the report from passing; a failure still wins.
+func TestUnexercisedRulesMakeTheResultIncomplete(t *testing.T) {
+	r := Report{Scenarios: ScenarioCounts{Passed: 1, Skipped: 2}, Unexercised: []string{"NHS-FLAGS"},
+		Rules: []RuleRow{{ID: "NHS-FLAGS", Verdict: NotAssessed}, {ID: "JWT-SUB", Verdict: Pass}}}
+	assert.False(t, r.Passed())
+	assert.Equal(t, "INCOMPLETE", r.Result())
+	r.Rules[1].Verdict = Fail
+	assert.Equal(t, "FAIL", r.Result())
+}
+
 func TestShortenBody(t *testing.T) {
 	tests := []struct {
 		name     string

@@ -190,6 +190,18 @@ func TestMutualTLS(t *testing.T) {
 	// The PKI made by the first run is reused.
 	bad := run(t, supplier.Options{Config: publisherConfig(t, "no-client-cert"), Tags: "@smoke", TLSDir: tlsDir})
 	assert.Equal(t, []string{"EP-CERT"}, bad.FailedRules())
+	// The refusal is the mock's journal entry of the handshake, with
+	// EP-CERT's verdict: the row's evidence.
+	var evidence []string
+	for _, row := range bad.Report.Rules {
+		if row.ID == "EP-CERT" {
+			for _, ev := range row.Evidence {
+				evidence = append(evidence, ev.Message)
+			}
+		}
+	}
+	require.NotEmpty(t, evidence)
+	assert.Contains(t, strings.Join(evidence, "\n"), "was refused: no client certificate was presented")
 	require.Len(t, bad.Scenarios, 1)
 	assert.Contains(t, bad.Scenarios[0].Failure, "exited with status 1")
 }

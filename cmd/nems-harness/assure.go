@@ -37,8 +37,8 @@ every @supplier scenario, and writes the assurance report. Exit status 1 when a 
 	out := fs.String("out", "out", "folder for cucumber.json, junit.xml, journal.jsonl and the assurance report")
 	tlsDir := fs.String("tls-dir", "", "serve HTTPS with mutual TLS using the test PKI in this folder (created if it holds no CA; your endpoint's certificate is issued if missing)")
 	fs.addrVar(&addr, "addr", "127.0.0.1:4854", "address the mock listens on (127.0.0.1:0 picks a free port)")
-	content := fs.String("content", string(mockspine.ContentReport), "content mode of the mock: report (a 202 carries content warnings) or reject (a failed error content rule answers 422); either way a failed error content rule fails the report")
 	quiet := fs.Duration("quiet-period", 0, "how long to watch for a publish the system must not make, e.g. 3s (default: the config's quietPeriod, else 10s)")
+	content := fs.String("content", string(mockspine.ContentReport), "content mode of the mock: report (a 202 carries content warnings) or reject (a failed error content rule answers 422); either way a failed error content rule fails the report")
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -54,8 +54,8 @@ every @supplier scenario, and writes the assurance report. Exit status 1 when a 
 	}
 	res, err := supplier.Run(ctx, supplier.Options{
 		Config: cfg, Fixtures: *fixtureDir, Profile: profile, Tags: *tags, OutDir: *out,
-		TLSDir: *tlsDir, Addr: addr, Content: *content, Output: stdout, Prompt: stderr, NoColors: !assureTerminal(stdout), Version: version(),
-		QuietPeriod: *quiet, Countdown: assureTerminal(stderr),
+		TLSDir: *tlsDir, Addr: addr, Output: stdout, Prompt: stderr, NoColors: !assureTerminal(stdout), Version: version(),
+		QuietPeriod: *quiet, Countdown: assureTerminal(stderr), Content: *content,
 	})
 	if err != nil {
 		code := fail(stderr, "assure", err)

@@ -299,7 +299,7 @@ func checkJenkinsfile(t *testing.T, tt *templateText) {
 
 // groovyCode blanks out a Groovy file's comments and strings (their
 // contents become empty quotes), so brackets can be counted; it returns
-// the ”' blocks (the scripts passed to sh) and every other string.
+// the triple-quoted blocks (the scripts passed to sh) and every other string.
 func groovyCode(src string) (code string, scripts, literals []string, err error) {
 	var b strings.Builder
 	for i := 0; i < len(src); {

@@ -42,7 +42,7 @@ func runConformance(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.fixtures, "fixtures", "", "folder holding spine.json and pds.json (default: the embedded world)")
 	fs.StringVar(&c.tlsDir, "tls-dir", "", "with --target: certificate folder (certs init/issue) whose endpoint certificates the scenarios present")
 	fs.BoolVar(&c.plain, "plain", false, "serve the embedded mock over plain HTTP (EP-CERT is then not assessed)")
-	fs.StringVar(&c.content, "content", string(mockspine.ContentReject), "content mode of the embedded mock: reject (the event-content scenarios expect it) or report")
+	fs.StringVar(&c.content, "content", string(mockspine.ContentReject), "content mode of the embedded mock: reject (the content scenarios expect it) or report")
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -50,6 +50,9 @@ func runConformance(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if code := fs.only("plain", c.target == "", "to the embedded mock, not with --target"); code != 0 {
+		return code
+	}
+	if code := fs.only("content", c.target == "", "to the embedded mock, not with --target (the target decides its own answers)"); code != 0 {
 		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -88,14 +91,16 @@ func (c *conformanceRun) run(ctx context.Context, stdout io.Writer) (*conformanc
 	if err != nil {
 		return nil, err
 	}
-	var mode mockspine.ContentMode // "": reject, which the content scenarios expect
+	// No mode given: conformance.Run's default for the embedded mock
+	// (reject), as the flag's; ParseContentMode would read "" as report.
+	var mode mockspine.ContentMode
 	if c.content != "" {
 		if mode, err = mockspine.ParseContentMode(c.content); err != nil {
 			return nil, err
 		}
 	}
-	res, err := conformance.Run(ctx, conformance.Options{Target: c.target, Plain: c.plain, TLSDir: c.tlsDir, Content: mode,
-		World: w, Profile: p, Tags: c.tags, OutDir: c.out, Progress: stdout, Version: version()})
+	res, err := conformance.Run(ctx, conformance.Options{Target: c.target, Plain: c.plain, TLSDir: c.tlsDir,
+		World: w, Profile: p, Content: mode, Tags: c.tags, OutDir: c.out, Progress: stdout, Version: version()})
 	if err != nil {
 		return nil, err
 	}

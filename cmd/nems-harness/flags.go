@@ -33,13 +33,13 @@ func envName(flagName string) string {
 
 // flagSet is one command's flags with the harness's conventions.
 type flagSet struct {
-	positional bool // positional arguments follow the flags
 	*flag.FlagSet
 	name           string // as typed after nems-harness: "serve", "certs init"
 	stdout, stderr io.Writer
 	env            bool   // flags may come from the environment
 	about          string // what the command does, printed by -h
 	synopsis       string // the usage line after the command's name; default "[flags]"
+	args           string // the positional arguments the command takes, for the usage line; "" means none
 	given          map[string]string
 }
 
@@ -55,9 +55,8 @@ func withAbout(text string) flagOption { return func(f *flagSet) { f.about = tex
 // withSynopsis sets the usage line after the command's name.
 func withSynopsis(text string) flagOption { return func(f *flagSet) { f.synopsis = text } }
 
-// withArgs lets a command take positional arguments after its flags
-// (validate's files).
-func withArgs(f *flagSet) { f.positional = true }
+// withArgs accepts positional arguments, described for the usage line.
+func withArgs(synopsis string) flagOption { return func(f *flagSet) { f.args = synopsis } }
 
 func newFlags(name string, stdout, stderr io.Writer, opts ...flagOption) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -84,8 +83,8 @@ func (f *flagSet) parse(args []string) (int, bool) {
 	case err != nil:
 		return f.usageError(err.Error()), false
 	}
-	// No command but validate takes arguments besides its flags.
-	if !f.positional && f.NArg() > 0 {
+	// Only a command that says so takes arguments besides its flags.
+	if f.args == "" && f.NArg() > 0 {
 		return f.usageError(fmt.Sprintf("unexpected argument %q", f.Arg(0))), false
 	}
 	f.Visit(func(fl *flag.Flag) { f.given[fl.Name] = "--" + fl.Name })
@@ -200,7 +199,7 @@ func setFlag(fl *flag.Flag, v string) error {
 func (f *flagSet) usage(w io.Writer) {
 	synopsis := f.synopsis
 	if synopsis == "" {
-		synopsis = "[flags]"
+		synopsis = strings.TrimSpace("[flags] " + f.args)
 	}
 	fmt.Fprintf(w, "Usage: nems-harness %s %s\n", f.name, synopsis)
 	about := f.about

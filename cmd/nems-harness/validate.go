@@ -45,7 +45,7 @@ func (f finding) text() string {
 var bodyAreas = map[string]bool{mockspine.AreaMessage: true, mockspine.AreaNHS: true, mockspine.AreaContent: true}
 
 func runValidate(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("validate", stdout, stderr, withArgs,
+	fs := newFlags("validate", stdout, stderr, withArgs("FILE..."),
 		withSynopsis("[--profile P] [--fixtures DIR] [--format text|json] FILE..."),
 		withAbout(`Judges event message files (XML, or JSON in profile nems-2019-01) as the mock judges a
 publish body: the message rules (MSG-*), the NHS numbers against the PDS fixtures (NHS-*) and

@@ -214,6 +214,10 @@ func IsPublish(e *mockspine.Entry) bool {
 // the moment it was received (so an old JWT is not judged expired), and
 // replaces its verdicts, profile and answer with the new ones. It reports
 // whether the entry was a publish (anything else is left as it is).
+//
+// The content rules that remember judge against judge.History: to give the
+// verdicts the mock gave, re-judge every publish of the run, in order,
+// through one judge whose History began empty with the run.
 func Rejudge(ctx context.Context, judge *mockspine.Judge, e *mockspine.Entry) (bool, error) {
 	if !IsPublish(e) {
 		return false, nil

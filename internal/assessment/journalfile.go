@@ -87,8 +87,8 @@ func AssessJournal(ctx context.Context, open func() (io.ReadCloser, error), o Jo
 		res   = &JournalResult{}
 	)
 	if o.Rejudge {
-		// One judge for the journal, replayed in order: the content rules that
-		// remember see the same earlier messages as when it was recorded.
+		// Judged again in the journal's order, with the run's memory of
+		// accepted messages for the content rules that remember.
 		judge = &mockspine.Judge{Profile: p, World: o.World, History: content.NewMemory()}
 	}
 	start := func(p mockspine.Profile) {

@@ -137,10 +137,17 @@ func (m *Message) Facts() Facts {
 	if nhs := m.RoutingNHSNumber(); nhs != "" && m.SenderASID != "" {
 		f.Sequence = SequenceKey{m.SenderASID, nhs, m.Event}
 	}
-	// A Doc aliases the body: keep copies.
+	// A Doc, the event code and the message event type alias the body (and
+	// the sender ASID a request header): keep copies, or the history would
+	// hold every accepted body for the rest of the run.
+	f.Event, f.Type = strings.Clone(f.Event), strings.Clone(f.Type)
 	f.MessageID, f.VersionID, f.LastUpdated = strings.Clone(f.MessageID), strings.Clone(f.VersionID), strings.Clone(f.LastUpdated)
-	f.Focus = FocusKey{f.Focus.Event, strings.Clone(f.Focus.System), strings.Clone(f.Focus.Value)}
-	f.Sequence.NHSNumber = strings.Clone(f.Sequence.NHSNumber)
+	if f.Focus != (FocusKey{}) {
+		f.Focus = FocusKey{f.Event, strings.Clone(f.Focus.System), strings.Clone(f.Focus.Value)}
+	}
+	if f.Sequence != (SequenceKey{}) {
+		f.Sequence = SequenceKey{strings.Clone(f.Sequence.ASID), strings.Clone(f.Sequence.NHSNumber), f.Event}
+	}
 	return f
 }
 

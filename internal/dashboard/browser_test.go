@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -192,9 +193,11 @@ func TestDashboardInChromium(t *testing.T) {
 	req.Header.Set("Content-Type", "application/fhir+xml")
 	req.Header.Set("X-Hostile", `<script>window.__pwned=2</script><b id="injected-header">h</b>`)
 	send(t, req) // r3
-	b.do(t, chromedp.Navigate(page+"#/r/r3"), visible(`pre[data-name="body"]`))
-	assert.Contains(t, b.text(t, `pre[data-name="body"]`), `<script>window.__pwned=1</script>`)
-	assert.Contains(t, b.text(t, `table.kv`), `<b id="injected-header">h</b>`)
+	b.do(t, chromedp.Navigate(page+"#/r/r3"), visible(`main[data-page="#/r/r3"] pre[data-name="body"]`))
+	assert.True(t, strings.Contains(b.text(t, `pre[data-name="body"]`), `<script>window.__pwned=1</script>`),
+		"the hostile body shows as written")
+	assert.True(t, strings.Contains(b.text(t, `table.kv`), `<b id="injected-header">h</b>`),
+		"the hostile header shows as written")
 	injected := evalJS[bool](t, b, `!!document.querySelector('#injected, #injected-header, img[src="x"], main script')`)
 	pwned := evalJS[bool](t, b, `window.__pwned !== undefined`)
 	assert.False(t, injected, "markup from the request became elements")
@@ -202,11 +205,25 @@ func TestDashboardInChromium(t *testing.T) {
 	b.screenshot(t, "detail-hostile-1280.png")
 
 	// The list shows the hostile request as text too.
-	b.do(t, chromedp.Navigate(page+"#/"), visible(`tr[data-id="r3"]`))
+	b.do(t, chromedp.Navigate(page+"#/"), visible(`main[data-page="#/"] tr[data-id="r3"]`))
 	assert.False(t, evalJS[bool](t, b, `window.__pwned !== undefined`))
 
+	// Content rules: a warning on an accepted publish, with its findings
+	// located in the body.
+	creq := publishRequest(t, h.http.URL)
+	cbody, err := io.ReadAll(creq.Body)
+	require.NoError(t, err)
+	cmsg := strings.Replace(string(cbody), `<name value="RIVERSIDE CHILD HEALTH SYSTEM"/>`, "", 1)
+	creq.Body, creq.ContentLength = io.NopCloser(strings.NewReader(cmsg)), int64(len(cmsg))
+	send(t, creq) // r4
+	b.do(t, chromedp.Navigate(page+"#/r/r4"), visible(`main[data-page="#/r/r4"] li.verdict.warning ul.findings`))
+	assert.Contains(t, b.text(t, `li.verdict.warning`), "EVT-SOURCE-NAME")
+	assert.Contains(t, b.text(t, `li.verdict.warning ul.findings`), "line ")
+	assert.True(t, evalJS[bool](t, b, `!!document.querySelector('pre[data-name="body"] .line.hl')`), "the finding's line is highlighted")
+	b.screenshot(t, "detail-content-1280.png")
+
 	// Rules: counts over the traffic held, linking to the requests.
-	b.do(t, chromedp.Navigate(page+"#/rules?rule=JWT-SCOPE"), visible(`#rule-JWT-SCOPE`))
+	b.do(t, chromedp.Navigate(page+"#/rules?rule=JWT-SCOPE"), visible(`main[data-page="#/rules?rule=JWT-SCOPE"] #rule-JWT-SCOPE`))
 	rule := b.text(t, `#rule-JWT-SCOPE`)
 	assert.Contains(t, rule, "patient/Bundle.write")
 	assert.Contains(t, rule, "1 broke")
@@ -214,7 +231,7 @@ func TestDashboardInChromium(t *testing.T) {
 	b.screenshot(t, "rules-1280.png")
 
 	// World: the directory and PDS, each value copyable.
-	b.do(t, chromedp.Navigate(page+"#/world"), visible(`table.grid`))
+	b.do(t, chromedp.Navigate(page+"#/world"), visible(`main[data-page="#/world"] table.grid`))
 	assert.Contains(t, b.text(t, `main`), h.srv.Judge().World.NEMSASID())
 	assert.Contains(t, b.text(t, `main`), h.srv.Judge().World.PDS.Patients[0].NHSNumber)
 	copies := evalJS[int](t, b, `document.querySelectorAll('button.copy').length`)
@@ -230,8 +247,10 @@ func TestDashboardInChromium(t *testing.T) {
 	for _, p := range []struct{ hash, wait, name string }{
 		{"#/", `tr[data-id="r3"]`, "list-narrow.png"},
 		{"#/r/r2", `.jwt`, "detail-narrow.png"},
+		{"#/world", `table.grid`, "world-narrow.png"},
+		{"#/rules", `#rule-JWT-SCOPE`, "rules-narrow.png"},
 	} {
-		b.do(t, chromedp.Navigate(page+p.hash), visible(p.wait))
+		b.do(t, chromedp.Navigate(page+p.hash), visible(`main[data-page="`+p.hash+`"] `+p.wait))
 		overflow := evalJS[int](t, b, `document.documentElement.scrollWidth - window.innerWidth`)
 		assert.LessOrEqual(t, overflow, 0, "%s is wider than a narrow window", p.hash)
 		b.screenshot(t, p.name)

@@ -21,9 +21,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nems-harness/nems-harness/mockspine"
 )
@@ -58,7 +60,8 @@ type Dashboard struct {
 	mux     *http.ServeMux
 	static  http.Handler
 	// stream limits how fast a browser is sent entries (see stream.go).
-	stream streamLimits
+	stream    streamLimits
+	streaming atomic.Int32 // streams open
 	// done is closed by Close: live streams end.
 	done      chan struct{}
 	closeOnce sync.Once
@@ -149,8 +152,16 @@ func Mount(d *Dashboard, mock http.Handler) http.Handler {
 // the handler of a separate admin listener (serve --admin-addr), reachable
 // from an ordinary browser while the publish endpoint asks for a client
 // certificate. A publish sent there is refused, not judged.
+//
+// It answers only requests addressed to an IP address or to localhost: a
+// web page elsewhere that points its own host name at this machine (DNS
+// rebinding) cannot read it through the browser.
 func Admin(d *Dashboard, mock http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !addressedDirectly(r.Host) {
+			writeError(w, http.StatusMisdirectedRequest, "the admin listener answers requests to its IP address or localhost only, not to "+r.Host)
+			return
+		}
 		switch p := r.URL.Path; {
 		case strings.HasPrefix(p, Prefix) || p == strings.TrimSuffix(Prefix, "/"):
 			d.serveOrRedirect(w, r)
@@ -163,6 +174,20 @@ func Admin(d *Dashboard, mock http.Handler) http.Handler {
 				", admin API under "+mockspine.AdminPrefix+"/); publish to the mock's own address")
 		}
 	})
+}
+
+// addressedDirectly reports whether a Host header names an IP address or
+// localhost.
+func addressedDirectly(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if net.ParseIP(host) != nil {
+		return true
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 func (d *Dashboard) serveOrRedirect(w http.ResponseWriter, r *http.Request) {

@@ -78,7 +78,8 @@ func TestListSummarisesAndFilters(t *testing.T) {
 	assert.NotEmpty(t, good.NHSNumber)
 	assert.True(t, good.Judged)
 	assert.Empty(t, good.Chips)
-	// A second new message for the record also warns (EVT-LIFECYCLE).
+	// Content rules of warning severity may add warnings; the failure is
+	// JWT-SCOPE alone.
 	assert.Equal(t, []dashboard.Chip{{Rule: "JWT-SCOPE", Kind: "fail"}}, failChips(bad.Chips))
 	assert.Equal(t, http.StatusBadRequest, bad.Status)
 	assert.False(t, other.Judged)
@@ -192,6 +193,17 @@ func TestDetailShowsVerdictsJWTAndAnswer(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
 
+// failChips are the chips of failed (not warned) rules.
+func failChips(chips []dashboard.Chip) []dashboard.Chip {
+	var out []dashboard.Chip
+	for _, c := range chips {
+		if c.Kind == "fail" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func indexOf(list []string, s string) int {
 	for i, v := range list {
 		if v == s {
@@ -223,6 +235,16 @@ func TestRejudgeUnderTheOtherProfile(t *testing.T) {
 
 	resp = getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r1/rejudge?profile=nope", nil)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	// Judged alone, not against the mock's memory of the run (which holds
+	// r1 itself, and which judging again must not add to).
+	getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r1/rejudge?profile=nems-2019-01", &d)
+	for _, g := range d.Groups {
+		for _, v := range g.Verdicts {
+			if v.Rule == "EVT-MSGID-UNIQUE" {
+				assert.Equal(t, "not-assessed", v.Kind, string(v.Verdict))
+			}
+		}
+	}
 	// The journal keeps what was recorded.
 	e, ok := h.srv.Journal().Get("r1")
 	require.True(t, ok)
@@ -410,12 +432,24 @@ func TestAdminListenerServesOnlyTheDashboardAndAdminAPI(t *testing.T) {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {
 			req, err := http.NewRequest(c.method, c.path, strings.NewReader(""))
 			require.NoError(t, err)
+			req.Host = "127.0.0.1:4855"
 			rec := httptest.NewRecorder()
 			admin.ServeHTTP(rec, req)
 			assert.Equal(t, c.status, rec.Code)
 		})
 	}
 	assert.Equal(t, uint64(0), h.srv.Journal().Last(), "nothing sent to the admin listener is journaled")
+
+	// Only requests addressed to an IP address or localhost (DNS rebinding).
+	for host, want := range map[string]int{"127.0.0.1:4855": http.StatusOK, "[::1]:4855": http.StatusOK,
+		"localhost:4855": http.StatusOK, "LOCALHOST": http.StatusOK, "10.1.2.3": http.StatusOK,
+		"evil.example:4855": http.StatusMisdirectedRequest, "127.0.0.1.evil.example": http.StatusMisdirectedRequest} {
+		req := httptest.NewRequest(http.MethodGet, dashboard.Prefix, nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		admin.ServeHTTP(rec, req)
+		assert.Equal(t, want, rec.Code, host)
+	}
 }
 
 // TestWarningsShowAsWarnings: a verdict the catalogue gives as a warning
@@ -434,7 +468,8 @@ func TestWarningsShowAsWarnings(t *testing.T) {
 	send(t, badScope(t, h.http.URL))
 	p := list(t, h, "")
 	require.Len(t, p.Lines, 1)
-	assert.Equal(t, []dashboard.Chip{{Rule: "JWT-SCOPE", Kind: "warning"}}, p.Lines[0].Chips)
+	assert.Contains(t, p.Lines[0].Chips, dashboard.Chip{Rule: "JWT-SCOPE", Kind: "warning"})
+	assert.Empty(t, failChips(p.Lines[0].Chips))
 	assert.Equal(t, 1, p.Lines[0].Counts["warning"])
 	assert.Equal(t, []string{"r1"}, ids(list(t, h, "?rule=JWT-SCOPE&outcome=warning").Lines))
 
@@ -458,13 +493,44 @@ func TestWarningsShowAsWarnings(t *testing.T) {
 	}
 }
 
-// failChips keeps the chips of failed rules (not warnings).
-func failChips(cs []dashboard.Chip) []dashboard.Chip {
-	var out []dashboard.Chip
-	for _, c := range cs {
-		if c.Kind == "fail" {
-			out = append(out, c)
+// TestContentRulesShowWithTheirFindings: a content rule of warning
+// severity that the message breaks is a warning chip on an accepted
+// publish, and a content error's findings point at lines of the body.
+func TestContentRulesShowWithTheirFindings(t *testing.T) {
+	h := newHarness(t)
+	req := publishRequest(t, h.http.URL)
+	body, _ := io.ReadAll(req.Body)
+	msg := string(body)
+	require.Contains(t, msg, `<name value="RIVERSIDE CHILD HEALTH SYSTEM"/>`)
+	msg = strings.Replace(msg, `<name value="RIVERSIDE CHILD HEALTH SYSTEM"/>`, "", 1)
+	require.Contains(t, msg, `<status value="completed"/>`)
+	msg = strings.Replace(msg, `<status value="completed"/>`, `<status value="finished-ish"/>`, 1)
+	req.Body = io.NopCloser(strings.NewReader(msg))
+	req.ContentLength = int64(len(msg))
+	status := send(t, req)
+
+	p := list(t, h, "")
+	require.Len(t, p.Lines, 1)
+	kinds := map[string]string{}
+	for _, c := range p.Lines[0].Chips {
+		kinds[c.Rule] = c.Kind
+	}
+	assert.Equal(t, "warning", kinds["EVT-SOURCE-NAME"], "chips: %v (status %d)", p.Lines[0].Chips, status)
+
+	var d detail
+	getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r1", &d)
+	statusLine := 0
+	for i, l := range d.Body.Lines {
+		if strings.Contains(l, "finished-ish") {
+			statusLine = i + 1
 		}
 	}
-	return out
+	require.NotZero(t, statusLine)
+	t.Logf("marks: %v", d.Body.Marks)
+	assert.NotEmpty(t, d.Body.Marks[statusLine], "the line of the bad status is marked")
+	var areas []string
+	for _, g := range d.Groups {
+		areas = append(areas, g.Area)
+	}
+	assert.Contains(t, areas, mockspine.AreaContent)
 }

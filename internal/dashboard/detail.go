@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nems-harness/nems-harness/internal/assessment"
 	"github.com/nems-harness/nems-harness/mockspine"
 )
 
@@ -391,7 +392,8 @@ func splitLines(s string) []string {
 }
 
 // apiRejudge judges a held request again under another profile, with the
-// clock at the time it was received, as assess --rejudge does.
+// clock at the time it was received, as assess --rejudge does (the same
+// assessment.Rejudge).
 func (d *Dashboard) apiRejudge(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	e, ok := d.journal.Get(id)
@@ -404,25 +406,18 @@ func (d *Dashboard) apiRejudge(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if e.Verdicts == nil {
-		writeError(w, http.StatusUnprocessableEntity, "request "+id+" was not a publish (no rule judged it), so there is nothing to judge again")
-		return
-	}
-	req, err := e.Request()
-	if err != nil {
-		writeError(w, http.StatusUnprocessableEntity, err.Error())
-		return
-	}
-	received := e.Received
-	judge := &mockspine.Judge{Profile: p, World: d.judge.World, Now: func() time.Time { return received },
-		Disabled: d.judge.Disabled}
-	j, err := judge.Evaluate(context.WithoutCancel(r.Context()), req)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, "judging "+id+" again: "+err.Error())
-		return
-	}
 	again := e
-	again.Profile, again.Verdicts = p, j.Verdicts
-	again.Response = mockspine.Reply{Status: j.Response.Status, Header: j.Response.Header, Body: string(j.Response.Body)}
+	judge := *d.judge // the mock's judge in all but the profile and the run's memory:
+	judge.Profile = p
+	judge.History = nil // judged alone, without recording it as accepted again
+	ok, err = assessment.Rejudge(context.WithoutCancel(r.Context()), &judge, &again)
+	if err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "judging "+id+" again: "+err.Error())
+		return
+	}
+	if !ok {
+		writeError(w, http.StatusUnprocessableEntity, "request "+id+" was not a publish (POST to "+mockspine.PublishPath+"), so there is nothing to judge again")
+		return
+	}
 	writeJSON(w, http.StatusOK, d.detail(&again, d.cfg.Verdicts(again), r))
 }

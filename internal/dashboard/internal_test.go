@@ -122,8 +122,8 @@ func TestNamedBy(t *testing.T) {
 	}
 }
 
-// TestVerdictKindReadsSeverity: a failed verdict of warning severity (on
-// the verdict, as the catalogue may come to write it) is a warning.
+// TestVerdictKind: a failed verdict of warning severity (the verdict's, or
+// its rule's in the catalogue) is a warning.
 func TestVerdictKind(t *testing.T) {
 	cases := []struct {
 		v    any
@@ -134,13 +134,11 @@ func TestVerdictKind(t *testing.T) {
 		{mockspine.Verdict{Outcome: mockspine.NotAssessed}, kindNotAssessed},
 		{mockspine.Verdict{Outcome: "warning"}, kindWarning},
 		{mockspine.Verdict{Outcome: "something new"}, kindNotAssessed},
+		{mockspine.Verdict{Outcome: mockspine.Fail, Severity: "warning"}, kindWarning},
+		{mockspine.Verdict{Outcome: mockspine.Fail, Severity: "error"}, kindFail},
+		{mockspine.Verdict{Rule: "EVT-SOURCE-NAME", Outcome: mockspine.Fail}, kindWarning}, // the catalogue's severity
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.want, verdictKind(c.v.(mockspine.Verdict)))
 	}
-	type withSeverity struct {
-		Severity string `json:"severity"`
-	}
-	assert.Equal(t, "warning", jsonString(withSeverity{"warning"}, "severity"))
-	assert.Equal(t, "", jsonString(mockspine.Verdict{}, "severity"))
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/nems-harness/nems-harness/mockspine"
@@ -30,9 +29,6 @@ type streamLimits struct {
 var defaultStreamLimits = streamLimits{buffer: 512, tick: 100 * time.Millisecond, perTick: 100,
 	heartbeat: 5 * time.Second, write: 10 * time.Second, streams: 32}
 
-// streaming counts the streams open, across dashboards of the process.
-var streaming atomic.Int32
-
 // events is the live stream (server-sent events): "entries" with the list
 // lines of requests as they arrive and the count held (id: the last sequence number sent),
 // "held" with the count held every few seconds, and "reload" when the
@@ -46,12 +42,12 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 	}
-	if streaming.Add(1) > lim.streams {
-		streaming.Add(-1)
+	if d.streaming.Add(1) > lim.streams {
+		d.streaming.Add(-1)
 		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d dashboards are already streaming; close one", lim.streams))
 		return
 	}
-	defer streaming.Add(-1)
+	defer d.streaming.Add(-1)
 	since, _ := strconv.ParseUint(r.URL.Query().Get("since"), 10, 64)
 	if id := r.Header.Get("Last-Event-ID"); id != "" {
 		if n, err := strconv.ParseUint(id, 10, 64); err == nil {

@@ -1,12 +1,10 @@
 package dashboard
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/fhir"
@@ -51,10 +49,8 @@ const (
 	kindNotAssessed = "not-assessed"
 )
 
-// verdictKind is how a verdict is shown: a failed verdict of a rule (or
-// verdict) whose severity is "warning" is a warning. The severity is read
-// from the JSON the catalogue and verdicts are written as, so that it
-// shows wherever the catalogue gives one.
+// verdictKind is how a verdict is shown: a failed verdict of warning
+// severity (a content rule's, as the catalogue gives it) is a warning.
 func verdictKind(v mockspine.Verdict) string {
 	switch o := strings.ToLower(string(v.Outcome)); {
 	case o == string(mockspine.Pass):
@@ -72,37 +68,17 @@ func verdictKind(v mockspine.Verdict) string {
 
 // severityOf is the verdict's severity, else its rule's, else "".
 func severityOf(v mockspine.Verdict) string {
-	if s := jsonString(v, "severity"); s != "" {
-		return strings.ToLower(s)
+	if v.Severity != "" {
+		return strings.ToLower(v.Severity)
 	}
 	return ruleSeverity(v.Rule)
 }
 
-var ruleSeverities = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
-	for _, r := range mockspine.Rules() {
-		if s := jsonString(r, "severity"); s != "" {
-			m[r.ID] = strings.ToLower(s)
-		}
+func ruleSeverity(id string) string {
+	if r, ok := mockspine.RuleByID(id); ok {
+		return strings.ToLower(r.Severity)
 	}
-	return m
-})
-
-func ruleSeverity(id string) string { return ruleSeverities()[id] }
-
-// jsonString reads one string field of v as JSON writes it; "" when there
-// is none.
-func jsonString(v any, field string) string {
-	b, err := json.Marshal(v)
-	if err != nil || !bytes.Contains(b, []byte(`"`+field+`"`)) {
-		return ""
-	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return ""
-	}
-	s, _ := m[field].(string)
-	return s
+	return ""
 }
 
 // summarize sums up an entry for the list, with verdicts as the
@@ -328,8 +304,12 @@ func (d *Dashboard) apiSummary(w http.ResponseWriter, _ *http.Request) {
 	for i, p := range mockspine.Profiles() {
 		profiles[i] = string(p)
 	}
+	events := []string{}
+	for _, ev := range mockspine.PublishableEventTypes() {
+		events = append(events, ev.Code)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"held": d.journal.HeldCount(), "last": d.journal.Last(), "profile": d.judge.Profile,
+		"events": events, "held": d.journal.HeldCount(), "last": d.journal.Last(), "profile": d.judge.Profile,
 		"profiles": profiles, "nemsASID": d.judge.World.NEMSASID(), "publishURL": d.cfg.PublishURL,
 		"version": d.cfg.Version,
 	})

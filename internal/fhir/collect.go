@@ -31,13 +31,13 @@ type collector struct {
 	meta   []nhsMeta // parallel to b.NHSNumbers
 	// firstDone is set once the first entry's resource has ended.
 	firstDone bool
+	// typeErr is the first value read for a fact that is a JSON number or
+	// boolean where FHIR requires a string (see readString).
+	typeErr *ParseError
 	// d, when set, builds the whole element tree too (ReadDoc).
 	d *docBuilder
 	// space is the namespace of the element the XML reader opens next.
 	space string
-	// typeErr is the first value read for a fact that is a JSON number or
-	// boolean where FHIR requires a string (see readString).
-	typeErr *ParseError
 }
 
 // node is one open element.
@@ -336,7 +336,7 @@ func (c *collector) endDoc(n *node) {
 	if n.docs == 2 {
 		inner := i
 		i = d.close()
-		if (Node{doc, inner}).Name() == "" { // not a resource after all
+		if doc.names[doc.at(inner).name] == "" { // not a resource after all
 			doc.at(i).first = doc.at(inner).first
 			for k := doc.at(i).first; k >= 0; k = doc.at(k).next {
 				doc.at(k).parent = i
@@ -352,7 +352,7 @@ func (c *collector) endDoc(n *node) {
 	// A JSON extension's url is a member; XML has it as an attribute.
 	if d.doc.Format == FormatJSON && n.name == "url" {
 		if p := doc.at(i).parent; p >= 0 {
-			if pn := (Node{doc, p}).Name(); pn == "extension" || pn == "modifierExtension" {
+			if pn := doc.names[doc.at(p).name]; pn == "extension" || pn == "modifierExtension" {
 				doc.at(i).flags |= flagHidden
 			}
 		}

@@ -34,12 +34,8 @@ func ReadJSON[T Body](body T) (*Bundle, error) {
 	if err := r.read(); err != nil {
 		return nil, err
 	}
-	if e := r.c.typeErr; e != nil {
-		if e.Offset >= 0 {
-			e.Line = lineAt(r.src, int(e.Offset))
-			e.Offset += r.shift
-		}
-		return nil, e
+	if err := r.typeError(); err != nil {
+		return nil, err
 	}
 	return r.c.bundle(FormatJSON), nil
 }
@@ -351,6 +347,30 @@ func (r *jsonReader) primitive(name, value string, discard bool) {
 	r.c.end()
 }
 
+// typeError is the first JSON number or boolean read where FHIR requires a
+// string (collector.checkString), located, or nil.
+func (r *jsonReader) typeError() error {
+	e := r.c.typeErr
+	if e == nil {
+		return nil
+	}
+	if e.Offset >= 0 {
+		e.Line = lineAt(r.src, int(e.Offset))
+		e.Offset += r.shift
+	}
+	return e
+}
+
+// typed is primitive for a value that is not a JSON string.
+func (r *jsonReader) typed(name, value string, kind uint8, off int, discard bool) {
+	if discard {
+		return
+	}
+	n := r.c.start(name, false)
+	n.value, n.hasValue, n.kind, n.off = value, true, kind, int32(off)
+	r.c.end()
+}
+
 // start opens the element of a member: "_name" opens "name" (for ReadDoc,
 // marked to be merged into the primitive "name" already read).
 func (r *jsonReader) start(name string) *node {
@@ -361,16 +381,6 @@ func (r *jsonReader) start(name string) *node {
 		}
 	}
 	return r.c.start(name, false)
-}
-
-// typed is primitive for a value that is not a JSON string.
-func (r *jsonReader) typed(name, value string, kind uint8, off int, discard bool) {
-	if discard {
-		return
-	}
-	n := r.start(name)
-	n.value, n.hasValue, n.kind, n.off = value, true, kind, int32(off)
-	r.c.end()
 }
 
 // array reads an array whose '[' is at r.pos; each item is an element

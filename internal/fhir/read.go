@@ -173,7 +173,8 @@ func isITKMarker(s string) bool {
 const itkEventCode = "ITK011M"
 
 // ReadDoc reads a message bundle as Read does and, in the same pass, builds
-// the whole element tree (see Doc).
+// the whole element tree (see Doc). The Doc slices its strings out of the
+// body as a string (bytes are copied first, as for Read).
 func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
 	f := strings.ToLower(strings.TrimSpace(format))
 	if f != FormatXML && f != FormatJSON {
@@ -215,12 +216,8 @@ func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
 	if err := r.read(); err != nil {
 		return nil, nil, err
 	}
-	if e := r.c.typeErr; e != nil { // as ReadJSON
-		if e.Offset >= 0 {
-			e.Line = lineAt(r.src, int(e.Offset))
-			e.Offset += r.shift
-		}
-		return nil, nil, e
+	if err := r.typeError(); err != nil {
+		return nil, nil, err
 	}
 	return r.c.bundle(FormatJSON), d.finish(), nil
 }

@@ -668,11 +668,15 @@ func TestJSONPrimitiveTypes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b, err := ReadJSON(tt.body)
+			_, _, docErr := ReadDoc(tt.body, FormatJSON)
 			if tt.err == "" {
 				require.NoError(t, err)
 				require.NotNil(t, b)
+				require.NoError(t, docErr)
 				return
 			}
+			require.Error(t, docErr, "ReadDoc checks the same")
+			assert.Contains(t, docErr.Error(), tt.err)
 			require.Error(t, err)
 			var pe *ParseError
 			require.ErrorAs(t, err, &pe)

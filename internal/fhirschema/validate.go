@@ -132,10 +132,11 @@ func (n *Node) Path() string { return n.v.path("") }
 // for narratives) in one pass and returns the schema errors in document
 // order; none means valid. See the package documentation for what is
 // checked.
-func Validate(body []byte) []Error { return ValidateOptions(body, Options{}) }
+func Validate[T ~string | ~[]byte](body T) []Error { return ValidateOptions(body, Options{}) }
 
-// ValidateOptions is Validate with options.
-func ValidateOptions(body []byte, opt Options) []Error {
+// ValidateOptions is Validate with options. A string body is read in
+// place; bytes are viewed as a string and must not change during the call.
+func ValidateOptions[T ~string | ~[]byte](body T, opt Options) []Error {
 	if opt.MaxErrors <= 0 {
 		opt.MaxErrors = DefaultMaxErrors
 	}
@@ -144,8 +145,13 @@ func ValidateOptions(body []byte, opt Options) []Error {
 	}
 	v := validators.Get().(*validator)
 	v.reset(opt)
-	if len(body) > 0 {
-		v.src = unsafe.String(&body[0], len(body))
+	switch b := any(body).(type) {
+	case string:
+		v.src = b
+	default:
+		if bs := []byte(body); len(bs) > 0 {
+			v.src = unsafe.String(&bs[0], len(bs))
+		}
 	}
 	v.run()
 	errs := v.errs

@@ -38,7 +38,12 @@
   }
 
   const main = () => document.getElementById("main");
-  function show(...nodes) { put(main(), nodes); window.scrollTo(0, 0); }
+  // show puts a page in place; data-page names it (tests wait on it).
+  function show(...nodes) {
+    put(main(), nodes);
+    main().dataset.page = location.hash || "#/";
+    window.scrollTo(0, 0);
+  }
 
   async function getJSON(url) {
     const r = await fetch(url, { headers: { Accept: "application/json" } });
@@ -238,7 +243,8 @@
       rules.rules.map((r) => el("option", { value: r.id, selected: f.rule === r.id }, r.id)));
     const statusOpts = ["", "2xx", "4xx", "5xx", "202", "400", "403", "404", "405", "406", "413", "415", "422", "431"].map(
       (s) => el("option", { value: s, selected: (f.status || "") === s }, s || "any status"));
-    const events = Array.from(new Set(page.lines.map((l) => l.event).filter(Boolean).concat(f.event ? [f.event] : []))).sort();
+    const known = (state.info && state.info.events) || [];
+    const events = Array.from(new Set(known.concat(page.lines.map((l) => l.event).filter(Boolean), f.event ? [f.event] : []))).sort();
     const eventOpts = [el("option", { value: "" }, "any event")].concat(events.map((e) => el("option", { value: e, selected: f.event === e }, e)));
     const asid = el("input", { type: "search", placeholder: "sender ASID", value: f.asid || "", "aria-label": "sender ASID", size: 14 });
     asid.addEventListener("change", () => setFilter("asid", asid.value.trim()));
@@ -298,6 +304,7 @@
             put(rejudged, el("h2", {}, "Judged again under " + p),
               el("p", {}, "Answer: ", el("span", { class: "status-code " + statusClass(again.response.status) }, String(again.response.status)),
                 " (recorded: " + d.response.status + ")"),
+              el("p", { class: "muted" }, "Judged alone: the rules that remember earlier messages of the run are not assessed here."),
               verdictGroups(again.groups, d.groups), responseSection(again.response));
           } catch (err) { put(rejudged, el("p", { class: "error" }, err.message)); }
         }
@@ -311,7 +318,7 @@
         fact("Event", (s.eventName ? s.eventName + " " : "") + (s.event ? "(" + s.event + ")" : "")),
         fact("Message type", s.messageType), fact("NHS number", s.nhsNumber)),
       buttons,
-      section("Verdicts", d.groups.length ? verdictGroups(d.groups) : el("p", { class: "muted" }, "No rule judged this request: it was not a publish (wrong path or method).")),
+      section("Verdicts", d.groups.length ? [verdictSummary(d.groups), verdictGroups(d.groups)] : el("p", { class: "muted" }, "No rule judged this request: it was not a publish (wrong path or method).")),
       rejudged,
       section("Request headers", headerTable(d.headers)),
       d.jwt ? section("JWT", jwtView(d.jwt)) : null,
@@ -328,6 +335,26 @@
 
   function section(title, ...content) {
     return el("section", { class: "block" }, el("h2", {}, title), content);
+  }
+
+  // verdictSummary counts the verdicts by kind, names the rules not kept
+  // (each scrolls to its verdict), and can hide the passed ones.
+  function verdictSummary(groups) {
+    const counts = {};
+    const notKept = [];
+    for (const g of groups) for (const v of g.verdicts) {
+      counts[v.kind] = (counts[v.kind] || 0) + 1;
+      if (v.kind === "fail" || v.kind === "warning") notKept.push(v);
+    }
+    const hide = el("input", { type: "checkbox", id: "hide-passed" });
+    hide.addEventListener("change", () => document.getElementById("main").classList.toggle("hide-passed", hide.checked));
+    return el("div", { class: "verdict-summary" },
+      el("p", {}, ["fail", "warning", "not-assessed", "pass"].filter((k) => counts[k]).map((k) => el("span", { class: "chip " + k }, counts[k] + " " + kindLabel(k)))),
+      notKept.length ? el("p", {}, "Not kept: ", notKept.map((v) => el("button", { type: "button", class: "chip " + v.kind, onclick: () => {
+        const n = document.getElementById("v-" + v.rule);
+        if (n) n.scrollIntoView({ block: "center" });
+      } }, v.rule))) : null,
+      el("label", { class: "muted" }, hide, " hide passed rules"));
   }
 
   function verdictGroups(groups, compare) {
@@ -411,23 +438,31 @@
     show(el("h1", {}, "Rules ", el("span", { class: "muted small" }, "profile " + d.profile + "; counts over the " + d.held + " request(s) held")),
       areas.map((a) => el("section", { class: "block" }, el("h2", {}, a), byArea[a].map((r) => {
         const rule = r.rule || {};
-        const answers = [].concat(rule.answers || [], rule.answer ? [rule.answer] : []);
+        const answers = [].concat(rule.answer ? [rule.answer] : [], rule.alternatives || [], rule.answers || []);
         const c = r.counts || {};
-        const broke = (c.fail || 0) + (c.warning || 0);
+        const broke = c.fail || 0;
         return el("article", { class: "rule" + (want === r.id ? " target" : "") + (r.applies ? "" : " inapplicable"), id: "rule-" + r.id },
           el("h3", {}, el("code", {}, r.id), r.severity ? el("span", { class: "chip " + (r.severity === "warning" ? "warning" : "fail") }, r.severity) : null,
             r.applies ? null : el("span", { class: "muted" }, " (not in profile " + d.profile + ")")),
+          rule.summary ? el("p", { class: "summary" }, codeSpans(rule.summary)) : null,
           el("p", {}, rule.text), el("p", { class: "muted" }, "Source: " + (rule.source || "")),
-          answers.length ? el("p", { class: "muted" }, "Answers a breach with: " + answers.map((x) => "HTTP " + x.status + " " +
-            ((x.spineCode || {}).code || "") + " (" + (x.issueType || "") + ")").join("; ")) : null,
+          answers.length ? el("ul", { class: "answers muted" }, answers.map((x) => el("li", {},
+            "HTTP " + x.status + " " + ((x.spineCode || {}).code || "") + (x.issueType ? " (" + x.issueType + ")" : ""),
+            x.when ? ": " + x.when : ""))) : null,
           el("p", { class: "counts" },
             el("a", { class: "chip pass", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=pass" }, (c.pass || 0) + " kept"),
-            el("a", { class: "chip fail", href: "#/?rule=" + encodeURIComponent(r.id) }, broke + " broke"),
+            el("a", { class: "chip fail", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=fail" }, broke + " broke"),
+            c.warning ? el("a", { class: "chip warning", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=warning" }, c.warning + " warned") : null,
             el("a", { class: "chip not-assessed", href: "#/?rule=" + encodeURIComponent(r.id) + "&outcome=not-assessed" }, (c["not-assessed"] || 0) + " not assessed")),
           r.broke.length ? el("p", { class: "links" }, "Broke: ", r.broke.map(link)) : null,
           r.kept.length ? el("p", { class: "links" }, "Kept: ", r.kept.map(link)) : null);
       }))));
     if (want) { const t = document.getElementById("rule-" + want); if (t) t.scrollIntoView(); }
+  }
+
+  // codeSpans shows `code` in a summary as code, the rest as text.
+  function codeSpans(text) {
+    return String(text).split("`").map((part, i) => (i % 2 ? el("code", {}, part) : part));
   }
 
   // ---- world ---------------------------------------------------------
