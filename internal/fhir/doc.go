@@ -448,8 +448,6 @@ func (d *docBuilder) top() int32 {
 	return d.stack[len(d.stack)-1]
 }
 
-func (d *docBuilder) topNode() *dnode { return d.doc.at(d.top()) }
-
 func (d *docBuilder) extraOf(i int32) *extra {
 	doc := d.doc
 	if doc.extra == nil {
