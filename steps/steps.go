@@ -135,6 +135,7 @@ func Register(sc *godog.ScenarioContext, cfg Config) {
 	registerRequestSteps(sc, st)
 	registerAnswerSteps(sc, st)
 	registerContentSteps(sc, st)
+	registerContentBreakSteps(sc, st)
 }
 
 func (st *state) reset() {

@@ -119,15 +119,21 @@ func TestGoodPublisherPassesTheWholeSuite(t *testing.T) {
 			assert.Equal(t, reports.NotAssessed, v, "the reference publisher sends no meta.versionId")
 			continue
 		}
+		if id == "VAC-REPORTORIGIN" {
+			assert.Equal(t, reports.NotAssessed, v, "the reference publisher reports no vaccination from another source")
+			continue
+		}
 		assert.Equal(t, reports.Pass, v, id)
 	}
 	assert.True(t, res.Passed())
 	assert.Equal(t, "Assurance report: Reference publisher", res.Report.Title)
 	assert.Equal(t, "assure", res.Report.Mode)
 	// The scenarios: 24 envelope rules, 1 smoke, 15 events, 3 refusals, 22
-	// content; EP-CERT is skipped over plain HTTP, and EVT-VERSIONID-ORDER
-	// because the publisher sends no meta.versionId (not assessed).
-	assert.Equal(t, reports.ScenarioCounts{Passed: 63, Skipped: 2}, res.Report.Scenarios)
+	// generic content, 32 per-event content; EP-CERT is skipped over plain
+	// HTTP, EVT-VERSIONID-ORDER because the publisher sends no
+	// meta.versionId and VAC-REPORTORIGIN because it reports no vaccination
+	// from another source (not assessed).
+	assert.Equal(t, reports.ScenarioCounts{Passed: 94, Skipped: 3}, res.Report.Scenarios)
 
 	for _, name := range []string{"cucumber.json", "junit.xml", "journal.jsonl", "assurance-report.html", "assurance-report.md"} {
 		assert.FileExists(t, filepath.Join(out, name))
@@ -138,7 +144,7 @@ func TestGoodPublisherPassesTheWholeSuite(t *testing.T) {
 	defer f.Close()
 	rows, counts, err := assessment.FromCucumber(f, mockspine.Profile2019)
 	require.NoError(t, err)
-	assert.Equal(t, 63, counts.Passed)
+	assert.Equal(t, 94, counts.Passed)
 	assert.NotEmpty(t, rows)
 	b, err := os.ReadFile(filepath.Join(out, "cucumber.json"))
 	require.NoError(t, err)
@@ -148,11 +154,14 @@ func TestGoodPublisherPassesTheWholeSuite(t *testing.T) {
 	// The journal holds every publish, for assess.
 	entries, err := mockspine.ReadJournal(filepath.Join(out, "journal.jsonl"))
 	require.NoError(t, err)
-	assert.Len(t, entries, 64)
+	assert.Len(t, entries, 64+32)
 }
 
 // misbehaviourTags picks the scenarios that show a misbehaviour.
 func misbehaviourTags(m nemspub.Misbehaviour) string {
+	if m.Event != "" {
+		return "@" + m.Event // the event's publishes, new, update and delete
+	}
 	if m.Scenario != "" {
 		return "@must-not-publish"
 	}
@@ -167,7 +176,17 @@ func TestEachMisbehaviourFailsExactlyItsRule(t *testing.T) {
 		}
 		t.Run(m.Name, func(t *testing.T) {
 			t.Parallel()
+			if _, judged := mockspine.RuleByID(m.Rules[0]); !judged {
+				t.Skipf("the mock does not judge %s", m.Rules[0])
+			}
 			res := run(t, supplier.Options{Config: publisherConfig(t, m.Name), Tags: misbehaviourTags(m)})
+			if m.Warning {
+				// A broken warning rule is reported as a warning; the result passes.
+				assert.Empty(t, res.FailedRules())
+				assert.Equal(t, reports.Warn, verdicts(res.Report)[m.Rules[0]])
+				assert.True(t, res.Passed())
+				return
+			}
 			want := slices.Clone(m.Rules)
 			slices.Sort(want)
 			got := res.FailedRules()
@@ -227,10 +246,12 @@ func TestEventTypesTheEndpointIsNotAssuredForAreNotAssessed(t *testing.T) {
 			t.Errorf("%s: %s %s", sc.Name, sc.Status, sc.Failure)
 		}
 	}
-	assert.Equal(t, 3, passed)
-	assert.Equal(t, 3, skipped)
+	// Each event: its new, update and delete publishes, and one scenario
+	// per rule of its own (7 newborn hearing, 8 vaccinations).
+	assert.Equal(t, 3+7, passed)
+	assert.Equal(t, 3+8, skipped)
 	assert.True(t, res.Passed())
-	assert.Contains(t, strings.Join(res.Report.Notes, "\n"), "Not assessed (3 scenario(s))")
+	assert.Contains(t, strings.Join(res.Report.Notes, "\n"), "Not assessed (11 scenario(s))")
 }
 
 func TestPatientKindsTheFixturesLackAreNotAssessed(t *testing.T) {
@@ -483,6 +504,27 @@ func (o *operator) count() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.done
+}
+
+// The per-event content rules are rows of their own: an event the
+// endpoint is assured for is judged, one it is not assured for is not
+// assessed, never passed.
+func TestEventContentRulesOfUnassuredEventsAreNotAssessed(t *testing.T) {
+	t.Parallel()
+	cfg := publisherConfig(t, "")
+	// The maternity screening system is assured for newborn hearing and
+	// NIPE only.
+	cfg.ASID = "477121000325"
+	cfg.Trigger.Command = publisherBin + " --asid 477121000325 --ods R1K01 {{eventType}} {{nhsNumber}} {{messageType}}"
+	res := run(t, supplier.Options{Config: cfg, Tags: "@vaccinations-1,@newborn-hearing-1"})
+	require.True(t, res.Passed(), "%v", res.FailedRules())
+	v := verdicts(res.Report)
+	for _, id := range []string{"NBH-NOUPDATE", "NBH-RESOURCES", "NBH-ENCOUNTER", "NBH-PROCEDURE", "NBH-OBSERVATION", "NBH-PRACTROLE", "NBH-COMMUNICATION"} {
+		assert.Equal(t, reports.Pass, v[id], id)
+	}
+	for _, id := range []string{"VAC-RESOURCES", "VAC-IMMUNIZATION", "VAC-ENCOUNTER", "BST-PROCEDURE", "NIPE-PROCEDURE", "PC-EPISODE"} {
+		assert.Equal(t, reports.NotAssessed, v[id], id)
+	}
 }
 
 // TestWaitsAreShownWithACountdown: the prompt says what the harness waits

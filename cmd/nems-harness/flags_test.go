@@ -73,7 +73,7 @@ func TestEveryCommandHelpAndMistakes(t *testing.T) {
 				// judged, and the line says so.
 				oneLine(t, out+errs)
 				assert.Contains(t, out+errs, "stray: ")
-				assert.Contains(t, out+errs, "cannot read the file")
+				assert.Contains(t, out+errs, "cannot read stray")
 				return
 			}
 			oneLine(t, errs)

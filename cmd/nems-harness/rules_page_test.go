@@ -42,7 +42,10 @@ func rulesPage() string {
 	p("A breach is answered with the HTTP status of the first failed rule in catalogue order\n")
 	p("and one OperationOutcome issue per failed rule. A rule whose input failed a rule it\n")
 	p("depends on is *not assessed* on that request, never passed.\n\n")
-	p("The rules on what an event message carries are listed in [content rules](content-rules.md).\n\n")
+	p("The content rules (the generic EVT-* and the per-event VAC-*, PC-*, BST-*, NBH-*, NIPE-*)\n")
+	p("are listed by event, with severity and source, in [content rules](content-rules.md),\n")
+	p("generated from the catalogue in `internal/content`; it ends with the known differences\n")
+	p("from the NHS TKW validator.\n\n")
 	p("## Summary (profile %s)\n\n", mockspine.Profile2019)
 	var table, errOut bytes.Buffer
 	if code := runRules([]string{"--markdown"}, &table, &errOut); code != 0 {

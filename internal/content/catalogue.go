@@ -4,5 +4,5 @@ package content
 // rules, then each event's. An event's rules are appended here as one
 // more table.
 func All() []*Rule {
-	return Generic()
+	return append(Generic(), Events()...)
 }

@@ -265,7 +265,7 @@ func TestFixtureBundles(t *testing.T) {
 					assert.Equal(t, "MessageHeader", b.FirstResource)
 					assert.False(t, b.ITKWrapper)
 					assert.GreaterOrEqual(t, b.Entries, 5)
-					assert.LessOrEqual(t, b.Entries, 12)
+					assert.LessOrEqual(t, b.Entries, 16)
 					require.NotNil(t, b.Header)
 					assert.Equal(t, "https://fhir.nhs.uk/STU3/CodeSystem/EventType-1", b.Header.EventSystem)
 					assert.Equal(t, ev, b.Header.EventCode)

@@ -1,5 +1,7 @@
 package nemspub
 
+import "github.com/nems-harness/nems-harness/internal/breaks"
+
 // Misbehaviour is one thing the publisher can get wrong on purpose, and the
 // rules of the guidance that breaking it breaks.
 type Misbehaviour struct {
@@ -10,6 +12,27 @@ type Misbehaviour struct {
 	// ordinary publish for a traced patient.
 	Scenario    string
 	Description string
+	// Event and MessageType, for a content misbehaviour, name the publish
+	// it shows in (an event of another type, or another message type, is
+	// published conforming); empty for the others.
+	Event, MessageType string
+	// Warning is true when the rule broken is a warning rule: the answer
+	// reports it and the overall result still passes.
+	Warning bool
+}
+
+// contentMisbehaviours are the content breaks (package breaks), one per
+// content rule the reference publisher can get wrong: each publishes the
+// conforming message of its event and message type with that one change.
+func contentMisbehaviours() []Misbehaviour {
+	var out []Misbehaviour
+	for _, b := range breaks.All() {
+		out = append(out, Misbehaviour{Name: b.Name, Rules: []string{b.Rule},
+			Scenario:    "a " + b.Event + " " + b.MessageType + " publish",
+			Description: b.Description, Event: b.Event, MessageType: b.MessageType,
+			Warning: breaks.IsWarning(b.Rule)})
+	}
+	return out
 }
 
 // misbehaviours lists every misbehaviour, in rule catalogue order.
@@ -47,14 +70,15 @@ var misbehaviours = []Misbehaviour{
 		Description: "publishes even for patients whose PDS record carries an I flag"},
 }
 
-// Misbehaviours lists every misbehaviour, in rule catalogue order.
+// Misbehaviours lists every misbehaviour, in rule catalogue order: the
+// envelope ones, then the content ones.
 func Misbehaviours() []Misbehaviour {
-	return append([]Misbehaviour(nil), misbehaviours...)
+	return append(append([]Misbehaviour(nil), misbehaviours...), contentMisbehaviours()...)
 }
 
 // LookupMisbehaviour finds a misbehaviour by name.
 func LookupMisbehaviour(name string) (Misbehaviour, bool) {
-	for _, m := range misbehaviours {
+	for _, m := range Misbehaviours() {
 		if m.Name == name {
 			return m, true
 		}

@@ -37,6 +37,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/nems-harness/nems-harness/internal/breaks"
 	"github.com/nems-harness/nems-harness/internal/nhsnumber"
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/mockspine/world"
@@ -359,6 +360,11 @@ func (p *Publisher) message(et mockspine.EventType, messageType string, pt world
 	msg = publish.Stamp(msg, time.Now())
 	// The examples name their sender; this publisher names itself.
 	msg = bytes.ReplaceAll(msg, []byte("urn:nhs:addressing:asid:200000000115"), []byte("urn:nhs:addressing:asid:"+p.ASID))
+	if br, ok := breaks.Lookup(p.Misbehave); ok && br.Event == et.Code && br.MessageType == messageType {
+		if msg, err = br.Apply(msg, format); err != nil {
+			return nil, "", err
+		}
+	}
 	switch p.Misbehave {
 	case "bad-nhs-number":
 		msg = bytes.ReplaceAll(msg, []byte(pt.NHSNumber), []byte(wrongCheckDigit(pt.NHSNumber)))

@@ -3,7 +3,10 @@ package nemspub_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -12,6 +15,8 @@ import (
 
 	"github.com/nems-harness/nems-harness/examples/publisher/nemspub"
 	"github.com/nems-harness/nems-harness/fixtures"
+	"github.com/nems-harness/nems-harness/internal/content"
+	"github.com/nems-harness/nems-harness/internal/fhir"
 	"github.com/nems-harness/nems-harness/mockspine"
 )
 
@@ -87,6 +92,9 @@ func TestEachMisbehaviourBreaksItsRules(t *testing.T) {
 		if m.Scenario == "mutual TLS" {
 			continue // the handshake is the harness's to test
 		}
+		if m.Event != "" {
+			continue // content: TestEachContentMisbehaviourBreaksItsRule
+		}
 		t.Run(m.Name, func(t *testing.T) {
 			t.Parallel()
 			s, url := mock(t)
@@ -109,4 +117,87 @@ func TestUnknownMisbehaviour(t *testing.T) {
 	_, url := mock(t)
 	_, err := publisher(t, url, "nonsense").NewRequest(context.Background(), nemspub.Event{Type: "vaccinations-1", MessageType: "new", NHSNumber: "9990000166"})
 	assert.ErrorContains(t, err, "unknown misbehaviour")
+}
+
+// contentFailures judges a request's message against every content rule.
+func contentFailures(t *testing.T, body []byte, format string) []string {
+	t.Helper()
+	b, doc, err := fhir.ReadDoc(body, format)
+	require.NoError(t, err)
+	c, err := content.NewCatalogue(content.All())
+	require.NoError(t, err)
+	var out []string
+	for _, r := range c.Judge(content.NewMessage(doc, b, content.Context{Profile: content.Profile2019})) {
+		if r.Outcome == content.Fail {
+			out = append(out, r.Rule.ID)
+		}
+	}
+	return out
+}
+
+// Every content misbehaviour makes the message of its event and message
+// type fail exactly its rule, in XML and in JSON, and leaves the other
+// publishes conforming.
+func TestEachContentMisbehaviourBreaksItsRule(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, m := range nemspub.Misbehaviours() {
+		if m.Event == "" {
+			continue
+		}
+		n++
+		for _, format := range []string{"xml", "json"} {
+			p := publisher(t, "http://nems.invalid/STU3/Events/1/$process-message", m.Name)
+			p.Format = format
+			body := func(event, mt string) []byte {
+				req, err := p.NewRequest(context.Background(), nemspub.Event{Type: event, MessageType: mt, NHSNumber: "9990000247"})
+				require.NoError(t, err, "%s %s %s", m.Name, event, mt)
+				b, err := io.ReadAll(req.Body)
+				require.NoError(t, err)
+				return b
+			}
+			assert.Equal(t, m.Rules, contentFailures(t, body(m.Event, m.MessageType), format), "%s in %s", m.Name, format)
+			other := "vaccinations-1"
+			if m.Event == other {
+				other = "nipe-outcome-1"
+			}
+			assert.Empty(t, contentFailures(t, body(other, "new"), format), "%s on another event", m.Name)
+
+			// The mock judges the publish the same way.
+			s, url := mock(t)
+			p.URL = url
+			_, err := p.Publish(context.Background(), nemspub.Event{Type: m.Event, MessageType: m.MessageType, NHSNumber: "9990000247"})
+			require.NoError(t, err, "content mode report accepts it: %s", m.Name)
+			if m.Warning {
+				assert.Empty(t, failed(t, s), "%s in %s: a warning fails nothing", m.Name, format)
+				assert.Equal(t, m.Rules, warned(t, s), "%s in %s, judged by the mock", m.Name, format)
+			} else {
+				assert.Equal(t, m.Rules, failed(t, s), "%s in %s, judged by the mock", m.Name, format)
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, n, 5+5, "content misbehaviours: at least one per event and the generic ones")
+}
+
+// The publisher's README lists every misbehaviour with the rule it breaks.
+func TestReadmeListsEveryMisbehaviour(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	for _, m := range nemspub.Misbehaviours() {
+		assert.Contains(t, string(readme), "| `"+m.Name+"` | "+m.Rules[0], m.Name)
+	}
+}
+
+// warned lists the warning rules the last request to the mock broke.
+func warned(t *testing.T, s *mockspine.Server) []string {
+	t.Helper()
+	entries := s.Journal().List(0)
+	require.NotEmpty(t, entries, "nothing reached the mock")
+	var ids []string
+	for _, v := range entries[len(entries)-1].Verdicts {
+		if v.Outcome == mockspine.Fail && !v.Fails() {
+			ids = append(ids, v.Rule)
+		}
+	}
+	return ids
 }
