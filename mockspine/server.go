@@ -188,7 +188,9 @@ func isPublish(r *http.Request) bool {
 // or stalled upload) costs only what it sent. The body is then built into
 // a string once, at its exact size, and the chunks go back to the pool:
 // from there on nothing can change the body, however the chunks are
-// reused.
+// reused. Only the first keptChunks go back: the rest of a large body's
+// are left to the collector at once, rather than held in the pool while
+// the body is judged (the element tree of a 3 MB message is as big again).
 func readBody(r *http.Request) (string, bool, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return "", false, nil
@@ -223,13 +225,20 @@ func readBody(r *http.Request) (string, bool, error) {
 		} else {
 			b.Write(c[:])
 		}
-		bodyChunks.Put(c)
+		chunks[i] = nil
+		if i < keptChunks {
+			bodyChunks.Put(c)
+		}
 	}
 	return b.String(), total > MaxBody, err
 }
 
 // bodyChunk is a piece of a body being read.
 type bodyChunk [32 << 10]byte
+
+// keptChunks is how many of a body's chunks go back to the pool: enough
+// for the messages a publisher sends (256 KB).
+const keptChunks = 8
 
 var bodyChunks = sync.Pool{New: func() any { return new(bodyChunk) }}
 
