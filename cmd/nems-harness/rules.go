@@ -20,7 +20,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	fs.profileVar(&profile, "profile", string(mockspine.Profile2019), "rule profile: nems-2019-01 or nems-current")
 	asJSON := fs.Bool("json", false, "print every rule in full as JSON")
 	verbose := fs.Bool("v", false, "print each rule's full text")
-	markdown := fs.Bool("markdown", false, "print the README's rule table (Markdown)")
+	markdown := fs.Bool("markdown", false, "print the rule table of docs/rules.md (Markdown)")
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}

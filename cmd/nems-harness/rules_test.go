@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,21 +13,21 @@ import (
 	"github.com/nems-harness/nems-harness/mockspine"
 )
 
-// TestReadmeRuleTableIsTheCatalogue: the README's rule table is what
+// TestDocsRuleTableIsTheCatalogue: the rule table of docs/rules.md is what
 // `rules --markdown` prints from the catalogue, so the two cannot drift
-// apart. (Regenerate it with `nems-harness rules --markdown`.)
-func TestReadmeRuleTableIsTheCatalogue(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+// apart. (Regenerate the page as TestRulesPageIsTheCatalogue says.)
+func TestDocsRuleTableIsTheCatalogue(t *testing.T) {
+	page, err := os.ReadFile(rulesPagePath)
 	require.NoError(t, err)
-	_, rest, ok := strings.Cut(string(readme), "<!-- rules:begin")
-	require.True(t, ok, "the README has no rules:begin marker")
+	_, rest, ok := strings.Cut(string(page), "<!-- rules:begin")
+	require.True(t, ok, "docs/rules.md has no rules:begin marker")
 	_, rest, _ = strings.Cut(rest, "-->\n")
 	table, _, ok := strings.Cut(rest, "<!-- rules:end -->")
-	require.True(t, ok, "the README has no rules:end marker")
+	require.True(t, ok, "docs/rules.md has no rules:end marker")
 
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, runRules([]string{"--markdown"}, &out, &errOut), errOut.String())
-	assert.Equal(t, out.String(), table, "the README's rule table differs from the catalogue: paste `nems-harness rules --markdown` between the markers")
+	assert.Equal(t, out.String(), table, "the rule table of docs/rules.md differs from the catalogue: go test ./cmd/nems-harness -run TestRulesPage -update-docs")
 }
 
 // TestRulesListEveryAnswer: `rules` and `rules --json` show every answer a
