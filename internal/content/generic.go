@@ -507,7 +507,7 @@ func checkDateTime(m *Message, rp *Report) {
 		return
 	}
 	rp.Judged()
-	if m.Doc.Format == fhir.FormatXML && len(m.Body) > 0 {
+	if m.Doc.Format == fhir.FormatXML && (m.Doc.SchemaChecked || len(m.Body) > 0) {
 		// The schema pass has typed every element already.
 		for _, tv := range m.schema().times {
 			if why := dateTimeBreach(tv.value, tv.fhirType); why != "" {

@@ -29,6 +29,13 @@ func (m *Message) schema() *schemaPass {
 	}
 	p := &schemaPass{}
 	m.pass = p
+	if d := m.Doc; d.SchemaChecked { // done in the reading pass
+		p.errs = d.Schema
+		for _, t := range d.Times {
+			p.times = append(p.times, timeValue{value: t.Value, fhirType: t.Type, path: resourcePath(t.Path, t.Entry), line: t.Line, entry: t.Entry})
+		}
+		return p
+	}
 	// The validator reads the bytes and keeps nothing: a view of the
 	// string, not a copy of the body.
 	body := unsafe.Slice(unsafe.StringData(m.Body), len(m.Body))
@@ -56,7 +63,7 @@ func resourcePath(path string, entry int) string {
 // checkOrder judges EVT-ORDER: the body against fhir-single.xsd, every
 // schema error a finding with its line (one issue for the document).
 func checkOrder(m *Message, rp *Report) {
-	if len(m.Body) == 0 {
+	if len(m.Body) == 0 && !m.Doc.SchemaChecked {
 		rp.Skip("the body is not at hand")
 		return
 	}

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,17 +15,6 @@ func load(t testing.TB, body []byte, format string) *Message {
 	b, d, err := fhir.ReadDoc(body, format)
 	require.NoError(t, err)
 	return NewMessage(d, b, Context{Profile: Profile2019, Body: string(body)})
-}
-
-func loadFile(t testing.TB, path string) *Message {
-	t.Helper()
-	body, err := os.ReadFile(path)
-	require.NoError(t, err)
-	f := "xml"
-	if len(path) > 5 && path[len(path)-5:] == ".json" {
-		f = "json"
-	}
-	return load(t, body, f)
 }
 
 const tiny = `<Bundle xmlns="http://hl7.org/fhir">

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"unsafe"
+
+	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
 
 // Doc is the whole message as a tree of elements, built by ReadDoc in the
@@ -30,6 +32,12 @@ type Doc struct {
 	Root Node
 	// Entries are the root Bundle's entries, in order.
 	Entries []Entry
+	// SchemaChecked says an XML body was validated against the FHIR STU3
+	// schema in the reading pass: Schema holds its errors (none: valid)
+	// and Times its dateTime and instant values, typed by the schema.
+	SchemaChecked bool
+	Schema        []fhirschema.Error
+	Times         []TypedValue
 
 	src string
 	// chunks hold the elements, chunkSize a chunk: an array that grew by
@@ -74,6 +82,13 @@ type extra struct {
 	space string
 	url   string // when the element has a value too
 	attrs []Attr
+}
+
+// TypedValue is a value the schema pass typed: its FHIR type ("dateTime",
+// "instant"), its path as fhirschema.Error spells it, line and entry.
+type TypedValue struct {
+	Value, Type, Path string
+	Line, Entry       int
 }
 
 // Entry is one Bundle.entry.
@@ -432,8 +447,6 @@ func (d *docBuilder) top() int32 {
 	}
 	return d.stack[len(d.stack)-1]
 }
-
-func (d *docBuilder) topNode() *dnode { return d.doc.at(d.top()) }
 
 func (d *docBuilder) extraOf(i int32) *extra {
 	doc := d.doc

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
 
 // dump writes the tree of n, one element a line, for comparing trees.
@@ -116,5 +118,41 @@ func TestReadDocIsRead(t *testing.T) {
 		b2, _, err2 := ReadDoc(c.body, c.format)
 		assert.Equal(t, err1, err2, c.body)
 		assert.Equal(t, b1, b2, c.body)
+	}
+}
+
+// TestReadDocValidatesAsValidate: the schema check in the reading pass
+// gives the errors fhirschema.Validate gives, on the fixtures, the
+// specification's examples (when beside the project) and broken versions.
+func TestReadDocValidatesAsValidate(t *testing.T) {
+	files, _ := filepath.Glob("../../fixtures/bundles/*.xml")
+	ex, _ := filepath.Glob("../../../shared/nems/examples/*.xml")
+	files = append(files, ex...)
+	require.NotEmpty(t, files)
+	breaks := []struct{ from, to string }{
+		{"", ""},
+		{`<status value="`, `<status value="no such status`},
+		{`<id value="`, `<id value="*`},
+		{`</MessageHeader>`, `<unknown/></MessageHeader>`},
+		{`<type value="message"/>`, `<type value="message"/>text<![CDATA[x]]>`},
+	}
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, b := range breaks {
+			msg := string(body)
+			if b.from != "" {
+				if !strings.Contains(msg, b.from) {
+					continue
+				}
+				msg = strings.Replace(msg, b.from, b.to, 1)
+			}
+			_, d, err := ReadDoc(msg, FormatXML)
+			if err != nil {
+				continue // not well-formed: no schema verdict
+			}
+			require.True(t, d.SchemaChecked)
+			assert.Equal(t, fhirschema.Validate([]byte(msg)), d.Schema, "%s with %q", filepath.Base(f), b.to)
+		}
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
+
+	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
 
 // Formats accepted by Read.
@@ -186,9 +189,25 @@ func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
 		r := xmlReaders.Get().(*xmlReader)
 		defer r.release()
 		r.src, r.shift, r.c.d = b, shift, d
-		if err := r.read(); err != nil {
+		// The schema is checked in the same pass (fhirschema.Walker); the
+		// validator reads the bytes and keeps nothing, so it is given a
+		// view of the string.
+		doc := d.doc
+		r.w = fhirschema.NewWalker(unsafe.Slice(unsafe.StringData(b), len(b)), fhirschema.Options{Visit: func(n *fhirschema.Node) {
+			if !n.HasValue {
+				return
+			}
+			if ft := n.Type.FHIRType(); ft == "dateTime" || ft == "instant" {
+				doc.Times = append(doc.Times, TypedValue{Value: strings.Clone(n.Value), Type: ft, Path: n.Path(), Line: n.Line, Entry: n.Entry})
+			}
+		}})
+		err := r.read()
+		errs := r.w.Finish()
+		r.w = nil
+		if err != nil {
 			return nil, nil, err
 		}
+		doc.Schema, doc.SchemaChecked = errs, true
 		return r.c.bundle(FormatXML), d.finish(), nil
 	}
 	r := jsonReaders.Get().(*jsonReader)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
 
 // Namespaces the XML reader knows besides FHIR's.
@@ -86,6 +88,10 @@ type xmlReader struct {
 	attrs []xmlAttr
 	names []attrName // expanded names of attrs, when they must be compared
 	buf   []byte
+	// w, when set, validates against the schema in the same pass (ReadDoc);
+	// wattrs holds the attributes given it.
+	w      *fhirschema.Walker
+	wattrs []fhirschema.Attr
 }
 
 type nsBinding struct{ prefix, uri string }
@@ -341,8 +347,42 @@ func (r *xmlReader) element() error {
 	return nil
 }
 
+// walkStart gives the schema walker the start tag just read (its '>' is
+// just before r.pos).
+func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
+	attrs := r.wattrs[:0]
+	for k := range r.attrs {
+		a := &r.attrs[k]
+		if a.colon == -1 {
+			if a.qname != "xmlns" {
+				attrs = append(attrs, fhirschema.Attr{Local: a.qname, Value: a.value})
+			}
+			continue
+		}
+		p := a.prefix()
+		if p == "xmlns" {
+			continue
+		}
+		ns, _ := r.lookup(p)
+		attrs = append(attrs, fhirschema.Attr{Space: ns, Local: a.local(), Value: a.value})
+	}
+	r.wattrs = attrs
+	r.w.Start(space, local, attrs, off, r.pos-1)
+	if empty {
+		r.w.End()
+	}
+}
+
 // text checks character data up to the next '<' or the end.
 func (r *xmlReader) text() error {
+	if r.w != nil && r.pos < len(r.src) && r.src[r.pos] != '<' {
+		start := r.pos
+		defer func() {
+			if r.pos > start {
+				r.w.CharData(start, strings.TrimLeft(r.src[start:r.pos], " \t\r\n") == "")
+			}
+		}()
+	}
 	s := r.src
 	i := r.pos
 	for i < len(s) {
@@ -541,6 +581,9 @@ func (r *xmlReader) cdata() error {
 	}
 	if err := r.checkChars(start, start+k, ""); err != nil {
 		return err
+	}
+	if r.w != nil {
+		r.w.CharData(r.pos, false)
 	}
 	r.pos = start + k + 3
 	return nil
@@ -935,6 +978,9 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 		}
 	}
 
+	if r.w != nil {
+		r.walkStart(space, local, off, empty)
+	}
 	if len(r.open) == 0 {
 		if err := r.startRoot(space, local, off); err != nil {
 			return err
@@ -1103,6 +1149,9 @@ func (r *xmlReader) endTag() error {
 		return r.errorAt(r.pos, fmt.Sprintf("element <%s> closed by </%s>", shortN(top.qname, 50), shortN(name, 50)))
 	}
 	r.c.end()
+	if r.w != nil {
+		r.w.End()
+	}
 	r.ns = r.ns[:top.nsMark]
 	r.open = r.open[:len(r.open)-1]
 	r.pos = j + 1
