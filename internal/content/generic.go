@@ -680,13 +680,33 @@ func checkUnlisted(m *Message, rp *Report) {
 
 const noHistory = "history of this run only: "
 
-func checkMsgIDUnique(m *Message, rp *Report) {
+// remembering is the start of every rule that remembers: the MessageHeader,
+// and a journal of the run to compare with.
+func remembering(m *Message, rp *Report) (fhir.Node, bool) {
 	h := header(m, rp)
 	if !h.Ok() {
-		return
+		return h, false
 	}
 	if m.History == nil {
 		rp.Skip("no journal of the run to compare with")
+		return h, false
+	}
+	return h, true
+}
+
+// focusFacts are the message's facts when its focus has a key to look up.
+func focusFacts(m *Message, rp *Report) (Facts, bool) {
+	f := m.Facts()
+	if f.Focus == (FocusKey{}) {
+		rp.Skip("the focus resource has no identifier: no focus key")
+		return f, false
+	}
+	return f, true
+}
+
+func checkMsgIDUnique(m *Message, rp *Report) {
+	h, ok := remembering(m, rp)
+	if !ok {
 		return
 	}
 	id, ok := h.Val("id")
@@ -711,12 +731,8 @@ func refName(f Facts) string {
 }
 
 func checkVersionOrder(m *Message, rp *Report) {
-	h := header(m, rp)
-	if !h.Ok() {
-		return
-	}
-	if m.History == nil {
-		rp.Skip("no journal of the run to compare with")
+	h, ok := remembering(m, rp)
+	if !ok {
 		return
 	}
 	f := m.Facts()
@@ -756,17 +772,12 @@ func instant(s string) (time.Time, bool) {
 }
 
 func checkLastUpdatedOrder(m *Message, rp *Report) {
-	h := header(m, rp)
-	if !h.Ok() {
+	h, ok := remembering(m, rp)
+	if !ok {
 		return
 	}
-	if m.History == nil {
-		rp.Skip("no journal of the run to compare with")
-		return
-	}
-	f := m.Facts()
-	if f.Focus == (FocusKey{}) {
-		rp.Skip("the focus resource has no identifier: no focus key")
+	f, ok := focusFacts(m, rp)
+	if !ok {
 		return
 	}
 	last, ok := m.History.LastByFocus(f.Focus)
@@ -786,17 +797,12 @@ func checkLastUpdatedOrder(m *Message, rp *Report) {
 }
 
 func checkLifecycle(m *Message, rp *Report) {
-	h := header(m, rp)
-	if !h.Ok() {
+	h, ok := remembering(m, rp)
+	if !ok {
 		return
 	}
-	if m.History == nil {
-		rp.Skip("no journal of the run to compare with")
-		return
-	}
-	f := m.Facts()
-	if f.Focus == (FocusKey{}) {
-		rp.Skip("the focus resource has no identifier: no focus key")
+	f, ok := focusFacts(m, rp)
+	if !ok {
 		return
 	}
 	last, hasLast := m.History.LastByFocus(f.Focus)
