@@ -8,7 +8,7 @@ OUT ?= out
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.buildVersion=$(VERSION)
 
-.PHONY: conformance test serve build install vet fmt tools lint mutation bench fuzz clean release release-check image
+.PHONY: conformance test serve build install vet fmt tools lint mutation bench wrk-compare fuzz clean release release-check image
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nems-harness
@@ -51,6 +51,12 @@ BENCH ?= .
 BENCHTIME ?= 1s
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem ./...
+
+# The mock's throughput against a bare net/http handler, each in its own
+# process, loaded by wrk in alternating rounds (ROUNDS, DURATION, CONTENT,
+# BODY: see tools/wrk-compare.sh).
+wrk-compare:
+	tools/wrk-compare.sh
 
 # Runs every fuzz target of the module in turn, FUZZTIME each. New
 # interesting inputs are minimized for at most FUZZMINIMIZETIME, so slow

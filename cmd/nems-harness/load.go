@@ -43,6 +43,8 @@ type loadRun struct {
 	journal     string
 	asid, ods   string
 	toASID      string
+	sameBody    bool
+	wrkScript   string
 }
 
 func runLoad(args []string, stdout, stderr io.Writer) int {
@@ -66,6 +68,8 @@ func loadUntil(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.StringVar(&l.asid, "asid", "200000000115", "ASID of the publishing system")
 	fs.StringVar(&l.ods, "ods", "RX3EP", "ODS code of the publishing organisation")
 	fs.StringVar(&l.toASID, "to-asid", "", "toASID (default: the NEMS ASID of the embedded world)")
+	fs.BoolVar(&l.sameBody, "same-body", false, "send the message as it is every time (default: each request gets its own MessageHeader id and focus identifier, as a publisher's messages do)")
+	fs.StringVar(&l.wrkScript, "wrk-script", "", "with --target: write a wrk script sending the same load (fresh ids, a JWT valid five minutes) to this file, and send nothing")
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -84,9 +88,18 @@ func loadUntil(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if code := fs.only("rate", !l.compare, "with --target or --bare (--compare sets its own rates)"); code != 0 {
 		return code
 	}
+	if code := fs.only("wrk-script", l.target != "", "with --target (the URL the script sends to)"); code != 0 {
+		return code
+	}
+	if code := fs.only("same-body", l.wrkScript == "", "without --wrk-script (the script always sends fresh ids)"); code != 0 {
+		return code
+	}
 	cfg, err := l.config()
 	if err != nil {
 		return fail(stderr, "load", err)
+	}
+	if l.wrkScript != "" {
+		return l.writeWrkScript(cfg, stdout, stderr)
 	}
 	if l.compare {
 		return l.runCompare(ctx, cfg, stdout, stderr)
@@ -125,7 +138,7 @@ func (l *loadRun) config() (loadtest.Config, error) {
 		return loadtest.Config{}, errors.New("--duration must be positive")
 	}
 	cfg := loadtest.Config{Concurrency: l.concurrency, Duration: l.duration, Warmup: l.warmup, Rate: l.rate,
-		Sender: publish.Sender{ASID: l.asid, ODS: l.ods}, NEMSASID: l.toASID}
+		Sender: publish.Sender{ASID: l.asid, ODS: l.ods}, NEMSASID: l.toASID, FreshIDs: !l.sameBody}
 	if cfg.NEMSASID == "" {
 		w, err := fixtures.Default()
 		if err != nil {
@@ -145,6 +158,30 @@ func (l *loadRun) config() (loadtest.Config, error) {
 		return cfg, fmt.Errorf("%s: %w", l.bodyFile, err)
 	}
 	return cfg, nil
+}
+
+// writeWrkScript writes the load as a wrk script instead of sending it.
+func (l *loadRun) writeWrkScript(cfg loadtest.Config, stdout, stderr io.Writer) int {
+	target, err := publishURL(l.target)
+	if err != nil {
+		return fail(stderr, "load", err)
+	}
+	f, err := os.Create(l.wrkScript)
+	if err != nil {
+		return fail(stderr, "load", err)
+	}
+	now := time.Now()
+	err = loadtest.WrkScript(f, cfg, target, now)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(l.wrkScript)
+		return fail(stderr, "load", fmt.Errorf("writing %s: %w", l.wrkScript, err))
+	}
+	fmt.Fprintf(stdout, "wrote %s (its JWT is valid until %s); run: wrk -t2 -c8 -d10s -s %s %s\n",
+		l.wrkScript, now.Add(5*time.Minute).UTC().Format("15:04:05 UTC"), l.wrkScript, target)
+	return 0
 }
 
 // publishURL adds the publish path to a URL that has none.

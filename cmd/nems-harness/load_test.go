@@ -28,6 +28,8 @@ func TestLoadNeedsOneMode(t *testing.T) {
 		{"--bare", "--compare"},
 		{"--target", "http://127.0.0.1:1", "--bare"},
 		{"--target", "http://127.0.0.1:1", "--journal", "j.jsonl"},
+		{"--bare", "--wrk-script", "x.lua"},
+		{"--target", "http://127.0.0.1:1", "--wrk-script", "x.lua", "--same-body"},
 	} {
 		code, _, errs := load(t, args...)
 		assert.Equal(t, 2, code, "%v", args)
@@ -36,6 +38,25 @@ func TestLoadNeedsOneMode(t *testing.T) {
 	code, _, errs := load(t, "--target", "ftp://x", "--duration", "10ms")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "not an http(s) URL")
+}
+
+// TestLoadWritesAWrkScript: --wrk-script writes the load for wrk and sends
+// nothing; the script carries the request line, the headers and the body cut
+// at the ids it varies.
+func TestLoadWritesAWrkScript(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "load.lua")
+	code, out, errs := load(t, "--target", "http://127.0.0.1:1", "--wrk-script", file)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "wrk -t2 -c8 -d10s -s "+file+" http://127.0.0.1:1/STU3/Events/1/$process-message")
+	script, err := os.ReadFile(file)
+	require.NoError(t, err)
+	for _, want := range []string{`POST /STU3/Events/1/$process-message HTTP/1.1\r\nHost: 127.0.0.1:1\r\n`,
+		`InteractionID: urn:nhs:names:services:events:Vaccinations.Write\r\n`, "function request()"} {
+		assert.Contains(t, string(script), want)
+	}
+	code, _, errs = load(t, "--target", "http://127.0.0.1:1", "--wrk-script", filepath.Join(t.TempDir(), "no", "such", "dir.lua"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "no such file or directory")
 }
 
 func TestLoadBare(t *testing.T) {

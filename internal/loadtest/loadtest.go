@@ -38,6 +38,9 @@ type Config struct {
 
 	// Body is the message sent; Message builds the default.
 	Body []byte
+	// FreshIDs gives every request its own MessageHeader id (see Fresh),
+	// as a publisher's messages have; otherwise Body is sent as it is.
+	FreshIDs bool
 	// ContentType is sent as Content-Type and Accept.
 	ContentType string
 	// EventCode names the interaction (InteractionID).
@@ -173,17 +176,45 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if _, err := tok.headers(); err != nil {
 		return nil, err
 	}
+	var fresh *Fresh
+	if cfg.FreshIDs {
+		f, err := NewFresh(cfg.Body)
+		if err != nil {
+			return nil, fmt.Errorf("fresh MessageHeader ids: %w", err)
+		}
+		fresh = f
+	}
 	if cfg.Warmup > 0 {
 		warm := cfg
 		warm.Duration, warm.Warmup, warm.Prepare, warm.Observe = cfg.Warmup, 0, nil, nil
-		if _, err := run(ctx, warm, tok); err != nil {
+		if _, err := run(ctx, warm, tok, newBodies(fresh)); err != nil {
 			return nil, err
 		}
 	}
-	return run(ctx, cfg, tok)
+	return run(ctx, cfg, tok, newBodies(fresh))
 }
 
-func run(ctx context.Context, cfg Config, tok *tokens) (*Result, error) {
+// newBodies counts a run's ids from the microsecond it starts: no load
+// sends a million requests a second, so no two runs (the warm-up, the
+// runs of a comparison, a load started again against the same mock)
+// send the same id.
+func newBodies(f *Fresh) bodies { return bodies{f, time.Now().UnixMicro()} }
+
+// bodies gives request i its body: the same one, or one with a fresh id
+// counted from base.
+type bodies struct {
+	fresh *Fresh
+	base  int64
+}
+
+func (b bodies) body(cfg *Config, i int64) []byte {
+	if b.fresh == nil {
+		return cfg.Body
+	}
+	return b.fresh.Body(b.base + i)
+}
+
+func run(ctx context.Context, cfg Config, tok *tokens, bs bodies) (*Result, error) {
 	start := time.Now()
 	deadline := start.Add(cfg.Duration)
 	var interval time.Duration
@@ -221,7 +252,7 @@ func run(ctx context.Context, cfg Config, tok *tokens) (*Result, error) {
 				} else if !time.Now().Before(deadline) {
 					return
 				}
-				t.send(ctx, cfg, tok, i)
+				t.send(ctx, cfg, tok, i, bs.body(&cfg, i))
 			}
 		}()
 	}
@@ -234,7 +265,7 @@ func run(ctx context.Context, cfg Config, tok *tokens) (*Result, error) {
 }
 
 // send makes one request and records its outcome.
-func (t *tally) send(ctx context.Context, cfg Config, tok *tokens, i int64) {
+func (t *tally) send(ctx context.Context, cfg Config, tok *tokens, i int64, body []byte) {
 	status := 0
 	var failure error // no answer
 	note := func(msg string) {
@@ -255,7 +286,7 @@ func (t *tally) send(ctx context.Context, cfg Config, tok *tokens, i int64) {
 		fail(fmt.Errorf("minting the JWT: %w", err))
 		return
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL, bytes.NewReader(cfg.Body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL, bytes.NewReader(body))
 	if err != nil {
 		fail(err)
 		return
@@ -270,7 +301,7 @@ func (t *tally) send(ctx context.Context, cfg Config, tok *tokens, i int64) {
 		fail(err)
 		return
 	}
-	body, err := io.ReadAll(resp.Body)
+	answer, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	took := time.Since(began)
 	if err != nil {
@@ -281,7 +312,7 @@ func (t *tally) send(ctx context.Context, cfg Config, tok *tokens, i int64) {
 	t.status[resp.StatusCode]++
 	status = resp.StatusCode
 	if resp.StatusCode != http.StatusAccepted {
-		note(fmt.Sprintf("status %d: %.300s", resp.StatusCode, body))
+		note(fmt.Sprintf("status %d: %.300s", resp.StatusCode, answer))
 	}
 }
 
