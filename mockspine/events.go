@@ -27,6 +27,10 @@ func MessageEventTypes() []string { return slices.Clone(messageEventTypes) }
 // EventType is an event type NEMS knows.
 type EventType struct {
 	Code string `json:"code"`
+	// Name is the event's name as the Supported Event Messages page and the
+	// event pages title it ("NIPE Outcome"). It is not the MessageHeader's
+	// event.display, which EventType-1 spells differently for one event
+	// ("NIPE outcome") and the content rules check (EVT-HEADER).
 	Name string `json:"name"`
 	// InteractionCode is the [Event_Code] of the publish InteractionID;
 	// empty for subscribe-only events.
