@@ -213,6 +213,25 @@ var (
 	fixtureActions = []string{"new", "update", "delete"}
 )
 
+// fixtureMessage is one fixture: its event, message action and file name
+// (without the extension).
+type fixtureMessage struct{ event, action, name string }
+
+// fixtureMessages lists the fixtures: one per event and action, and the
+// vaccination variants (not given; reported by someone else).
+func fixtureMessages() []fixtureMessage {
+	var out []fixtureMessage
+	for _, ev := range fixtureEvents {
+		for _, act := range fixtureActions {
+			out = append(out, fixtureMessage{ev, act, ev + "-" + act})
+		}
+	}
+	for _, v := range []string{"notgiven", "reported"} {
+		out = append(out, fixtureMessage{"vaccinations-1", "new", "vaccinations-1-" + v + "-new"})
+	}
+	return out
+}
+
 // expectedMessageType is the message event type a fixture named for action
 // carries. The blood spot, newborn hearing and NIPE pages forbid "update":
 // their changed outcomes are published again as "new".
@@ -237,70 +256,66 @@ func TestFixtureBundles(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, ev := range fixtureEvents {
-		for _, act := range fixtureActions {
-			want = append(want, ev+"-"+act+".json", ev+"-"+act+".xml")
-		}
+	for _, f := range fixtureMessages() {
+		want = append(want, f.name+".json", f.name+".xml")
 	}
 	sort.Strings(want)
 	sort.Strings(messages)
-	assert.Equal(t, want, messages, "one XML and one JSON file per event type and message type")
+	assert.Equal(t, want, messages, "one XML and one JSON file per event type and message type, and the vaccination variants")
 
 	patientOf := map[string]string{} // event -> NHS number: one patient per event type
-	for _, ev := range fixtureEvents {
-		for _, act := range fixtureActions {
-			name := ev + "-" + act
-			t.Run(name, func(t *testing.T) {
-				facts := map[string]*Bundle{}
-				for _, format := range []string{FormatXML, FormatJSON} {
-					body, err := os.ReadFile(filepath.Join(fixtureBundlesDir, name+"."+format))
-					require.NoError(t, err)
-					b, err := Read(body, format)
-					require.NoError(t, err, format)
-					facts[format] = b
+	for _, f := range fixtureMessages() {
+		ev, act, name := f.event, f.action, f.name
+		t.Run(name, func(t *testing.T) {
+			facts := map[string]*Bundle{}
+			for _, format := range []string{FormatXML, FormatJSON} {
+				body, err := os.ReadFile(filepath.Join(fixtureBundlesDir, name+"."+format))
+				require.NoError(t, err)
+				b, err := Read(body, format)
+				require.NoError(t, err, format)
+				facts[format] = b
 
-					assert.Equal(t, format, b.Format)
-					assert.Equal(t, "Bundle", b.ResourceType)
-					assert.Equal(t, "message", b.Type)
-					assert.Equal(t, "MessageHeader", b.FirstResource)
-					assert.False(t, b.ITKWrapper)
-					assert.GreaterOrEqual(t, b.Entries, 5)
-					assert.LessOrEqual(t, b.Entries, 16)
-					require.NotNil(t, b.Header)
-					assert.Equal(t, "https://fhir.nhs.uk/STU3/CodeSystem/EventType-1", b.Header.EventSystem)
-					assert.Equal(t, ev, b.Header.EventCode)
-					assert.NotEmpty(t, b.Header.EventDisplay)
-					assert.Equal(t, expectedMessageType(ev, act), b.Header.MessageEventType)
-					assert.Equal(t, MessageEventTypeURL, b.Header.MessageEventTypeURL)
-					assert.Equal(t, "https://fhir.nhs.uk/STU3/CodeSystem/MessageEventType-1", b.Header.MessageEventTypeSystem)
-					assert.Equal(t, "urn:nhs:addressing:asid:200000000115", b.Header.SourceEndpoint)
+				assert.Equal(t, format, b.Format)
+				assert.Equal(t, "Bundle", b.ResourceType)
+				assert.Equal(t, "message", b.Type)
+				assert.Equal(t, "MessageHeader", b.FirstResource)
+				assert.False(t, b.ITKWrapper)
+				assert.GreaterOrEqual(t, b.Entries, 5)
+				assert.LessOrEqual(t, b.Entries, 16)
+				require.NotNil(t, b.Header)
+				assert.Equal(t, "https://fhir.nhs.uk/STU3/CodeSystem/EventType-1", b.Header.EventSystem)
+				assert.Equal(t, ev, b.Header.EventCode)
+				assert.NotEmpty(t, b.Header.EventDisplay)
+				assert.Equal(t, expectedMessageType(ev, act), b.Header.MessageEventType)
+				assert.Equal(t, MessageEventTypeURL, b.Header.MessageEventTypeURL)
+				assert.Equal(t, "https://fhir.nhs.uk/STU3/CodeSystem/MessageEventType-1", b.Header.MessageEventTypeSystem)
+				assert.Equal(t, "urn:nhs:addressing:asid:200000000115", b.Header.SourceEndpoint)
 
-					require.Len(t, b.NHSNumbers, 2, "routing demographics and the Patient")
-					assert.Equal(t, "MessageHeader routing demographics", b.NHSNumbers[0].Where)
-					assert.True(t, strings.HasPrefix(b.NHSNumbers[1].Where, "Patient "), b.NHSNumbers[1].Where)
-					for _, n := range b.NHSNumbers {
-						assert.NoError(t, nhsnumber.Check(n.Value))
-						assert.Equal(t, NHSNumberSystem, n.System)
-						p, ok := pds[n.Value]
-						require.True(t, ok, "NHS number %s is on the fixture PDS", n.Value)
-						assert.Empty(t, p.Flags, "fixture patients carry no flags")
-						assert.Equal(t, p.Family, n.Family, "%s family name (%s)", n.Value, n.Where)
-						assert.Equal(t, p.BirthDate, n.BirthDate, "%s birth date (%s)", n.Value, n.Where)
-					}
-					if prev, ok := patientOf[ev]; ok {
-						assert.Equal(t, prev, b.NHSNumbers[0].Value, "one patient per event type")
-					} else {
-						patientOf[ev] = b.NHSNumbers[0].Value
-					}
+				require.Len(t, b.NHSNumbers, 2, "routing demographics and the Patient")
+				assert.Equal(t, "MessageHeader routing demographics", b.NHSNumbers[0].Where)
+				assert.True(t, strings.HasPrefix(b.NHSNumbers[1].Where, "Patient "), b.NHSNumbers[1].Where)
+				for _, n := range b.NHSNumbers {
+					assert.NoError(t, nhsnumber.Check(n.Value))
+					assert.Equal(t, NHSNumberSystem, n.System)
+					p, ok := pds[n.Value]
+					require.True(t, ok, "NHS number %s is on the fixture PDS", n.Value)
+					assert.Empty(t, p.Flags, "fixture patients carry no flags")
+					assert.Equal(t, p.Family, n.Family, "%s family name (%s)", n.Value, n.Where)
+					assert.Equal(t, p.BirthDate, n.BirthDate, "%s birth date (%s)", n.Value, n.Where)
 				}
-				x, j := facts[FormatXML], facts[FormatJSON]
-				if x != nil && j != nil {
-					jc := *j
-					jc.Format = x.Format
-					assert.Equal(t, x, &jc, "the XML and JSON forms give the same facts")
+				if prev, ok := patientOf[ev]; ok {
+					assert.Equal(t, prev, b.NHSNumbers[0].Value, "one patient per event type")
+				} else {
+					patientOf[ev] = b.NHSNumbers[0].Value
 				}
-			})
-		}
+			}
+			x, j := facts[FormatXML], facts[FormatJSON]
+			if x != nil && j != nil {
+				jc := *j
+				jc.Format = x.Format
+				assert.Equal(t, x, &jc, "the XML and JSON forms give the same facts")
+			}
+		})
 	}
 	seen := map[string]string{}
 	for ev, n := range patientOf {
