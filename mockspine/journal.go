@@ -594,7 +594,8 @@ func pack(e *Entry) storedEntry {
 			*scratch = p.b
 		}
 	}()
-	t, _ := e.Received.MarshalBinary() // fails only for years beyond 32767 or odd zone offsets
+	var tb [16]byte
+	t, _ := e.Received.AppendBinary(tb[:0]) // fails only for years beyond 32767 or odd zone offsets
 	p.bytes(t)
 	p.str(e.Remote)
 	p.str(e.Method)

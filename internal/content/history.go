@@ -574,7 +574,8 @@ func uvarint(s string) (int, int) {
 }
 
 // Facts returns what the journal rules remember of this message. The
-// strings alias the body; Memory.Record keeps copies.
+// strings alias the body; Memory.Record keeps copies. (Every rule that
+// remembers asks for them: they are read without building slices.)
 func (m *Message) Facts() Facts {
 	f := Facts{Event: m.Event, Type: m.Type}
 	h := m.Header
@@ -582,7 +583,10 @@ func (m *Message) Facts() Facts {
 	f.VersionID, _ = h.Val("meta.versionId")
 	f.LastUpdated, _ = h.Val("meta.lastUpdated")
 	if m.Focus.Ok() {
-		for _, id := range m.Focus.All("identifier") {
+		for id := m.Focus.First(); id.Ok(); id = id.Next() {
+			if id.Name() != "identifier" {
+				continue
+			}
 			sys, _ := id.Val("system")
 			val, ok := id.Val("value")
 			if ok {
@@ -600,12 +604,24 @@ func (m *Message) Facts() Facts {
 // RoutingNHSNumber is the value of the routing demographics nhsNumber
 // sub-extension, "" when absent.
 func (m *Message) RoutingNHSNumber() string {
-	for _, rd := range m.Header.Ext(fhir.RoutingDemographicsURL) {
-		for _, n := range rd.Ext("nhsNumber") {
-			if v, ok := n.Val("valueIdentifier.value"); ok {
-				return v
+	for rd := m.Header.First(); rd.Ok(); rd = rd.Next() {
+		if !isExt(rd, fhir.RoutingDemographicsURL) {
+			continue
+		}
+		for n := rd.First(); n.Ok(); n = n.Next() {
+			if isExt(n, "nhsNumber") {
+				if v, ok := n.Val("valueIdentifier.value"); ok {
+					return v
+				}
 			}
 		}
 	}
 	return ""
+}
+
+// isExt reports whether n is an extension with the url, as Node.Ext finds
+// them.
+func isExt(n fhir.Node, url string) bool {
+	nm := n.Name()
+	return (nm == "extension" || nm == "modifierExtension") && n.URL() == url
 }
