@@ -126,6 +126,9 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 		now = jd.now()
 	}
 	j := &Judgement{Profile: jd.Profile, Verdicts: make([]Verdict, 0, len(catalogue))}
+	if jd.History != nil {
+		j.run = jd.History.Run()
+	}
 	if why, over := headerTooLarge(req.Header); over {
 		// Beyond the mock's limits no rule is judged (nor the body read):
 		// the request is refused as a whole, and every rule says why it
@@ -144,9 +147,6 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 	}
 	x := newExchange(req, jd.Profile, jd.World, now)
 	x.contentMode, x.history = jd.Content, jd.History
-	if jd.History != nil {
-		j.run = jd.History.Run()
-	}
 	x.verdicts = &j.Verdicts
 	// added are the answers of the failures, for the header fields they
 	// add; nil while every rule passes.

@@ -3,6 +3,7 @@ package mockspine_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -288,4 +289,42 @@ func verdictOf(e mockspine.Entry, rule string) (mockspine.Verdict, bool) {
 		}
 	}
 	return mockspine.Verdict{}, false
+}
+
+// TestEveryEntryNamesItsRun: whatever the request (a publish, one refused
+// before judging, a wrong path), its entry names the run and the content
+// mode; clearing the journal begins another run.
+func TestEveryEntryNamesItsRun(t *testing.T) {
+	w := defaultWorld(t)
+	s, err := mockspine.NewServer(mockspine.Config{World: w, Content: mockspine.ContentReject})
+	require.NoError(t, err)
+	huge := publishHeader(t, w, "xml")
+	for i := range 1500 {
+		huge.Set(fmt.Sprintf("X-Filler-%d", i), "x")
+	}
+	send := func() {
+		for _, h := range []http.Header{publishHeader(t, w, "xml"), huge} {
+			r := httptest.NewRequest(http.MethodPost, mockspine.PublishPath, bytes.NewReader(fixtureMessage(t, "xml")))
+			r.Header = h
+			s.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/nowhere", nil))
+	}
+	send()
+	first := s.Journal().List(0)
+	require.Len(t, first, 3)
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, first[1].Response.Status)
+	run := s.Judge().History.Run()
+	for _, e := range first {
+		assert.Equal(t, run, e.Run, "%s %s %d", e.Method, e.Path, e.Response.Status)
+		assert.Equal(t, mockspine.ContentReject, e.Content)
+	}
+	s.Journal().Clear()
+	send()
+	again := s.Journal().List(0)
+	require.Len(t, again, 3)
+	for _, e := range again {
+		assert.NotEqual(t, run, e.Run, "a cleared journal begins a new run")
+		assert.Equal(t, s.Judge().History.Run(), e.Run)
+	}
 }
