@@ -38,7 +38,7 @@ func checkBearer(r *Rule, x *Exchange) Verdict {
 		return r.fail("The Authorisation header must be supplied")
 	}
 	if x.bearerErr != nil {
-		return r.fail("%v", x.bearerErr)
+		return r.fail("%s", x.bearerErr.Error())
 	}
 	return r.pass("Authorization: Bearer token of %d characters", len(x.bearer))
 }
@@ -48,7 +48,7 @@ func checkJWTFormat(r *Rule, x *Exchange) Verdict {
 		return r.skipOn("JWT-BEARER", "no Bearer token to read")
 	}
 	if x.tokErr != nil {
-		return r.fail("%v", x.tokErr)
+		return r.fail("%s", x.tokErr.Error())
 	}
 	return r.pass("unsigned JWT: header alg none, typ JWT; %d claims", len(x.tok.Claims))
 }
@@ -230,7 +230,7 @@ func checkJWTSystem(r *Rule, x *Exchange) Verdict {
 		return r.fail("The mandatory claim requesting_system from the JWT associated with the Authorisation header is missing")
 	}
 	if err != nil {
-		return r.fail("%v", err)
+		return r.fail("%s", err.Error())
 	}
 	if _, ok := x.World.Endpoint(id.Value); !ok {
 		return r.fail("The ASID defined in the requesting_system (%s) is unknown", id.Value)
@@ -247,7 +247,7 @@ func checkJWTOrg(r *Rule, x *Exchange) Verdict {
 	}
 	id, err := x.requestingOrganisation()
 	if err != nil {
-		return r.fail("%v", err)
+		return r.fail("%s", err.Error())
 	}
 	if !x.World.KnownODS(id.Value) {
 		return r.fail("The ODS code defined in the requesting_organisation (%s) is unknown", id.Value)
@@ -285,7 +285,7 @@ func checkJWTUser(r *Rule, x *Exchange) Verdict {
 		return r.fail("requesting_user is null; leave the claim out or give %s|[id]", systemUser)
 	}
 	if err != nil {
-		return r.fail("%v", err)
+		return r.fail("%s", err.Error())
 	}
 	return r.pass("requesting_user SDS role profile %s", id.Value)
 }

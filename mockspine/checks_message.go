@@ -20,7 +20,7 @@ func checkWellFormed(r *Rule, x *Exchange) Verdict {
 	case len(x.Body) == 0:
 		return r.fail("the request has no body; a publish carries a FHIR Bundle")
 	case x.bundleErr != nil:
-		return r.fail("the body is not well-formed %s: %v", formatName(string(x.bodyFormat)), x.bundleErr)
+		return r.fail("the body is not well-formed %s: %s", formatName(string(x.bodyFormat)), x.bundleErr.Error())
 	}
 	return r.pass("well-formed FHIR %s, %d bytes", formatName(string(x.bodyFormat)), len(x.Body))
 }

@@ -12,7 +12,7 @@ func checkContentType(r *Rule, x *Exchange) Verdict {
 		return r.pass("no Content-Type: the body is read as %s (MIME-DEFAULT)", mediatype.Default)
 	}
 	if x.contentTypeErr != nil {
-		return r.fail("Content-Type %q: %v", ct, x.contentTypeErr)
+		return r.fail("Content-Type %q: %s", ct, x.contentTypeErr.Error())
 	}
 	return r.pass("Content-Type %s", x.contentType.Name)
 }
@@ -23,7 +23,7 @@ func checkAccept(r *Rule, x *Exchange) Verdict {
 		return r.pass("no Accept: the answer is in %s (MIME-DEFAULT)", mediatype.Default)
 	}
 	if x.acceptErr != nil {
-		return r.fail("Accept %q: %v", accept, x.acceptErr)
+		return r.fail("Accept %q: %s", accept, x.acceptErr.Error())
 	}
 	return r.pass("Accept %q: answering in %s", accept, x.accept.Name)
 }

@@ -42,6 +42,9 @@ type Judgement struct {
 
 	// token is the JWT as decoded for the rules, nil when it could not be.
 	token *token.Token
+	// run is the run the request was judged in (Entry.Run), "" without a
+	// History.
+	run string
 }
 
 // Response is the answer to a request.
@@ -73,6 +76,38 @@ func (j *Judgement) Verdict(id string) (Verdict, bool) {
 	return Verdict{}, false
 }
 
+// mode is the content mode in force.
+func (jd *Judge) mode() ContentMode {
+	if jd.Content == "" {
+		return ContentReport
+	}
+	return jd.Content
+}
+
+// Again judges a recorded publish again as the mock judged it: as at the
+// time it was received, in the content mode the entry records (jd's when
+// it records none), and, when jd keeps a History, in the entry's run: an
+// entry of a run other than the History's empties it first, as the mock's
+// restart or cleared journal did. Judging a journal's publishes in order
+// through one judge then gives the verdicts, status and header fields the
+// mock gave.
+func (jd *Judge) Again(ctx context.Context, e *Entry) (*Judgement, error) {
+	req, err := e.Request()
+	if err != nil {
+		return nil, err
+	}
+	again := *jd
+	if e.Content != "" {
+		again.Content = e.Content
+	}
+	received := e.Received
+	again.Now = func() time.Time { return received }
+	if jd.History != nil {
+		jd.History.Follow(e.Run)
+	}
+	return again.Evaluate(ctx, req)
+}
+
 // now is the judge's clock.
 func (jd *Judge) now() time.Time {
 	if jd.Now != nil {
@@ -91,6 +126,9 @@ func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) 
 		now = jd.now()
 	}
 	j := &Judgement{Profile: jd.Profile, Verdicts: make([]Verdict, 0, len(catalogue))}
+	if jd.History != nil {
+		j.run = jd.History.Run()
+	}
 	if why, over := headerTooLarge(req.Header); over {
 		// Beyond the mock's limits no rule is judged (nor the body read):
 		// the request is refused as a whole, and every rule says why it
@@ -153,8 +191,8 @@ func (x *Exchange) remember(j *Judgement) {
 		return
 	}
 	f := x.contentMessage().Facts()
-	f.Ref = "the " + f.Type + " message " + f.MessageID
-	x.history.Record(f)
+	f.Ref = content.DefaultRef(f.Type, f.MessageID)
+	x.history.RecordIn(j.run, f)
 }
 
 // allPassed reports whether every rule named has passed already.

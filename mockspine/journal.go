@@ -54,6 +54,15 @@ type Entry struct {
 	// request (see Handshake); such an entry has no method, path or
 	// response.
 	Handshake *Handshake `json:"handshake,omitempty"`
+	// Run names the run the request was judged in (content.Memory.Run): a
+	// server's start begins one, and so does clearing its journal. The
+	// rules that remember know only the run's earlier messages, so judging
+	// a journal again starts afresh where the run changes. Absent in
+	// entries written before runs were named: they count as one run.
+	Run string `json:"run,omitempty"`
+	// Content is the content mode the request was answered in; absent in
+	// entries written before it was recorded.
+	Content ContentMode `json:"content,omitempty"`
 }
 
 // JWTInfo is the decoded token, for people reading the evidence.
@@ -248,7 +257,7 @@ func readEntries(r io.Reader) ([]Entry, int64, error) {
 
 // entrySize estimates the memory an entry holds, for the byte bound.
 func entrySize(e *Entry) int {
-	n := 512 + len(e.Body) + len(e.Response.Body) + len(e.Remote) + len(e.Path) + len(e.Query) + len(e.BodyError)
+	n := 512 + len(e.Body) + len(e.Response.Body) + len(e.Remote) + len(e.Path) + len(e.Query) + len(e.BodyError) + len(e.Run) + len(e.Content)
 	for _, h := range []http.Header{e.Header, e.Response.Header} {
 		for k, vs := range h {
 			for _, v := range vs {
@@ -585,7 +594,8 @@ func pack(e *Entry) storedEntry {
 			*scratch = p.b
 		}
 	}()
-	t, _ := e.Received.MarshalBinary() // fails only for years beyond 32767 or odd zone offsets
+	var tb [16]byte
+	t, _ := e.Received.AppendBinary(tb[:0]) // fails only for years beyond 32767 or odd zone offsets
 	p.bytes(t)
 	p.str(e.Remote)
 	p.str(e.Method)
@@ -631,6 +641,8 @@ func pack(e *Entry) storedEntry {
 	p.header(e.Response.Header)
 	p.str(e.Response.Body)
 	packHandshake(&p, e.Handshake)
+	p.str(e.Run)
+	p.str(string(e.Content))
 	return storedEntry{body: e.Body, data: bytes.Clone(p.b), size: size}
 }
 
@@ -685,6 +697,8 @@ func (se *storedEntry) unpack() Entry {
 	e.Response.Header = u.header()
 	e.Response.Body = u.str()
 	e.Handshake = unpackHandshake(&u)
+	e.Run = u.str()
+	e.Content = ContentMode(u.str())
 	return e
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nems-harness/nems-harness/internal/content"
 )
 
 // The journal holds entries packed: what it gives back is the entry it was
@@ -29,7 +31,12 @@ func TestPackedEntriesRoundTrip(t *testing.T) {
 			{Rule: "HDR-TOASID", Outcome: Fail, Reason: "toASID ✗ \x00 wrong", Answer: &Answer{Status: 403, Code: codeASIDCheckFailed, IssueType: IssueForbidden}},
 			{Rule: "JWT-FORMAT", Outcome: Pass, Reason: "fine"},
 			{Rule: "X", Outcome: NotAssessed, Answer: &Answer{Status: -1}},
+			{Rule: "EVT-LIFECYCLE", Outcome: Fail, Severity: "warning", Publisher: "odd", Findings: []content.Finding{{Entry: 0, Path: "MessageHeader", Line: 12, Reason: "a new after a new", Excerpt: "new"}}},
+			{Rule: "HDR-FROMASID", Outcome: "strange", Severity: "severe", Publisher: Pass}, // out of catalogue order
+			{Rule: "", Outcome: ""},
 		},
+		Run:      "0123456789abcdef",
+		Content:  ContentReject,
 		Response: Reply{Status: 403, Header: http.Header{"Content-Type": {"application/fhir+xml"}}, Body: "<OperationOutcome/>"},
 	}
 	cases := map[string]Entry{

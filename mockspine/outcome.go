@@ -2,6 +2,7 @@ package mockspine
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -46,7 +47,14 @@ func newUUID() string {
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	hex.Encode(s[9:13], b[4:6])
+	hex.Encode(s[14:18], b[6:8])
+	hex.Encode(s[19:23], b[8:10])
+	hex.Encode(s[24:36], b[10:16])
+	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	return string(s[:])
 }
 
 // Encode writes the resource as FHIR XML or JSON.
@@ -140,8 +148,7 @@ func appendValue(b []byte, open, value string) []byte {
 func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
+		if plainXML[s[i]] {
 			i++
 			continue
 		}
@@ -178,6 +185,15 @@ func appendEscaped(b []byte, s string) []byte {
 	}
 	return append(b, s[last:]...)
 }
+
+// plainXML marks the bytes an attribute value holds as they are: ASCII
+// from space on, but for the markup characters and quotes.
+var plainXML = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\'' && c != '&' && c != '<' && c != '>'
+	}
+	return t
+}()
 
 // isXMLChar is the Char production of XML 1.0, section 2.2.
 func isXMLChar(r rune) bool {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // encodeXMLReference is OperationOutcome.encodeXML as it was written on
@@ -69,4 +71,16 @@ func FuzzAppendEscaped(f *testing.F) {
 			t.Fatalf("%q: got %q, want %q", s, got, want.Bytes())
 		}
 	})
+}
+
+// TestNewUUID: an OperationOutcome id is a random (version 4) UUID.
+func TestNewUUID(t *testing.T) {
+	shape := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for range 1000 {
+		id := newUUID()
+		require.Regexp(t, shape, id)
+		require.False(t, seen[id], "%s twice", id)
+		seen[id] = true
+	}
 }

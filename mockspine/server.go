@@ -265,9 +265,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	for _, c := range req.PeerCertificates {
 		e.ClientCertificates = append(e.ClientCertificates, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})))
 	}
+	s.stamp(e)
 	if j != nil {
 		e.Verdicts = j.Verdicts
 		e.JWT = jwtInfo(req, j)
+		e.Run = j.run // the run it was judged in, should the journal have been cleared since
 	}
 	e.Response = Reply{Status: resp.Status, Header: resp.Header, Body: string(resp.Body)}
 	if err := s.journal.Append(e); err != nil {
@@ -279,6 +281,14 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 		s.log.Info("request", "id", e.ID, "method", r.Method, "path", r.URL.Path, "status", resp.Status, "failed", failedIDs(j))
 	}
 	writeResponse(w, resp)
+}
+
+// stamp records in an entry the run and the content mode of the answer.
+func (s *Server) stamp(e *Entry) {
+	e.Content = s.judge.mode()
+	if s.judge.History != nil {
+		e.Run = s.judge.History.Run()
+	}
 }
 
 func failedIDs(j *Judgement) string {

@@ -94,6 +94,7 @@ func remoteOf(c net.Conn) string {
 // recordHandshake journals a handshake entry; a journal that cannot keep it
 // is logged, as there is no answer to carry the failure.
 func (s *Server) recordHandshake(e *Entry) {
+	s.stamp(e)
 	if err := s.journal.Append(e); err != nil {
 		s.log.Error("journal", "err", err)
 		return

@@ -62,7 +62,7 @@ Exit status 1 when a rule failed.`))
 		if *fixtureDir != "" {
 			world = "the fixtures in " + filepath.Base(*fixtureDir)
 		}
-		notes = append(notes, fmt.Sprintf("Re-judged: %d publish(es) judged again under profile %s against %s, each as at the time it was received; the answers shown are the ones the mock gives now.", res.Rejudged, p, world))
+		notes = append(notes, fmt.Sprintf("Re-judged: %d publish(es) judged again under profile %s against %s, each as at the time it was received, in the content mode it was answered in and against the earlier messages of its own run; the answers shown are the ones the mock gives now.", res.Rejudged, p, world))
 	} else {
 		notes = append(notes, fmt.Sprintf("Verdicts as recorded when each request was received (profile %s).", p))
 	}

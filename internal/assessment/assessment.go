@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/nems-harness/nems-harness/mockspine"
 	"github.com/nems-harness/nems-harness/reports"
@@ -210,30 +209,25 @@ func IsPublish(e *mockspine.Entry) bool {
 	return e.Method == "POST" && (e.Path == mockspine.PublishPath || e.Path == mockspine.PublishPath2019)
 }
 
-// Rejudge judges a recorded publish again under judge, with the clock at
-// the moment it was received (so an old JWT is not judged expired), and
-// replaces its verdicts, profile and answer with the new ones. It reports
-// whether the entry was a publish (anything else is left as it is).
+// Rejudge judges a recorded publish again under judge, as the mock judged
+// it (mockspine.Judge.Again: as at the time it was received, in its content
+// mode and its run), and replaces its verdicts, profile and answer with the
+// new ones. It reports whether the entry was a publish (anything else is
+// left as it is).
 //
 // The content rules that remember judge against judge.History: to give the
-// verdicts the mock gave, re-judge every publish of the run, in order,
-// through one judge whose History began empty with the run.
+// verdicts the mock gave, re-judge every publish of the journal, in order,
+// through one judge with a History; it starts afresh at every new run the
+// entries record.
 func Rejudge(ctx context.Context, judge *mockspine.Judge, e *mockspine.Entry) (bool, error) {
 	if !IsPublish(e) {
 		return false, nil
 	}
-	req, err := e.Request()
-	if err != nil {
-		return false, err
-	}
-	jd := *judge
-	received := e.Received
-	jd.Now = func() time.Time { return received }
-	j, err := jd.Evaluate(ctx, req)
+	j, err := judge.Again(ctx, e)
 	if err != nil {
 		return false, fmt.Errorf("judging %s: %w", e.ID, err)
 	}
-	e.Verdicts, e.Profile = j.Verdicts, jd.Profile
+	e.Verdicts, e.Profile = j.Verdicts, judge.Profile
 	e.Response = mockspine.Reply{Status: j.Response.Status, Header: j.Response.Header, Body: string(j.Response.Body)}
 	return true, nil
 }

@@ -87,8 +87,9 @@ func AssessJournal(ctx context.Context, open func() (io.ReadCloser, error), o Jo
 		res   = &JournalResult{}
 	)
 	if o.Rejudge {
-		// Judged again in the journal's order, with the run's memory of
-		// accepted messages for the content rules that remember.
+		// Judged again in the journal's order, with a memory of accepted
+		// messages for the content rules that remember, emptied at every
+		// new run the entries record (Judge.Again).
 		judge = &mockspine.Judge{Profile: p, World: o.World, History: content.NewMemory()}
 	}
 	start := func(p mockspine.Profile) {

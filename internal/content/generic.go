@@ -720,6 +720,9 @@ func checkMsgIDUnique(m *Message, rp *Report) {
 	}
 	if f, seen := m.History.SeenMessageID(id); seen {
 		rp.Fail(h.Kid("id"), "MessageHeader.id %s was already used by %s (%s %s)", id, refName(f), f.Event, f.Type)
+	} else if m.History.Forgotten() > 0 {
+		// Unique among the messages held, not known for the ones forgotten.
+		rp.Note("; " + strings.TrimSuffix(known(m.History), ": "))
 	}
 }
 
@@ -742,7 +745,7 @@ func checkVersionOrder(m *Message, rp *Report) {
 	}
 	last, ok := m.History.LastBySequence(f.Sequence)
 	if !ok {
-		rp.Skip(noHistory + "no earlier message from this sender for this patient and event")
+		rp.Skip("%sno earlier message from this sender for this patient and event", known(m.History))
 		return
 	}
 	if f.VersionID == "" || last.VersionID == "" {
@@ -782,7 +785,7 @@ func checkLastUpdatedOrder(m *Message, rp *Report) {
 	}
 	last, ok := m.History.LastByFocus(f.Focus)
 	if !ok {
-		rp.Skip(noHistory + "no earlier message about this record")
+		rp.Skip("%sno earlier message about this record", known(m.History))
 		return
 	}
 	a, ok1 := instant(f.LastUpdated)
@@ -817,10 +820,16 @@ func checkLifecycle(m *Message, rp *Report) {
 		return fmt.Sprintf("%s was a %s", refName(last), last.Type)
 	}
 	full := m.Event == Vaccinations || m.Event == ProfContacts
+	if !hasLast && (f.Type == "delete" || full && f.Type == "update") && m.History.Forgotten() > 0 {
+		// The earlier new may be among the messages forgotten: no verdict
+		// on knowledge no longer held.
+		rp.Skip("%sno earlier message about this record", known(m.History))
+		return
+	}
 	switch f.Type {
 	case "new":
 		if !hasLast {
-			rp.Skip(noHistory + "no earlier message about this record")
+			rp.Skip("%sno earlier message about this record", known(m.History))
 			return
 		}
 		if full && hasLast && (last.Type == "new" || last.Type == "update") {

@@ -176,6 +176,8 @@ type Report struct {
 	more   int
 	judged int
 	skip   string
+	// note qualifies a pass ("; history of this run only, the latest …").
+	note string
 }
 
 // MaxFindings bounds the breaches a result keeps; the rest are counted.
@@ -192,6 +194,10 @@ func (rp *Report) Skip(format string, a ...any) {
 		rp.skip = fmt.Sprintf(format, a...)
 	}
 }
+
+// Note adds to the reason of a pass: what the verdict rests on, when that
+// is less than the rule's text says (a History that forgot the oldest).
+func (rp *Report) Note(s string) { rp.note += s }
 
 // Fail records a breach at element n (nil: the message as a whole).
 func (rp *Report) Fail(n fhir.Node, format string, a ...any) {
@@ -490,7 +496,7 @@ func (r *Rule) Judge(m *Message) Result {
 		}
 		return Result{Rule: r, Outcome: NotAssessed, Reason: why}
 	default:
-		return Result{Rule: r, Outcome: Pass, Reason: fmt.Sprintf("%d %s judged", rp.judged, instancesWord(rp.judged))}
+		return Result{Rule: r, Outcome: Pass, Reason: fmt.Sprintf("%d %s judged", rp.judged, instancesWord(rp.judged)) + rp.note}
 	}
 }
 
