@@ -235,16 +235,34 @@ func TestRejudgeUnderTheOtherProfile(t *testing.T) {
 
 	resp = getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r1/rejudge?profile=nope", nil)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
-	// Judged alone, not against the mock's memory of the run (which holds
-	// r1 itself, and which judging again must not add to).
-	getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/r1/rejudge?profile=nems-2019-01", &d)
-	for _, g := range d.Groups {
-		for _, v := range g.Verdicts {
-			if v.Rule == "EVT-MSGID-UNIQUE" {
-				assert.Equal(t, "not-assessed", v.Kind, string(v.Verdict))
+	// Judged against the run's earlier publishes (none, for r1: nothing to
+	// compare with), not the mock's memory of the run, which holds r1
+	// itself and which judging again must not add to.
+	msgID := func(id, profile string) string {
+		var d detail
+		getJSON(t, h.http.URL+dashboard.Prefix+"api/requests/"+id+"/rejudge?profile="+profile, &d)
+		for _, g := range d.Groups {
+			for _, v := range g.Verdicts {
+				if v.Rule == "EVT-MSGID-UNIQUE" {
+					return v.Kind
+				}
 			}
 		}
+		return ""
 	}
+	assert.Equal(t, "not-assessed", msgID("r1", "nems-2019-01"))
+	assert.Equal(t, "not-assessed", msgID("r1", "nems-2019-01"), "judging again remembers nothing")
+	// r2 sends r1's message again: judged again, r1 is remembered.
+	req = publishRequest(t, h.http.URL)
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Content-Type", "application/fhir+json")
+	req.Header.Set("Accept", "application/fhir+json")
+	require.Equal(t, http.StatusAccepted, send(t, req))
+	assert.Equal(t, "fail", msgID("r2", "nems-2019-01"))
+	// Under nems-current r1 was refused (415), so r2 reuses no accepted id;
+	// it is refused itself, and the content rules are not assessed.
+	assert.Equal(t, "not-assessed", msgID("r2", "nems-current"))
 	// The journal keeps what was recorded.
 	e, ok := h.srv.Journal().Get("r1")
 	require.True(t, ok)

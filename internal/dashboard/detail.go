@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/assessment"
+	"github.com/nems-harness/nems-harness/internal/content"
 	"github.com/nems-harness/nems-harness/mockspine"
 )
 
@@ -391,9 +392,16 @@ func splitLines(s string) []string {
 	return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 }
 
+// maxRejudgeReplay bounds how many earlier publishes of its run a re-judged
+// request replays (about a second of judging here); past it the request is
+// judged alone.
+const maxRejudgeReplay = 20000
+
 // apiRejudge judges a held request again under another profile, with the
 // clock at the time it was received, as assess --rejudge does (the same
-// assessment.Rejudge).
+// assessment.Rejudge). The rules that remember judge it against the held
+// publishes of its run before it, each judged again under that profile: as
+// if the run had been under it. The mock's own memory is left alone.
 func (d *Dashboard) apiRejudge(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	e, ok := d.journal.Get(id)
@@ -406,11 +414,12 @@ func (d *Dashboard) apiRejudge(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	again := e
-	judge := *d.judge // the mock's judge in all but the profile and the run's memory:
+	ctx := context.WithoutCancel(r.Context())
+	judge := *d.judge // the mock's judge in all but the profile and the run's memory
 	judge.Profile = p
-	judge.History = nil // judged alone, without recording it as accepted again
-	ok, err = assessment.Rejudge(context.WithoutCancel(r.Context()), &judge, &again)
+	judge.History = d.runBefore(ctx, &judge, e)
+	again := e
+	ok, err = assessment.Rejudge(ctx, &judge, &again)
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "judging "+id+" again: "+err.Error())
 		return
@@ -420,4 +429,37 @@ func (d *Dashboard) apiRejudge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, d.detail(&again, d.cfg.Verdicts(again), r))
+}
+
+// runBefore replays, through judge, the held publishes of e's run received
+// before it, and returns the memory they leave; nil (e judged alone) when
+// there are more than maxRejudgeReplay of them.
+func (d *Dashboard) runBefore(ctx context.Context, judge *mockspine.Judge, e mockspine.Entry) *content.Memory {
+	mem := content.NewMemory()
+	replay := *judge
+	replay.History = mem
+	replayed := 0
+	for since := uint64(0); since < e.Seq; {
+		page, more := d.journal.Page(since, 512)
+		for i := range page {
+			p := &page[i]
+			if p.Seq >= e.Seq {
+				return mem
+			}
+			if p.Run != e.Run || !assessment.IsPublish(p) {
+				continue
+			}
+			if replayed++; replayed > maxRejudgeReplay {
+				return nil
+			}
+			if _, err := assessment.Rejudge(ctx, &replay, p); err != nil {
+				return nil
+			}
+		}
+		if !more || len(page) == 0 {
+			break
+		}
+		since = page[len(page)-1].Seq
+	}
+	return mem
 }
