@@ -336,7 +336,7 @@ func (c *collector) endDoc(n *node) {
 	if n.docs == 2 {
 		inner := i
 		i = d.close()
-		if doc.names[doc.at(inner).name] == "" { // not a resource after all
+		if doc.nameOf(inner, doc.at(inner).name) == "" { // not a resource after all
 			doc.at(i).first = doc.at(inner).first
 			for k := doc.at(i).first; k >= 0; k = doc.at(k).next {
 				doc.at(k).parent = i
@@ -352,7 +352,7 @@ func (c *collector) endDoc(n *node) {
 	// A JSON extension's url is a member; XML has it as an attribute.
 	if d.doc.Format == FormatJSON && n.name == "url" {
 		if p := doc.at(i).parent; p >= 0 {
-			if pn := doc.names[doc.at(p).name]; pn == "extension" || pn == "modifierExtension" {
+			if pn := doc.nameOf(p, doc.at(p).name); pn == "extension" || pn == "modifierExtension" {
 				doc.at(i).flags |= flagHidden
 			}
 		}

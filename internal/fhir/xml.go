@@ -63,12 +63,18 @@ func (r *xmlReader) release() {
 	clear(r.open[:cap(r.open)])
 	clear(r.attrs[:cap(r.attrs)])
 	clear(r.names[:cap(r.names)])
+	clear(r.wattrs[:cap(r.wattrs)])
 	buf := r.buf[:0]
 	if cap(buf) > 4<<10 {
 		buf = nil
 	}
-	*r = xmlReader{c: r.c, ns: reuse(r.ns, keep), open: reuse(r.open, keep), attrs: reuse(r.attrs, keep),
-		names: reuse(r.names, keep), buf: buf}
+	paths := r.paths[:0]
+	if cap(paths) > 4<<10 {
+		paths = nil
+	}
+	r.d.end()
+	*r = xmlReader{c: r.c, d: r.d, ns: reuse(r.ns, keep), open: reuse(r.open, keep), attrs: reuse(r.attrs, keep),
+		names: reuse(r.names, keep), wattrs: reuse(r.wattrs, keep), buf: buf, paths: paths}
 	xmlReaders.Put(r)
 }
 
@@ -92,6 +98,8 @@ type xmlReader struct {
 	// wattrs holds the attributes given it.
 	w      *fhirschema.Walker
 	wattrs []fhirschema.Attr
+	paths  []byte // the paths of Doc.Times, while reading
+	d      docBuilder // for ReadDoc
 }
 
 type nsBinding struct{ prefix, uri string }
@@ -375,14 +383,6 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 
 // text checks character data up to the next '<' or the end.
 func (r *xmlReader) text() error {
-	if r.w != nil && r.pos < len(r.src) && r.src[r.pos] != '<' {
-		start := r.pos
-		defer func() {
-			if r.pos > start {
-				r.w.CharData(start, strings.TrimLeft(r.src[start:r.pos], " \t\r\n") == "")
-			}
-		}()
-	}
 	s := r.src
 	i := r.pos
 	for i < len(s) {
@@ -393,7 +393,7 @@ func (r *xmlReader) text() error {
 		}
 		switch c {
 		case '<':
-			r.pos = i
+			r.textDone(i)
 			return nil
 		case '&':
 			_, end, err := r.reference(i)
@@ -413,8 +413,24 @@ func (r *xmlReader) text() error {
 			i++
 		}
 	}
-	r.pos = i
+	r.textDone(i)
 	return nil
+}
+
+// textDone ends character data read from r.pos to end, telling the schema
+// walker whether it was only white space (references count as content).
+func (r *xmlReader) textDone(end int) {
+	if r.w != nil && end > r.pos {
+		blank := true
+		for _, c := range []byte(r.src[r.pos:end]) {
+			if !isXMLSpaceByte(c) {
+				blank = false
+				break
+			}
+		}
+		r.w.CharData(r.pos, blank)
+	}
+	r.pos = end
 }
 
 // checkChar checks a byte the tables flagged (a control character, or the
@@ -980,6 +996,9 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 
 	if r.w != nil {
 		r.walkStart(space, local, off, empty)
+		if r.c.d != nil {
+			r.c.d.hint = int32(r.w.NameIndex())
+		}
 	}
 	if len(r.open) == 0 {
 		if err := r.startRoot(space, local, off); err != nil {

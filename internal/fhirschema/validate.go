@@ -106,7 +106,28 @@ type Options struct {
 	// Node and its strings are valid only during the call (they alias the
 	// body).
 	Visit func(*Node)
+	// VisitOnly, when set, limits Visit to the elements whose type is in
+	// the set (see NewTypeSet): the others cost nothing.
+	VisitOnly *TypeSet
 }
+
+// TypeSet is a set of types, by FHIR type name (see Options.VisitOnly).
+type TypeSet struct{ bits []uint64 }
+
+// NewTypeSet returns the set of the types whose FHIRType is one of names
+// ("dateTime", "instant"). Build it once: it reads the whole type table.
+func NewTypeSet(fhirTypes ...string) *TypeSet {
+	s := &TypeSet{bits: make([]uint64, (len(typeTable)+63)/64)}
+	for id := range typeTable {
+		if (Type{uint16(id)}).Is(fhirTypes...) && id != 0 {
+			s.bits[id/64] |= 1 << (id % 64)
+		}
+	}
+	return s
+}
+
+// Has reports whether t is in the set.
+func (s *TypeSet) Has(t Type) bool { return s.bits[t.id/64]&(1<<(t.id%64)) != 0 }
 
 // Node is an element met during validation (see Options.Visit).
 type Node struct {
@@ -127,6 +148,9 @@ type Node struct {
 
 // Path is the node's FHIR path, as Error.Path spells it.
 func (n *Node) Path() string { return n.v.path("") }
+
+// AppendPath appends the node's path (as Path spells it) to b.
+func (n *Node) AppendPath(b []byte) []byte { return n.v.appendPath(b, "") }
 
 // Validate checks an XML body against fhir-single.xsd (with fhir-xhtml.xsd
 // for narratives) in one pass and returns the schema errors in document
@@ -228,6 +252,10 @@ type validator struct {
 	// line cursor
 	lineOff, lineNo, lineStart int
 	node                       Node
+	// named says nameAt is kept (a Walker): the index in Names of the
+	// element last opened, -1 when its declaration was not found.
+	named  bool
+	nameAt int32
 }
 
 func (v *validator) run() {
@@ -359,26 +387,31 @@ func (v *validator) syntax(off int, msg string) {
 
 // path joins the open elements' names; extra is appended as a last step.
 func (v *validator) path(extra string) string {
-	var b strings.Builder
+	var buf [128]byte
+	return string(v.appendPath(buf[:0], extra))
+}
+
+func (v *validator) appendPath(b []byte, extra string) []byte {
+	from := len(b)
 	for i := range v.stack {
 		f := &v.stack[i]
 		if i > 0 {
-			b.WriteByte('.')
+			b = append(b, '.')
 		}
-		b.WriteString(short(f.local))
+		b = append(b, short(f.local)...)
 		if f.index >= 0 {
-			b.WriteByte('[')
-			b.WriteString(strconv.Itoa(f.index))
-			b.WriteByte(']')
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(f.index), 10)
+			b = append(b, ']')
 		}
 	}
 	if extra != "" {
-		if b.Len() > 0 {
-			b.WriteByte('.')
+		if len(b) > from {
+			b = append(b, '.')
 		}
-		b.WriteString(short(extra))
+		b = append(b, short(extra)...)
 	}
-	return b.String()
+	return b
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -711,6 +744,7 @@ func nsOf(uri string) (elemNS, bool) {
 // open validates an element start against its parent's content model and
 // pushes its frame.
 func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
+	v.nameAt = -1
 	f := frame{qname: qname, local: local, nsMark: mark, start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1}
 	// parent below points into v.stack, which grows by one (to name the
 	// child in an error's path) while parent is in use: make room first so
@@ -800,13 +834,22 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			v.step(parent, m, idx, &f)
 			typ = e.typ
+			if v.named {
+				v.nameAt = int32(modelNames[pt.model][idx])
+			}
+		}
+	}
+	if v.named && v.nameAt < 0 {
+		v.nameAt = int32(typeNames[typ]) // a resource, or 0 ("")
+		if v.nameAt == 0 {
+			v.nameAt = -1
 		}
 	}
 	f.typ = typ
 	f.mixed = typeTable[typ].mixed
 	v.stack = append(v.stack, f)
 	v.checkAttrs(&v.stack[len(v.stack)-1])
-	if v.opt.Visit != nil && !v.stopped {
+	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
 		v.visit(&v.stack[len(v.stack)-1])
 	}
 }
