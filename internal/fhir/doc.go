@@ -81,10 +81,10 @@ const strMark = ^uint32(0)
 
 const (
 	flagValue    uint16 = 1 << iota // the element has a value
-	flagURL                        // val holds the url
-	flagResource                   // the element is a resource
-	flagHidden                     // a JSON extension's url member: not a child
-	flagExtra                      // Doc.extra holds more
+	flagURL                         // val holds the url
+	flagResource                    // the element is a resource
+	flagHidden                      // a JSON extension's url member: not a child
+	flagExtra                       // Doc.extra holds more
 	// JSON pairs: the element was given by a primitive member "name"
 	// (or is a null item of one: hidden until "_name" gives it), or by a
 	// "_name" member; flagPrim|flagUnder once the two are merged.

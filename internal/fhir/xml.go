@@ -98,7 +98,7 @@ type xmlReader struct {
 	// wattrs holds the attributes given it.
 	w      *fhirschema.Walker
 	wattrs []fhirschema.Attr
-	paths  []byte // the paths of Doc.Times, while reading
+	paths  []byte     // the paths of Doc.Times, while reading
 	d      docBuilder // for ReadDoc
 }
 
