@@ -385,6 +385,12 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 func (r *xmlReader) text() error {
 	s := r.src
 	i := r.pos
+	// The commonest text is the white space between two tags: it needs
+	// no more look than this.
+	for i < len(s) && isXMLSpaceByte(s[i]) {
+		i++
+	}
+	blankTo := i
 	for i < len(s) {
 		c := s[i]
 		if xmlClass[c]&clText == 0 {
@@ -393,7 +399,7 @@ func (r *xmlReader) text() error {
 		}
 		switch c {
 		case '<':
-			r.textDone(i)
+			r.textDone(i, blankTo)
 			return nil
 		case '&':
 			_, end, err := r.reference(i)
@@ -413,22 +419,16 @@ func (r *xmlReader) text() error {
 			i++
 		}
 	}
-	r.textDone(i)
+	r.textDone(i, blankTo)
 	return nil
 }
 
 // textDone ends character data read from r.pos to end, telling the schema
-// walker whether it was only white space (references count as content).
-func (r *xmlReader) textDone(end int) {
+// walker whether it was only white space: blankTo is where the white space
+// it starts with ends (references count as content).
+func (r *xmlReader) textDone(end, blankTo int) {
 	if r.w != nil && end > r.pos {
-		blank := true
-		for _, c := range []byte(r.src[r.pos:end]) {
-			if !isXMLSpaceByte(c) {
-				blank = false
-				break
-			}
-		}
-		r.w.CharData(r.pos, blank)
+		r.w.CharData(r.pos, blankTo >= end)
 	}
 	r.pos = end
 }

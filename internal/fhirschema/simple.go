@@ -36,18 +36,12 @@ func compilePatterns() {
 // CR and LF become one space, and leading and trailing ones go. It does
 // not allocate when the value is already collapsed.
 func collapse(s string) string {
-	clean := true
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\t' || c == '\n' || c == '\r' || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
-			clean = false
-			break
+		if c := s[i]; c <= ' ' && (c == '\t' || c == '\n' || c == '\r' || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '))) {
+			return strings.Join(strings.FieldsFunc(s, isXMLSpace), " ")
 		}
 	}
-	if clean {
-		return s
-	}
-	return strings.Join(strings.FieldsFunc(s, isXMLSpace), " ")
+	return s
 }
 
 func isXMLSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
@@ -58,9 +52,11 @@ func checkSimple(id uint16, value string) string {
 	s := &simpleTable[id]
 	v := value
 	if len(s.union) > 0 {
+		// The members are tried from the last: the most specific comes
+		// last (date after gYear and gYearMonth), and values mostly are.
 		ok := false
-		for _, m := range s.union {
-			if checkSimple(m, value) == "" {
+		for k := len(s.union) - 1; k >= 0; k-- {
+			if checkSimple(s.union[k], value) == "" {
 				ok = true
 				break
 			}
@@ -77,7 +73,13 @@ func checkSimple(id uint16, value string) string {
 			return why
 		}
 	}
-	if s.length >= 0 || s.minLen >= 0 || s.maxLen >= 0 {
+	// A value has no more characters than bytes, and one at least when
+	// it has a byte: most need no count.
+	if s.length < 0 && s.minLen <= 1 && (s.maxLen < 0 || len(v) <= s.maxLen) {
+		if s.minLen == 1 && v == "" {
+			return "must not be empty"
+		}
+	} else {
 		n := utf8.RuneCountInString(v)
 		switch {
 		case s.length >= 0 && n != s.length:

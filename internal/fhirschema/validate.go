@@ -227,7 +227,7 @@ type frame struct {
 	// element (index into the model) repeating inside it.
 	part, pcount, alt, acount int
 	// Child indexing, for paths.
-	lastChild string
+	lastElem  int // index in the model of the child last seen, -1 for none
 	lastCount int
 	index     int // -1 when the element does not repeat
 	entry     int
@@ -745,7 +745,7 @@ func nsOf(uri string) (elemNS, bool) {
 // pushes its frame.
 func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 	v.nameAt = -1
-	f := frame{qname: qname, local: local, nsMark: mark, start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1}
+	f := frame{qname: qname, local: local, nsMark: mark, start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1, lastElem: -1}
 	// parent below points into v.stack, which grows by one (to name the
 	// child in an error's path) while parent is in use: make room first so
 	// that no append moves it.
@@ -808,7 +808,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 					if i >= len(m.elems) {
 						i -= len(m.elems)
 					}
-					if m.elems[i].name == local && m.elems[i].ns == ens {
+					if n := m.elems[i].name; len(n) == len(local) && n[0] == local[0] && n == local && m.elems[i].ns == ens {
 						idx = i
 						break
 					}
@@ -821,10 +821,11 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			e := &m.elems[idx]
 			repeats := m.parts[e.part].max != 1 || e.max != 1
-			if parent.lastChild == local {
+			// A name occurs once in a model: its index stands for it.
+			if parent.lastElem == idx {
 				parent.lastCount++
 			} else {
-				parent.lastChild, parent.lastCount = local, 0
+				parent.lastElem, parent.lastCount = idx, 0
 			}
 			if repeats {
 				f.index = parent.lastCount
