@@ -87,8 +87,14 @@ type xmlReader struct {
 	shift    int64
 	c        collector
 	rootSeen bool
-	// ns holds the namespace declarations in scope, innermost last.
-	ns   []nsBinding
+	// ns holds the namespace declarations in scope, innermost last; once
+	// there are more than nsLinear, nsIndex gives the innermost binding of
+	// each prefix (and a binding the one it shadows), so that resolving
+	// a name stays cheap however many are declared.
+	ns      []nsBinding
+	nsIndex map[string]int32
+	// nsWork counts the bindings looked at, for tests of that bound.
+	nsWork int
 	open []openElement
 	// attrs holds the attributes of the start tag being read.
 	attrs []xmlAttr
@@ -102,7 +108,13 @@ type xmlReader struct {
 	d      docBuilder // for ReadDoc
 }
 
-type nsBinding struct{ prefix, uri string }
+type nsBinding struct {
+	prefix, uri string
+	prev        int32 // the binding of prefix this one shadows, -1 for none (with nsIndex)
+}
+
+// nsLinear is the most bindings in scope searched in turn.
+const nsLinear = 16
 
 type openElement struct {
 	qname  string
@@ -913,7 +925,15 @@ func (r *xmlReader) lookup(prefix string) (string, bool) {
 	if prefix == "xml" {
 		return xmlNamespaceURL, true
 	}
+	if r.nsIndex != nil {
+		r.nsWork++
+		if k, ok := r.nsIndex[prefix]; ok {
+			return r.ns[k].uri, true
+		}
+		return "", prefix == ""
+	}
 	for k := len(r.ns) - 1; k >= 0; k-- {
+		r.nsWork++
 		if r.ns[k].prefix == prefix {
 			return r.ns[k].uri, true
 		}
@@ -941,8 +961,42 @@ func (r *xmlReader) declare(prefix, uri string, off int) error {
 	if problem != "" {
 		return r.errorAt(off, "namespace declaration: "+problem)
 	}
-	r.ns = append(r.ns, nsBinding{prefix, uri})
+	r.ns = append(r.ns, nsBinding{prefix: prefix, uri: uri, prev: -1})
+	switch k := int32(len(r.ns) - 1); {
+	case r.nsIndex != nil:
+		r.index(k)
+	case len(r.ns) > nsLinear:
+		r.nsIndex = make(map[string]int32, 2*len(r.ns))
+		for k := range r.ns {
+			r.index(int32(k))
+		}
+	}
 	return nil
+}
+
+// index makes binding k the innermost of its prefix in nsIndex.
+func (r *xmlReader) index(k int32) {
+	r.nsWork++
+	b := &r.ns[k]
+	if prev, ok := r.nsIndex[b.prefix]; ok {
+		b.prev = prev
+	}
+	r.nsIndex[b.prefix] = k
+}
+
+// unbind takes the bindings from mark on out of scope.
+func (r *xmlReader) unbind(mark int) {
+	if r.nsIndex != nil {
+		for k := len(r.ns) - 1; k >= mark; k-- {
+			r.nsWork++
+			if b := &r.ns[k]; b.prev >= 0 {
+				r.nsIndex[b.prefix] = b.prev
+			} else {
+				delete(r.nsIndex, b.prefix)
+			}
+		}
+	}
+	r.ns = r.ns[:mark]
 }
 
 // startElement resolves the names of the start tag just read, checks its
@@ -1019,7 +1073,7 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 	}
 	if empty {
 		r.c.end()
-		r.ns = r.ns[:mark]
+		r.unbind(mark)
 		return nil
 	}
 	r.open = append(r.open, openElement{qname: qname, nsMark: mark})
@@ -1171,7 +1225,7 @@ func (r *xmlReader) endTag() error {
 	if r.w != nil {
 		r.w.End()
 	}
-	r.ns = r.ns[:top.nsMark]
+	r.unbind(top.nsMark)
 	r.open = r.open[:len(r.open)-1]
 	r.pos = j + 1
 	return nil
