@@ -95,7 +95,7 @@ type xmlReader struct {
 	nsIndex map[string]int32
 	// nsWork counts the bindings looked at, for tests of that bound.
 	nsWork int
-	open []openElement
+	open   []openElement
 	// attrs holds the attributes of the start tag being read.
 	attrs []xmlAttr
 	names []attrName // expanded names of attrs, when they must be compared
