@@ -462,6 +462,15 @@ type docBuilder struct {
 	// "name" for one of "_name", or the reverse), -1 for none.
 	partner int32
 	local   map[string]uint16 // Doc.names, by name
+	// seen caches schema names by a hash of a few of their bytes (JSON
+	// names are looked up, not given by the walker). It holds only the
+	// schema's strings, so it is kept from one document to the next.
+	seen *[256]seenName
+}
+
+type seenName struct {
+	name string
+	id   uint16
 }
 
 // bytesPerNode is a little less than the bytes of body an element takes
@@ -477,7 +486,7 @@ func (d *docBuilder) begin(format, src string) {
 
 // end drops the Doc (the builder is pooled, the Doc is not).
 func (d *docBuilder) end() {
-	*d = docBuilder{stack: reuse(d.stack, 64), last: reuse(d.last, 64)}
+	*d = docBuilder{stack: reuse(d.stack, 64), last: reuse(d.last, 64), seen: d.seen}
 }
 
 // span keeps a string: as a position when it is a slice of the body.
@@ -505,7 +514,18 @@ func (d *docBuilder) name(i int32, s string) uint16 {
 		d.hint = -1
 		return uint16(h)
 	}
+	if s == "" {
+		return 0
+	}
+	if d.seen == nil {
+		d.seen = new([256]seenName)
+	}
+	e := &d.seen[(uint(len(s))*131+uint(s[0])*31+uint(s[len(s)/2])*7+uint(s[len(s)-1]))&255]
+	if e.name == s {
+		return e.id
+	}
 	if n, ok := fhirschema.NameIndex(s); ok {
+		e.name, e.id = schemaNames[n], uint16(n)
 		return uint16(n)
 	}
 	if n, ok := d.local[s]; ok {

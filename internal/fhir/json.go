@@ -170,13 +170,16 @@ func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c =
 // space skips white space and returns the next byte, or 0 at the end.
 func (r *jsonReader) space() byte {
 	s := r.src
-	for r.pos < len(s) {
-		c := s[r.pos]
+	i := r.pos
+	for i < len(s) {
+		c := s[i]
 		if c > ' ' || !isJSONSpace(c) {
+			r.pos = i
 			return c
 		}
-		r.pos++
+		i = skipSpaces(s, i+1) // indentation
 	}
+	r.pos = i
 	return 0
 }
 
@@ -579,6 +582,17 @@ func (r *jsonReader) str() (string, error) {
 	s := r.src
 	start := r.pos + 1
 	for i := start; i < len(s); i++ {
+		for i+8 <= len(s) {
+			x := load64(s, i)
+			if m := zeroBytes(x^(ones*'"')) | zeroBytes(x^(ones*'\\')) | lessBytes(x, ' '); m != 0 {
+				i += firstFlag(m)
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		switch c := s[i]; {
 		case c == '"':
 			r.pos = i + 1
