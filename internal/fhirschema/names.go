@@ -16,7 +16,18 @@ var (
 	nameIndex  map[string]uint16
 	modelNames [][]uint16 // modelNames[model][elem] indexes names
 	typeNames  []uint16   // typeNames[type] indexes names, for resources
+	// modelKeys[model][elem] is nameKey of the element's name: the
+	// search of a model compares these before the names.
+	modelKeys [][]uint32
 )
+
+// nameKey packs a name's length and first and last bytes.
+func nameKey(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	return uint32(min(len(s), 0xFFFF))<<16 | uint32(s[0])<<8 | uint32(s[len(s)-1])
+}
 
 func buildNames() {
 	set := map[string]bool{}
@@ -46,6 +57,15 @@ func buildNames() {
 			ids[j] = nameIndex[e.name]
 		}
 		modelNames[i] = ids
+	}
+	modelKeys = make([][]uint32, len(modelTable))
+	for i := range modelTable {
+		es := modelTable[i].elems
+		keys := make([]uint32, len(es))
+		for j, e := range es {
+			keys[j] = nameKey(e.name)
+		}
+		modelKeys[i] = keys
 	}
 	typeNames = make([]uint16, len(typeTable))
 	for n, id := range resourceTable {

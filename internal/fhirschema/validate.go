@@ -167,6 +167,7 @@ func ValidateOptions[T ~string | ~[]byte](body T, opt Options) []Error {
 	if opt.MaxDepth <= 0 {
 		opt.MaxDepth = DefaultMaxDepth
 	}
+	namesOnce.Do(buildNames)
 	v := validators.Get().(*validator)
 	v.reset(opt)
 	switch b := any(body).(type) {
@@ -216,23 +217,25 @@ type rawAttr struct {
 	colon        int
 }
 
+// frame is one open element. It is kept small (int32 counts and
+// indexes): one is written for every element.
 type frame struct {
-	qname  string
-	local  string
-	nsMark int
+	qname string
+	local string
 	// start is the offset of the start tag's '<', tagEnd of its '>'.
 	start, tagEnd int
+	nsMark        int32
 	typ           uint16
+	mixed         bool
+	skip          bool
 	// Content model state: the current particle, its repetitions, and the
 	// element (index into the model) repeating inside it.
-	part, pcount, alt, acount int
+	part, pcount, alt, acount int32
 	// Child indexing, for paths.
-	lastElem  int // index in the model of the child last seen, -1 for none
-	lastCount int
-	index     int // -1 when the element does not repeat
-	entry     int
-	mixed     bool
-	skip      bool
+	lastElem  int32 // index in the model of the child last seen, -1 for none
+	lastCount int32
+	index     int32 // -1 when the element does not repeat
+	entry     int32
 }
 
 type validator struct {
@@ -375,7 +378,7 @@ func (v *validator) errAt(start, end int, path string, k ErrorKind, msg string) 
 	}
 	entry := -1
 	if n := len(v.stack); n > 0 {
-		entry = v.stack[n-1].entry
+		entry = int(v.stack[n-1].entry)
 	}
 	v.errs = append(v.errs, Error{Line: line, Column: col, Path: path, Entry: entry, Kind: k, Message: msg})
 }
@@ -745,7 +748,7 @@ func nsOf(uri string) (elemNS, bool) {
 // pushes its frame.
 func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 	v.nameAt = -1
-	f := frame{qname: qname, local: local, nsMark: mark, start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1, lastElem: -1}
+	f := frame{qname: qname, local: local, nsMark: int32(mark), start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1, lastElem: -1}
 	// parent below points into v.stack, which grows by one (to name the
 	// child in an error's path) while parent is in use: make room first so
 	// that no append moves it.
@@ -802,13 +805,14 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			if known {
 				// Search from the element last seen: in a valid body the
 				// next one is it or a little after it.
-				from := max(parent.alt, 0)
-				for k := range m.elems {
+				from := int(max(parent.alt, 0))
+				keys, key := modelKeys[pt.model], nameKey(local)
+				for k := range keys {
 					i := from + k
-					if i >= len(m.elems) {
-						i -= len(m.elems)
+					if i >= len(keys) {
+						i -= len(keys)
 					}
-					if n := m.elems[i].name; len(n) == len(local) && n[0] == local[0] && n == local && m.elems[i].ns == ens {
+					if keys[i] == key && m.elems[i].name == local && m.elems[i].ns == ens {
 						idx = i
 						break
 					}
@@ -822,10 +826,10 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			e := &m.elems[idx]
 			repeats := m.parts[e.part].max != 1 || e.max != 1
 			// A name occurs once in a model: its index stands for it.
-			if parent.lastElem == idx {
+			if parent.lastElem == int32(idx) {
 				parent.lastCount++
 			} else {
-				parent.lastElem, parent.lastCount = idx, 0
+				parent.lastElem, parent.lastCount = int32(idx), 0
 			}
 			if repeats {
 				f.index = parent.lastCount
@@ -926,18 +930,18 @@ func partNames(m *modelDef, q int) string {
 // step advances the parent's content model over child element idx.
 func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 	e := &m.elems[idx]
-	pi := e.part
+	pi, at := int32(e.part), int32(idx)
 	p := &m.parts[pi]
 	pname := typeTable[parent.typ].name
 	switch {
 	case pi == parent.part:
 		switch {
-		case idx == parent.alt && (e.max < 0 || parent.acount < e.max):
+		case at == parent.alt && (e.max < 0 || int(parent.acount) < e.max):
 			parent.acount++
-		case p.max < 0 || parent.pcount < p.max:
+		case p.max < 0 || int(parent.pcount) < p.max:
 			parent.pcount++
-			parent.alt, parent.acount = idx, 1
-		case p.n > 1 && idx != parent.alt && m.parts[pi].max == 1:
+			parent.alt, parent.acount = at, 1
+		case p.n > 1 && at != parent.alt && m.parts[pi].max == 1:
 			v.stack = append(v.stack, *f)
 			v.errAt(f.start, f.tagEnd, v.path(""), ErrChoice, "only one form of "+choiceName(m, *p)+"[x] is allowed in "+pname+"; "+m.elems[parent.alt].name+" came first")
 			v.stack = v.stack[:len(v.stack)-1]
@@ -948,7 +952,7 @@ func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 		}
 	case pi > parent.part:
 		var missing []string
-		for q := parent.part + 1; q < pi; q++ {
+		for q := int(parent.part) + 1; q < int(pi); q++ {
 			if required(m, q) {
 				missing = append(missing, partNames(m, q))
 			}
@@ -958,7 +962,7 @@ func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 			v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, pname+" requires "+strings.Join(missing, " and ")+" before "+e.name)
 			v.stack = v.stack[:len(v.stack)-1]
 		}
-		parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, idx, 1
+		parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, at, 1
 	default:
 		v.stack = append(v.stack, *f)
 		v.errAt(f.start, f.tagEnd, v.path(""), ErrOrder, e.name+" is out of order in "+pname+": it must come before "+m.elems[parent.alt].name)
@@ -980,7 +984,7 @@ func (v *validator) close() {
 		default:
 			m := &modelTable[t.model]
 			var missing []string
-			for q := f.part + 1; q < len(m.parts); q++ {
+			for q := int(f.part) + 1; q < len(m.parts); q++ {
 				if required(m, q) {
 					missing = append(missing, partNames(m, q))
 				}
@@ -1058,7 +1062,7 @@ func (v *validator) checkAttrs(f *frame) {
 
 func (v *validator) visit(f *frame) {
 	nd := &v.node
-	*nd = Node{Name: f.local, Type: Type{f.typ}, Entry: f.entry, v: v}
+	*nd = Node{Name: f.local, Type: Type{f.typ}, Entry: int(f.entry), v: v}
 	nd.Line, nd.Column = v.lineCol(f.start)
 	for _, a := range v.resolved {
 		if a.Local == "value" && a.Space == "" {
