@@ -2,7 +2,6 @@ package fhirschema
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -748,25 +747,23 @@ func nsOf(uri string) (elemNS, bool) {
 // pushes its frame.
 func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 	v.nameAt = -1
-	f := frame{qname: qname, local: local, nsMark: int32(mark), start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1, lastElem: -1}
-	// parent below points into v.stack, which grows by one (to name the
-	// child in an error's path) while parent is in use: make room first so
-	// that no append moves it.
-	v.stack = slices.Grow(v.stack, 2)
+	// The frame is pushed first and filled in place (the paths of errors
+	// name it); parent below points into v.stack, which does not grow
+	// again here.
 	n := len(v.stack)
+	v.stack = append(v.stack, frame{qname: qname, local: local, nsMark: int32(mark), start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1, lastElem: -1})
+	f := &v.stack[n]
 	ens, known := nsOf(uri)
 	var typ uint16
 	if n == 0 {
 		switch {
 		case uri != NamespaceFHIR:
-			v.stack = append(v.stack, f)
 			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+short(local)+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
 			v.stack[n].skip = true
 			return
 		default:
 			typ = resourceTable[local]
 			if typ == 0 || typeTable[typ].kind != kindResource {
-				v.stack = append(v.stack, f)
 				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+short(local)+" is not a FHIR resource")
 				v.stack[n].skip = true
 				return
@@ -777,7 +774,6 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 		f.entry = parent.entry
 		if parent.skip {
 			f.skip = true
-			v.stack = append(v.stack, f)
 			return
 		}
 		pt := &typeTable[parent.typ]
@@ -787,7 +783,6 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			if typ == 0 || typeTable[typ].kind != kindResource {
 				f.skip = true
-				v.stack = append(v.stack, f)
 				msg := local + " is not a FHIR resource type"
 				if !known || ens != nsFHIR {
 					msg = "a resource must be in the FHIR namespace " + NamespaceFHIR + "; " + local + " is in " + quoteNS(uri)
@@ -797,7 +792,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			parent.pcount++
 			if parent.pcount > 1 {
-				v.errAt(start, tagEnd, v.path(local), ErrTooMany, parent.local+" holds one resource; "+short(local)+" is a second")
+				v.errAt(start, tagEnd, v.path(""), ErrTooMany, parent.local+" holds one resource; "+short(local)+" is a second")
 			}
 		} else {
 			m := &modelTable[pt.model]
@@ -820,7 +815,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			if idx < 0 {
 				f.skip = true
-				v.unknown(parent, m, &f, uri, local, known)
+				v.unknown(parent, m, f, uri, local, known)
 				return
 			}
 			e := &m.elems[idx]
@@ -837,7 +832,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			if n == 1 && local == "entry" && typeTable[v.stack[0].typ].name == "Bundle" {
 				f.entry = parent.lastCount
 			}
-			v.step(parent, m, idx, &f)
+			v.step(parent, m, idx, f)
 			typ = e.typ
 			if v.named {
 				v.nameAt = int32(modelNames[pt.model][idx])
@@ -852,10 +847,9 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 	}
 	f.typ = typ
 	f.mixed = typeTable[typ].mixed
-	v.stack = append(v.stack, f)
-	v.checkAttrs(&v.stack[len(v.stack)-1])
+	v.checkAttrs(f)
 	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
-		v.visit(&v.stack[len(v.stack)-1])
+		v.visit(f)
 	}
 }
 
@@ -881,7 +875,6 @@ func short(s string) string {
 
 // unknown reports an element its parent does not declare.
 func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local string, known bool) {
-	v.stack = append(v.stack, *f)
 	p := v.path("")
 	pname := typeTable[parent.typ].name
 	for i := range m.elems {
@@ -927,7 +920,8 @@ func partNames(m *modelDef, q int) string {
 	return "one of " + strings.Join(names, ", ")
 }
 
-// step advances the parent's content model over child element idx.
+// step advances the parent's content model over child element idx,
+// whose frame f is on the stack.
 func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 	e := &m.elems[idx]
 	pi, at := int32(e.part), int32(idx)
@@ -942,13 +936,9 @@ func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 			parent.pcount++
 			parent.alt, parent.acount = at, 1
 		case p.n > 1 && at != parent.alt && m.parts[pi].max == 1:
-			v.stack = append(v.stack, *f)
 			v.errAt(f.start, f.tagEnd, v.path(""), ErrChoice, "only one form of "+choiceName(m, *p)+"[x] is allowed in "+pname+"; "+m.elems[parent.alt].name+" came first")
-			v.stack = v.stack[:len(v.stack)-1]
 		default:
-			v.stack = append(v.stack, *f)
 			v.errAt(f.start, f.tagEnd, v.path(""), ErrTooMany, e.name+" may occur only once in "+pname)
-			v.stack = v.stack[:len(v.stack)-1]
 		}
 	case pi > parent.part:
 		var missing []string
@@ -958,15 +948,11 @@ func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 			}
 		}
 		if missing != nil {
-			v.stack = append(v.stack, *f)
 			v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, pname+" requires "+strings.Join(missing, " and ")+" before "+e.name)
-			v.stack = v.stack[:len(v.stack)-1]
 		}
 		parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, at, 1
 	default:
-		v.stack = append(v.stack, *f)
 		v.errAt(f.start, f.tagEnd, v.path(""), ErrOrder, e.name+" is out of order in "+pname+": it must come before "+m.elems[parent.alt].name)
-		v.stack = v.stack[:len(v.stack)-1]
 	}
 }
 
