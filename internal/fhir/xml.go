@@ -153,6 +153,7 @@ const (
 	clText                  // needs a look in character data
 	clAttr                  // needs a look in an attribute value
 	clCheck                 // needs a look in a comment, PI or CDATA section
+	clSpace                 // white space
 )
 
 // xmlClass classifies bytes for the scanner. Bytes from 0x80 up are name
@@ -173,6 +174,9 @@ var xmlClass = func() (t [256]uint8) {
 			t[c] |= clText | clAttr | clCheck
 		}
 	}
+	for _, c := range " \t\n\r" {
+		t[c] |= clSpace
+	}
 	for _, c := range "<&]" {
 		t[c] |= clText
 	}
@@ -182,7 +186,7 @@ var xmlClass = func() (t [256]uint8) {
 	return t
 }()
 
-func isXMLSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+func isXMLSpaceByte(c byte) bool { return xmlClass[c]&clSpace != 0 }
 
 func skipSpace(s string, i int) int {
 	for i < len(s) && isXMLSpaceByte(s[i]) {
