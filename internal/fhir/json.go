@@ -184,6 +184,7 @@ func (r *jsonReader) space() byte {
 }
 
 func (r *jsonReader) read() error {
+	r.c.src = r.src
 	c := r.space()
 	if r.pos >= len(r.src) {
 		return r.errorAt(0, "empty body; FHIR JSON must be an object")
@@ -404,7 +405,7 @@ func (r *jsonReader) primitive(name, value string, discard bool) {
 		return
 	}
 	n := r.start(name)
-	n.value, n.hasValue = value, true
+	n.value, n.hasValue = r.c.keep(value), true
 	if _, under := underName(name); r.c.d != nil && !under {
 		r.c.d.prim()
 	}
@@ -431,7 +432,7 @@ func (r *jsonReader) typed(name, value string, kind uint8, off int, discard bool
 		return
 	}
 	n := r.c.start(name, false)
-	n.value, n.hasValue, n.kind, n.off = value, true, kind, int32(off)
+	n.value, n.hasValue, n.kind, n.off = r.c.keep(value), true, kind, int32(off)
 	if r.c.d != nil {
 		r.c.d.prim()
 	}

@@ -63,7 +63,6 @@ func (r *xmlReader) release() {
 	clear(r.open[:cap(r.open)])
 	clear(r.attrs[:cap(r.attrs)])
 	clear(r.names[:cap(r.names)])
-	clear(r.wattrs[:cap(r.wattrs)])
 	buf := r.buf[:0]
 	if cap(buf) > 4<<10 {
 		buf = nil
@@ -74,7 +73,7 @@ func (r *xmlReader) release() {
 	}
 	r.d.end()
 	*r = xmlReader{c: r.c, d: r.d, ns: reuse(r.ns, keep), open: reuse(r.open, keep), attrs: reuse(r.attrs, keep),
-		names: reuse(r.names, keep), wattrs: reuse(r.wattrs, keep), buf: buf, paths: paths}
+		names: reuse(r.names, keep), buf: buf, paths: paths}
 	xmlReaders.Put(r)
 }
 
@@ -100,12 +99,10 @@ type xmlReader struct {
 	attrs []xmlAttr
 	names []attrName // expanded names of attrs, when they must be compared
 	buf   []byte
-	// w, when set, validates against the schema in the same pass (ReadDoc);
-	// wattrs holds the attributes given it.
-	w      *fhirschema.Walker
-	wattrs []fhirschema.Attr
-	paths  []byte     // the paths of Doc.Times, while reading
-	d      docBuilder // for ReadDoc
+	// w, when set, validates against the schema in the same pass (ReadDoc).
+	w     *fhirschema.Walker
+	paths []byte     // the paths of Doc.Times, while reading
+	d     docBuilder // for ReadDoc
 }
 
 type nsBinding struct {
@@ -279,6 +276,7 @@ func (r *xmlReader) scanQName(i int) (end, colon int) {
 }
 
 func (r *xmlReader) read() error {
+	r.c.src = r.src
 	if err := r.declaration(); err != nil {
 		return err
 	}
@@ -374,7 +372,10 @@ func (r *xmlReader) element() error {
 // walkStart gives the schema walker the start tag just read (its '>' is
 // just before r.pos).
 func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
-	attrs := r.wattrs[:0]
+	// The attributes are given in an array on the stack (the walker keeps
+	// none): writing them costs the garbage collector nothing.
+	var buf [8]fhirschema.Attr
+	attrs := buf[:0]
 	for k := range r.attrs {
 		a := &r.attrs[k]
 		if a.colon == -1 {
@@ -390,7 +391,6 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 		ns, _ := r.lookup(p)
 		attrs = append(attrs, fhirschema.Attr{Space: ns, Local: a.local(), Value: a.value})
 	}
-	r.wattrs = attrs
 	r.w.Start(space, local, attrs, off, r.pos-1)
 	if empty {
 		r.w.End()
@@ -1063,9 +1063,10 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 			return err
 		}
 	} else {
-		parent := r.c.top().name
+		parent := r.c.str(r.c.top().name)
 		if r.c.d != nil {
-			r.c.space, r.c.d.at = space, off
+			r.c.d.at = off
+			r.c.setSpace(space)
 		}
 		n := r.c.start(local, space != Namespace)
 		if !n.skip {
@@ -1139,7 +1140,8 @@ func (r *xmlReader) duplicateAttr(element, attr string, off int) error {
 
 func (r *xmlReader) startRoot(space, local string, off int) error {
 	if r.c.d != nil {
-		r.c.space, r.c.d.at = space, off
+		r.c.d.at = off
+		r.c.setSpace(space)
 	}
 	switch space {
 	case Namespace:
@@ -1169,9 +1171,9 @@ func (r *xmlReader) setAttrs(n *node) {
 		}
 		switch a.qname {
 		case "value":
-			n.value, n.hasValue = a.value, true
+			n.value, n.hasValue = r.c.keep(a.value), true
 		case "url":
-			n.url = a.value
+			n.url = r.c.keep(a.value)
 		}
 	}
 	if r.c.d != nil {

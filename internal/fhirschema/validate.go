@@ -2,6 +2,7 @@ package fhirschema
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -184,7 +185,7 @@ func ValidateOptions[T ~string | ~[]byte](body T, opt Options) []Error {
 }
 
 func (v *validator) reset(opt Options) {
-	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], buf: v.buf[:0]}
+	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], far: v.far[:0], buf: v.buf[:0]}
 }
 
 // release drops every reference to the body and pools the validator.
@@ -193,10 +194,11 @@ func (v *validator) release() {
 	clear(v.ns[:cap(v.ns)])
 	clear(v.attrs[:cap(v.attrs)])
 	clear(v.resolved[:cap(v.resolved)])
+	clear(v.far[:cap(v.far)])
 	if cap(v.buf) > 4<<10 {
 		v.buf = nil
 	}
-	*v = validator{stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], buf: v.buf[:0]}
+	*v = validator{stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], far: v.far[:0], buf: v.buf[:0]}
 	validators.Put(v)
 }
 
@@ -219,8 +221,10 @@ type rawAttr struct {
 // frame is one open element. It is kept small (int32 counts and
 // indexes): one is written for every element.
 type frame struct {
-	qname string
-	local string
+	// qname and local are the element's names, as places in the body
+	// (see bodyStr): a frame holds no pointer, so that pushing one costs
+	// the garbage collector nothing.
+	qname, local bodyStr
 	// start is the offset of the start tag's '<', tagEnd of its '>'.
 	start, tagEnd int
 	nsMark        int32
@@ -237,6 +241,34 @@ type frame struct {
 	entry     int32
 }
 
+// bodyStr is a string of the body, src[off:off+n], or, when n is -1,
+// far[off] (a string from elsewhere, which a Walker may be given).
+type bodyStr struct{ off, n int32 }
+
+// keep returns s as a bodyStr.
+func (v *validator) keep(s string) bodyStr {
+	if s == "" {
+		return bodyStr{}
+	}
+	if len(v.src) > 0 && len(v.src) <= math.MaxInt32 {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		b := uintptr(unsafe.Pointer(unsafe.StringData(v.src)))
+		if p >= b && p+uintptr(len(s)) <= b+uintptr(len(v.src)) {
+			return bodyStr{int32(p - b), int32(len(s))}
+		}
+	}
+	v.far = append(v.far, s)
+	return bodyStr{int32(len(v.far) - 1), -1}
+}
+
+// str returns the string x stands for.
+func (v *validator) str(x bodyStr) string {
+	if x.n < 0 {
+		return v.far[x.off]
+	}
+	return v.src[x.off : x.off+x.n]
+}
+
 type validator struct {
 	src   string
 	pos   int
@@ -248,6 +280,7 @@ type validator struct {
 	// resolved holds the element's attributes but namespace declarations,
 	// with their namespaces.
 	resolved []Attr
+	far      []string // see bodyStr
 	buf      []byte
 	ids      map[string]bool
 	stopped  bool
@@ -328,7 +361,7 @@ func (v *validator) run() {
 	}
 	if len(v.stack) > 0 {
 		f := &v.stack[len(v.stack)-1]
-		v.syntax(len(s), "element "+short(f.qname)+" is not closed")
+		v.syntax(len(s), "element "+short(v.str(f.qname))+" is not closed")
 		return
 	}
 	if !rootDone {
@@ -400,7 +433,7 @@ func (v *validator) appendPath(b []byte, extra string) []byte {
 		if i > 0 {
 			b = append(b, '.')
 		}
-		b = append(b, short(f.local)...)
+		b = append(b, short(v.str(f.local))...)
 		if f.index >= 0 {
 			b = append(b, '[')
 			b = strconv.AppendInt(b, int64(f.index), 10)
@@ -679,7 +712,7 @@ func (v *validator) startTag() {
 	if !v.depthOK(local, start, p-1) {
 		return
 	}
-	v.open(qname, uri, local, start, p-1, mark)
+	v.open(qname, uri, local, start, p-1, mark, v.resolved)
 	if selfClose && !v.stopped {
 		v.close()
 	}
@@ -722,11 +755,11 @@ func (v *validator) endTag() {
 		return
 	}
 	v.pos = p + 1
-	if len(v.stack) == 0 || v.stack[len(v.stack)-1].qname != qname {
+	if len(v.stack) == 0 || v.str(v.stack[len(v.stack)-1].qname) != qname {
 		if len(v.stack) == 0 {
 			v.syntax(start, "end tag "+short(qname)+" without a start tag")
 		} else {
-			v.syntax(start, "end tag "+short(qname)+" does not match start tag "+short(v.stack[len(v.stack)-1].qname))
+			v.syntax(start, "end tag "+short(qname)+" does not match start tag "+short(v.str(v.stack[len(v.stack)-1].qname)))
 		}
 		return
 	}
@@ -745,13 +778,13 @@ func nsOf(uri string) (elemNS, bool) {
 
 // open validates an element start against its parent's content model and
 // pushes its frame.
-func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
+func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attrs []Attr) {
 	v.nameAt = -1
 	// The frame is pushed first and filled in place (the paths of errors
 	// name it); parent below points into v.stack, which does not grow
 	// again here.
 	n := len(v.stack)
-	v.stack = append(v.stack, frame{qname: qname, local: local, nsMark: int32(mark), start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1, lastElem: -1})
+	v.stack = append(v.stack, frame{qname: v.keep(qname), local: v.keep(local), nsMark: int32(mark), start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1, lastElem: -1})
 	f := &v.stack[n]
 	ens, known := nsOf(uri)
 	var typ uint16
@@ -792,7 +825,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			parent.pcount++
 			if parent.pcount > 1 {
-				v.errAt(start, tagEnd, v.path(""), ErrTooMany, parent.local+" holds one resource; "+short(local)+" is a second")
+				v.errAt(start, tagEnd, v.path(""), ErrTooMany, v.str(parent.local)+" holds one resource; "+short(local)+" is a second")
 			}
 		} else {
 			m := &modelTable[pt.model]
@@ -847,9 +880,9 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 	}
 	f.typ = typ
 	f.mixed = typeTable[typ].mixed
-	v.checkAttrs(f)
+	v.checkAttrs(f, attrs)
 	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
-		v.visit(f)
+		v.visit(f, attrs)
 	}
 }
 
@@ -965,7 +998,7 @@ func (v *validator) close() {
 		switch t.kind {
 		case kindContainer:
 			if f.pcount == 0 {
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, f.local+" holds no resource")
+				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, v.str(f.local)+" holds no resource")
 			}
 		default:
 			m := &modelTable[t.model]
@@ -985,10 +1018,10 @@ func (v *validator) close() {
 }
 
 // checkAttrs checks the attributes of the element just opened.
-func (v *validator) checkAttrs(f *frame) {
+func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 	set := attrTable[typeTable[f.typ].attrs]
 	var seen uint64
-	for _, a := range v.resolved {
+	for _, a := range attrs {
 		switch a.Space {
 		case "", namespaceXML:
 		case namespaceXSI:
@@ -1046,11 +1079,11 @@ func (v *validator) checkAttrs(f *frame) {
 	}
 }
 
-func (v *validator) visit(f *frame) {
+func (v *validator) visit(f *frame, attrs []Attr) {
 	nd := &v.node
-	*nd = Node{Name: f.local, Type: Type{f.typ}, Entry: int(f.entry), v: v}
+	*nd = Node{Name: v.str(f.local), Type: Type{f.typ}, Entry: int(f.entry), v: v}
 	nd.Line, nd.Column = v.lineCol(f.start)
-	for _, a := range v.resolved {
+	for _, a := range attrs {
 		if a.Local == "value" && a.Space == "" {
 			nd.Value, nd.HasValue = a.Value, true
 		}

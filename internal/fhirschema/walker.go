@@ -38,9 +38,7 @@ func (w *Walker) Start(space, local string, attrs []Attr, start, end int) {
 	if v.stopped || !v.depthOK(local, start, end) {
 		return
 	}
-	v.resolved = attrs
-	v.open("", space, local, start, end, len(v.ns))
-	v.resolved = nil
+	v.open("", space, local, start, end, len(v.ns), attrs)
 }
 
 // NameIndex is the index in Names of the element Start last opened, -1
