@@ -45,7 +45,13 @@ type collector struct {
 	// of it (see cstr).
 	src string
 	far []string
+	// rdList holds the lists of facts.rdNHS.
+	rdList []rdItem
 }
+
+// rdItem is an NHS number (index in Bundle.NHSNumbers) in a list of
+// facts.rdNHS; next is the next item, 1-based (0 ends the list).
+type rdItem struct{ idx, next int32 }
 
 // cstr is a string a node keeps: src[off:off+n], or, when n is -1,
 // far[off]. A node holds no pointer, so that opening an element, done
@@ -116,26 +122,31 @@ type node struct {
 
 // facts are what an element's children reported when they ended.
 type facts struct {
-	system, code, display, idValue string
+	// The strings are places in the body, as a node's (cstr): a facts
+	// slot holds no pointer, so that clearing one for reuse costs the
+	// garbage collector nothing.
+	system, code, display, idValue cstr
 	hasSystem, hasIDValue          bool
 	// idValueKind and idValueOff are the kind and offset of a value
 	// element that was not a JSON string: judged when the identifier
 	// proves to be an NHS number's (Quantity.value, say, is a number).
 	idValueKind              uint8
 	idValueOff               int32
-	family, use              string
+	family, use              cstr
 	hasFamily, hasUse        bool
-	dateTime                 string // valueDateTime
-	birthTime                string // patient-birthTime on a birthDate
-	humanFamily              string // valueHumanName.family
+	dateTime                 cstr // valueDateTime
+	birthTime                cstr // patient-birthTime on a birthDate
+	humanFamily              cstr // valueHumanName.family
 	hasHuman                 bool
-	codingSystem, codingCode string // first coding of a CodeableConcept
+	codingSystem, codingCode cstr // first coding of a CodeableConcept
 	hasCoding                bool
-	// Routing demographics sub-extensions, gathered by the parent extension.
-	rdNHS     []int
-	rdFamily  string
+	// Routing demographics sub-extensions, gathered by the parent
+	// extension: its NHS numbers are the list in collector.rdNHS from
+	// rdNHS (1-based; 0 for none).
+	rdNHS     int32
+	rdFamily  cstr
 	rdHasName bool
-	rdBirth   string
+	rdBirth   cstr
 }
 
 // JSON types of primitive values other than strings.
@@ -277,6 +288,7 @@ func (c *collector) reset() {
 	clear(c.far[:cap(c.far)])
 	*c = collector{
 		far:    reuse(c.far, keep),
+		rdList: reuse(c.rdList, keep),
 		stack:  reuse(c.stack, keep),
 		facts:  reuse(c.facts, keep),
 		frames: reuse(c.frames, keep),
@@ -357,9 +369,9 @@ func (c *collector) end() {
 	}
 	nf := c.factsOf(last)
 	name := c.str(n.name)
-	if nf.hasSystem && isNHSNumberSystem(nf.system) &&
+	if nf.hasSystem && isNHSNumberSystem(c.str(nf.system)) &&
 		(nf.hasIDValue || name == "identifier" || strings.HasSuffix(name, "Identifier")) {
-		c.typeError(last+1, "value", nf.idValue, nf.idValueKind, nf.idValueOff)
+		c.typeError(last+1, "value", c.str(nf.idValue), nf.idValueKind, nf.idValueOff)
 		idx := c.recordNHS(last, nf)
 		if last > 0 && c.stack[last-1].nhsIdx < 0 {
 			c.stack[last-1].nhsIdx = int32(idx)
@@ -428,22 +440,22 @@ func (c *collector) report(pos int) {
 		if n.hasValue && !pr.hasSystem {
 			c.checkString(pos, n)
 			pf := c.factsFor(pp)
-			pf.system, pf.hasSystem = value, true
+			pf.system, pf.hasSystem = n.value, true
 		}
 	case "code":
-		if n.hasValue && pr.code == "" {
+		if n.hasValue && pr.code == (cstr{}) {
 			c.checkString(pos, n)
-			c.factsFor(pp).code = value
+			c.factsFor(pp).code = n.value
 		}
 	case "display":
-		if n.hasValue && pr.display == "" {
+		if n.hasValue && pr.display == (cstr{}) {
 			c.checkString(pos, n)
-			c.factsFor(pp).display = value
+			c.factsFor(pp).display = n.value
 		}
 	case "value":
 		if n.hasValue && !pr.hasIDValue {
 			pf := c.factsFor(pp)
-			pf.idValue, pf.hasIDValue = value, true
+			pf.idValue, pf.hasIDValue = n.value, true
 			pf.idValueKind, pf.idValueOff = n.kind, n.off
 		}
 	case "url":
@@ -455,18 +467,18 @@ func (c *collector) report(pos int) {
 		if n.hasValue && !pr.hasFamily {
 			c.checkString(pos, n)
 			pf := c.factsFor(pp)
-			pf.family, pf.hasFamily = value, true
+			pf.family, pf.hasFamily = n.value, true
 		}
 	case "use":
 		if n.hasValue && !pr.hasUse {
 			c.checkString(pos, n)
 			pf := c.factsFor(pp)
-			pf.use, pf.hasUse = value, true
+			pf.use, pf.hasUse = n.value, true
 		}
 	case "valueDateTime":
-		if n.hasValue && pr.dateTime == "" {
+		if n.hasValue && pr.dateTime == (cstr{}) {
 			c.checkString(pos, n)
-			c.factsFor(pp).dateTime = value
+			c.factsFor(pp).dateTime = n.value
 		}
 	case "valueHumanName":
 		if !pr.hasHuman {
@@ -518,22 +530,22 @@ func (c *collector) reportToResource(pos int, n *node, name, value string, nf *f
 		}
 	case "name": // Patient.name (HumanName); other resources' names are ignored
 		if !f.hasFirst {
-			f.firstFamily, f.hasFirst = nf.family, true
+			f.firstFamily, f.hasFirst = c.str(nf.family), true
 		}
-		if nf.use == "official" && !f.hasOfficial {
-			f.officialFamily, f.hasOfficial = nf.family, true
+		if c.str(nf.use) == "official" && !f.hasOfficial {
+			f.officialFamily, f.hasOfficial = c.str(nf.family), true
 		}
 	case "birthDate":
 		if n.hasValue && f.birthDate == "" {
 			c.checkString(pos, n)
 			f.birthDate = value
 		}
-		if nf.birthTime != "" && f.birthTime == "" {
-			f.birthTime = nf.birthTime
+		if nf.birthTime != (cstr{}) && f.birthTime == "" {
+			f.birthTime = c.str(nf.birthTime)
 		}
 	case "event": // MessageHeader.event (Coding)
 		if f.hdr.EventSystem == "" && f.hdr.EventCode == "" && f.hdr.EventDisplay == "" {
-			f.hdr.EventSystem, f.hdr.EventCode, f.hdr.EventDisplay = nf.system, nf.code, nf.display
+			f.hdr.EventSystem, f.hdr.EventCode, f.hdr.EventDisplay = c.str(nf.system), c.str(nf.code), c.str(nf.display)
 		}
 	}
 }
@@ -550,7 +562,7 @@ func (c *collector) endExtension(pos int) {
 	pp := pos - 1
 	switch url {
 	case BirthTimeURL:
-		if pp >= 0 && c.str(c.stack[pp].name) == "birthDate" && c.factsOf(pp).birthTime == "" && nf.dateTime != "" {
+		if pp >= 0 && c.str(c.stack[pp].name) == "birthDate" && c.factsOf(pp).birthTime == (cstr{}) && nf.dateTime != (cstr{}) {
 			c.factsFor(pp).birthTime = nf.dateTime
 		}
 	case MessageEventTypeURL, MessageEventTypeURL2019:
@@ -558,19 +570,20 @@ func (c *collector) endExtension(pos int) {
 			if f := &c.frames[c.stack[pp].res]; !f.hasMET {
 				f.hasMET = true
 				f.hdr.MessageEventTypeURL = url
-				f.hdr.MessageEventTypeSystem = nf.codingSystem
-				f.hdr.MessageEventType = nf.codingCode
+				f.hdr.MessageEventTypeSystem = c.str(nf.codingSystem)
+				f.hdr.MessageEventType = c.str(nf.codingCode)
 			}
 		}
 	case RoutingDemographicsURL:
-		for _, idx := range nf.rdNHS {
+		for k := nf.rdNHS; k != 0; k = c.rdList[k-1].next {
+			idx := c.rdList[k-1].idx
 			m := &c.meta[idx]
 			m.routing = true
 			nn := &c.b.NHSNumbers[idx]
 			if nf.rdHasName {
-				nn.Family = nf.rdFamily
+				nn.Family = c.str(nf.rdFamily)
 			}
-			nn.BirthDate = datePart(nf.rdBirth)
+			nn.BirthDate = datePart(c.str(nf.rdBirth))
 		}
 	// Sub-extensions of the routing demographics extension. Their parent's
 	// url may not be known yet (JSON member order), so they report to any
@@ -579,7 +592,8 @@ func (c *collector) endExtension(pos int) {
 	case "nhsNumber":
 		if pp >= 0 && n.nhsIdx >= 0 {
 			pf := c.factsFor(pp)
-			pf.rdNHS = append(pf.rdNHS, int(n.nhsIdx))
+			c.rdList = append(c.rdList, rdItem{idx: n.nhsIdx, next: pf.rdNHS})
+			pf.rdNHS = int32(len(c.rdList))
 		}
 	case "name":
 		if pp >= 0 && nf.hasHuman && !c.factsOf(pp).rdHasName {
@@ -587,7 +601,7 @@ func (c *collector) endExtension(pos int) {
 			pf.rdFamily, pf.rdHasName = nf.humanFamily, true
 		}
 	case "birthDateTime":
-		if pp >= 0 && c.factsOf(pp).rdBirth == "" && nf.dateTime != "" {
+		if pp >= 0 && c.factsOf(pp).rdBirth == (cstr{}) && nf.dateTime != (cstr{}) {
 			c.factsFor(pp).rdBirth = nf.dateTime
 		}
 	}
@@ -605,7 +619,7 @@ func (c *collector) recordNHS(pos int, nf *facts) int {
 		}
 		relpath = strings.Join(names, ".")
 	}
-	c.b.NHSNumbers = append(c.b.NHSNumbers, NHSNumber{Value: nf.idValue, System: nf.system})
+	c.b.NHSNumbers = append(c.b.NHSNumbers, NHSNumber{Value: c.str(nf.idValue), System: c.str(nf.system)})
 	c.meta = append(c.meta, nhsMeta{relpath: relpath})
 	return len(c.b.NHSNumbers) - 1
 }
