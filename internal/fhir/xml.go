@@ -374,7 +374,7 @@ func (r *xmlReader) element() error {
 func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 	// The attributes are given in an array on the stack (the walker keeps
 	// none): writing them costs the garbage collector nothing.
-	var buf [8]fhirschema.Attr
+	var buf [4]fhirschema.Attr
 	attrs := buf[:0]
 	for k := range r.attrs {
 		a := &r.attrs[k]

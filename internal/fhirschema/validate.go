@@ -495,10 +495,19 @@ func (v *validator) charData(blank bool) {
 		return
 	}
 	t := &typeTable[f.typ]
+	if blank && (len(modelTable[t.model].parts) != 0 || t.kind == kindContainer) {
+		return // the commonest: white space between elements
+	}
+	v.textError(f, blank)
+}
+
+// textError reports the character data charData refuses (apart, so that
+// charData stays small).
+func (v *validator) textError(f *frame, blank bool) {
+	t := &typeTable[f.typ]
 	switch {
-	case blank && len(modelTable[t.model].parts) == 0 && t.kind != kindContainer:
-		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, t.name+" must be empty: no content, not even white space")
 	case blank:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, t.name+" must be empty: no content, not even white space")
 	case t.kind == kindXHTML:
 		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed directly in "+t.name+" (only elements)")
 	default:
@@ -791,14 +800,12 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 	if n == 0 {
 		switch {
 		case uri != NamespaceFHIR:
-			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+short(local)+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
-			v.stack[n].skip = true
+			v.openFailed(f, uri, local, errRootNamespace)
 			return
 		default:
 			typ = resourceTable[local]
 			if typ == 0 || typeTable[typ].kind != kindResource {
-				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+short(local)+" is not a FHIR resource")
-				v.stack[n].skip = true
+				v.openFailed(f, uri, local, errRootResource)
 				return
 			}
 		}
@@ -815,17 +822,12 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 				typ = resourceTable[local]
 			}
 			if typ == 0 || typeTable[typ].kind != kindResource {
-				f.skip = true
-				msg := local + " is not a FHIR resource type"
-				if !known || ens != nsFHIR {
-					msg = "a resource must be in the FHIR namespace " + NamespaceFHIR + "; " + local + " is in " + quoteNS(uri)
-				}
-				v.errAt(start, tagEnd, v.path(""), ErrUnknown, msg)
+				v.openFailed(f, uri, local, errNoResource)
 				return
 			}
 			parent.pcount++
 			if parent.pcount > 1 {
-				v.errAt(start, tagEnd, v.path(""), ErrTooMany, v.str(parent.local)+" holds one resource; "+short(local)+" is a second")
+				v.openFailed(f, uri, local, errSecondResource)
 			}
 		} else {
 			m := &modelTable[pt.model]
@@ -883,6 +885,37 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 	v.checkAttrs(f, attrs)
 	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
 		v.visit(f, attrs)
+	}
+}
+
+// Errors of open, reported by openFailed.
+const (
+	errRootNamespace = iota
+	errRootResource
+	errNoResource
+	errSecondResource
+)
+
+// openFailed reports an error of open about the element of frame f (on
+// the stack): apart, so that open itself stays small.
+func (v *validator) openFailed(f *frame, uri, local string, what int) {
+	switch what {
+	case errRootNamespace:
+		v.errAt(f.start, f.tagEnd, local, ErrNamespace, "the root element "+short(local)+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
+		f.skip = true
+	case errRootResource:
+		v.errAt(f.start, f.tagEnd, local, ErrUnknown, "the root element "+short(local)+" is not a FHIR resource")
+		f.skip = true
+	case errNoResource:
+		f.skip = true
+		msg := local + " is not a FHIR resource type"
+		if ens, known := nsOf(uri); !known || ens != nsFHIR {
+			msg = "a resource must be in the FHIR namespace " + NamespaceFHIR + "; " + local + " is in " + quoteNS(uri)
+		}
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrUnknown, msg)
+	case errSecondResource:
+		parent := &v.stack[len(v.stack)-2]
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrTooMany, v.str(parent.local)+" holds one resource; "+short(local)+" is a second")
 	}
 }
 
@@ -959,7 +992,6 @@ func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 	e := &m.elems[idx]
 	pi, at := int32(e.part), int32(idx)
 	p := &m.parts[pi]
-	pname := typeTable[parent.typ].name
 	switch {
 	case pi == parent.part:
 		switch {
@@ -969,22 +1001,42 @@ func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 			parent.pcount++
 			parent.alt, parent.acount = at, 1
 		case p.n > 1 && at != parent.alt && m.parts[pi].max == 1:
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrChoice, "only one form of "+choiceName(m, *p)+"[x] is allowed in "+pname+"; "+m.elems[parent.alt].name+" came first")
+			v.stepError(parent, m, idx, f, ErrChoice)
 		default:
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrTooMany, e.name+" may occur only once in "+pname)
+			v.stepError(parent, m, idx, f, ErrTooMany)
 		}
 	case pi > parent.part:
-		var missing []string
 		for q := int(parent.part) + 1; q < int(pi); q++ {
+			if required(m, q) {
+				v.stepError(parent, m, idx, f, ErrMissing)
+				break
+			}
+		}
+		parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, at, 1
+	default:
+		v.stepError(parent, m, idx, f, ErrOrder)
+	}
+}
+
+// stepError reports the error step finds (apart, so that step stays
+// small), before step moves the parent's state on.
+func (v *validator) stepError(parent *frame, m *modelDef, idx int, f *frame, k ErrorKind) {
+	e := &m.elems[idx]
+	pname := typeTable[parent.typ].name
+	switch k {
+	case ErrChoice:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrChoice, "only one form of "+choiceName(m, m.parts[e.part])+"[x] is allowed in "+pname+"; "+m.elems[parent.alt].name+" came first")
+	case ErrTooMany:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrTooMany, e.name+" may occur only once in "+pname)
+	case ErrMissing:
+		var missing []string
+		for q := int(parent.part) + 1; q < e.part; q++ {
 			if required(m, q) {
 				missing = append(missing, partNames(m, q))
 			}
 		}
-		if missing != nil {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, pname+" requires "+strings.Join(missing, " and ")+" before "+e.name)
-		}
-		parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, at, 1
-	default:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, pname+" requires "+strings.Join(missing, " and ")+" before "+e.name)
+	case ErrOrder:
 		v.errAt(f.start, f.tagEnd, v.path(""), ErrOrder, e.name+" is out of order in "+pname+": it must come before "+m.elems[parent.alt].name)
 	}
 }
@@ -1002,14 +1054,11 @@ func (v *validator) close() {
 			}
 		default:
 			m := &modelTable[t.model]
-			var missing []string
 			for q := int(f.part) + 1; q < len(m.parts); q++ {
 				if required(m, q) {
-					missing = append(missing, partNames(m, q))
+					v.missingAtEnd(f, t, m, q)
+					break
 				}
-			}
-			if missing != nil {
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, t.name+" requires "+strings.Join(missing, " and "))
 			}
 		}
 	}
@@ -1017,21 +1066,34 @@ func (v *validator) close() {
 	v.stack = v.stack[:n-1]
 }
 
+// missingAtEnd reports the required particles of f's model from q on
+// (q is one) missing at its end.
+func (v *validator) missingAtEnd(f *frame, t *typeDef, m *modelDef, q int) {
+	var missing []string
+	for ; q < len(m.parts); q++ {
+		if required(m, q) {
+			missing = append(missing, partNames(m, q))
+		}
+	}
+	v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, t.name+" requires "+strings.Join(missing, " and "))
+}
+
 // checkAttrs checks the attributes of the element just opened.
 func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 	set := attrTable[typeTable[f.typ].attrs]
 	var seen uint64
-	for _, a := range attrs {
+	for k := range attrs {
+		a := &attrs[k]
 		switch a.Space {
 		case "", namespaceXML:
 		case namespaceXSI:
 			if a.Local == "schemaLocation" || a.Local == "noNamespaceSchemaLocation" {
 				continue
 			}
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" of the XML Schema instance namespace is not supported")
+			v.attrError(f, attrXSI, a, "")
 			continue
 		default:
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" (namespace "+short(a.Space)+") is not allowed on "+typeTable[f.typ].name)
+			v.attrError(f, attrForeign, a, "")
 			continue
 		}
 		xml := a.Space == namespaceXML
@@ -1043,12 +1105,8 @@ func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 				break
 			}
 		}
-		name := a.Local
-		if xml {
-			name = "xml:" + a.Local
-		}
 		if di < 0 {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+name+" is not allowed on "+typeTable[f.typ].name)
+			v.attrError(f, attrUndeclared, a, "")
 			continue
 		}
 		if di < 64 {
@@ -1056,27 +1114,67 @@ func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 		}
 		d := &set[di]
 		if why := checkSimple(d.simple, a.Value); why != "" {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+short(a.Value)+"' "+why)
+			v.attrError(f, attrValue, a, why)
 			continue
 		}
 		// d.fixed (only pre's xml:space="preserve") is not enforced:
 		// xmllint, the reference verdict, does not enforce it either.
 		if simpleTable[d.simple].builtin == xsID {
-			id := collapse(a.Value)
-			if v.ids == nil {
-				v.ids = map[string]bool{}
-			}
-			if v.ids[id] {
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "id '"+id+"' is given to two elements of the document")
-			}
-			v.ids[id] = true
+			v.checkID(f, a.Value)
 		}
 	}
 	for i := range set {
 		if set[i].required && (i >= 64 || seen&(1<<i) == 0) {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, typeTable[f.typ].name+" requires the attribute "+set[i].name)
+			v.attrError(f, attrRequired, nil, set[i].name)
 		}
 	}
+}
+
+// The attribute errors of checkAttrs.
+const (
+	attrXSI = iota
+	attrForeign
+	attrUndeclared
+	attrValue
+	attrRequired
+)
+
+// attrError reports an attribute error of element f: about a, or (for
+// attrRequired) the attribute named s; s is the why of attrValue. Apart,
+// so that checkAttrs stays small.
+func (v *validator) attrError(f *frame, what int, a *Attr, s string) {
+	tname := typeTable[f.typ].name
+	var name string
+	if a != nil {
+		name = a.Local
+		if a.Space == namespaceXML {
+			name = "xml:" + a.Local
+		}
+	}
+	switch what {
+	case attrXSI:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" of the XML Schema instance namespace is not supported")
+	case attrForeign:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" (namespace "+short(a.Space)+") is not allowed on "+tname)
+	case attrUndeclared:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+name+" is not allowed on "+tname)
+	case attrValue:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+short(a.Value)+"' "+s)
+	case attrRequired:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, tname+" requires the attribute "+s)
+	}
+}
+
+// checkID records an xs:ID value, refusing one given twice.
+func (v *validator) checkID(f *frame, value string) {
+	id := collapse(value)
+	if v.ids == nil {
+		v.ids = map[string]bool{}
+	}
+	if v.ids[id] {
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "id '"+id+"' is given to two elements of the document")
+	}
+	v.ids[id] = true
 }
 
 func (v *validator) visit(f *frame, attrs []Attr) {
