@@ -231,6 +231,10 @@ type frame struct {
 	typ           uint16
 	mixed         bool
 	skip          bool
+	// blankOK says white space alone needs no look (element content,
+	// mixed content or content not checked): set with typ, read by
+	// charData for every run of white space between tags.
+	blankOK bool
 	// Content model state: the current particle, its repetitions, and the
 	// element (index into the model) repeating inside it.
 	part, pcount, alt, acount int32
@@ -491,12 +495,8 @@ func (v *validator) text(t string, off int, cdata bool) {
 // element-only content.
 func (v *validator) charData(blank bool) {
 	f := &v.stack[len(v.stack)-1]
-	if f.skip || f.mixed {
+	if f.skip || f.mixed || blank && f.blankOK { // the commonest
 		return
-	}
-	t := &typeTable[f.typ]
-	if blank && (len(modelTable[t.model].parts) != 0 || t.kind == kindContainer) {
-		return // the commonest: white space between elements
 	}
 	v.textError(f, blank)
 }
@@ -880,8 +880,10 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 			v.nameAt = -1
 		}
 	}
+	t := &typeTable[typ]
 	f.typ = typ
-	f.mixed = typeTable[typ].mixed
+	f.mixed = t.mixed
+	f.blankOK = t.mixed || len(modelTable[t.model].parts) != 0 || t.kind == kindContainer
 	v.checkAttrs(f, attrs)
 	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
 		v.visit(f, attrs)
