@@ -94,10 +94,12 @@ type keyNode struct {
 
 const keyListMax = 16
 
+// reset empties the set for the next object of the document. The old
+// keys are not cleared (the reader's release does that, once): they are
+// slices of the same body.
 func (k *keySet) reset() {
-	clear(k.list)
 	k.list = k.list[:0]
-	if k.set != nil {
+	if len(k.set) > 0 {
 		clear(k.set)
 	}
 	k.under = false
@@ -131,7 +133,6 @@ func (k *keySet) add(key string, node int32) bool {
 	for _, s := range k.list {
 		k.set[s.key] = s.node
 	}
-	clear(k.list)
 	k.list = k.list[:0]
 	k.set[key] = node
 	return true

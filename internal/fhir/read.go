@@ -165,6 +165,9 @@ func isNHSNumberSystem(s string) bool {
 // wrapper (ITK-Message-Bundle-1, ITK-MessageHeader-2,
 // Extension-ITK-MessageHandling-2 and their relatives).
 func isITKMarker(s string) bool {
+	if !strings.Contains(s, "ITK-") { // the commonest: one quick look
+		return false
+	}
 	return strings.Contains(s, "/StructureDefinition/ITK-") ||
 		strings.Contains(s, "/StructureDefinition/Extension-ITK-")
 }
