@@ -266,8 +266,17 @@ func (c *collector) start(name string, skip bool) *node {
 		entryNo = int32(c.b.Entries)
 		c.b.Entries++
 	}
-	c.stack = append(c.stack, node{name: c.keep(name), skip: skip, res: -1, entryNo: entryNo, nhsIdx: -1})
-	n := &c.stack[len(c.stack)-1]
+	// The node is written in place, field by field: a composite copied in
+	// stalls on reading back what was just written.
+	k := len(c.stack)
+	if k < cap(c.stack) {
+		c.stack = c.stack[:k+1]
+	} else {
+		c.stack = append(c.stack, node{})
+	}
+	n := &c.stack[k]
+	*n = node{}
+	n.name, n.skip, n.res, n.entryNo, n.nhsIdx = c.keep(name), skip, -1, entryNo, -1
 	if c.d != nil {
 		c.d.open(name, c.space)
 		n.docs = 1

@@ -148,20 +148,27 @@ func (d *Doc) atMore(i int32) *dnode {
 	return &d.more[j/moreSize][j%moreSize]
 }
 
-// add appends element n and returns its index.
-func (d *Doc) add(n dnode) int32 {
+// add appends an element, the child of parent starting at off, and
+// returns its index. It is written in place, field by field (a
+// composite copied in stalls on reading back what was just written).
+func (d *Doc) add(parent, off int32, flags uint16) int32 {
 	i := d.count
 	d.count++
-	if len(d.nodes) < cap(d.nodes) {
-		d.nodes = append(d.nodes, n)
-		return i
+	var n *dnode
+	if k := len(d.nodes); k < cap(d.nodes) {
+		d.nodes = d.nodes[:k+1]
+		n = &d.nodes[k]
+	} else {
+		j := int(i) - len(d.nodes)
+		if j%moreSize == 0 {
+			d.more = append(d.more, make([]dnode, 0, moreSize))
+		}
+		c := &d.more[j/moreSize]
+		*c = (*c)[:len(*c)+1]
+		n = &(*c)[len(*c)-1]
 	}
-	j := int(i) - len(d.nodes)
-	if j%moreSize == 0 {
-		d.more = append(d.more, make([]dnode, 0, moreSize))
-	}
-	c := &d.more[j/moreSize]
-	*c = append(*c, n)
+	*n = dnode{}
+	n.parent, n.first, n.next, n.off, n.flags = parent, -1, -1, off, flags
 	return i
 }
 
@@ -583,7 +590,7 @@ func (d *docBuilder) open(name, space string) {
 			return
 		}
 	}
-	i := doc.add(dnode{parent: parent, first: -1, next: -1, off: int32(d.at)})
+	i := doc.add(parent, int32(d.at), 0)
 	doc.at(i).name = d.name(i, name)
 	if merge {
 		doc.at(i).flags |= flagUnder
@@ -653,7 +660,7 @@ func (d *docBuilder) null(member string, partner int32) {
 	if under {
 		flags = flagHidden | flagUnder
 	}
-	i := d.doc.add(dnode{parent: parent, first: -1, next: -1, off: int32(d.at), flags: flags})
+	i := d.doc.add(parent, int32(d.at), flags)
 	d.doc.at(i).name = d.name(i, name)
 	d.link(parent, i)
 }

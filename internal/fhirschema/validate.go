@@ -792,9 +792,18 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 	// The frame is pushed first and filled in place (the paths of errors
 	// name it); parent below points into v.stack, which does not grow
 	// again here.
+	// (Field by field: a composite copied in stalls on reading back what
+	// was just written.)
 	n := len(v.stack)
-	v.stack = append(v.stack, frame{qname: v.keep(qname), local: v.keep(local), nsMark: int32(mark), start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1, lastElem: -1})
+	if n < cap(v.stack) {
+		v.stack = v.stack[:n+1]
+	} else {
+		v.stack = append(v.stack, frame{})
+	}
 	f := &v.stack[n]
+	*f = frame{}
+	f.qname, f.local, f.nsMark, f.start, f.tagEnd = v.keep(qname), v.keep(local), int32(mark), start, tagEnd
+	f.part, f.alt, f.index, f.entry, f.lastElem = -1, -1, -1, -1, -1
 	ens, known := nsOf(uri)
 	var typ uint16
 	if n == 0 {
