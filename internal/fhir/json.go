@@ -145,7 +145,7 @@ func (k *keySet) partner(key string, buf []byte) int32 {
 	if !under && !k.under {
 		return -1
 	}
-	if k.set != nil && len(k.set) > 0 {
+	if len(k.set) > 0 {
 		var n int32
 		var ok bool
 		if under {
