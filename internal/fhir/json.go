@@ -481,7 +481,7 @@ func (r *jsonReader) array(name string, depth int, resource bool, start int, dis
 		return nil
 	}
 	for {
-		if d != nil && r.src[r.pos] == 'n' {
+		if d != nil && r.pos < len(r.src) && r.src[r.pos] == 'n' {
 			d.at = r.pos
 			if err := r.literal("null"); err != nil {
 				return err
