@@ -184,3 +184,69 @@ func watchHeap() func() uint64 {
 		return max
 	}
 }
+
+// benchmarkReadDoc reads the body as mockspine's exchange does: the tree,
+// the facts and, for XML, the schema walk, in one pass.
+func benchmarkReadDoc(b *testing.B, raw []byte, format string) {
+	body := string(raw)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, _, err := ReadDoc(body, format); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReadDoc(b *testing.B) {
+	for _, format := range []string{FormatXML, FormatJSON} {
+		b.Run(format+"-10KB", func(b *testing.B) {
+			benchmarkReadDoc(b, readFixture(b, benchFixture+"."+format), format)
+		})
+	}
+	for _, format := range []string{FormatXML, FormatJSON} {
+		b.Run(format+"-3MB", func(b *testing.B) {
+			var body []byte
+			if format == FormatXML {
+				body, _ = largeXML(b, largeSize)
+			} else {
+				body, _ = largeJSON(b, largeSize)
+			}
+			benchmarkReadDoc(b, body, format)
+		})
+	}
+}
+
+// BenchmarkDocWalk measures the accessors the content rules call in
+// loops: a walk over every element reading its name, value and url, and
+// a dotted look-up from every entry's resource.
+func BenchmarkDocWalk(b *testing.B) {
+	for _, format := range []string{FormatXML, FormatJSON} {
+		b.Run(format+"-10KB", func(b *testing.B) {
+			_, doc, err := ReadDoc(string(readFixture(b, benchFixture+"."+format)), format)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				doc.Root.Walk(func(k Node) bool {
+					if k.Name() == "reference" && k.HasValue() {
+						n += len(k.Value())
+					}
+					n += len(k.URL())
+					return k.Space() == ""
+				})
+				for _, e := range doc.Entries {
+					if v, ok := e.Resource.Val("meta.profile"); ok {
+						n += len(v)
+					}
+					n += len(e.Resource.All("identifier"))
+				}
+			}
+			if n == 0 {
+				b.Fatal("nothing read")
+			}
+		})
+	}
+}

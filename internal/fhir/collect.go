@@ -2,7 +2,9 @@ package fhir
 
 import (
 	"fmt"
+	"math"
 	"strings"
+	"unsafe"
 )
 
 // collector turns a stream of element events, produced alike by the XML and
@@ -36,15 +38,66 @@ type collector struct {
 	typeErr *ParseError
 	// d, when set, builds the whole element tree too (ReadDoc).
 	d *docBuilder
-	// space is the namespace of the element the XML reader opens next.
+	// space is the namespace of the element the XML reader opens next,
+	// when it is not FHIR's ("" for FHIR's).
 	space string
+	// src is the body; far holds the strings of nodes that are not slices
+	// of it (see cstr).
+	src string
+	far []string
+	// rdList holds the lists of facts.rdNHS.
+	rdList []rdItem
+}
+
+// rdItem is an NHS number (index in Bundle.NHSNumbers) in a list of
+// facts.rdNHS; next is the next item, 1-based (0 ends the list).
+type rdItem struct{ idx, next int32 }
+
+// cstr is a string a node keeps: src[off:off+n], or, when n is -1,
+// far[off]. A node holds no pointer, so that opening an element, done
+// for every one, costs the garbage collector nothing.
+type cstr struct{ off, n int32 }
+
+// setSpace sets the namespace of the element the XML reader opens next;
+// FHIR's, the commonest, is kept as "" (and written only when it changes).
+func (c *collector) setSpace(space string) {
+	if space == Namespace {
+		space = ""
+	}
+	if c.space != space {
+		c.space = space
+	}
+}
+
+// keep returns s as a cstr.
+func (c *collector) keep(s string) cstr {
+	if s == "" {
+		return cstr{}
+	}
+	if len(c.src) > 0 && len(c.src) <= math.MaxInt32 {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		b := uintptr(unsafe.Pointer(unsafe.StringData(c.src)))
+		if p >= b && p+uintptr(len(s)) <= b+uintptr(len(c.src)) {
+			return cstr{int32(p - b), int32(len(s))}
+		}
+	}
+	c.far = append(c.far, s)
+	return cstr{int32(len(c.far) - 1), -1}
+}
+
+// str returns the string x stands for.
+func (c *collector) str(x cstr) string {
+	if x.n < 0 {
+		return c.far[x.off]
+	}
+	return c.src[x.off : x.off+x.n]
 }
 
 // node is one open element.
 type node struct {
-	name  string
-	value string
-	url   string
+	name  cstr
+	value cstr
+	url   cstr
 	// hasFacts says the element's facts slot is in use (see collector.facts).
 	hasFacts bool
 	hasValue bool
@@ -69,26 +122,31 @@ type node struct {
 
 // facts are what an element's children reported when they ended.
 type facts struct {
-	system, code, display, idValue string
+	// The strings are places in the body, as a node's (cstr): a facts
+	// slot holds no pointer, so that clearing one for reuse costs the
+	// garbage collector nothing.
+	system, code, display, idValue cstr
 	hasSystem, hasIDValue          bool
 	// idValueKind and idValueOff are the kind and offset of a value
 	// element that was not a JSON string: judged when the identifier
 	// proves to be an NHS number's (Quantity.value, say, is a number).
 	idValueKind              uint8
 	idValueOff               int32
-	family, use              string
+	family, use              cstr
 	hasFamily, hasUse        bool
-	dateTime                 string // valueDateTime
-	birthTime                string // patient-birthTime on a birthDate
-	humanFamily              string // valueHumanName.family
+	dateTime                 cstr // valueDateTime
+	birthTime                cstr // patient-birthTime on a birthDate
+	humanFamily              cstr // valueHumanName.family
 	hasHuman                 bool
-	codingSystem, codingCode string // first coding of a CodeableConcept
+	codingSystem, codingCode cstr // first coding of a CodeableConcept
 	hasCoding                bool
-	// Routing demographics sub-extensions, gathered by the parent extension.
-	rdNHS     []int
-	rdFamily  string
+	// Routing demographics sub-extensions, gathered by the parent
+	// extension: its NHS numbers are the list in collector.rdNHS from
+	// rdNHS (1-based; 0 for none).
+	rdNHS     int32
+	rdFamily  cstr
 	rdHasName bool
-	rdBirth   string
+	rdBirth   cstr
 }
 
 // JSON types of primitive values other than strings.
@@ -105,17 +163,26 @@ func (c *collector) checkString(pos int, n *node) {
 	if n.kind == 0 || c.typeErr != nil {
 		return
 	}
+	c.typeError(pos, c.str(n.name), c.str(n.value), n.kind, n.off)
+}
+
+// typeError records the error checkString finds, for the element name
+// at pos.
+func (c *collector) typeError(pos int, name, value string, kind uint8, off int32) {
+	if kind == 0 || c.typeErr != nil {
+		return
+	}
 	what := "a number"
-	if n.kind == kindBoolean {
+	if kind == kindBoolean {
 		what = "a boolean"
 	}
-	c.typeErr = &ParseError{Format: FormatJSON, Offset: int64(n.off),
-		Msg: fmt.Sprintf("%s is %s (%s); FHIR requires a string there", c.path(pos, n), what, shortText(n.value))}
+	c.typeErr = &ParseError{Format: FormatJSON, Offset: int64(off),
+		Msg: fmt.Sprintf("%s is %s (%s); FHIR requires a string there", c.path(pos, name), what, shortText(value))}
 }
 
 // path names the element at pos as a path from the root resource, with
 // entry numbers: Bundle.entry[2].resource.identifier.value.
-func (c *collector) path(pos int, n *node) string {
+func (c *collector) path(pos int, name string) string {
 	var b strings.Builder
 	for i := 0; i < pos && i < len(c.stack); i++ {
 		e := &c.stack[i]
@@ -126,14 +193,14 @@ func (c *collector) path(pos int, n *node) string {
 			b.WriteString("(root)")
 		default:
 			b.WriteString(".")
-			b.WriteString(e.name)
+			b.WriteString(c.str(e.name))
 		}
 		if e.entryNo >= 0 {
 			fmt.Fprintf(&b, "[%d]", e.entryNo)
 		}
 	}
 	b.WriteString(".")
-	b.WriteString(n.name)
+	b.WriteString(name)
 	return b.String()
 }
 
@@ -199,14 +266,19 @@ func (c *collector) start(name string, skip bool) *node {
 		entryNo = int32(c.b.Entries)
 		c.b.Entries++
 	}
-	c.stack = append(c.stack, node{name: name, skip: skip, res: -1, entryNo: entryNo, nhsIdx: -1})
-	n := &c.stack[len(c.stack)-1]
+	// The node is written in place, field by field: a composite copied in
+	// stalls on reading back what was just written.
+	k := len(c.stack)
+	if k < cap(c.stack) {
+		c.stack = c.stack[:k+1]
+	} else {
+		c.stack = append(c.stack, node{})
+	}
+	n := &c.stack[k]
+	*n = node{}
+	n.name, n.skip, n.res, n.entryNo, n.nhsIdx = c.keep(name), skip, -1, entryNo, -1
 	if c.d != nil {
-		space := c.space
-		if space == Namespace {
-			space = ""
-		}
-		c.d.open(name, space)
+		c.d.open(name, c.space)
 		n.docs = 1
 	}
 	return n
@@ -222,7 +294,10 @@ func (c *collector) reset() {
 	clear(c.frames[:cap(c.frames)])
 	clear(c.meta[:cap(c.meta)])
 	clear(c.b.NHSNumbers[:cap(c.b.NHSNumbers)])
+	clear(c.far[:cap(c.far)])
 	*c = collector{
+		far:    reuse(c.far, keep),
+		rdList: reuse(c.rdList, keep),
 		stack:  reuse(c.stack, keep),
 		facts:  reuse(c.facts, keep),
 		frames: reuse(c.frames, keep),
@@ -257,7 +332,7 @@ func (c *collector) beginResource(typ string, wrapped bool) {
 	if wrapped {
 		holder--
 	}
-	if holder >= 1 && c.stack[holder].name == "resource" && c.stack[holder-1].entryNo >= 0 {
+	if holder >= 1 && c.str(c.stack[holder].name) == "resource" && c.stack[holder-1].entryNo >= 0 {
 		f.entryNo = int(c.stack[holder-1].entryNo)
 	}
 	n.res = int32(len(c.frames))
@@ -290,7 +365,7 @@ func (c *collector) parentName() string {
 	if len(c.stack) < 2 {
 		return ""
 	}
-	return c.stack[len(c.stack)-2].name
+	return c.str(c.stack[len(c.stack)-2].name)
 }
 
 // end closes the innermost element, reporting its facts to its parent.
@@ -302,11 +377,10 @@ func (c *collector) end() {
 		return
 	}
 	nf := c.factsOf(last)
-	if nf.hasSystem && isNHSNumberSystem(nf.system) &&
-		(nf.hasIDValue || n.name == "identifier" || strings.HasSuffix(n.name, "Identifier")) {
-		if nf.idValueKind != 0 {
-			c.checkString(last+1, &node{name: "value", value: nf.idValue, kind: nf.idValueKind, off: nf.idValueOff})
-		}
+	name := c.str(n.name)
+	if nf.hasSystem && isNHSNumberSystem(c.str(nf.system)) &&
+		(nf.hasIDValue || name == "identifier" || strings.HasSuffix(name, "Identifier")) {
+		c.typeError(last+1, "value", c.str(nf.idValue), nf.idValueKind, nf.idValueOff)
 		idx := c.recordNHS(last, nf)
 		if last > 0 && c.stack[last-1].nhsIdx < 0 {
 			c.stack[last-1].nhsIdx = int32(idx)
@@ -316,7 +390,7 @@ func (c *collector) end() {
 	if last > 0 {
 		c.report(last)
 	}
-	if n.name == "extension" || n.name == "modifierExtension" {
+	if name == "extension" || name == "modifierExtension" {
 		c.endExtension(last)
 	}
 	if n.res >= 0 {
@@ -336,7 +410,7 @@ func (c *collector) endDoc(n *node) {
 	if n.docs == 2 {
 		inner := i
 		i = d.close()
-		if doc.names[doc.at(inner).name] == "" { // not a resource after all
+		if doc.nameOf(inner, doc.at(inner).name) == "" { // not a resource after all
 			doc.at(i).first = doc.at(inner).first
 			for k := doc.at(i).first; k >= 0; k = doc.at(k).next {
 				doc.at(k).parent = i
@@ -344,15 +418,15 @@ func (c *collector) endDoc(n *node) {
 		}
 	}
 	if n.hasValue {
-		d.setValue(i, n.value)
+		d.setValue(i, c.str(n.value))
 	}
-	if n.url != "" {
-		d.setURL(i, n.url)
+	if n.url != (cstr{}) {
+		d.setURL(i, c.str(n.url))
 	}
 	// A JSON extension's url is a member; XML has it as an attribute.
-	if d.doc.Format == FormatJSON && n.name == "url" {
+	if d.doc.Format == FormatJSON && c.str(n.name) == "url" {
 		if p := doc.at(i).parent; p >= 0 {
-			if pn := doc.names[doc.at(p).name]; pn == "extension" || pn == "modifierExtension" {
+			if pn := doc.nameOf(p, doc.at(p).name); pn == "extension" || pn == "modifierExtension" {
 				doc.at(i).flags |= flagHidden
 			}
 		}
@@ -365,11 +439,12 @@ func (c *collector) endDoc(n *node) {
 // parent's never moves the child's.)
 func (c *collector) report(pos int) {
 	n := &c.stack[pos]
+	name, value := c.str(n.name), c.str(n.value)
 	nf := c.factsOf(pos)
 	pp := pos - 1
 	parent := &c.stack[pp]
 	pr := c.factsOf(pp) // read; c.factsFor(pp) to write
-	switch n.name {
+	switch name {
 	case "system":
 		if n.hasValue && !pr.hasSystem {
 			c.checkString(pos, n)
@@ -377,12 +452,12 @@ func (c *collector) report(pos int) {
 			pf.system, pf.hasSystem = n.value, true
 		}
 	case "code":
-		if n.hasValue && pr.code == "" {
+		if n.hasValue && pr.code == (cstr{}) {
 			c.checkString(pos, n)
 			c.factsFor(pp).code = n.value
 		}
 	case "display":
-		if n.hasValue && pr.display == "" {
+		if n.hasValue && pr.display == (cstr{}) {
 			c.checkString(pos, n)
 			c.factsFor(pp).display = n.value
 		}
@@ -393,7 +468,7 @@ func (c *collector) report(pos int) {
 			pf.idValueKind, pf.idValueOff = n.kind, n.off
 		}
 	case "url":
-		if n.hasValue && parent.url == "" {
+		if n.hasValue && parent.url == (cstr{}) {
 			c.checkString(pos, n)
 			parent.url = n.value
 		}
@@ -410,7 +485,7 @@ func (c *collector) report(pos int) {
 			pf.use, pf.hasUse = n.value, true
 		}
 	case "valueDateTime":
-		if n.hasValue && pr.dateTime == "" {
+		if n.hasValue && pr.dateTime == (cstr{}) {
 			c.checkString(pos, n)
 			c.factsFor(pp).dateTime = n.value
 		}
@@ -430,56 +505,56 @@ func (c *collector) report(pos int) {
 			pf.codingSystem, pf.codingCode, pf.hasCoding = nf.codingSystem, nf.codingCode, true
 		}
 	case "profile":
-		if n.hasValue && parent.name == "meta" && isITKMarker(n.value) {
+		if n.hasValue && c.str(parent.name) == "meta" && isITKMarker(value) {
 			c.checkString(pos, n)
 			c.b.ITKWrapper = true
 		}
 	}
 
 	if parent.res >= 0 {
-		c.reportToResource(pos, n, nf, &c.frames[parent.res], int(parent.res))
+		c.reportToResource(pos, n, name, value, nf, &c.frames[parent.res], int(parent.res))
 		return
 	}
 	// MessageHeader.source.endpoint
-	if n.name == "endpoint" && n.hasValue && parent.name == "source" && pos >= 2 {
+	if name == "endpoint" && n.hasValue && c.str(parent.name) == "source" && pos >= 2 {
 		if gp := &c.stack[pos-2]; gp.res >= 0 && c.frames[gp.res].hdr.SourceEndpoint == "" {
 			c.checkString(pos, n)
-			c.frames[gp.res].hdr.SourceEndpoint = n.value
+			c.frames[gp.res].hdr.SourceEndpoint = value
 		}
 	}
 }
 
 // reportToResource handles the direct children of a resource element.
-func (c *collector) reportToResource(pos int, n *node, nf *facts, f *frame, res int) {
-	switch n.name {
+func (c *collector) reportToResource(pos int, n *node, name, value string, nf *facts, f *frame, res int) {
+	switch name {
 	case "id":
 		if n.hasValue && f.id == "" {
 			c.checkString(pos, n)
-			f.id = n.value
+			f.id = value
 		}
 	case "type":
 		if res == 0 && n.hasValue && c.b.Type == "" {
 			c.checkString(pos, n)
-			c.b.Type = n.value
+			c.b.Type = value
 		}
 	case "name": // Patient.name (HumanName); other resources' names are ignored
 		if !f.hasFirst {
-			f.firstFamily, f.hasFirst = nf.family, true
+			f.firstFamily, f.hasFirst = c.str(nf.family), true
 		}
-		if nf.use == "official" && !f.hasOfficial {
-			f.officialFamily, f.hasOfficial = nf.family, true
+		if c.str(nf.use) == "official" && !f.hasOfficial {
+			f.officialFamily, f.hasOfficial = c.str(nf.family), true
 		}
 	case "birthDate":
 		if n.hasValue && f.birthDate == "" {
 			c.checkString(pos, n)
-			f.birthDate = n.value
+			f.birthDate = value
 		}
-		if nf.birthTime != "" && f.birthTime == "" {
-			f.birthTime = nf.birthTime
+		if nf.birthTime != (cstr{}) && f.birthTime == "" {
+			f.birthTime = c.str(nf.birthTime)
 		}
 	case "event": // MessageHeader.event (Coding)
 		if f.hdr.EventSystem == "" && f.hdr.EventCode == "" && f.hdr.EventDisplay == "" {
-			f.hdr.EventSystem, f.hdr.EventCode, f.hdr.EventDisplay = nf.system, nf.code, nf.display
+			f.hdr.EventSystem, f.hdr.EventCode, f.hdr.EventDisplay = c.str(nf.system), c.str(nf.code), c.str(nf.display)
 		}
 	}
 }
@@ -488,34 +563,36 @@ func (c *collector) reportToResource(pos int, n *node, nf *facts, f *frame, res 
 // of it (url included) is known.
 func (c *collector) endExtension(pos int) {
 	n := &c.stack[pos]
+	url := c.str(n.url)
 	nf := c.factsOf(pos)
-	if isITKMarker(n.url) {
+	if isITKMarker(url) {
 		c.b.ITKWrapper = true
 	}
 	pp := pos - 1
-	switch n.url {
+	switch url {
 	case BirthTimeURL:
-		if pp >= 0 && c.stack[pp].name == "birthDate" && c.factsOf(pp).birthTime == "" && nf.dateTime != "" {
+		if pp >= 0 && c.str(c.stack[pp].name) == "birthDate" && c.factsOf(pp).birthTime == (cstr{}) && nf.dateTime != (cstr{}) {
 			c.factsFor(pp).birthTime = nf.dateTime
 		}
 	case MessageEventTypeURL, MessageEventTypeURL2019:
 		if pp >= 0 && c.stack[pp].res >= 0 {
 			if f := &c.frames[c.stack[pp].res]; !f.hasMET {
 				f.hasMET = true
-				f.hdr.MessageEventTypeURL = n.url
-				f.hdr.MessageEventTypeSystem = nf.codingSystem
-				f.hdr.MessageEventType = nf.codingCode
+				f.hdr.MessageEventTypeURL = url
+				f.hdr.MessageEventTypeSystem = c.str(nf.codingSystem)
+				f.hdr.MessageEventType = c.str(nf.codingCode)
 			}
 		}
 	case RoutingDemographicsURL:
-		for _, idx := range nf.rdNHS {
+		for k := nf.rdNHS; k != 0; k = c.rdList[k-1].next {
+			idx := c.rdList[k-1].idx
 			m := &c.meta[idx]
 			m.routing = true
 			nn := &c.b.NHSNumbers[idx]
 			if nf.rdHasName {
-				nn.Family = nf.rdFamily
+				nn.Family = c.str(nf.rdFamily)
 			}
-			nn.BirthDate = datePart(nf.rdBirth)
+			nn.BirthDate = datePart(c.str(nf.rdBirth))
 		}
 	// Sub-extensions of the routing demographics extension. Their parent's
 	// url may not be known yet (JSON member order), so they report to any
@@ -524,7 +601,8 @@ func (c *collector) endExtension(pos int) {
 	case "nhsNumber":
 		if pp >= 0 && n.nhsIdx >= 0 {
 			pf := c.factsFor(pp)
-			pf.rdNHS = append(pf.rdNHS, int(n.nhsIdx))
+			c.rdList = append(c.rdList, rdItem{idx: n.nhsIdx, next: pf.rdNHS})
+			pf.rdNHS = int32(len(c.rdList))
 		}
 	case "name":
 		if pp >= 0 && nf.hasHuman && !c.factsOf(pp).rdHasName {
@@ -532,7 +610,7 @@ func (c *collector) endExtension(pos int) {
 			pf.rdFamily, pf.rdHasName = nf.humanFamily, true
 		}
 	case "birthDateTime":
-		if pp >= 0 && c.factsOf(pp).rdBirth == "" && nf.dateTime != "" {
+		if pp >= 0 && c.factsOf(pp).rdBirth == (cstr{}) && nf.dateTime != (cstr{}) {
 			c.factsFor(pp).rdBirth = nf.dateTime
 		}
 	}
@@ -546,11 +624,11 @@ func (c *collector) recordNHS(pos int, nf *facts) int {
 		from := c.frames[len(c.frames)-1].depth + 1
 		names := make([]string, 0, pos+1-from)
 		for i := from; i <= pos; i++ {
-			names = append(names, c.stack[i].name)
+			names = append(names, c.str(c.stack[i].name))
 		}
 		relpath = strings.Join(names, ".")
 	}
-	c.b.NHSNumbers = append(c.b.NHSNumbers, NHSNumber{Value: nf.idValue, System: nf.system})
+	c.b.NHSNumbers = append(c.b.NHSNumbers, NHSNumber{Value: c.str(nf.idValue), System: c.str(nf.system)})
 	c.meta = append(c.meta, nhsMeta{relpath: relpath})
 	return len(c.b.NHSNumbers) - 1
 }

@@ -18,13 +18,16 @@ import (
 //   - a resource is a Node named by its type, with Type set; in an entry it
 //     is the only child of the entry's "resource" Node (as in XML), and a
 //     JSON resource's resourceType member gives no Node;
-//   - a JSON primitive's "_name" member is merged into the Node of "name";
+//   - a JSON primitive's "_name" member is merged into the Node of "name",
+//     whichever comes first, and item by item for arrays (a null item
+//     stands for the item that only the other member gives);
 //   - elements outside the FHIR namespace (the XHTML of a narrative) are
 //     kept with Space set to their namespace.
 //
-// The tree is compact (a few dozen bytes an element, in chunked arrays)
-// because it is built for every request: values are kept as positions in
-// the reader's copy of the body, which the Doc holds.
+// The tree is compact (28 bytes an element, in one array) because it is
+// built for every request: values are kept as positions in the reader's
+// copy of the body, which the Doc holds, and names as indexes in the
+// schema's table of names (fhirschema.Names), shared by every Doc.
 type Doc struct {
 	Format string // FormatXML or FormatJSON
 	// Root is the top-level resource (the Bundle); not Ok for an ITK
@@ -40,25 +43,33 @@ type Doc struct {
 	Times         []TypedValue
 
 	src string
-	// chunks hold the elements, chunkSize a chunk: an array that grew by
-	// doubling would hold twice the memory while it copied.
-	chunks [][]dnode
-	count  int32
-	names  []string
-	strs   []string // values that are not slices of the body
-	extra  map[int32]*extra
-	lines  []int32 // offsets of line starts, built on first use
+	// nodes holds the elements, in an array sized from the body; those
+	// that do not fit go to chunks of moreSize in more. (An array that grew
+	// would hold the old copy and the new at once, and a body of dense
+	// elements is then a few times the size of its tree.)
+	nodes []dnode
+	more  [][]dnode
+	count int32
+	// names are the element names the schema does not have, indexed
+	// from len(schemaNames) on.
+	names []string
+	strs  []string // values that are not slices of the body
+	extra map[int32]*extra
+	lines []int32 // offsets of line starts, built on first use
 }
+
+// schemaNames are the names every Doc shares (fhirschema.Names).
+var schemaNames = fhirschema.Names()
 
 // dnode is one element, in Doc.nodes; links are indexes there, -1 for none.
 type dnode struct {
 	parent, first, next int32
 	off                 int32 // where the element starts in the body
 	val                 span  // the value, or an extension's url (flagURL)
-	// name indexes Doc.names; manyNames means the name is in Doc.extra
-	// (a document with more distinct names than fit).
+	// name indexes schemaNames, then Doc.names; manyNames means the name
+	// is in Doc.extra (a document with more distinct names than fit).
 	name  uint16
-	flags uint8
+	flags uint16
 }
 
 const manyNames = ^uint16(0)
@@ -69,11 +80,16 @@ type span struct{ off, n uint32 }
 const strMark = ^uint32(0)
 
 const (
-	flagValue    uint8 = 1 << iota // the element has a value
-	flagURL                        // val holds the url
-	flagResource                   // the element is a resource
-	flagHidden                     // a JSON extension's url member: not a child
-	flagExtra                      // Doc.extra holds more
+	flagValue    uint16 = 1 << iota // the element has a value
+	flagURL                         // val holds the url
+	flagResource                    // the element is a resource
+	flagHidden                      // a JSON extension's url member: not a child
+	flagExtra                       // Doc.extra holds more
+	// JSON pairs: the element was given by a primitive member "name"
+	// (or is a null item of one: hidden until "_name" gives it), or by a
+	// "_name" member; flagPrim|flagUnder once the two are merged.
+	flagPrim
+	flagUnder
 )
 
 // extra holds what few elements have.
@@ -117,11 +133,55 @@ func (n Node) Ok() bool { return n.d != nil }
 
 func (n Node) nd() *dnode { return n.d.at(n.i) }
 
-const chunkBits = 9
-const chunkSize = 1 << chunkBits
+const moreSize = 1024
 
 // at returns element i.
-func (d *Doc) at(i int32) *dnode { return &d.chunks[i>>chunkBits][i&(chunkSize-1)] }
+func (d *Doc) at(i int32) *dnode {
+	if uint32(i) < uint32(len(d.nodes)) {
+		return &d.nodes[i]
+	}
+	return d.atMore(i)
+}
+
+func (d *Doc) atMore(i int32) *dnode {
+	j := int(i) - len(d.nodes)
+	return &d.more[j/moreSize][j%moreSize]
+}
+
+// add appends an element, the child of parent starting at off, and
+// returns its index. It is written in place, field by field (a
+// composite copied in stalls on reading back what was just written).
+func (d *Doc) add(parent, off int32, flags uint16) int32 {
+	i := d.count
+	d.count++
+	var n *dnode
+	if k := len(d.nodes); k < cap(d.nodes) {
+		d.nodes = d.nodes[:k+1]
+		n = &d.nodes[k]
+	} else {
+		j := int(i) - len(d.nodes)
+		if j%moreSize == 0 {
+			d.more = append(d.more, make([]dnode, 0, moreSize))
+		}
+		c := &d.more[j/moreSize]
+		*c = (*c)[:len(*c)+1]
+		n = &(*c)[len(*c)-1]
+	}
+	*n = dnode{}
+	n.parent, n.first, n.next, n.off, n.flags = parent, -1, -1, off, flags
+	return i
+}
+
+// nameOf returns the name of element i, whose name index is id.
+func (d *Doc) nameOf(i int32, id uint16) string {
+	if int(id) < len(schemaNames) {
+		return schemaNames[id]
+	}
+	if id != manyNames {
+		return d.names[int(id)-len(schemaNames)]
+	}
+	return d.extra[i].name
+}
 
 func (n Node) str(s span) string {
 	if s.n == strMark {
@@ -132,13 +192,14 @@ func (n Node) str(s span) string {
 
 // Name is the element's name (the resource type for a resource).
 func (n Node) Name() string {
-	if !n.Ok() {
+	if n.d == nil {
 		return ""
 	}
-	if i := n.nd().name; i != manyNames {
-		return n.d.names[i]
+	id := n.d.at(n.i).name
+	if int(id) < len(schemaNames) {
+		return schemaNames[id]
 	}
-	return n.d.extra[n.i].name
+	return n.d.nameOf(n.i, id)
 }
 
 // Value is the element's value ("" when it has none).
@@ -390,22 +451,49 @@ func (d *Doc) Line(n Node) int {
 // Len is the number of elements.
 func (d *Doc) Len() int { return int(d.count) }
 
-// docBuilder grows a Doc from the collector's element events.
+// docBuilder grows a Doc from the collector's element events. The
+// readers keep one each, with its stacks, from one document to the next.
 type docBuilder struct {
 	doc   *Doc
 	stack []int32 // open elements
 	last  []int32 // the last child of each open element, -1 for none
 	// at is the offset of the element the reader opens next.
 	at int
-	// merge says the next element opened is a JSON "_name" member.
+	// merge says the next element opened is a JSON "_name" member (or
+	// an item of one).
 	merge bool
-	names map[string]uint16
+	// hint is the index in schemaNames of the next element's name, when
+	// the schema walker found it (-1: look it up).
+	hint int32
+	// partner is the element the next JSON item pairs with (the item of
+	// "name" for one of "_name", or the reverse), -1 for none.
+	partner int32
+	local   map[string]uint16 // Doc.names, by name
+	// seen caches schema names by a hash of a few of their bytes (JSON
+	// names are looked up, not given by the walker). It holds only the
+	// schema's strings, so it is kept from one document to the next.
+	seen *[256]seenName
 }
 
-func newDocBuilder(format, src string) *docBuilder {
-	d := &docBuilder{doc: &Doc{Format: format, src: src}, names: make(map[string]uint16, 128)}
-	d.doc.Root = Node{}
-	return d
+type seenName struct {
+	name string
+	id   uint16
+}
+
+// bytesPerNode is a little less than the bytes of body an element takes
+// in a message of the usual layout (about 46 in XML, 51 in JSON), so that
+// the first array mostly holds them all.
+const bytesPerNode = 44
+
+func (d *docBuilder) begin(format, src string) {
+	d.doc = &Doc{Format: format, src: src, nodes: make([]dnode, 0, len(src)/bytesPerNode+16)}
+	d.stack, d.last = d.stack[:0], d.last[:0]
+	d.at, d.merge, d.hint, d.partner, d.local = 0, false, -1, -1, nil
+}
+
+// end drops the Doc (the builder is pooled, the Doc is not).
+func (d *docBuilder) end() {
+	*d = docBuilder{stack: reuse(d.stack, 64), last: reuse(d.last, 64), seen: d.seen}
 }
 
 // span keeps a string: as a position when it is a slice of the body.
@@ -425,19 +513,41 @@ func (d *docBuilder) span(s string) span {
 	return span{uint32(len(d.doc.strs) - 1), strMark}
 }
 
-// name interns an element name, for element i; past the table's size the
-// name is kept in Doc.extra.
+// name gives the index of an element name, for element i: the schema's,
+// else the Doc's own; past the table's size the name is kept in
+// Doc.extra.
 func (d *docBuilder) name(i int32, s string) uint16 {
-	if n, ok := d.names[s]; ok {
+	if h := d.hint; h >= 0 {
+		d.hint = -1
+		return uint16(h)
+	}
+	if s == "" {
+		return 0
+	}
+	if d.seen == nil {
+		d.seen = new([256]seenName)
+	}
+	e := &d.seen[(uint(len(s))*131+uint(s[0])*31+uint(s[len(s)/2])*7+uint(s[len(s)-1]))&255]
+	if e.name == s {
+		return e.id
+	}
+	if n, ok := fhirschema.NameIndex(s); ok {
+		e.name, e.id = schemaNames[n], uint16(n)
+		return uint16(n)
+	}
+	if n, ok := d.local[s]; ok {
 		return n
 	}
-	if len(d.doc.names) >= int(manyNames) {
+	if len(schemaNames)+len(d.doc.names) >= int(manyNames) {
 		d.extraOf(i).name = s
 		return manyNames
 	}
-	n := uint16(len(d.doc.names))
+	if d.local == nil {
+		d.local = map[string]uint16{}
+	}
+	n := uint16(len(schemaNames) + len(d.doc.names))
 	d.doc.names = append(d.doc.names, s)
-	d.names[s] = n
+	d.local[s] = n
 	return n
 }
 
@@ -466,40 +576,112 @@ func (d *docBuilder) extraOf(i int32) *extra {
 func (d *docBuilder) open(name, space string) {
 	parent := d.top()
 	doc := d.doc
-	if d.merge && parent >= 0 {
-		d.merge = false
-		// "_name" gives the id and extensions of the primitive "name":
-		// merge into the first such sibling not yet merged.
-		for k := doc.at(parent).first; k >= 0; k = doc.at(k).next {
-			if n := doc.at(k); (Node{doc, k}).Name() == name && n.flags&flagValue != 0 && n.first < 0 {
-				d.stack = append(d.stack, k)
-				d.last = append(d.last, -1)
-				return
+	merge, partner := d.merge, d.partner
+	d.merge, d.partner = false, -1
+	if partner >= 0 {
+		if k := d.pair(parent, partner, name, merge); k >= 0 {
+			d.hint = -1
+			d.stack = append(d.stack, k)
+			last := doc.at(k).first
+			for last >= 0 && doc.at(last).next >= 0 {
+				last = doc.at(last).next
 			}
+			d.last = append(d.last, last)
+			return
 		}
 	}
-	d.merge = false
-	i := doc.count
-	if int(i)>>chunkBits == len(doc.chunks) {
-		doc.chunks = append(doc.chunks, make([]dnode, chunkSize))
-	}
-	doc.count++
-	*doc.at(i) = dnode{parent: parent, first: -1, next: -1, off: int32(d.at)}
+	i := doc.add(parent, int32(d.at), 0)
 	doc.at(i).name = d.name(i, name)
+	if merge {
+		doc.at(i).flags |= flagUnder
+	}
 	if space != "" {
 		d.extraOf(i).space = space
 	}
-	if parent >= 0 {
-		if l := d.last[len(d.last)-1]; l >= 0 {
-			doc.at(l).next = i
-		} else {
-			doc.at(parent).first = i
-		}
-		d.last[len(d.last)-1] = i
-	}
+	d.link(parent, i)
 	d.stack = append(d.stack, i)
 	d.last = append(d.last, -1)
 }
+
+// link makes i the last child of the innermost element, parent.
+func (d *docBuilder) link(parent, i int32) {
+	if parent < 0 {
+		return
+	}
+	doc := d.doc
+	if l := d.last[len(d.last)-1]; l >= 0 {
+		doc.at(l).next = i
+	} else {
+		doc.at(parent).first = i
+	}
+	d.last[len(d.last)-1] = i
+}
+
+// pair returns the element a JSON item named name ("_" dropped) merges into: k, when it
+// is a child of parent so named, given by the other member of the pair
+// ("_name" for a primitive item, under false, and the reverse) and not
+// merged yet; else -1.
+func (d *docBuilder) pair(parent, k int32, name string, under bool) int32 {
+	doc := d.doc
+	if k >= doc.count {
+		return -1
+	}
+	n := doc.at(k)
+	want, other := flagPrim, flagUnder
+	if !under {
+		want, other = flagUnder, flagPrim
+	}
+	if n.parent != parent || n.flags&want == 0 || n.flags&other != 0 || doc.nameOf(k, n.name) != name {
+		return -1
+	}
+	n.flags = n.flags&^flagHidden | other
+	return k
+}
+
+// nextPartner returns the element after k in a pair member's run of
+// items (see pair), -1 when there is none.
+func (d *docBuilder) nextPartner(k int32) int32 {
+	if k < 0 || k >= d.doc.count {
+		return -1
+	}
+	return d.doc.at(k).next
+}
+
+// null records a null item of a JSON array member name, inside the
+// innermost element: nothing when its partner (see pair) gives the item,
+// else a hidden element that keeps the place for the partner to come.
+func (d *docBuilder) null(member string, partner int32) {
+	name, under := underName(member)
+	parent := d.top()
+	if parent < 0 || partner >= 0 && d.peer(parent, partner, name, under) {
+		return
+	}
+	flags := flagHidden | flagPrim
+	if under {
+		flags = flagHidden | flagUnder
+	}
+	i := d.doc.add(parent, int32(d.at), flags)
+	d.doc.at(i).name = d.name(i, name)
+	d.link(parent, i)
+}
+
+// peer reports whether k is the partner of an item (see pair), without
+// merging.
+func (d *docBuilder) peer(parent, k int32, name string, under bool) bool {
+	doc := d.doc
+	if k >= doc.count {
+		return false
+	}
+	n := doc.at(k)
+	want := flagPrim
+	if !under {
+		want = flagUnder
+	}
+	return n.parent == parent && n.flags&want != 0 && doc.nameOf(k, n.name) == name
+}
+
+// prim marks the innermost element as given by a JSON primitive.
+func (d *docBuilder) prim() { d.doc.at(d.top()).flags |= flagPrim }
 
 // setValue and setURL fill element i.
 func (d *docBuilder) setValue(i int32, v string) {
@@ -531,8 +713,9 @@ func (d *docBuilder) setURL(i int32, u string) {
 // known.
 func (d *docBuilder) setResource(typ string) {
 	i := d.top()
-	d.doc.at(i).flags |= flagResource
-	if typ != "" {
+	n := d.doc.at(i)
+	n.flags |= flagResource
+	if typ != "" && d.doc.nameOf(i, n.name) != typ {
 		nm := d.name(i, typ)
 		d.doc.at(i).name = nm
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -79,6 +80,7 @@ func FuzzReadXML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		b, err := ReadXML(body)
 		checkResult(t, FormatXML, b, err)
+		checkDoc(t, body, FormatXML, b, err)
 	})
 }
 
@@ -100,5 +102,40 @@ func FuzzReadJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		b, err := ReadJSON(body)
 		checkResult(t, FormatJSON, b, err)
+		checkDoc(t, body, FormatJSON, b, err)
 	})
+}
+
+// checkDoc holds for every input: ReadDoc agrees with Read (b, err) and
+// its tree is whole: every element is the parent of its children, and
+// Len counts them all at most.
+func checkDoc(t *testing.T, body []byte, format string, b *Bundle, err error) {
+	t.Helper()
+	db, doc, derr := ReadDoc(body, format)
+	if (err == nil) != (derr == nil) || err != nil && err.Error() != derr.Error() {
+		t.Fatalf("Read: %v; ReadDoc: %v", err, derr)
+	}
+	if err != nil {
+		return
+	}
+	if !reflect.DeepEqual(b, db) {
+		t.Fatalf("Read: %+v\nReadDoc: %+v", b, db)
+	}
+	seen := 0
+	var walk func(n Node)
+	walk = func(n Node) {
+		seen++
+		if seen > doc.Len() {
+			t.Fatalf("more elements reached than the %d there are", doc.Len())
+		}
+		for k := n.First(); k.Ok(); k = k.Next() {
+			if k.Parent() != n {
+				t.Fatalf("%s: child %s has another parent", n.Path(), k.Name())
+			}
+			walk(k)
+		}
+	}
+	if doc.Root.Ok() {
+		walk(doc.Root)
+	}
 }

@@ -57,7 +57,8 @@ func (r *jsonReader) release() {
 	if cap(buf) > 4<<10 {
 		buf = nil
 	}
-	*r = jsonReader{c: r.c, keys: reuse(r.keys, keep), buf: buf}
+	r.d.end()
+	*r = jsonReader{c: r.c, d: r.d, keys: reuse(r.keys, keep), buf: buf}
 	jsonReaders.Put(r)
 }
 
@@ -72,53 +73,97 @@ type jsonReader struct {
 	// keys[d] holds the keys already seen in the open object at depth d.
 	keys []keySet
 	buf  []byte
+	d    docBuilder // for ReadDoc
 }
 
 // keySet finds repeated keys in one object: a short list searched in turn,
-// or a map once the object has many keys.
+// or a map once the object has many keys. With each key it keeps the Doc
+// element of the member's first item (ReadDoc), where "_name" and "name"
+// find each other.
 type keySet struct {
-	list []string
-	set  map[string]struct{}
+	list []keyNode
+	set  map[string]int32
+	// under says a key starts with "_".
+	under bool
+}
+
+type keyNode struct {
+	key  string
+	node int32
 }
 
 const keyListMax = 16
 
+// reset empties the set for the next object of the document. The old
+// keys are not cleared (the reader's release does that, once): they are
+// slices of the same body.
 func (k *keySet) reset() {
-	clear(k.list)
 	k.list = k.list[:0]
-	if k.set != nil {
+	if len(k.set) > 0 {
 		clear(k.set)
 	}
+	k.under = false
 }
 
-// add records key and reports whether it was new.
-func (k *keySet) add(key string) bool {
+// add records key, whose first element is node, and reports whether it
+// was new.
+func (k *keySet) add(key string, node int32) bool {
+	if len(key) > 1 && key[0] == '_' {
+		k.under = true
+	}
 	if len(k.set) > 0 {
 		if _, dup := k.set[key]; dup {
 			return false
 		}
-		k.set[key] = struct{}{}
+		k.set[key] = node
 		return true
 	}
 	for _, s := range k.list {
-		if s == key {
+		if s.key == key {
 			return false
 		}
 	}
 	if len(k.list) < keyListMax {
-		k.list = append(k.list, key)
+		k.list = append(k.list, keyNode{key, node})
 		return true
 	}
 	if k.set == nil {
-		k.set = make(map[string]struct{}, 2*keyListMax)
+		k.set = make(map[string]int32, 2*keyListMax)
 	}
 	for _, s := range k.list {
-		k.set[s] = struct{}{}
+		k.set[s.key] = s.node
 	}
-	clear(k.list)
 	k.list = k.list[:0]
-	k.set[key] = struct{}{}
+	k.set[key] = node
 	return true
+}
+
+// partner returns the first element of the member that pairs with key
+// ("name" for "_name" and the reverse), -1 when none was read.
+func (k *keySet) partner(key string, buf []byte) int32 {
+	under := len(key) > 1 && key[0] == '_'
+	if !under && !k.under {
+		return -1
+	}
+	if len(k.set) > 0 {
+		var n int32
+		var ok bool
+		if under {
+			n, ok = k.set[key[1:]]
+		} else {
+			n, ok = k.set[string(append(append(buf[:0], '_'), key...))]
+		}
+		if !ok {
+			return -1
+		}
+		return n
+	}
+	for _, s := range k.list {
+		if under && s.key == key[1:] || !under && len(s.key) == len(key)+1 && s.key[0] == '_' && s.key[1:] == key {
+			return s.node
+		}
+	}
+	return -1
 }
 
 func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -126,17 +171,21 @@ func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c =
 // space skips white space and returns the next byte, or 0 at the end.
 func (r *jsonReader) space() byte {
 	s := r.src
-	for r.pos < len(s) {
-		c := s[r.pos]
+	i := r.pos
+	for i < len(s) {
+		c := s[i]
 		if c > ' ' || !isJSONSpace(c) {
+			r.pos = i
 			return c
 		}
-		r.pos++
+		i = skipSpaces(s, i+1) // indentation
 	}
+	r.pos = i
 	return 0
 }
 
 func (r *jsonReader) read() error {
+	r.c.src = r.src
 	c := r.space()
 	if r.pos >= len(r.src) {
 		return r.errorAt(0, "empty body; FHIR JSON must be an object")
@@ -220,7 +269,11 @@ func (r *jsonReader) object(name string, depth int, resource bool, start int, di
 			if err != nil {
 				return err
 			}
-			if !r.keys[depth].add(key) {
+			node := int32(-1)
+			if r.c.d != nil {
+				node = r.c.d.doc.count
+			}
+			if !r.keys[depth].add(key, node) {
 				return r.errorAt(keyStart, fmt.Sprintf("duplicate key %s in one object; FHIR JSON forbids repeated keys", quoted(key, 60)))
 			}
 			if c = r.space(); c != ':' {
@@ -258,6 +311,9 @@ func (r *jsonReader) object(name string, depth int, resource bool, start int, di
 				// name stays marked down to where the element opens (start).
 				child := key
 				holdsResource := key == "resource" || key == "contained"
+				if r.c.d != nil && !discard {
+					r.c.d.partner = r.keys[depth].partner(key, r.buf)
+				}
 				if err := r.value(child, depth, holdsResource, discard); err != nil {
 					return err
 				}
@@ -305,6 +361,9 @@ func (r *jsonReader) value(name string, depth int, resource, discard bool) error
 	}
 	switch c := s[r.pos]; {
 	case c == '{':
+		if _, under := underName(name); r.c.d != nil && !under {
+			r.c.d.partner = -1 // only primitives and "_name" objects pair
+		}
 		return r.object(name, depth+1, resource, start, discard)
 	case c == '[':
 		return r.array(name, depth+1, resource, start, discard)
@@ -325,7 +384,11 @@ func (r *jsonReader) value(name string, depth int, resource, discard bool) error
 		}
 		r.typed(name, "false", kindBoolean, start, discard)
 	case c == 'n':
-		// null: no value (FHIR uses it only to align primitive arrays).
+		// null: no value (FHIR uses it only to align primitive arrays,
+		// which array does).
+		if r.c.d != nil {
+			r.c.d.partner = -1
+		}
 		return r.literal("null")
 	case c == '-' || '0' <= c && c <= '9':
 		if err := r.number(); err != nil {
@@ -343,7 +406,10 @@ func (r *jsonReader) primitive(name, value string, discard bool) {
 		return
 	}
 	n := r.start(name)
-	n.value, n.hasValue = value, true
+	n.value, n.hasValue = r.c.keep(value), true
+	if _, under := underName(name); r.c.d != nil && !under {
+		r.c.d.prim()
+	}
 	r.c.end()
 }
 
@@ -367,20 +433,30 @@ func (r *jsonReader) typed(name, value string, kind uint8, off int, discard bool
 		return
 	}
 	n := r.c.start(name, false)
-	n.value, n.hasValue, n.kind, n.off = value, true, kind, int32(off)
+	n.value, n.hasValue, n.kind, n.off = r.c.keep(value), true, kind, int32(off)
+	if r.c.d != nil {
+		r.c.d.prim()
+	}
 	r.c.end()
 }
 
 // start opens the element of a member: "_name" opens "name" (for ReadDoc,
 // marked to be merged into the primitive "name" already read).
 func (r *jsonReader) start(name string) *node {
-	if len(name) > 1 && name[0] == '_' {
-		name = name[1:]
-		if r.c.d != nil {
-			r.c.d.merge = true
-		}
+	name, under := underName(name)
+	if under && r.c.d != nil {
+		r.c.d.merge = true
 	}
 	return r.c.start(name, false)
+}
+
+// underName cuts the "_" of a member "_name" (a primitive's id and
+// extensions) and tells whether there was one.
+func underName(member string) (string, bool) {
+	if len(member) > 1 && member[0] == '_' {
+		return member[1:], true
+	}
+	return member, false
 }
 
 // array reads an array whose '[' is at r.pos; each item is an element
@@ -390,13 +466,37 @@ func (r *jsonReader) array(name string, depth int, resource bool, start int, dis
 		return r.errorAt(start, fmt.Sprintf("objects and arrays nested deeper than %d levels", MaxDepth))
 	}
 	r.pos++ // '['
+	// In ReadDoc, the items pair one by one with those of the partner
+	// member (see docBuilder.pair), from its first.
+	d := r.c.d
+	if discard {
+		d = nil
+	}
+	partner := int32(-1)
+	if d != nil {
+		partner, d.partner = d.partner, -1
+	}
 	if r.space() == ']' {
 		r.pos++
 		return nil
 	}
 	for {
-		if err := r.value(name, depth, resource, discard); err != nil {
-			return err
+		if d != nil && r.pos < len(r.src) && r.src[r.pos] == 'n' {
+			d.at = r.pos
+			if err := r.literal("null"); err != nil {
+				return err
+			}
+			d.null(name, partner)
+		} else {
+			if d != nil {
+				d.partner = partner
+			}
+			if err := r.value(name, depth, resource, discard); err != nil {
+				return err
+			}
+		}
+		if d != nil {
+			partner = d.nextPartner(partner)
 		}
 		switch r.space() {
 		case ']':
@@ -484,6 +584,17 @@ func (r *jsonReader) str() (string, error) {
 	s := r.src
 	start := r.pos + 1
 	for i := start; i < len(s); i++ {
+		for i+8 <= len(s) {
+			x := load64(s, i)
+			if m := zeroBytes(x^(ones*'"')) | zeroBytes(x^(ones*'\\')) | lessBytes(x, ' '); m != 0 {
+				i += firstFlag(m)
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		switch c := s[i]; {
 		case c == '"':
 			r.pos = i + 1

@@ -97,7 +97,7 @@ func (r *jsonRefReader) object(name string, depth int, resource bool, start int6
 			return r.errorAt(r.dec.InputOffset(), "object key is not a string")
 		}
 		keyEnd := r.dec.InputOffset()
-		if !r.keys[depth].add(key) {
+		if !r.keys[depth].add(key, -1) {
 			keyStart := int64(0)
 			if keyEnd >= 2 {
 				keyStart = int64(bytes.LastIndexByte(r.src[:keyEnd-1], '"'))

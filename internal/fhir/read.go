@@ -165,12 +165,18 @@ func isNHSNumberSystem(s string) bool {
 // wrapper (ITK-Message-Bundle-1, ITK-MessageHeader-2,
 // Extension-ITK-MessageHandling-2 and their relatives).
 func isITKMarker(s string) bool {
+	if !strings.Contains(s, "ITK-") { // the commonest: one quick look
+		return false
+	}
 	return strings.Contains(s, "/StructureDefinition/ITK-") ||
 		strings.Contains(s, "/StructureDefinition/Extension-ITK-")
 }
 
 // itkEventCode is the MessageHeader event code of an ITK3 wrapper.
 const itkEventCode = "ITK011M"
+
+// timeTypes are the types of the values Doc.Times holds.
+var timeTypes = fhirschema.NewTypeSet("dateTime", "instant")
 
 // ReadDoc reads a message bundle as Read does and, in the same pass, builds
 // the whole element tree (see Doc). The Doc slices its strings out of the
@@ -184,34 +190,47 @@ func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	d := newDocBuilder(f, b)
 	if f == FormatXML {
 		r := xmlReaders.Get().(*xmlReader)
 		defer r.release()
+		d := &r.d
+		d.begin(f, b)
 		r.src, r.shift, r.c.d = b, shift, d
 		// The schema is checked in the same pass (fhirschema.Walker); the
 		// validator reads the bytes and keeps nothing, so it is given a
 		// view of the string.
 		doc := d.doc
-		r.w = fhirschema.NewWalker(unsafe.Slice(unsafe.StringData(b), len(b)), fhirschema.Options{Visit: func(n *fhirschema.Node) {
+		// The paths of the typed values are gathered in one buffer and
+		// made strings at the end, together. A value is the reader's
+		// string (a slice of b, or built afresh): it is kept as it is.
+		paths := r.paths[:0]
+		var ends []int
+		r.w = fhirschema.NewWalker(unsafe.Slice(unsafe.StringData(b), len(b)), fhirschema.Options{VisitOnly: timeTypes, Visit: func(n *fhirschema.Node) {
 			if !n.HasValue {
 				return
 			}
-			if ft := n.Type.FHIRType(); ft == "dateTime" || ft == "instant" {
-				doc.Times = append(doc.Times, TypedValue{Value: strings.Clone(n.Value), Type: ft, Path: n.Path(), Line: n.Line, Entry: n.Entry})
-			}
+			paths = n.AppendPath(paths)
+			ends = append(ends, len(paths))
+			doc.Times = append(doc.Times, TypedValue{Value: n.Value, Type: n.Type.FHIRType(), Line: n.Line, Entry: n.Entry})
 		}})
 		err := r.read()
 		errs := r.w.Finish()
 		r.w = nil
+		r.paths = paths
 		if err != nil {
 			return nil, nil, err
+		}
+		all, from := string(paths), 0
+		for i := range doc.Times {
+			doc.Times[i].Path, from = all[from:ends[i]], ends[i]
 		}
 		doc.Schema, doc.SchemaChecked = errs, true
 		return r.c.bundle(FormatXML), d.finish(), nil
 	}
 	r := jsonReaders.Get().(*jsonReader)
 	defer r.release()
+	d := &r.d
+	d.begin(f, b)
 	r.src, r.shift, r.c.d = b, shift, d
 	if err := r.read(); err != nil {
 		return nil, nil, err

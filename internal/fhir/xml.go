@@ -67,8 +67,13 @@ func (r *xmlReader) release() {
 	if cap(buf) > 4<<10 {
 		buf = nil
 	}
-	*r = xmlReader{c: r.c, ns: reuse(r.ns, keep), open: reuse(r.open, keep), attrs: reuse(r.attrs, keep),
-		names: reuse(r.names, keep), buf: buf}
+	paths := r.paths[:0]
+	if cap(paths) > 4<<10 {
+		paths = nil
+	}
+	r.d.end()
+	*r = xmlReader{c: r.c, d: r.d, ns: reuse(r.ns, keep), open: reuse(r.open, keep), attrs: reuse(r.attrs, keep),
+		names: reuse(r.names, keep), buf: buf, paths: paths}
 	xmlReaders.Put(r)
 }
 
@@ -81,20 +86,32 @@ type xmlReader struct {
 	shift    int64
 	c        collector
 	rootSeen bool
-	// ns holds the namespace declarations in scope, innermost last.
-	ns   []nsBinding
-	open []openElement
+	// ns holds the namespace declarations in scope, innermost last; once
+	// there are more than nsLinear, nsIndex gives the innermost binding of
+	// each prefix (and a binding the one it shadows), so that resolving
+	// a name stays cheap however many are declared.
+	ns      []nsBinding
+	nsIndex map[string]int32
+	// nsWork counts the bindings looked at, for tests of that bound.
+	nsWork int
+	open   []openElement
 	// attrs holds the attributes of the start tag being read.
 	attrs []xmlAttr
 	names []attrName // expanded names of attrs, when they must be compared
 	buf   []byte
-	// w, when set, validates against the schema in the same pass (ReadDoc);
-	// wattrs holds the attributes given it.
-	w      *fhirschema.Walker
-	wattrs []fhirschema.Attr
+	// w, when set, validates against the schema in the same pass (ReadDoc).
+	w     *fhirschema.Walker
+	paths []byte     // the paths of Doc.Times, while reading
+	d     docBuilder // for ReadDoc
 }
 
-type nsBinding struct{ prefix, uri string }
+type nsBinding struct {
+	prefix, uri string
+	prev        int32 // the binding of prefix this one shadows, -1 for none (with nsIndex)
+}
+
+// nsLinear is the most bindings in scope searched in turn.
+const nsLinear = 16
 
 type openElement struct {
 	qname  string
@@ -133,6 +150,7 @@ const (
 	clText                  // needs a look in character data
 	clAttr                  // needs a look in an attribute value
 	clCheck                 // needs a look in a comment, PI or CDATA section
+	clSpace                 // white space
 )
 
 // xmlClass classifies bytes for the scanner. Bytes from 0x80 up are name
@@ -153,6 +171,9 @@ var xmlClass = func() (t [256]uint8) {
 			t[c] |= clText | clAttr | clCheck
 		}
 	}
+	for _, c := range " \t\n\r" {
+		t[c] |= clSpace
+	}
 	for _, c := range "<&]" {
 		t[c] |= clText
 	}
@@ -162,7 +183,7 @@ var xmlClass = func() (t [256]uint8) {
 	return t
 }()
 
-func isXMLSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+func isXMLSpaceByte(c byte) bool { return xmlClass[c]&clSpace != 0 }
 
 func skipSpace(s string, i int) int {
 	for i < len(s) && isXMLSpaceByte(s[i]) {
@@ -255,6 +276,7 @@ func (r *xmlReader) scanQName(i int) (end, colon int) {
 }
 
 func (r *xmlReader) read() error {
+	r.c.src = r.src
 	if err := r.declaration(); err != nil {
 		return err
 	}
@@ -350,7 +372,10 @@ func (r *xmlReader) element() error {
 // walkStart gives the schema walker the start tag just read (its '>' is
 // just before r.pos).
 func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
-	attrs := r.wattrs[:0]
+	// The attributes are given in an array on the stack (the walker keeps
+	// none): writing them costs the garbage collector nothing.
+	var buf [4]fhirschema.Attr
+	attrs := buf[:0]
 	for k := range r.attrs {
 		a := &r.attrs[k]
 		if a.colon == -1 {
@@ -366,7 +391,6 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 		ns, _ := r.lookup(p)
 		attrs = append(attrs, fhirschema.Attr{Space: ns, Local: a.local(), Value: a.value})
 	}
-	r.wattrs = attrs
 	r.w.Start(space, local, attrs, off, r.pos-1)
 	if empty {
 		r.w.End()
@@ -375,16 +399,14 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 
 // text checks character data up to the next '<' or the end.
 func (r *xmlReader) text() error {
-	if r.w != nil && r.pos < len(r.src) && r.src[r.pos] != '<' {
-		start := r.pos
-		defer func() {
-			if r.pos > start {
-				r.w.CharData(start, strings.TrimLeft(r.src[start:r.pos], " \t\r\n") == "")
-			}
-		}()
-	}
 	s := r.src
 	i := r.pos
+	// The commonest text is the white space between two tags: it needs
+	// no more look than this.
+	for i < len(s) && isXMLSpaceByte(s[i]) {
+		i++
+	}
+	blankTo := i
 	for i < len(s) {
 		c := s[i]
 		if xmlClass[c]&clText == 0 {
@@ -393,7 +415,7 @@ func (r *xmlReader) text() error {
 		}
 		switch c {
 		case '<':
-			r.pos = i
+			r.textDone(i, blankTo)
 			return nil
 		case '&':
 			_, end, err := r.reference(i)
@@ -413,8 +435,18 @@ func (r *xmlReader) text() error {
 			i++
 		}
 	}
-	r.pos = i
+	r.textDone(i, blankTo)
 	return nil
+}
+
+// textDone ends character data read from r.pos to end, telling the schema
+// walker whether it was only white space: blankTo is where the white space
+// it starts with ends (references count as content).
+func (r *xmlReader) textDone(end, blankTo int) {
+	if r.w != nil && end > r.pos {
+		r.w.CharData(r.pos, blankTo >= end)
+	}
+	r.pos = end
 }
 
 // checkChar checks a byte the tables flagged (a control character, or the
@@ -897,7 +929,15 @@ func (r *xmlReader) lookup(prefix string) (string, bool) {
 	if prefix == "xml" {
 		return xmlNamespaceURL, true
 	}
+	if r.nsIndex != nil {
+		r.nsWork++
+		if k, ok := r.nsIndex[prefix]; ok {
+			return r.ns[k].uri, true
+		}
+		return "", prefix == ""
+	}
 	for k := len(r.ns) - 1; k >= 0; k-- {
+		r.nsWork++
 		if r.ns[k].prefix == prefix {
 			return r.ns[k].uri, true
 		}
@@ -925,8 +965,42 @@ func (r *xmlReader) declare(prefix, uri string, off int) error {
 	if problem != "" {
 		return r.errorAt(off, "namespace declaration: "+problem)
 	}
-	r.ns = append(r.ns, nsBinding{prefix, uri})
+	r.ns = append(r.ns, nsBinding{prefix: prefix, uri: uri, prev: -1})
+	switch k := int32(len(r.ns) - 1); {
+	case r.nsIndex != nil:
+		r.index(k)
+	case len(r.ns) > nsLinear:
+		r.nsIndex = make(map[string]int32, 2*len(r.ns))
+		for k := range r.ns {
+			r.index(int32(k))
+		}
+	}
 	return nil
+}
+
+// index makes binding k the innermost of its prefix in nsIndex.
+func (r *xmlReader) index(k int32) {
+	r.nsWork++
+	b := &r.ns[k]
+	if prev, ok := r.nsIndex[b.prefix]; ok {
+		b.prev = prev
+	}
+	r.nsIndex[b.prefix] = k
+}
+
+// unbind takes the bindings from mark on out of scope.
+func (r *xmlReader) unbind(mark int) {
+	if r.nsIndex != nil {
+		for k := len(r.ns) - 1; k >= mark; k-- {
+			r.nsWork++
+			if b := &r.ns[k]; b.prev >= 0 {
+				r.nsIndex[b.prefix] = b.prev
+			} else {
+				delete(r.nsIndex, b.prefix)
+			}
+		}
+	}
+	r.ns = r.ns[:mark]
 }
 
 // startElement resolves the names of the start tag just read, checks its
@@ -980,15 +1054,19 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 
 	if r.w != nil {
 		r.walkStart(space, local, off, empty)
+		if r.c.d != nil {
+			r.c.d.hint = int32(r.w.NameIndex())
+		}
 	}
 	if len(r.open) == 0 {
 		if err := r.startRoot(space, local, off); err != nil {
 			return err
 		}
 	} else {
-		parent := r.c.top().name
+		parent := r.c.str(r.c.top().name)
 		if r.c.d != nil {
-			r.c.space, r.c.d.at = space, off
+			r.c.d.at = off
+			r.c.setSpace(space)
 		}
 		n := r.c.start(local, space != Namespace)
 		if !n.skip {
@@ -1000,7 +1078,7 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 	}
 	if empty {
 		r.c.end()
-		r.ns = r.ns[:mark]
+		r.unbind(mark)
 		return nil
 	}
 	r.open = append(r.open, openElement{qname: qname, nsMark: mark})
@@ -1062,7 +1140,8 @@ func (r *xmlReader) duplicateAttr(element, attr string, off int) error {
 
 func (r *xmlReader) startRoot(space, local string, off int) error {
 	if r.c.d != nil {
-		r.c.space, r.c.d.at = space, off
+		r.c.d.at = off
+		r.c.setSpace(space)
 	}
 	switch space {
 	case Namespace:
@@ -1092,9 +1171,9 @@ func (r *xmlReader) setAttrs(n *node) {
 		}
 		switch a.qname {
 		case "value":
-			n.value, n.hasValue = a.value, true
+			n.value, n.hasValue = r.c.keep(a.value), true
 		case "url":
-			n.url = a.value
+			n.url = r.c.keep(a.value)
 		}
 	}
 	if r.c.d != nil {
@@ -1152,7 +1231,7 @@ func (r *xmlReader) endTag() error {
 	if r.w != nil {
 		r.w.End()
 	}
-	r.ns = r.ns[:top.nsMark]
+	r.unbind(top.nsMark)
 	r.open = r.open[:len(r.open)-1]
 	r.pos = j + 1
 	return nil

@@ -75,7 +75,10 @@
 // A reader that already scans the body (internal/fhir's) can validate in
 // the same pass: NewWalker(body, opt), then Start, CharData and End per
 // start tag, character data and end tag, and Finish for the errors. The
-// checks and errors are Validate's.
+// checks and errors are Validate's. After each Start, Walker.NameIndex
+// gives the element's name as an index in Names (every element and
+// resource name of the schema, once), so that such a reader keeps names
+// as small numbers without looking them up.
 //
 // Each Error carries the line and column of the element's start tag, its
 // FHIR path with zero-based indexes on repeating elements
@@ -99,7 +102,8 @@
 // While validating, Options.Visit sees every declared element with its
 // Type, raw value attribute, line and path: EVT-DATETIME finds every
 // dateTime and instant with Node.Type.Is("dateTime", "instant") in the same
-// pass.
+// pass; with Options.VisitOnly (NewTypeSet("dateTime", "instant")) the
+// other elements cost nothing.
 package fhirschema
 
 //go:generate go run ./gen -xsd ../../../shared/nems/fhir-stu3-xsd -out tables_gen.go

@@ -36,18 +36,22 @@ func compilePatterns() {
 // CR and LF become one space, and leading and trailing ones go. It does
 // not allocate when the value is already collapsed.
 func collapse(s string) string {
-	clean := true
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\t' || c == '\n' || c == '\r' || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
-			clean = false
+		for i+8 <= len(s) { // to the next byte that may be white space
+			if m := lessBytes(load64(s, i), ' '+1); m != 0 {
+				i += firstFlag(m)
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
 			break
 		}
+		if c := s[i]; c <= ' ' && (c == '\t' || c == '\n' || c == '\r' || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '))) {
+			return strings.Join(strings.FieldsFunc(s, isXMLSpace), " ")
+		}
 	}
-	if clean {
-		return s
-	}
-	return strings.Join(strings.FieldsFunc(s, isXMLSpace), " ")
+	return s
 }
 
 func isXMLSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
@@ -58,9 +62,11 @@ func checkSimple(id uint16, value string) string {
 	s := &simpleTable[id]
 	v := value
 	if len(s.union) > 0 {
+		// The members are tried from the last: the most specific comes
+		// last (date after gYear and gYearMonth), and values mostly are.
 		ok := false
-		for _, m := range s.union {
-			if checkSimple(m, value) == "" {
+		for k := len(s.union) - 1; k >= 0; k-- {
+			if checkSimple(s.union[k], value) == "" {
 				ok = true
 				break
 			}
@@ -77,7 +83,13 @@ func checkSimple(id uint16, value string) string {
 			return why
 		}
 	}
-	if s.length >= 0 || s.minLen >= 0 || s.maxLen >= 0 {
+	// A value has no more characters than bytes, and one at least when
+	// it has a byte: most need no count.
+	if s.length < 0 && s.minLen <= 1 && (s.maxLen < 0 || len(v) <= s.maxLen) {
+		if s.minLen == 1 && v == "" {
+			return "must not be empty"
+		}
+	} else {
 		n := utf8.RuneCountInString(v)
 		switch {
 		case s.length >= 0 && n != s.length:
@@ -505,7 +517,48 @@ func isNCName(v string) bool {
 // ones, then the value must be an RFC 3986 URI-reference (an empty value
 // is one).
 func isURI(v string) bool {
-	return uriAbsolute(v) || uriRelative(v)
+	return uriQuick(v) || uriAbsolute(v) || uriRelative(v)
+}
+
+// uriQuickChar marks the bytes of uriQuick's URIs: letters, digits,
+// "-._~", '/' and ':'.
+var uriQuickChar = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		t[c] = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("-._~/:", b) >= 0
+	}
+	return t
+}()
+
+// uriQuick accepts, in one look at each byte, the URIs most values are:
+// a scheme of small letters, ':', then only uriQuickChar bytes, with no
+// ':' in an authority ("//host"). Each is an RFC 3986 URI (scheme ":"
+// hier-part, every part of unreserved characters and delimiters); anything
+// else is left to the full check.
+func uriQuick(s string) bool {
+	i := 0
+	for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+		i++
+	}
+	if i == 0 || i >= len(s) || s[i] != ':' {
+		return false
+	}
+	i++
+	auth := strings.HasPrefix(s[i:], "//")
+	if auth {
+		i += 2
+	}
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case !uriQuickChar[c]:
+			return false
+		case c == '/':
+			auth = false
+		case c == ':' && auth:
+			return false
+		}
+	}
+	return true
 }
 
 // URI character classes, by byte.

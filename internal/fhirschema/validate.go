@@ -2,7 +2,7 @@ package fhirschema
 
 import (
 	"fmt"
-	"slices"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,7 +106,28 @@ type Options struct {
 	// Node and its strings are valid only during the call (they alias the
 	// body).
 	Visit func(*Node)
+	// VisitOnly, when set, limits Visit to the elements whose type is in
+	// the set (see NewTypeSet): the others cost nothing.
+	VisitOnly *TypeSet
 }
+
+// TypeSet is a set of types, by FHIR type name (see Options.VisitOnly).
+type TypeSet struct{ bits []uint64 }
+
+// NewTypeSet returns the set of the types whose FHIRType is one of names
+// ("dateTime", "instant"). Build it once: it reads the whole type table.
+func NewTypeSet(fhirTypes ...string) *TypeSet {
+	s := &TypeSet{bits: make([]uint64, (len(typeTable)+63)/64)}
+	for id := range typeTable {
+		if (Type{uint16(id)}).Is(fhirTypes...) && id != 0 {
+			s.bits[id/64] |= 1 << (id % 64)
+		}
+	}
+	return s
+}
+
+// Has reports whether t is in the set.
+func (s *TypeSet) Has(t Type) bool { return s.bits[t.id/64]&(1<<(t.id%64)) != 0 }
 
 // Node is an element met during validation (see Options.Visit).
 type Node struct {
@@ -128,6 +149,9 @@ type Node struct {
 // Path is the node's FHIR path, as Error.Path spells it.
 func (n *Node) Path() string { return n.v.path("") }
 
+// AppendPath appends the node's path (as Path spells it) to b.
+func (n *Node) AppendPath(b []byte) []byte { return n.v.appendPath(b, "") }
+
 // Validate checks an XML body against fhir-single.xsd (with fhir-xhtml.xsd
 // for narratives) in one pass and returns the schema errors in document
 // order; none means valid. See the package documentation for what is
@@ -143,6 +167,7 @@ func ValidateOptions[T ~string | ~[]byte](body T, opt Options) []Error {
 	if opt.MaxDepth <= 0 {
 		opt.MaxDepth = DefaultMaxDepth
 	}
+	namesOnce.Do(buildNames)
 	v := validators.Get().(*validator)
 	v.reset(opt)
 	switch b := any(body).(type) {
@@ -160,7 +185,7 @@ func ValidateOptions[T ~string | ~[]byte](body T, opt Options) []Error {
 }
 
 func (v *validator) reset(opt Options) {
-	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], buf: v.buf[:0]}
+	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], far: v.far[:0], buf: v.buf[:0]}
 }
 
 // release drops every reference to the body and pools the validator.
@@ -169,10 +194,11 @@ func (v *validator) release() {
 	clear(v.ns[:cap(v.ns)])
 	clear(v.attrs[:cap(v.attrs)])
 	clear(v.resolved[:cap(v.resolved)])
+	clear(v.far[:cap(v.far)])
 	if cap(v.buf) > 4<<10 {
 		v.buf = nil
 	}
-	*v = validator{stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], buf: v.buf[:0]}
+	*v = validator{stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], far: v.far[:0], buf: v.buf[:0]}
 	validators.Put(v)
 }
 
@@ -192,23 +218,59 @@ type rawAttr struct {
 	colon        int
 }
 
+// frame is one open element. It is kept small (int32 counts and
+// indexes): one is written for every element.
 type frame struct {
-	qname  string
-	local  string
-	nsMark int
+	// qname and local are the element's names, as places in the body
+	// (see bodyStr): a frame holds no pointer, so that pushing one costs
+	// the garbage collector nothing.
+	qname, local bodyStr
 	// start is the offset of the start tag's '<', tagEnd of its '>'.
 	start, tagEnd int
+	nsMark        int32
 	typ           uint16
+	mixed         bool
+	skip          bool
+	// blankOK says white space alone needs no look (element content,
+	// mixed content or content not checked): set with typ, read by
+	// charData for every run of white space between tags.
+	blankOK bool
 	// Content model state: the current particle, its repetitions, and the
 	// element (index into the model) repeating inside it.
-	part, pcount, alt, acount int
+	part, pcount, alt, acount int32
 	// Child indexing, for paths.
-	lastChild string
-	lastCount int
-	index     int // -1 when the element does not repeat
-	entry     int
-	mixed     bool
-	skip      bool
+	lastElem  int32 // index in the model of the child last seen, -1 for none
+	lastCount int32
+	index     int32 // -1 when the element does not repeat
+	entry     int32
+}
+
+// bodyStr is a string of the body, src[off:off+n], or, when n is -1,
+// far[off] (a string from elsewhere, which a Walker may be given).
+type bodyStr struct{ off, n int32 }
+
+// keep returns s as a bodyStr.
+func (v *validator) keep(s string) bodyStr {
+	if s == "" {
+		return bodyStr{}
+	}
+	if len(v.src) > 0 && len(v.src) <= math.MaxInt32 {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		b := uintptr(unsafe.Pointer(unsafe.StringData(v.src)))
+		if p >= b && p+uintptr(len(s)) <= b+uintptr(len(v.src)) {
+			return bodyStr{int32(p - b), int32(len(s))}
+		}
+	}
+	v.far = append(v.far, s)
+	return bodyStr{int32(len(v.far) - 1), -1}
+}
+
+// str returns the string x stands for.
+func (v *validator) str(x bodyStr) string {
+	if x.n < 0 {
+		return v.far[x.off]
+	}
+	return v.src[x.off : x.off+x.n]
 }
 
 type validator struct {
@@ -222,12 +284,17 @@ type validator struct {
 	// resolved holds the element's attributes but namespace declarations,
 	// with their namespaces.
 	resolved []Attr
+	far      []string // see bodyStr
 	buf      []byte
 	ids      map[string]bool
 	stopped  bool
 	// line cursor
 	lineOff, lineNo, lineStart int
 	node                       Node
+	// named says nameAt is kept (a Walker): the index in Names of the
+	// element last opened, -1 when its declaration was not found.
+	named  bool
+	nameAt int32
 }
 
 func (v *validator) run() {
@@ -298,7 +365,7 @@ func (v *validator) run() {
 	}
 	if len(v.stack) > 0 {
 		f := &v.stack[len(v.stack)-1]
-		v.syntax(len(s), "element "+short(f.qname)+" is not closed")
+		v.syntax(len(s), "element "+short(v.str(f.qname))+" is not closed")
 		return
 	}
 	if !rootDone {
@@ -347,7 +414,7 @@ func (v *validator) errAt(start, end int, path string, k ErrorKind, msg string) 
 	}
 	entry := -1
 	if n := len(v.stack); n > 0 {
-		entry = v.stack[n-1].entry
+		entry = int(v.stack[n-1].entry)
 	}
 	v.errs = append(v.errs, Error{Line: line, Column: col, Path: path, Entry: entry, Kind: k, Message: msg})
 }
@@ -359,26 +426,31 @@ func (v *validator) syntax(off int, msg string) {
 
 // path joins the open elements' names; extra is appended as a last step.
 func (v *validator) path(extra string) string {
-	var b strings.Builder
+	var buf [128]byte
+	return string(v.appendPath(buf[:0], extra))
+}
+
+func (v *validator) appendPath(b []byte, extra string) []byte {
+	from := len(b)
 	for i := range v.stack {
 		f := &v.stack[i]
 		if i > 0 {
-			b.WriteByte('.')
+			b = append(b, '.')
 		}
-		b.WriteString(short(f.local))
+		b = append(b, short(v.str(f.local))...)
 		if f.index >= 0 {
-			b.WriteByte('[')
-			b.WriteString(strconv.Itoa(f.index))
-			b.WriteByte(']')
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(f.index), 10)
+			b = append(b, ']')
 		}
 	}
 	if extra != "" {
-		if b.Len() > 0 {
-			b.WriteByte('.')
+		if len(b) > from {
+			b = append(b, '.')
 		}
-		b.WriteString(short(extra))
+		b = append(b, short(extra)...)
 	}
-	return b.String()
+	return b
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -423,14 +495,19 @@ func (v *validator) text(t string, off int, cdata bool) {
 // element-only content.
 func (v *validator) charData(blank bool) {
 	f := &v.stack[len(v.stack)-1]
-	if f.skip || f.mixed {
+	if f.skip || f.mixed || blank && f.blankOK { // the commonest
 		return
 	}
+	v.textError(f, blank)
+}
+
+// textError reports the character data charData refuses (apart, so that
+// charData stays small).
+func (v *validator) textError(f *frame, blank bool) {
 	t := &typeTable[f.typ]
 	switch {
-	case blank && len(modelTable[t.model].parts) == 0 && t.kind != kindContainer:
-		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, t.name+" must be empty: no content, not even white space")
 	case blank:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, t.name+" must be empty: no content, not even white space")
 	case t.kind == kindXHTML:
 		v.errAt(f.start, f.tagEnd, v.path(""), ErrText, "text is not allowed directly in "+t.name+" (only elements)")
 	default:
@@ -644,7 +721,7 @@ func (v *validator) startTag() {
 	if !v.depthOK(local, start, p-1) {
 		return
 	}
-	v.open(qname, uri, local, start, p-1, mark)
+	v.open(qname, uri, local, start, p-1, mark, v.resolved)
 	if selfClose && !v.stopped {
 		v.close()
 	}
@@ -687,11 +764,11 @@ func (v *validator) endTag() {
 		return
 	}
 	v.pos = p + 1
-	if len(v.stack) == 0 || v.stack[len(v.stack)-1].qname != qname {
+	if len(v.stack) == 0 || v.str(v.stack[len(v.stack)-1].qname) != qname {
 		if len(v.stack) == 0 {
 			v.syntax(start, "end tag "+short(qname)+" without a start tag")
 		} else {
-			v.syntax(start, "end tag "+short(qname)+" does not match start tag "+short(v.stack[len(v.stack)-1].qname))
+			v.syntax(start, "end tag "+short(qname)+" does not match start tag "+short(v.str(v.stack[len(v.stack)-1].qname)))
 		}
 		return
 	}
@@ -710,28 +787,34 @@ func nsOf(uri string) (elemNS, bool) {
 
 // open validates an element start against its parent's content model and
 // pushes its frame.
-func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
-	f := frame{qname: qname, local: local, nsMark: mark, start: start, tagEnd: tagEnd, part: -1, alt: -1, index: -1, entry: -1}
-	// parent below points into v.stack, which grows by one (to name the
-	// child in an error's path) while parent is in use: make room first so
-	// that no append moves it.
-	v.stack = slices.Grow(v.stack, 2)
+func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attrs []Attr) {
+	v.nameAt = -1
+	// The frame is pushed first and filled in place (the paths of errors
+	// name it); parent below points into v.stack, which does not grow
+	// again here.
+	// (Field by field: a composite copied in stalls on reading back what
+	// was just written.)
 	n := len(v.stack)
+	if n < cap(v.stack) {
+		v.stack = v.stack[:n+1]
+	} else {
+		v.stack = append(v.stack, frame{})
+	}
+	f := &v.stack[n]
+	*f = frame{}
+	f.qname, f.local, f.nsMark, f.start, f.tagEnd = v.keep(qname), v.keep(local), int32(mark), start, tagEnd
+	f.part, f.alt, f.index, f.entry, f.lastElem = -1, -1, -1, -1, -1
 	ens, known := nsOf(uri)
 	var typ uint16
 	if n == 0 {
 		switch {
 		case uri != NamespaceFHIR:
-			v.stack = append(v.stack, f)
-			v.errAt(start, tagEnd, local, ErrNamespace, "the root element "+short(local)+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
-			v.stack[n].skip = true
+			v.openFailed(f, uri, local, errRootNamespace)
 			return
 		default:
 			typ = resourceTable[local]
 			if typ == 0 || typeTable[typ].kind != kindResource {
-				v.stack = append(v.stack, f)
-				v.errAt(start, tagEnd, local, ErrUnknown, "the root element "+short(local)+" is not a FHIR resource")
-				v.stack[n].skip = true
+				v.openFailed(f, uri, local, errRootResource)
 				return
 			}
 		}
@@ -740,7 +823,6 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 		f.entry = parent.entry
 		if parent.skip {
 			f.skip = true
-			v.stack = append(v.stack, f)
 			return
 		}
 		pt := &typeTable[parent.typ]
@@ -749,18 +831,12 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 				typ = resourceTable[local]
 			}
 			if typ == 0 || typeTable[typ].kind != kindResource {
-				f.skip = true
-				v.stack = append(v.stack, f)
-				msg := local + " is not a FHIR resource type"
-				if !known || ens != nsFHIR {
-					msg = "a resource must be in the FHIR namespace " + NamespaceFHIR + "; " + local + " is in " + quoteNS(uri)
-				}
-				v.errAt(start, tagEnd, v.path(""), ErrUnknown, msg)
+				v.openFailed(f, uri, local, errNoResource)
 				return
 			}
 			parent.pcount++
 			if parent.pcount > 1 {
-				v.errAt(start, tagEnd, v.path(local), ErrTooMany, parent.local+" holds one resource; "+short(local)+" is a second")
+				v.openFailed(f, uri, local, errSecondResource)
 			}
 		} else {
 			m := &modelTable[pt.model]
@@ -768,13 +844,14 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			if known {
 				// Search from the element last seen: in a valid body the
 				// next one is it or a little after it.
-				from := max(parent.alt, 0)
-				for k := range m.elems {
+				from := int(max(parent.alt, 0))
+				keys, key := modelKeys[pt.model], nameKey(local)
+				for k := range keys {
 					i := from + k
-					if i >= len(m.elems) {
-						i -= len(m.elems)
+					if i >= len(keys) {
+						i -= len(keys)
 					}
-					if m.elems[i].name == local && m.elems[i].ns == ens {
+					if keys[i] == key && m.elems[i].name == local && m.elems[i].ns == ens {
 						idx = i
 						break
 					}
@@ -782,15 +859,16 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			}
 			if idx < 0 {
 				f.skip = true
-				v.unknown(parent, m, &f, uri, local, known)
+				v.unknown(parent, m, f, uri, local, known)
 				return
 			}
 			e := &m.elems[idx]
 			repeats := m.parts[e.part].max != 1 || e.max != 1
-			if parent.lastChild == local {
+			// A name occurs once in a model: its index stands for it.
+			if parent.lastElem == int32(idx) {
 				parent.lastCount++
 			} else {
-				parent.lastChild, parent.lastCount = local, 0
+				parent.lastElem, parent.lastCount = int32(idx), 0
 			}
 			if repeats {
 				f.index = parent.lastCount
@@ -798,16 +876,57 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int) {
 			if n == 1 && local == "entry" && typeTable[v.stack[0].typ].name == "Bundle" {
 				f.entry = parent.lastCount
 			}
-			v.step(parent, m, idx, &f)
+			v.step(parent, m, idx, f)
 			typ = e.typ
+			if v.named {
+				v.nameAt = int32(modelNames[pt.model][idx])
+			}
 		}
 	}
+	if v.named && v.nameAt < 0 {
+		v.nameAt = int32(typeNames[typ]) // a resource, or 0 ("")
+		if v.nameAt == 0 {
+			v.nameAt = -1
+		}
+	}
+	t := &typeTable[typ]
 	f.typ = typ
-	f.mixed = typeTable[typ].mixed
-	v.stack = append(v.stack, f)
-	v.checkAttrs(&v.stack[len(v.stack)-1])
-	if v.opt.Visit != nil && !v.stopped {
-		v.visit(&v.stack[len(v.stack)-1])
+	f.mixed = t.mixed
+	f.blankOK = t.mixed || len(modelTable[t.model].parts) != 0 || t.kind == kindContainer
+	v.checkAttrs(f, attrs)
+	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
+		v.visit(f, attrs)
+	}
+}
+
+// Errors of open, reported by openFailed.
+const (
+	errRootNamespace = iota
+	errRootResource
+	errNoResource
+	errSecondResource
+)
+
+// openFailed reports an error of open about the element of frame f (on
+// the stack): apart, so that open itself stays small.
+func (v *validator) openFailed(f *frame, uri, local string, what int) {
+	switch what {
+	case errRootNamespace:
+		v.errAt(f.start, f.tagEnd, local, ErrNamespace, "the root element "+short(local)+" is not in the FHIR namespace "+NamespaceFHIR+" (its namespace: "+quoteNS(uri)+")")
+		f.skip = true
+	case errRootResource:
+		v.errAt(f.start, f.tagEnd, local, ErrUnknown, "the root element "+short(local)+" is not a FHIR resource")
+		f.skip = true
+	case errNoResource:
+		f.skip = true
+		msg := local + " is not a FHIR resource type"
+		if ens, known := nsOf(uri); !known || ens != nsFHIR {
+			msg = "a resource must be in the FHIR namespace " + NamespaceFHIR + "; " + local + " is in " + quoteNS(uri)
+		}
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrUnknown, msg)
+	case errSecondResource:
+		parent := &v.stack[len(v.stack)-2]
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrTooMany, v.str(parent.local)+" holds one resource; "+short(local)+" is a second")
 	}
 }
 
@@ -833,7 +952,6 @@ func short(s string) string {
 
 // unknown reports an element its parent does not declare.
 func (v *validator) unknown(parent *frame, m *modelDef, f *frame, uri, local string, known bool) {
-	v.stack = append(v.stack, *f)
 	p := v.path("")
 	pname := typeTable[parent.typ].name
 	for i := range m.elems {
@@ -879,46 +997,58 @@ func partNames(m *modelDef, q int) string {
 	return "one of " + strings.Join(names, ", ")
 }
 
-// step advances the parent's content model over child element idx.
+// step advances the parent's content model over child element idx,
+// whose frame f is on the stack.
 func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
 	e := &m.elems[idx]
-	pi := e.part
+	pi, at := int32(e.part), int32(idx)
 	p := &m.parts[pi]
-	pname := typeTable[parent.typ].name
 	switch {
 	case pi == parent.part:
 		switch {
-		case idx == parent.alt && (e.max < 0 || parent.acount < e.max):
+		case at == parent.alt && (e.max < 0 || int(parent.acount) < e.max):
 			parent.acount++
-		case p.max < 0 || parent.pcount < p.max:
+		case p.max < 0 || int(parent.pcount) < p.max:
 			parent.pcount++
-			parent.alt, parent.acount = idx, 1
-		case p.n > 1 && idx != parent.alt && m.parts[pi].max == 1:
-			v.stack = append(v.stack, *f)
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrChoice, "only one form of "+choiceName(m, *p)+"[x] is allowed in "+pname+"; "+m.elems[parent.alt].name+" came first")
-			v.stack = v.stack[:len(v.stack)-1]
+			parent.alt, parent.acount = at, 1
+		case p.n > 1 && at != parent.alt && m.parts[pi].max == 1:
+			v.stepError(parent, m, idx, f, ErrChoice)
 		default:
-			v.stack = append(v.stack, *f)
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrTooMany, e.name+" may occur only once in "+pname)
-			v.stack = v.stack[:len(v.stack)-1]
+			v.stepError(parent, m, idx, f, ErrTooMany)
 		}
 	case pi > parent.part:
+		for q := int(parent.part) + 1; q < int(pi); q++ {
+			if required(m, q) {
+				v.stepError(parent, m, idx, f, ErrMissing)
+				break
+			}
+		}
+		parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, at, 1
+	default:
+		v.stepError(parent, m, idx, f, ErrOrder)
+	}
+}
+
+// stepError reports the error step finds (apart, so that step stays
+// small), before step moves the parent's state on.
+func (v *validator) stepError(parent *frame, m *modelDef, idx int, f *frame, k ErrorKind) {
+	e := &m.elems[idx]
+	pname := typeTable[parent.typ].name
+	switch k {
+	case ErrChoice:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrChoice, "only one form of "+choiceName(m, m.parts[e.part])+"[x] is allowed in "+pname+"; "+m.elems[parent.alt].name+" came first")
+	case ErrTooMany:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrTooMany, e.name+" may occur only once in "+pname)
+	case ErrMissing:
 		var missing []string
-		for q := parent.part + 1; q < pi; q++ {
+		for q := int(parent.part) + 1; q < e.part; q++ {
 			if required(m, q) {
 				missing = append(missing, partNames(m, q))
 			}
 		}
-		if missing != nil {
-			v.stack = append(v.stack, *f)
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, pname+" requires "+strings.Join(missing, " and ")+" before "+e.name)
-			v.stack = v.stack[:len(v.stack)-1]
-		}
-		parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, idx, 1
-	default:
-		v.stack = append(v.stack, *f)
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, pname+" requires "+strings.Join(missing, " and ")+" before "+e.name)
+	case ErrOrder:
 		v.errAt(f.start, f.tagEnd, v.path(""), ErrOrder, e.name+" is out of order in "+pname+": it must come before "+m.elems[parent.alt].name)
-		v.stack = v.stack[:len(v.stack)-1]
 	}
 }
 
@@ -931,18 +1061,15 @@ func (v *validator) close() {
 		switch t.kind {
 		case kindContainer:
 			if f.pcount == 0 {
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, f.local+" holds no resource")
+				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, v.str(f.local)+" holds no resource")
 			}
 		default:
 			m := &modelTable[t.model]
-			var missing []string
-			for q := f.part + 1; q < len(m.parts); q++ {
+			for q := int(f.part) + 1; q < len(m.parts); q++ {
 				if required(m, q) {
-					missing = append(missing, partNames(m, q))
+					v.missingAtEnd(f, t, m, q)
+					break
 				}
-			}
-			if missing != nil {
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, t.name+" requires "+strings.Join(missing, " and "))
 			}
 		}
 	}
@@ -950,21 +1077,34 @@ func (v *validator) close() {
 	v.stack = v.stack[:n-1]
 }
 
+// missingAtEnd reports the required particles of f's model from q on
+// (q is one) missing at its end.
+func (v *validator) missingAtEnd(f *frame, t *typeDef, m *modelDef, q int) {
+	var missing []string
+	for ; q < len(m.parts); q++ {
+		if required(m, q) {
+			missing = append(missing, partNames(m, q))
+		}
+	}
+	v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, t.name+" requires "+strings.Join(missing, " and "))
+}
+
 // checkAttrs checks the attributes of the element just opened.
-func (v *validator) checkAttrs(f *frame) {
+func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 	set := attrTable[typeTable[f.typ].attrs]
 	var seen uint64
-	for _, a := range v.resolved {
+	for k := range attrs {
+		a := &attrs[k]
 		switch a.Space {
 		case "", namespaceXML:
 		case namespaceXSI:
 			if a.Local == "schemaLocation" || a.Local == "noNamespaceSchemaLocation" {
 				continue
 			}
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" of the XML Schema instance namespace is not supported")
+			v.attrError(f, attrXSI, a, "")
 			continue
 		default:
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" (namespace "+short(a.Space)+") is not allowed on "+typeTable[f.typ].name)
+			v.attrError(f, attrForeign, a, "")
 			continue
 		}
 		xml := a.Space == namespaceXML
@@ -976,12 +1116,8 @@ func (v *validator) checkAttrs(f *frame) {
 				break
 			}
 		}
-		name := a.Local
-		if xml {
-			name = "xml:" + a.Local
-		}
 		if di < 0 {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+name+" is not allowed on "+typeTable[f.typ].name)
+			v.attrError(f, attrUndeclared, a, "")
 			continue
 		}
 		if di < 64 {
@@ -989,34 +1125,74 @@ func (v *validator) checkAttrs(f *frame) {
 		}
 		d := &set[di]
 		if why := checkSimple(d.simple, a.Value); why != "" {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+short(a.Value)+"' "+why)
+			v.attrError(f, attrValue, a, why)
 			continue
 		}
 		// d.fixed (only pre's xml:space="preserve") is not enforced:
 		// xmllint, the reference verdict, does not enforce it either.
 		if simpleTable[d.simple].builtin == xsID {
-			id := collapse(a.Value)
-			if v.ids == nil {
-				v.ids = map[string]bool{}
-			}
-			if v.ids[id] {
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "id '"+id+"' is given to two elements of the document")
-			}
-			v.ids[id] = true
+			v.checkID(f, a.Value)
 		}
 	}
 	for i := range set {
 		if set[i].required && (i >= 64 || seen&(1<<i) == 0) {
-			v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, typeTable[f.typ].name+" requires the attribute "+set[i].name)
+			v.attrError(f, attrRequired, nil, set[i].name)
 		}
 	}
 }
 
-func (v *validator) visit(f *frame) {
+// The attribute errors of checkAttrs.
+const (
+	attrXSI = iota
+	attrForeign
+	attrUndeclared
+	attrValue
+	attrRequired
+)
+
+// attrError reports an attribute error of element f: about a, or (for
+// attrRequired) the attribute named s; s is the why of attrValue. Apart,
+// so that checkAttrs stays small.
+func (v *validator) attrError(f *frame, what int, a *Attr, s string) {
+	tname := typeTable[f.typ].name
+	var name string
+	if a != nil {
+		name = a.Local
+		if a.Space == namespaceXML {
+			name = "xml:" + a.Local
+		}
+	}
+	switch what {
+	case attrXSI:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" of the XML Schema instance namespace is not supported")
+	case attrForeign:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+short(a.Local)+" (namespace "+short(a.Space)+") is not allowed on "+tname)
+	case attrUndeclared:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, "attribute "+name+" is not allowed on "+tname)
+	case attrValue:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "attribute "+name+" '"+short(a.Value)+"' "+s)
+	case attrRequired:
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrAttribute, tname+" requires the attribute "+s)
+	}
+}
+
+// checkID records an xs:ID value, refusing one given twice.
+func (v *validator) checkID(f *frame, value string) {
+	id := collapse(value)
+	if v.ids == nil {
+		v.ids = map[string]bool{}
+	}
+	if v.ids[id] {
+		v.errAt(f.start, f.tagEnd, v.path(""), ErrValue, "id '"+id+"' is given to two elements of the document")
+	}
+	v.ids[id] = true
+}
+
+func (v *validator) visit(f *frame, attrs []Attr) {
 	nd := &v.node
-	*nd = Node{Name: f.local, Type: Type{f.typ}, Entry: f.entry, v: v}
+	*nd = Node{Name: v.str(f.local), Type: Type{f.typ}, Entry: int(f.entry), v: v}
 	nd.Line, nd.Column = v.lineCol(f.start)
-	for _, a := range v.resolved {
+	for _, a := range attrs {
 		if a.Local == "value" && a.Space == "" {
 			nd.Value, nd.HasValue = a.Value, true
 		}

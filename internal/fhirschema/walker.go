@@ -18,8 +18,10 @@ func NewWalker(body []byte, opt Options) *Walker {
 	if opt.MaxDepth <= 0 {
 		opt.MaxDepth = DefaultMaxDepth
 	}
+	namesOnce.Do(buildNames)
 	v := validators.Get().(*validator)
 	v.reset(opt)
+	v.named, v.nameAt = true, -1
 	if len(body) > 0 {
 		v.src = unsafe.String(&body[0], len(body))
 	}
@@ -32,12 +34,20 @@ func NewWalker(body []byte, opt Options) *Walker {
 // tag is a Start followed by an End.
 func (w *Walker) Start(space, local string, attrs []Attr, start, end int) {
 	v := w.v
+	v.nameAt = -1
 	if v.stopped || !v.depthOK(local, start, end) {
 		return
 	}
-	v.resolved = attrs
-	v.open("", space, local, start, end, len(v.ns))
-	v.resolved = nil
+	v.open("", space, local, start, end, len(v.ns), attrs)
+}
+
+// NameIndex is the index in Names of the element Start last opened, -1
+// when the schema does not declare it there (or validation stopped).
+func (w *Walker) NameIndex() int {
+	if w.v.stopped {
+		return -1
+	}
+	return int(w.v.nameAt)
 }
 
 // CharData reports character data in the innermost element, at offset
