@@ -73,32 +73,79 @@ type Message struct {
 
 	// cat is the catalogue judging the message (EVT-UNLISTED reads the
 	// event's resource list from it).
-	cat       *Catalogue
-	pass      *schemaPass // the XML schema pass, once run
-	byType    map[string][]fhir.Node
-	byFullURL map[string]int // entry index, -1 when two entries share it
-	entryOf   map[fhir.Node]int
+	cat  *Catalogue
+	pass *schemaPass // the XML schema pass, once run
+	// types are the entries' resources by type, in order of first
+	// appearance (a message has a dozen types at most: a list is quicker
+	// than a map).
+	types []typeGroup
+	// byFullURL gives the entry index of a fullUrl, -1 when two entries
+	// share it; built on first use, and only for a message of many
+	// entries (a few are looked through).
+	byFullURL map[string]int
+	// entryOf gives the entry index of an entry's resource; built on the
+	// first finding.
+	entryOf map[fhir.Node]int
+	idx     *index // the element index, built on first use
+	report  Report // the rule being judged
+	// facts are for the journal rules, worked out once (hasFacts).
+	facts    Facts
+	hasFacts bool
+	// Room for the types and resources of a usual message.
+	typesArr [12]typeGroup
+	nodesArr [16]fhir.Node
 }
+
+type typeGroup struct {
+	typ   string
+	sym   sym // typ's symbol (symNone for a type the rules do not name)
+	nodes []fhir.Node
+	// the is the position in nodes of the message's one resource of the
+	// type (The): the focus, the Patient, else the first.
+	the int
+}
+
+// manyEntries is the number of entries beyond which fullUrls are looked
+// up in a map.
+const manyEntries = 16
 
 // NewMessage indexes a message read by fhir.ReadDoc. The event and message
 // event type are MSG-BUNDLE's: those the Bundle facts name.
 func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
-	m := &Message{Context: c, Doc: doc, Bundle: b,
-		byType: map[string][]fhir.Node{}, byFullURL: map[string]int{}, entryOf: map[fhir.Node]int{}}
+	m := &Message{Context: c, Doc: doc, Bundle: b}
+	m.types = m.typesArr[:0]
 	if b != nil && b.Header != nil {
 		m.Event, m.Type = b.Header.EventCode, b.Header.MessageEventType
 	}
+	// Two passes: count each type's resources, then share one array.
+	var countsArr [len(m.typesArr)]int
+	counts := countsArr[:0]
+	n := 0
+	for _, e := range doc.Entries {
+		if !e.Resource.Ok() {
+			continue
+		}
+		n++
+		t := e.Resource.Type()
+		k := m.group(t)
+		if k < 0 {
+			m.types = append(m.types, typeGroup{typ: t, sym: symbolOf(t)})
+			counts = append(counts, 0)
+			k = len(m.types) - 1
+		}
+		counts[k]++
+	}
+	all := m.nodesArr[:]
+	if n > len(all) {
+		all = make([]fhir.Node, n)
+	}
+	for k := range m.types {
+		m.types[k].nodes, all = all[:0:counts[k]], all[counts[k]:]
+	}
 	for _, e := range doc.Entries {
 		if e.Resource.Ok() {
-			m.byType[e.Resource.Type()] = append(m.byType[e.Resource.Type()], e.Resource)
-			m.entryOf[e.Resource] = e.Index
-		}
-		if e.FullURL != "" {
-			if _, dup := m.byFullURL[e.FullURL]; dup {
-				m.byFullURL[e.FullURL] = -1
-			} else {
-				m.byFullURL[e.FullURL] = e.Index
-			}
+			k := m.group(e.Resource.Type())
+			m.types[k].nodes = append(m.types[k].nodes, e.Resource)
 		}
 	}
 	if len(doc.Entries) > 0 && doc.Entries[0].Resource.Ok() && doc.Entries[0].Resource.Type() == "MessageHeader" {
@@ -106,7 +153,7 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 	}
 	ev, _ := LookupEvent(m.Event)
 	if m.Header.Ok() {
-		if t, ok := m.Target(m.Header.Get("focus")); ok && t.Type() == ev.Focus {
+		if t, ok := m.Target(m.Header.Kid("focus")); ok && t.Type() == ev.Focus {
 			m.Focus = t
 		}
 	}
@@ -115,7 +162,7 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 	}
 	if m.Focus.Ok() {
 		for _, p := range []string{"patient", "subject"} {
-			if t, ok := m.Target(m.Focus.Get(p)); ok && t.Type() == "Patient" {
+			if t, ok := m.Target(m.Focus.Kid(p)); ok && t.Type() == "Patient" {
 				m.Patient = t
 				break
 			}
@@ -124,15 +171,57 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 	if !m.Patient.Ok() {
 		m.Patient = m.First("Patient")
 	}
+	for k := range m.types {
+		g := &m.types[k]
+		t := m.The(g.typ)
+		for i, n := range g.nodes {
+			if n == t {
+				g.the = i
+				break
+			}
+		}
+	}
 	return m
 }
 
+// symbolOf is the symbol of a name, symNone when it has none.
+func symbolOf(name string) sym { return (*symbols.tab.Load())[name].sym }
+
+// groupOf is the position in m.types of the type with symbol s, -1 for
+// none.
+func (m *Message) groupOf(s sym) int {
+	if s == symNone {
+		return -1
+	}
+	for k := range m.types {
+		if m.types[k].sym == s {
+			return k
+		}
+	}
+	return -1
+}
+
+// group is the position of a type in m.types, -1 for none.
+func (m *Message) group(typ string) int {
+	for k := range m.types {
+		if m.types[k].typ == typ {
+			return k
+		}
+	}
+	return -1
+}
+
 // Resources returns the entries' resources of a type, in order.
-func (m *Message) Resources(typ string) []fhir.Node { return m.byType[typ] }
+func (m *Message) Resources(typ string) []fhir.Node {
+	if k := m.group(typ); k >= 0 {
+		return m.types[k].nodes
+	}
+	return nil
+}
 
 // First returns the first entry's resource of a type, nil when none.
 func (m *Message) First(typ string) fhir.Node {
-	if rs := m.byType[typ]; len(rs) > 0 {
+	if rs := m.Resources(typ); len(rs) > 0 {
 		return rs[0]
 	}
 	return fhir.Node{}
@@ -150,8 +239,30 @@ func (m *Message) The(typ string) fhir.Node {
 	return m.First(typ)
 }
 
+// instances are the resources of a type (of symbol s) a row or check
+// judges: every one, or the message's one (The) when the is set.
+func (m *Message) instances(s sym, the bool) []fhir.Node {
+	k := m.groupOf(s)
+	if k < 0 {
+		return nil
+	}
+	g := &m.types[k]
+	if the {
+		return g.nodes[g.the : g.the+1]
+	}
+	return g.nodes
+}
+
 // Entry returns the index of the entry holding n, -1 when none does.
 func (m *Message) Entry(n fhir.Node) int {
+	if m.entryOf == nil {
+		m.entryOf = make(map[fhir.Node]int, len(m.Doc.Entries))
+		for _, e := range m.Doc.Entries {
+			if e.Resource.Ok() {
+				m.entryOf[e.Resource] = e.Index
+			}
+		}
+	}
 	for r := n; r.Ok(); r = r.Parent() {
 		if r.Type() != "" {
 			if i, ok := m.entryOf[r]; ok {
@@ -160,6 +271,39 @@ func (m *Message) Entry(n fhir.Node) int {
 		}
 	}
 	return -1
+}
+
+// entryByURL is the entry index of a fullUrl, -1 when two entries share
+// it; false when none has it.
+func (m *Message) entryByURL(v string) (int, bool) {
+	es := m.Doc.Entries
+	if len(es) <= manyEntries {
+		found := -1
+		for _, e := range es {
+			// fullUrls share their start (urn:uuid:): the last byte first.
+			if u := e.FullURL; len(u) == len(v) && v != "" && u[len(u)-1] == v[len(v)-1] && u == v {
+				if found >= 0 {
+					return -1, true
+				}
+				found = e.Index
+			}
+		}
+		return found, found >= 0
+	}
+	if m.byFullURL == nil {
+		m.byFullURL = make(map[string]int, len(es))
+		for _, e := range es {
+			if e.FullURL != "" {
+				if _, dup := m.byFullURL[e.FullURL]; dup {
+					m.byFullURL[e.FullURL] = -1
+				} else {
+					m.byFullURL[e.FullURL] = e.Index
+				}
+			}
+		}
+	}
+	i, ok := m.byFullURL[v]
+	return i, ok
 }
 
 // Resolution is how a Reference.reference resolves (EVT-REFS).
@@ -180,7 +324,7 @@ func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 	if !ok {
 		return fhir.Node{}, NoReference
 	}
-	if i, ok := m.byFullURL[v]; ok {
+	if i, ok := m.entryByURL(v); ok {
 		if i < 0 {
 			return fhir.Node{}, Unresolved
 		}
@@ -201,7 +345,7 @@ func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 	var found fhir.Node
 	n := 0
 	for _, e := range m.Doc.Entries {
-		if strings.HasSuffix(e.FullURL, "/"+v) {
+		if u := e.FullURL; len(u) > len(v) && u[len(u)-len(v)-1] == '/' && strings.HasSuffix(u, v) {
 			found, n = e.Resource, n+1
 		}
 	}
@@ -209,7 +353,7 @@ func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 		return found, Resolved
 	}
 	n = 0
-	for _, r := range m.byType[typ] {
+	for _, r := range m.Resources(typ) {
 		if rid, _ := r.Val("id"); rid == id {
 			found, n = r, n+1
 		}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/nems-harness/nems-harness/internal/codes"
 	"github.com/nems-harness/nems-harness/internal/fhir"
@@ -16,9 +15,11 @@ import (
 // url or a child-value filter.
 type step struct {
 	name         string
+	sym          sym
 	url          string
 	hasURL       bool
 	fpath, fwant string // name[fpath=fwant]
+	fsyms        []sym  // fpath's names
 	hasFilter    bool
 }
 
@@ -70,35 +71,56 @@ func compilePath(p string) ([]step, error) {
 		if st.name == "" || strings.ContainsAny(st.name, "()[]=") {
 			return nil, fmt.Errorf("path %q: bad step %q", p, s)
 		}
+		st.sym, st.fsyms = intern(st.name), internPath(st.fpath)
 		out = append(out, st)
 	}
 	return out, nil
 }
 
-// follow returns the present elements at the end of steps from n.
-func follow(n fhir.Node, steps []step) []fhir.Node {
-	cur := []fhir.Node{n}
-	for _, st := range steps {
-		var next []fhir.Node
-		for _, c := range cur {
-			for k := c.First(); k.Ok(); k = k.Next() {
-				if k.Name() != st.name || !k.Present() {
-					continue
-				}
-				if st.hasURL && k.URL() != st.url {
-					continue
-				}
-				if st.hasFilter {
-					if v, ok := k.Val(st.fpath); !ok || v != st.fwant {
-						continue
-					}
-				}
-				next = append(next, k)
+// follow appends the present elements at the end of steps from element i
+// (i itself for no steps), in document order.
+func (x *index) follow(i int32, steps []step, out []int32) []int32 {
+	if len(steps) == 0 {
+		return append(out, i)
+	}
+	st := &steps[0]
+	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
+		e := &x.e[c]
+		if e.sym != st.sym || e.flags&fValue == 0 && e.end == c+1 {
+			continue
+		}
+		if st.hasURL && e.node.URL() != st.url {
+			continue
+		}
+		if st.hasFilter {
+			if v, ok := x.val(x.get(c, st.fsyms)); !ok || v != st.fwant {
+				continue
 			}
 		}
-		cur = next
+		out = x.follow(c, steps[1:], out)
 	}
-	return cur
+	return out
+}
+
+// followFirst is the first element follow would give for one step, -1 for
+// none.
+func (x *index) followFirst(i int32, st *step) int32 {
+	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
+		e := &x.e[c]
+		if e.sym != st.sym || e.flags&fValue == 0 && e.end == c+1 {
+			continue
+		}
+		if st.hasURL && e.node.URL() != st.url {
+			continue
+		}
+		if st.hasFilter {
+			if v, ok := x.val(x.get(c, st.fsyms)); !ok || v != st.fwant {
+				continue
+			}
+		}
+		return c
+	}
+	return -1
 }
 
 // parseCard reads "min..max" ("*" for no maximum).
@@ -119,30 +141,35 @@ func parseCard(s string) (lo, hi int, err error) {
 	return lo, hi, nil
 }
 
-var patterns sync.Map // string -> *regexp.Regexp
-
-func pattern(p string) *regexp.Regexp {
-	if re, ok := patterns.Load(p); ok {
-		return re.(*regexp.Regexp)
-	}
-	re := regexp.MustCompile("^(?:" + p + ")$")
-	patterns.Store(p, re)
-	return re
-}
-
 // Compile checks a rule's table rows and prepares them. Catalogues call it
 // once for every rule (NewCatalogue does).
 func (r *Rule) Compile() error {
 	if r.IssueType == "" {
 		r.IssueType = "invalid"
 	}
+	if len(r.Profiles) > 0 {
+		r.notProfile = "applies to profile " + strings.Join(r.Profiles, ", ") + " only"
+	}
+	if len(r.Events) > 0 {
+		r.notEvent = "applies to " + strings.Join(r.Events, ", ") + " only"
+	}
+	if len(r.Types) > 0 {
+		r.notType = "applies to " + strings.Join(r.Types, ", ") + " messages only"
+	}
 	for i := range r.Counts {
-		if _, _, err := parseCard(r.Counts[i].Card); err != nil {
-			return fmt.Errorf("rule %s count %s: %w", r.ID, r.Counts[i].Of, err)
+		c := &r.Counts[i]
+		var err error
+		c.of = intern(c.Of)
+		if c.lo, c.hi, err = parseCard(c.Card); err != nil {
+			return fmt.Errorf("rule %s count %s: %w", r.ID, c.Of, err)
 		}
 	}
 	for i := range r.Elems {
 		e := &r.Elems[i]
+		if i == 0 {
+			r.noneOf, r.none = e.Of, "no "+e.Of+" in the message"
+		}
+		e.of = intern(e.Of)
 		var err error
 		if e.steps, err = compilePath(e.Path); err != nil {
 			return fmt.Errorf("rule %s: %w", r.ID, err)
@@ -160,6 +187,7 @@ func (r *Rule) Compile() error {
 			if _, err := regexp.Compile(e.Pattern); err != nil {
 				return fmt.Errorf("rule %s: pattern: %w", r.ID, err)
 			}
+			e.re = regexp.MustCompile("^(?:" + e.Pattern + ")$")
 		}
 		if e.Of == "" || len(e.steps) == 0 && !e.hasCard {
 			return fmt.Errorf("rule %s: an element row needs Of and Path", r.ID)
@@ -189,6 +217,10 @@ func (rp *Report) Judged() { rp.judged++ }
 // also reported.
 func (rp *Report) Skip(format string, a ...any) {
 	if rp.skip == "" {
+		if len(a) == 0 && strings.IndexByte(format, '%') < 0 {
+			rp.skip = format
+			return
+		}
 		rp.skip = fmt.Sprintf(format, a...)
 	}
 }
@@ -205,7 +237,16 @@ func (rp *Report) FailAt(n fhir.Node, at string, format string, a ...any) {
 		rp.more++
 		return
 	}
-	f := Finding{Entry: -1, Reason: fmt.Sprintf(format, a...)}
+	rp.failAt(n, at, fmt.Sprintf(format, a...))
+}
+
+// failAt is FailAt with the reason written.
+func (rp *Report) failAt(n fhir.Node, at, reason string) {
+	if len(rp.findings) >= MaxFindings {
+		rp.more++
+		return
+	}
+	f := Finding{Entry: -1, Reason: reason}
 	if n.Ok() {
 		f.Entry = rp.m.Entry(n)
 		f.Path = n.Path()
@@ -249,8 +290,8 @@ func (rp *Report) judgeCounts(r *Rule) {
 		if len(c.On) > 0 && !slices.Contains(c.On, m.Type) {
 			continue
 		}
-		lo, hi, _ := parseCard(c.Card)
-		n := len(m.Resources(c.Of))
+		lo, hi := c.lo, c.hi
+		n := len(m.instances(c.of, false))
 		rp.Judged()
 		if n < lo || hi >= 0 && n > hi {
 			rp.Fail(fhir.Node{}, "%d %s %s (%s allows %s on %s)", n, c.Of, entriesWord(n), m.Event, c.Card, m.Type)
@@ -267,60 +308,61 @@ func entriesWord(n int) string {
 
 // judgeElems runs a rule's element rows.
 func (rp *Report) judgeElems(r *Rule) {
+	if len(r.Elems) == 0 {
+		return
+	}
 	m := rp.m
-	missing := map[string]bool{}
+	x := m.index()
+	var missingArr [4]string
+	missing := missingArr[:0]
 	for i := range r.Elems {
 		e := &r.Elems[i]
 		if len(e.On) > 0 && !slices.Contains(e.On, m.Type) || len(e.Events) > 0 && !slices.Contains(e.Events, m.Event) {
 			continue
 		}
-		var insts []fhir.Node
-		if e.The {
-			if t := m.The(e.Of); t.Ok() {
-				insts = []fhir.Node{t}
-			}
-		} else {
-			insts = m.Resources(e.Of)
-		}
+		insts := m.instances(e.of, e.The)
 		if len(insts) == 0 {
-			missing[e.Of] = true
+			if !slices.Contains(missing, e.Of) {
+				missing = append(missing, e.Of)
+			}
 			continue
 		}
 		for _, inst := range insts {
 			rp.Judged()
-			scopes := []fhir.Node{inst}
-			if len(e.each) > 0 {
-				scopes = follow(inst, e.each)
+			at := x.at(inst)
+			if at < 0 {
+				continue
 			}
-			for _, sc := range scopes {
-				found := follow(sc, e.steps)
+			x.scopes = x.follow(at, e.each, x.scopes[:0])
+			for _, sc := range x.scopes {
+				x.found = x.follow(sc, e.steps, x.found[:0])
 				if e.hasCard {
-					if n := len(found); n < e.min || e.max >= 0 && n > e.max {
-						rp.cardBreach(e, sc, n)
+					if n := len(x.found); n < e.min || e.max >= 0 && n > e.max {
+						rp.cardBreach(x, e, sc, n)
 					}
 				}
-				for _, n := range found {
-					if why := rp.checkValue(e, n); why != "" {
+				for _, n := range x.found {
+					if why := rp.checkValue(x, e, n); why != "" {
 						if e.Why != "" {
 							why = e.Why
 						}
-						rp.Fail(n, "%s", why)
+						rp.failAt(x.e[n].node, "", why)
 					}
 				}
 			}
 		}
 	}
-	if rp.judged == 0 && len(missing) > 0 {
-		types := make([]string, 0, len(missing))
-		for t := range missing {
-			types = append(types, t)
-		}
-		slices.Sort(types)
-		rp.Skip("no %s in the message", strings.Join(types, " or "))
+	switch {
+	case rp.judged > 0 || len(missing) == 0:
+	case len(missing) == 1 && missing[0] == r.noneOf && rp.skip == "":
+		rp.skip = r.none // the usual case, written by Compile
+	default:
+		slices.Sort(missing)
+		rp.Skip("no %s in the message", strings.Join(missing, " or "))
 	}
 }
 
-func (rp *Report) cardBreach(e *Elem, scope fhir.Node, n int) {
+func (rp *Report) cardBreach(x *index, e *Elem, scope int32, n int) {
 	want := e.Card
 	var why string
 	switch {
@@ -338,17 +380,17 @@ func (rp *Report) cardBreach(e *Elem, scope fhir.Node, n int) {
 	// source.name is on the line of source.
 	at, k := scope, 0
 	for k < len(e.steps)-1 {
-		next := follow(at, e.steps[k:k+1])
-		if len(next) == 0 {
+		next := x.followFirst(at, &e.steps[k])
+		if next < 0 {
 			break
 		}
-		at, k = next[0], k+1
+		at, k = next, k+1
 	}
 	rest := make([]string, 0, len(e.steps)-k)
 	for _, st := range e.steps[k:] {
 		rest = append(rest, st.text())
 	}
-	rp.FailAt(at, strings.Join(rest, "."), "%s", why)
+	rp.failAt(x.e[at].node, strings.Join(rest, "."), why)
 }
 
 // text writes the step as a path spells it.
@@ -362,21 +404,25 @@ func (st step) text() string {
 	return st.name
 }
 
-// checkValue applies an element row's value checks to one element; it
+// checkValue applies an element row's value checks to element i; it
 // returns the reason of a breach, or "".
-func (rp *Report) checkValue(e *Elem, n fhir.Node) string {
+func (rp *Report) checkValue(x *index, e *Elem, i int32) string {
 	m := rp.m
-	if e.Fixed != "" && n.Value() != e.Fixed {
-		return fmt.Sprintf("%q, want %q", n.Value(), e.Fixed)
+	v := x.e[i].val
+	if e.Fixed != "" && v != e.Fixed {
+		return fmt.Sprintf("%q, want %q", v, e.Fixed)
 	}
-	if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, n.Value()) {
-		return fmt.Sprintf("%q is not one of %s", n.Value(), strings.Join(e.OneOf, ", "))
+	if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, v) {
+		return fmt.Sprintf("%q is not one of %s", v, strings.Join(e.OneOf, ", "))
 	}
-	if e.Pattern != "" && !pattern(e.Pattern).MatchString(n.Value()) {
-		return fmt.Sprintf("%q does not have the required form", n.Value())
+	if e.re != nil && !e.re.MatchString(v) {
+		return fmt.Sprintf("%q does not have the required form", v)
 	}
-	sys, _ := n.Val("system")
-	code, hasCode := n.Val("code")
+	if e.System == "" && e.Coding == "" && len(e.Pairs) == 0 && !e.SCTID && e.Ref == "" {
+		return ""
+	}
+	sys, _ := x.kidVal(i, symSystem)
+	code, hasCode := x.kidVal(i, symCode)
 	if e.System != "" && sys != e.System {
 		return fmt.Sprintf("coding system %q, want %s", sys, e.System)
 	}
@@ -392,7 +438,7 @@ func (rp *Report) checkValue(e *Elem, n fhir.Node) string {
 		}
 	}
 	if len(e.Pairs) > 0 {
-		disp, _ := n.Val("display")
+		disp, _ := x.kidVal(i, symDisplay)
 		ok := false
 		for _, p := range e.Pairs {
 			if code == p[0] && disp == p[1] {
@@ -413,7 +459,8 @@ func (rp *Report) checkValue(e *Elem, n fhir.Node) string {
 		}
 	}
 	if e.Ref != "" {
-		if _, has := n.Val("reference"); !has {
+		n := x.e[i].node
+		if _, has := x.kidVal(i, symReference); !has {
 			return "no reference to " + article(e.Ref)
 		}
 		t, ok := m.Target(n)
@@ -474,7 +521,8 @@ func (r *Rule) Judge(m *Message) Result {
 	if why := r.applies(m); why != "" {
 		return Result{Rule: r, Outcome: NotAssessed, Reason: why}
 	}
-	rp := &Report{m: m}
+	rp := &m.report
+	*rp = Report{m: m}
 	rp.judgeCounts(r)
 	rp.judgeElems(r)
 	if r.Check != nil {
@@ -490,8 +538,25 @@ func (r *Rule) Judge(m *Message) Result {
 		}
 		return Result{Rule: r, Outcome: NotAssessed, Reason: why}
 	default:
-		return Result{Rule: r, Outcome: Pass, Reason: fmt.Sprintf("%d %s judged", rp.judged, instancesWord(rp.judged))}
+		return Result{Rule: r, Outcome: Pass, Reason: judgedReason(rp.judged)}
 	}
+}
+
+// judgedReasons are the reasons of a pass for the usual counts.
+var judgedReasons = func() []string {
+	out := make([]string, 128)
+	for n := range out {
+		out[n] = fmt.Sprintf("%d %s judged", n, instancesWord(n))
+	}
+	return out
+}()
+
+// judgedReason is a pass's reason: how many instances were judged.
+func judgedReason(n int) string {
+	if n >= 0 && n < len(judgedReasons) {
+		return judgedReasons[n]
+	}
+	return strconv.Itoa(n) + " " + instancesWord(n) + " judged"
 }
 
 func instancesWord(n int) string {
@@ -508,6 +573,7 @@ func (c *Catalogue) Judge(m *Message) []Result {
 	for i, r := range c.rules {
 		out[i] = r.Judge(m)
 	}
+	m.release()
 	return out
 }
 
