@@ -1,6 +1,8 @@
 package mockspine
 
 import (
+	"unicode/utf8"
+
 	"github.com/nems-harness/nems-harness/internal/content"
 )
 
@@ -8,28 +10,46 @@ import (
 // all).
 const maxFindings = 200
 
-// checkContent judges one content rule: every content rule is reached in
-// one go, on the element tree read with the body, the first time one is
-// asked for.
-func checkContent(r *Rule, x *Exchange) Verdict {
-	if v, ok := x.Verdict("MSG-BUNDLE"); !ok || v.Outcome != Pass || x.doc == nil {
-		v := r.skip("MSG-BUNDLE failed")
-		v.Severity = r.Severity
-		return v
+// contentCheck is the check of the content catalogue's i-th rule.
+func contentCheck(i int) func(r *Rule, x *Exchange) Verdict {
+	return func(r *Rule, x *Exchange) Verdict { return checkContent(r, x, i) }
+}
+
+// checkContent judges one content rule, the catalogue's i-th: every
+// content rule is reached in one go, on the element tree read with the
+// body, the first time one is asked for.
+func checkContent(r *Rule, x *Exchange, i int) Verdict {
+	if x.results == nil {
+		if v, ok := x.Verdict("MSG-BUNDLE"); !ok || v.Outcome != Pass || x.doc == nil {
+			v := r.skip("MSG-BUNDLE failed")
+			v.Severity = r.Severity
+			return v
+		}
+		x.results = contentCatalogue.Judge(x.contentMessage())
 	}
-	res := x.contentResult(r.ID)
+	res := x.contentResult(r.ID, i)
 	var v Verdict
 	switch res.Outcome {
 	case content.Pass:
-		v = r.pass("%s", res.Reason)
+		v = Verdict{Rule: r.ID, Outcome: Pass, Reason: contentReason(res.Reason)}
 	case content.Fail:
 		v = r.fail("%s", res.Summary())
 		v.Findings = res.Findings[:min(len(res.Findings), maxFindings)]
 	default:
-		v = r.skip("%s", res.Reason)
+		v = Verdict{Rule: r.ID, Outcome: NotAssessed, Reason: contentReason(res.Reason)}
 	}
 	v.Severity = r.Severity
 	return v
+}
+
+// contentReason is a verdict's reason from a content result's, as
+// reason("%s", s) gives it: the content rules' reasons are mostly short
+// and valid already.
+func contentReason(s string) string {
+	if len(s) <= MaxReason && utf8.ValidString(s) {
+		return s
+	}
+	return reason("%s", s)
 }
 
 // contentMessage indexes the message for the content rules, once.
@@ -44,11 +64,11 @@ func (x *Exchange) contentMessage() *content.Message {
 	return x.msg
 }
 
-// contentResult returns a content rule's result, judging every content
-// rule the first time.
-func (x *Exchange) contentResult(id string) content.Result {
-	if x.results == nil {
-		x.results = contentCatalogue.Judge(x.contentMessage())
+// contentResult returns a content rule's result, the catalogue's i-th,
+// once every content rule is judged.
+func (x *Exchange) contentResult(id string, i int) content.Result {
+	if i >= 0 && i < len(x.results) && x.results[i].Rule.ID == id {
+		return x.results[i]
 	}
 	for _, res := range x.results {
 		if res.Rule.ID == id {

@@ -97,11 +97,12 @@ func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
 	codings := internPath(path + ".coding")
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		for _, r := range m.instances(ofSym, the) {
+		rs, pos := m.instancesAt(ofSym, the)
+		for k, r := range rs {
 			rp.Judged()
 			ok := false
 			var buf [16]int32
-			for _, c := range x.findAll(x.at(r), codings, buf[:0]) {
+			for _, c := range x.findAll(pos[k], codings, buf[:0]) {
 				s, _ := x.kidVal(c, symSystem)
 				code, _ := x.kidVal(c, symCode)
 				if l.Contains(s, code) {
@@ -137,10 +138,11 @@ func uniqueCode(of, path, system, what string) func(*Message, *Report) {
 	return func(m *Message, rp *Report) {
 		x := m.index()
 		var seen map[string]bool
-		for _, r := range m.instances(ofSym, false) {
+		_, pos := m.instancesAt(ofSym, false)
+		for _, ri := range pos {
 			rp.Judged()
 			var buf [16]int32
-			for _, c := range x.findAll(x.at(r), codings, buf[:0]) {
+			for _, c := range x.findAll(ri, codings, buf[:0]) {
 				if s, _ := x.kidVal(c, symSystem); s != system {
 					continue
 				}
@@ -191,9 +193,10 @@ func perGroup(of, codePath, code, outcomePath, system, what string, total int, g
 		x := m.index()
 		n := 0
 		per := make([]int, len(groups))
-		for _, r := range m.instances(ofSym, false) {
+		rs, pos := m.instancesAt(ofSym, false)
+		for k, r := range rs {
 			rp.Judged()
-			ri := x.at(r)
+			ri := pos[k]
 			if !x.hasCoding(ri, codeCodings, system, code) {
 				continue
 			}
@@ -236,8 +239,8 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 	codeCodings, listCodings := internPath(codePath+".coding"), internPath(listPath+".coding")
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		for _, r := range m.instances(ofSym, false) {
-			ri := x.at(r)
+		_, pos := m.instancesAt(ofSym, false)
+		for _, ri := range pos {
 			for _, cl := range byCode {
 				if !x.hasCoding(ri, codeCodings, system, cl.code) {
 					continue
@@ -264,9 +267,10 @@ func codedOrText(of, path, system string) func(*Message, *Report) {
 	at := internPath(path)
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		for _, r := range m.instances(ofSym, true) {
+		_, pos := m.instancesAt(ofSym, true)
+		for _, ri := range pos {
 			var buf [16]int32
-			for _, cc := range x.findAll(x.at(r), at, buf[:0]) {
+			for _, cc := range x.findAll(ri, at, buf[:0]) {
 				if !x.present(cc) {
 					continue
 				}
@@ -306,11 +310,12 @@ func snomedOrList(of, path, list string) func(*Message, *Report) {
 	codings := internPath(path + ".coding")
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		for _, r := range m.instances(ofSym, true) {
+		rs, pos := m.instancesAt(ofSym, true)
+		for k, r := range rs {
 			rp.Judged()
 			ok := false
 			var buf [16]int32
-			for _, c := range x.findAll(x.at(r), codings, buf[:0]) {
+			for _, c := range x.findAll(pos[k], codings, buf[:0]) {
 				s, _ := x.kidVal(c, symSystem)
 				v, _ := x.kidVal(c, symCode)
 				if s == SNOMED && codes.ValidSCTID(v) || l.Contains(s, v) {
@@ -420,11 +425,12 @@ func holders(of, path, system string, min, max, exact int) func(*Message, *Repor
 	at := internPath(path)
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		for _, r := range m.instances(ofSym, false) {
+		rs, pos := m.instancesAt(ofSym, false)
+		for k, r := range rs {
 			rp.Judged()
 			var buf, hbuf [16]int32
 			held := hbuf[:0]
-			for _, cc := range x.findAll(x.at(r), at, buf[:0]) {
+			for _, cc := range x.findAll(pos[k], at, buf[:0]) {
 				for c := cc + 1; c < x.e[cc].end; c = x.e[c].end {
 					if x.e[c].sym != symCoding {
 						continue

@@ -529,11 +529,12 @@ func checkRefs(m *Message, rp *Report) {
 			i = e.end - 1
 			continue
 		}
-		if e.sym != symReference || e.flags&fValue == 0 || e.parent < 0 || x.e[e.parent].flags&fResource != 0 {
+		p := x.par[i]
+		if e.sym != symReference || e.flags&fValue == 0 || p < 0 || x.e[p].flags&fResource != 0 {
 			continue
 		}
-		if _, how := m.Resolve(x.e[e.parent].node); how == Unresolved {
-			rp.Fail(e.node, "%q does not resolve to an entry of the Bundle", e.val)
+		if _, how := m.Resolve(x.e[p].node); how == Unresolved {
+			rp.Fail(e.node, "%q does not resolve to an entry of the Bundle", x.value(i))
 		}
 	}
 }
@@ -557,7 +558,7 @@ func checkDateTime(m *Message, rp *Report) {
 		if x.e[i].flags&fValue == 0 {
 			return
 		}
-		if why := dateTimeBreach(x.e[i].val, fhirType); why != "" {
+		if why := dateTimeBreach(x.value(i), fhirType); why != "" {
 			rp.failAt(x.e[i].node, "", why)
 		}
 	})
@@ -586,26 +587,23 @@ func hasZone(s string) bool {
 	return strings.HasSuffix(t, "Z") || strings.ContainsAny(t, "+-")
 }
 
-// sctidExempt says whether the SNOMED coding at c is another rule's to
-// judge.
-func sctidExempt(m *Message, x *index, c int32) bool {
-	p := x.e[c].parent
-	if p < 0 {
+// sctidExempt says whether a SNOMED coding at n is another rule's to judge.
+func sctidExempt(m *Message, c fhir.Node) bool {
+	p := c.Parent()
+	if !p.Ok() {
 		return false
 	}
-	r := x.resource(c)
-	if r < 0 {
+	r := c.Resource()
+	if !r.Ok() {
 		return false
 	}
-	pp := x.e[p].parent
-	rt, pn := x.e[r].node.Type(), x.e[p].node.Name()
 	switch {
-	case pp == r && rt == "Immunization" && pn == "vaccineCode",
-		pn == "valueCodeableConcept" && pp >= 0 && x.e[pp].node.URL() == urlVaccinationPr,
-		pp == r && rt == "HealthcareService" && pn == "type",
-		pp == r && rt == "EpisodeOfCare" && pn == "type",
-		pp == r && rt == "Procedure" && (pn == "code" || pn == "outcome") && slices.Contains(screening, m.Event),
-		pp == r && rt == "Observation" && pn == "valueCodeableConcept" && m.Event == Hearing:
+	case p.Parent() == r && r.Type() == "Immunization" && p.Name() == "vaccineCode",
+		p.Name() == "valueCodeableConcept" && p.Parent().Ok() && p.Parent().URL() == urlVaccinationPr,
+		p.Parent() == r && r.Type() == "HealthcareService" && p.Name() == "type",
+		p.Parent() == r && r.Type() == "EpisodeOfCare" && p.Name() == "type",
+		p.Parent() == r && r.Type() == "Procedure" && (p.Name() == "code" || p.Name() == "outcome") && slices.Contains(screening, m.Event),
+		p.Parent() == r && r.Type() == "Observation" && p.Name() == "valueCodeableConcept" && m.Event == Hearing:
 		return true
 	}
 	return false
@@ -626,7 +624,7 @@ func checkSCTID(m *Message, rp *Report) {
 			continue
 		}
 		end := e.end
-		if s, _ := x.kidVal(i, symSystem); s == SNOMED && !sctidExempt(m, x, i) {
+		if s, _ := x.kidVal(i, symSystem); s == SNOMED && !sctidExempt(m, e.node) {
 			rp.Judged()
 			code, _ := x.kidVal(i, symCode)
 			if err := codes.CheckSCTID(code); err != nil {
@@ -696,20 +694,18 @@ func nextWord(s string) (word, rest string) {
 	return s[i:j], s[j:]
 }
 
-// displayExempt says whether the display of the coding at c is fixed by
-// another rule.
-func displayExempt(m *Message, x *index, c int32) bool {
-	r := x.resource(c)
-	if r < 0 {
+// displayExempt says whether a coding's display is fixed by another rule.
+func displayExempt(m *Message, c fhir.Node) bool {
+	p := c.Parent()
+	r := c.Resource()
+	if !r.Ok() {
 		return false
 	}
-	p := x.e[c].parent
-	rt := x.e[r].node.Type()
 	switch {
-	case x.e[c].node.Name() == "event" && p == r && rt == "MessageHeader":
+	case c.Name() == "event" && c.Parent() == r && r.Type() == "MessageHeader":
 		return true
-	case p >= 0 && x.e[p].parent == r && slices.Contains(screening, m.Event) &&
-		(rt == "Procedure" && x.e[p].node.Name() == "code" || rt == "Communication" && x.e[p].node.Name() == "category"):
+	case p.Ok() && p.Parent() == r && slices.Contains(screening, m.Event) &&
+		(r.Type() == "Procedure" && p.Name() == "code" || r.Type() == "Communication" && p.Name() == "category"):
 		return true
 	}
 	return false
@@ -732,12 +728,12 @@ func checkDisplay(m *Message, rp *Report) {
 		}
 		sys, ok1 := x.kidVal(i, symSystem)
 		code, ok2 := x.kidVal(i, symCode)
-		if !ok1 || !ok2 || displayExempt(m, x, i) {
+		if !ok1 || !ok2 || displayExempt(m, e.node) {
 			continue
 		}
 		if match, ok := displays()[[2]string{sys, code}]; ok {
 			rp.Judged()
-			if v := x.e[d].val; !sameWords(v, match.Concept.Display) {
+			if v := x.value(d); !sameWords(v, match.Concept.Display) {
 				rp.Fail(x.e[d].node, "%q, but %s gives code %s the display %q", v, match.List, code, match.Concept.Display)
 			}
 		}

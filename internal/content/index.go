@@ -1,6 +1,7 @@
 package content
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,8 +17,9 @@ import (
 // in document order, each element with its name as a small integer. The
 // rules then look elements up there instead of walking the Doc again.
 
-// sym is an element name as a small integer; 0 is a name no rule names.
-type sym int32
+// sym is an element name as a small integer; 0 is a name the symbol table
+// does not hold.
+type sym uint16
 
 // Names the checks ask for by name, with fixed symbols.
 const (
@@ -88,25 +90,29 @@ type symInfo struct {
 	props uint16
 }
 
+// symTable maps names to symbols.
+type symTable map[string]symInfo
+
+// lookup returns a name's symbol (symNone when it has none) and its
+// properties.
+func (t *symTable) lookup(s string) (sym, uint16) {
+	if si, ok := (*t)[s]; ok {
+		return si.sym, si.props
+	}
+	return symNone, nameProps(s)
+}
+
 // symbols maps names to symbols: the fixed names, every element and
 // resource name of the FHIR schema, and the names the rules' paths add.
 // It only grows (rules are compiled at start-up), copied on write so that
 // readers take no lock.
 var symbols = struct {
 	mu  sync.Mutex
-	tab atomic.Pointer[map[string]symInfo]
+	tab atomic.Pointer[symTable]
 }{}
 
 func init() {
-	tab := make(map[string]symInfo, 4096)
-	add := func(n string) {
-		if _, ok := tab[n]; !ok {
-			tab[n] = symInfo{sym(len(tab) + 1), nameProps(n)}
-		}
-	}
-	for _, n := range fixedNames[1:] {
-		add(n)
-	}
+	names := append([]string(nil), fixedNames[1:]...)
 	// Schema names, so that most names of a message have a symbol: the
 	// types reachable from Bundle (every resource is, through
 	// Bundle.entry.resource), in declaration order.
@@ -119,34 +125,51 @@ func init() {
 			}
 			seen[t] = true
 			for _, e := range t.Elements() {
-				add(e.Name)
+				names = append(names, e.Name)
 				visit(e.Type)
 			}
 		}
-		add("Bundle")
+		names = append(names, "Bundle")
 		visit(b)
 	}
-	symbols.tab.Store(&tab)
+	t := make(symTable, len(names))
+	for _, n := range names {
+		if _, ok := t[n]; !ok {
+			t[n] = symInfo{sym(len(t) + 1), nameProps(n)}
+		}
+	}
+	for i, n := range fixedNames[1:] {
+		if t[n].sym != sym(i+1) {
+			panic("content: fixed symbol " + n + " out of place")
+		}
+	}
+	symbols.tab.Store(&t)
 }
+
+// maxSym is the largest symbol.
+const maxSym = 1<<16 - 1
 
 // intern returns the symbol of a name, giving it one when it has none.
 func intern(name string) sym {
-	if si, ok := (*symbols.tab.Load())[name]; ok {
-		return si.sym
+	if s, _ := symbols.tab.Load().lookup(name); s != symNone {
+		return s
 	}
 	symbols.mu.Lock()
 	defer symbols.mu.Unlock()
-	old := *symbols.tab.Load()
-	if si, ok := old[name]; ok {
-		return si.sym
+	old := symbols.tab.Load()
+	if s, _ := old.lookup(name); s != symNone {
+		return s
 	}
-	tab := make(map[string]symInfo, len(old)+1)
-	for k, v := range old {
-		tab[k] = v
+	if len(*old)+1 > maxSym {
+		panic("content: more element names than symbols")
 	}
-	si := symInfo{sym(len(old) + 1), nameProps(name)}
-	tab[strings.Clone(name)] = si
-	symbols.tab.Store(&tab)
+	t := make(symTable, len(*old)+1)
+	for k, v := range *old {
+		t[k] = v
+	}
+	si := symInfo{sym(len(t) + 1), nameProps(name)}
+	t[strings.Clone(name)] = si
+	symbols.tab.Store(&t)
 	return si.sym
 }
 
@@ -207,19 +230,19 @@ func nameProps(s string) uint16 {
 	return p
 }
 
-// elem is one element of the index.
+// elem is one element of the index: 24 bytes, with its parent's position
+// in index.par (a 3 MB message has some 100,000 elements).
 type elem struct {
 	node fhir.Node
-	val  string // the value, "" for none (flags say whether there is one)
-	// parent is the parent's position (-1 for the root); end the position
-	// after the element's last descendant: its children start at i+1,
-	// each next one at the previous one's end.
-	parent, end int32
-	sym         sym
-	flags       uint16
+	// end is the position after the element's last descendant: its
+	// children start at i+1, each next one at the previous one's end.
+	end   int32
+	sym   sym
+	flags uint16
 }
 
-func (e *elem) has(f uint16) bool { return e.flags&f != 0 }
+// resPos is where a resource is in the index, by its fhir.Node.Index.
+type resPos struct{ node, pos int32 }
 
 // nameSlot caches one distinct name of a message. A Doc keeps each
 // distinct name once, so the string's address finds it again.
@@ -235,12 +258,18 @@ const nameSlots = 256
 // index is a message's elements in document order.
 type index struct {
 	e []elem
-	// pos maps fhir.Node.Index to a position in e (-1: not indexed).
-	pos   []int32
+	// par is each element's parent's position (-1 for the root).
+	par []int32
+	// res are the resources, ordered by fhir.Node.Index.
+	res []resPos
+	// gpos are the positions of the message's resources by type (see
+	// typeGroup.off).
+	gpos  []int32
+	// tab is the symbol table the index was built with; names caches
+	// its answers for the message's names (used of them taken).
+	tab   *symTable
 	names [nameSlots]nameSlot
 	used  int
-	// tab is the symbol table the index was built with.
-	tab *map[string]symInfo
 	// scopes and found are scratch space for the element rows.
 	scopes, found []int32
 	// memo and types serve typeTimes. The memo's keys are the schema's
@@ -250,6 +279,9 @@ type index struct {
 }
 
 var indexes = sync.Pool{New: func() any { return new(index) }}
+
+// maxPooled is the largest index kept for another message.
+const maxPooled = 1 << 14
 
 // index builds the message's element index, once.
 func (m *Message) index() *index {
@@ -261,18 +293,21 @@ func (m *Message) index() *index {
 	x := indexes.Get().(*index)
 	x.tab = tab
 	if d := m.Doc; d != nil && d.Root.Ok() {
-		n := d.Len()
-		if cap(x.pos) < n {
-			x.pos = make([]int32, n)
-		}
-		x.pos = x.pos[:n]
-		for i := range x.pos {
-			x.pos[i] = -1
-		}
-		if cap(x.e) < n {
+		if n := d.Len(); cap(x.e) < n {
 			x.e = make([]elem, 0, n)
+			x.par = make([]int32, 0, n)
 		}
 		x.add(d.Root, -1, d.Format != fhir.FormatJSON)
+		if !slices.IsSortedFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) }) {
+			slices.SortFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) })
+		}
+	}
+	for k := range m.types {
+		g := &m.types[k]
+		g.off = len(x.gpos)
+		for _, n := range g.nodes {
+			x.gpos = append(x.gpos, x.at(n))
+		}
 	}
 	m.idx = x
 	return x
@@ -286,13 +321,15 @@ func (m *Message) release() {
 		return
 	}
 	m.idx = nil
-	clear(x.e)
-	x.e = x.e[:0]
-	x.names = [nameSlots]nameSlot{}
-	x.used = 0
+	if cap(x.e) > maxPooled {
+		return // a large message's index is not kept
+	}
+	clear(x.e) // no Doc is kept alive by a pooled index
+	x.e, x.par, x.res, x.gpos = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0]
 	x.tab = nil
-	if cap(x.e) > 1<<16 {
-		return // a huge message's index is not kept
+	if x.used > 0 {
+		x.names = [nameSlots]nameSlot{}
+		x.used = 0
 	}
 	indexes.Put(x)
 }
@@ -300,20 +337,18 @@ func (m *Message) release() {
 func (x *index) add(n fhir.Node, parent int32, xml bool) {
 	i := int32(len(x.e))
 	s, props := x.name(n.Name())
-	v := n.Value()
-	if v != "" || n.HasValue() {
+	if n.HasValue() {
 		props |= fValue
 	}
 	if props&pUpper != 0 && n.Type() != "" { // element names start lower-case
 		props |= fResource
+		x.res = append(x.res, resPos{n.Index(), i})
 	}
 	if xml && n.Space() != "" {
 		props |= fForeign // only XML has elements of other namespaces
 	}
-	x.e = append(x.e, elem{node: n, val: v, parent: parent, sym: s, flags: props})
-	if j := n.Index(); j >= 0 && int(j) < len(x.pos) {
-		x.pos[j] = i
-	}
+	x.e = append(x.e, elem{node: n, sym: s, flags: props})
+	x.par = append(x.par, parent)
 	for k := n.First(); k.Ok(); k = k.Next() {
 		x.add(k, i, xml)
 	}
@@ -331,32 +366,38 @@ func (x *index) name(s string) (sym, uint16) {
 			return sl.sym, sl.props
 		case sl.p == 0 && x.used < nameSlots*3/4:
 			sl.p, sl.n = p, len(s)
-			sl.sym, sl.props = x.lookup(s)
+			sl.sym, sl.props = x.tab.lookup(s)
 			x.used++
 			return sl.sym, sl.props
 		}
 	}
-	return x.lookup(s) // a crowded table: look it up each time
+	return x.tab.lookup(s) // a crowded cache: look it up each time
 }
 
-// lookup finds a name in the symbol table.
-func (x *index) lookup(s string) (sym, uint16) {
-	if si, ok := (*x.tab)[s]; ok {
-		return si.sym, si.props
-	}
-	return symNone, nameProps(s)
-}
-
-// at returns the position of a node, -1 for none.
+// at returns the position of a resource, -1 for none (or for an element
+// that is no resource).
 func (x *index) at(n fhir.Node) int32 {
 	if !n.Ok() {
 		return -1
 	}
-	if j := n.Index(); j >= 0 && int(j) < len(x.pos) {
-		return x.pos[j]
+	j := n.Index()
+	lo, hi := 0, len(x.res)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if x.res[h].node < j {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	if lo < len(x.res) && x.res[lo].node == j {
+		return x.res[lo].pos
 	}
 	return -1
 }
+
+// value is element i's value ("" for none).
+func (x *index) value(i int32) string { return x.e[i].node.Value() }
 
 // present reports whether element i has a value or children.
 func (x *index) present(i int32) bool {
@@ -393,7 +434,7 @@ func (x *index) val(i int32) (string, bool) {
 	if i < 0 || x.e[i].flags&fValue == 0 {
 		return "", false
 	}
-	return x.e[i].val, true
+	return x.e[i].node.Value(), true
 }
 
 // kidVal is the value of i's first child named s.
@@ -431,15 +472,4 @@ func (x *index) findAll(i int32, path []sym, out []int32) []int32 {
 		}
 	}
 	return out
-}
-
-// resource is the position of the resource holding i (i itself when it is
-// one), -1 for none.
-func (x *index) resource(i int32) int32 {
-	for ; i >= 0; i = x.e[i].parent {
-		if x.e[i].flags&fResource != 0 {
-			return i
-		}
-	}
-	return -1
 }

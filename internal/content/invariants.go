@@ -79,7 +79,7 @@ func checkInvariants(m *Message, rp *Report) {
 			fail(e.node, "global-1", "element with neither a value nor children")
 			continue
 		}
-		parent := e.parent
+		parent := x.par[i]
 		switch e.sym {
 		case symExtension, symModifierExtension:
 			subs, vals := 0, 0
@@ -95,7 +95,7 @@ func checkInvariants(m *Message, rp *Report) {
 				fail(e.node, "ext-1", "an extension has either sub-extensions or one value[x], not both")
 			}
 		case symReference:
-			if v := e.val; strings.HasPrefix(v, "#") && parent >= 0 && x.e[parent].flags&fResource == 0 {
+			if v := x.value(i); strings.HasPrefix(v, "#") && parent >= 0 && x.e[parent].flags&fResource == 0 {
 				if !hasContained(e.node.Resource(), v[1:]) {
 					fail(e.node, "ref-1", "%q names no contained resource", v)
 				}
@@ -104,7 +104,7 @@ func checkInvariants(m *Message, rp *Report) {
 			checkContained(e.node, fail)
 		case symText:
 			if parent >= 0 && x.e[parent].flags&fResource != 0 {
-				if d := x.kid(i, symDiv); d >= 0 && x.e[d].end == d+1 && strings.TrimSpace(x.e[d].val) == "" {
+				if d := x.kid(i, symDiv); d >= 0 && x.e[d].end == d+1 && strings.TrimSpace(x.value(d)) == "" {
 					fail(x.e[d].node, "txt-2", "the narrative has no non-whitespace content")
 				}
 			}

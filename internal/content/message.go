@@ -103,6 +103,8 @@ type typeGroup struct {
 	// the is the position in nodes of the message's one resource of the
 	// type (The): the focus, the Patient, else the first.
 	the int
+	// off is where the nodes' index positions start in index.gpos.
+	off int
 }
 
 // manyEntries is the number of entries beyond which fullUrls are looked
@@ -185,7 +187,10 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 }
 
 // symbolOf is the symbol of a name, symNone when it has none.
-func symbolOf(name string) sym { return (*symbols.tab.Load())[name].sym }
+func symbolOf(name string) sym {
+	s, _ := symbols.tab.Load().lookup(name)
+	return s
+}
 
 // groupOf is the position in m.types of the type with symbol s, -1 for
 // none.
@@ -251,6 +256,22 @@ func (m *Message) instances(s sym, the bool) []fhir.Node {
 		return g.nodes[g.the : g.the+1]
 	}
 	return g.nodes
+}
+
+// instancesAt is instances with the resources' positions in the index
+// (which it builds).
+func (m *Message) instancesAt(s sym, the bool) ([]fhir.Node, []int32) {
+	x := m.index()
+	k := m.groupOf(s)
+	if k < 0 {
+		return nil, nil
+	}
+	g := &m.types[k]
+	pos := x.gpos[g.off : g.off+len(g.nodes)]
+	if the {
+		return g.nodes[g.the : g.the+1], pos[g.the : g.the+1]
+	}
+	return g.nodes, pos
 }
 
 // Entry returns the index of the entry holding n, -1 when none does.

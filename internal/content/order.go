@@ -73,12 +73,11 @@ func checkOrder(m *Message, rp *Report) {
 	}
 }
 
-// childKey is a schema type and a child name, for the look-up memo (eight
+// childKey is a schema type and a child name, for the look-up memo (four
 // bytes of plain memory: a quick key to hash).
 type childKey struct {
-	t   fhirschema.Type
-	pad uint16
-	s   sym
+	t fhirschema.Type
+	s sym
 }
 
 // childType is what a child name gives under a type: its type (zero: not
@@ -131,7 +130,7 @@ func (x *index) typeTimes(f func(i int32, fhirType string)) {
 	types[0] = rt
 	for i := int32(1); i < int32(len(x.e)); i++ {
 		e := &x.e[i]
-		pt := types[e.parent]
+		pt := types[x.par[i]]
 		if pt.IsZero() {
 			types[i] = fhirschema.Type{}
 			continue

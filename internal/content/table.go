@@ -315,33 +315,38 @@ func (rp *Report) judgeElems(r *Rule) {
 	x := m.index()
 	var missingArr [4]string
 	missing := missingArr[:0]
+	// Scratch kept in the index, in locals meanwhile.
+	scopes, found := x.scopes[:0], x.found[:0]
 	for i := range r.Elems {
 		e := &r.Elems[i]
 		if len(e.On) > 0 && !slices.Contains(e.On, m.Type) || len(e.Events) > 0 && !slices.Contains(e.Events, m.Event) {
 			continue
 		}
-		insts := m.instances(e.of, e.The)
+		insts, pos := m.instancesAt(e.of, e.The)
 		if len(insts) == 0 {
 			if !slices.Contains(missing, e.Of) {
 				missing = append(missing, e.Of)
 			}
 			continue
 		}
-		for _, inst := range insts {
+		for _, at := range pos {
 			rp.Judged()
-			at := x.at(inst)
 			if at < 0 {
 				continue
 			}
-			x.scopes = x.follow(at, e.each, x.scopes[:0])
-			for _, sc := range x.scopes {
-				x.found = x.follow(sc, e.steps, x.found[:0])
+			if len(e.each) == 0 {
+				scopes = append(scopes[:0], at)
+			} else {
+				scopes = x.follow(at, e.each, scopes[:0])
+			}
+			for _, sc := range scopes {
+				found = x.follow(sc, e.steps, found[:0])
 				if e.hasCard {
-					if n := len(x.found); n < e.min || e.max >= 0 && n > e.max {
+					if n := len(found); n < e.min || e.max >= 0 && n > e.max {
 						rp.cardBreach(x, e, sc, n)
 					}
 				}
-				for _, n := range x.found {
+				for _, n := range found {
 					if why := rp.checkValue(x, e, n); why != "" {
 						if e.Why != "" {
 							why = e.Why
@@ -352,6 +357,7 @@ func (rp *Report) judgeElems(r *Rule) {
 			}
 		}
 	}
+	x.scopes, x.found = scopes, found
 	switch {
 	case rp.judged > 0 || len(missing) == 0:
 	case len(missing) == 1 && missing[0] == r.noneOf && rp.skip == "":
@@ -408,15 +414,17 @@ func (st step) text() string {
 // returns the reason of a breach, or "".
 func (rp *Report) checkValue(x *index, e *Elem, i int32) string {
 	m := rp.m
-	v := x.e[i].val
-	if e.Fixed != "" && v != e.Fixed {
-		return fmt.Sprintf("%q, want %q", v, e.Fixed)
-	}
-	if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, v) {
-		return fmt.Sprintf("%q is not one of %s", v, strings.Join(e.OneOf, ", "))
-	}
-	if e.re != nil && !e.re.MatchString(v) {
-		return fmt.Sprintf("%q does not have the required form", v)
+	if e.Fixed != "" || len(e.OneOf) > 0 || e.re != nil {
+		v := x.value(i)
+		if e.Fixed != "" && v != e.Fixed {
+			return fmt.Sprintf("%q, want %q", v, e.Fixed)
+		}
+		if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, v) {
+			return fmt.Sprintf("%q is not one of %s", v, strings.Join(e.OneOf, ", "))
+		}
+		if e.re != nil && !e.re.MatchString(v) {
+			return fmt.Sprintf("%q does not have the required form", v)
+		}
 	}
 	if e.System == "" && e.Coding == "" && len(e.Pairs) == 0 && !e.SCTID && e.Ref == "" {
 		return ""
