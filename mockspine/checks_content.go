@@ -10,15 +10,13 @@ import (
 // all).
 const maxFindings = 200
 
-// contentCheck is the check of the content catalogue's i-th rule.
-func contentCheck(i int) func(r *Rule, x *Exchange) Verdict {
-	return func(r *Rule, x *Exchange) Verdict { return checkContent(r, x, i) }
-}
+// contentPlace is each content rule's position in the content catalogue.
+var contentPlace = map[*Rule]int{}
 
-// checkContent judges one content rule, the catalogue's i-th: every
-// content rule is reached in one go, on the element tree read with the
-// body, the first time one is asked for.
-func checkContent(r *Rule, x *Exchange, i int) Verdict {
+// checkContent judges one content rule: every content rule is reached in
+// one go, on the element tree read with the body, the first time one is
+// asked for.
+func checkContent(r *Rule, x *Exchange) Verdict {
 	if x.results == nil {
 		if v, ok := x.Verdict("MSG-BUNDLE"); !ok || v.Outcome != Pass || x.doc == nil {
 			v := r.skip("MSG-BUNDLE failed")
@@ -26,6 +24,10 @@ func checkContent(r *Rule, x *Exchange, i int) Verdict {
 			return v
 		}
 		x.results = contentCatalogue.Judge(x.contentMessage())
+	}
+	i, ok := contentPlace[r]
+	if !ok {
+		i = -1
 	}
 	res := x.contentResult(r.ID, i)
 	var v Verdict

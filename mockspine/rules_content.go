@@ -53,7 +53,8 @@ func contentRules() []*Rule {
 	var out []*Rule
 	for i, cr := range contentCatalogue.Rules() {
 		r := &Rule{ID: cr.ID, Area: AreaContent, Summary: contentSummary(cr), Text: cr.Text, Source: cr.Source,
-			Severity: string(cr.Severity), DependsOn: []string{"MSG-BUNDLE"}, check: contentCheck(i)}
+			Severity: string(cr.Severity), DependsOn: []string{"MSG-BUNDLE"}, check: checkContent}
+		contentPlace[r] = i
 		ans := Answer{http.StatusUnprocessableEntity, codeInvalidResource, cr.IssueType}
 		warn := Answer{http.StatusAccepted, codeInvalidResource, cr.IssueType}
 		if cr.Severity == content.Error {

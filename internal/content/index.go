@@ -264,7 +264,7 @@ type index struct {
 	res []resPos
 	// gpos are the positions of the message's resources by type (see
 	// typeGroup.off).
-	gpos  []int32
+	gpos []int32
 	// tab is the symbol table the index was built with; names caches
 	// its answers for the message's names (used of them taken).
 	tab   *symTable
