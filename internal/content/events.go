@@ -97,7 +97,7 @@ func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
 	codings := internPath(path + ".coding")
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		rs, pos := m.instancesAt(ofSym, the)
+		rs, pos, _ := m.instancesAt(ofSym, the)
 		for k, r := range rs {
 			rp.Judged()
 			ok := false
@@ -138,7 +138,7 @@ func uniqueCode(of, path, system, what string) func(*Message, *Report) {
 	return func(m *Message, rp *Report) {
 		x := m.index()
 		var seen map[string]bool
-		_, pos := m.instancesAt(ofSym, false)
+		_, pos, _ := m.instancesAt(ofSym, false)
 		for _, ri := range pos {
 			rp.Judged()
 			var buf [16]int32
@@ -193,7 +193,7 @@ func perGroup(of, codePath, code, outcomePath, system, what string, total int, g
 		x := m.index()
 		n := 0
 		per := make([]int, len(groups))
-		rs, pos := m.instancesAt(ofSym, false)
+		rs, pos, _ := m.instancesAt(ofSym, false)
 		for k, r := range rs {
 			rp.Judged()
 			ri := pos[k]
@@ -239,7 +239,7 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 	codeCodings, listCodings := internPath(codePath+".coding"), internPath(listPath+".coding")
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		_, pos := m.instancesAt(ofSym, false)
+		_, pos, _ := m.instancesAt(ofSym, false)
 		for _, ri := range pos {
 			for _, cl := range byCode {
 				if !x.hasCoding(ri, codeCodings, system, cl.code) {
@@ -267,7 +267,7 @@ func codedOrText(of, path, system string) func(*Message, *Report) {
 	at := internPath(path)
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		_, pos := m.instancesAt(ofSym, true)
+		_, pos, _ := m.instancesAt(ofSym, true)
 		for _, ri := range pos {
 			var buf [16]int32
 			for _, cc := range x.findAll(ri, at, buf[:0]) {
@@ -310,7 +310,7 @@ func snomedOrList(of, path, list string) func(*Message, *Report) {
 	codings := internPath(path + ".coding")
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		rs, pos := m.instancesAt(ofSym, true)
+		rs, pos, _ := m.instancesAt(ofSym, true)
 		for k, r := range rs {
 			rp.Judged()
 			ok := false
@@ -425,7 +425,7 @@ func holders(of, path, system string, min, max, exact int) func(*Message, *Repor
 	at := internPath(path)
 	return func(m *Message, rp *Report) {
 		x := m.index()
-		rs, pos := m.instancesAt(ofSym, false)
+		rs, pos, _ := m.instancesAt(ofSym, false)
 		for k, r := range rs {
 			rp.Judged()
 			var buf, hbuf [16]int32

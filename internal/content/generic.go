@@ -533,7 +533,12 @@ func checkRefs(m *Message, rp *Report) {
 		if e.sym != symReference || e.flags&fValue == 0 || p < 0 || x.e[p].flags&fResource != 0 {
 			continue
 		}
-		if _, how := m.Resolve(x.e[p].node); how == Unresolved {
+		// m.Resolve(parent): the parent's first reference.
+		v, ok := x.kidVal(p, symReference)
+		if !ok {
+			continue
+		}
+		if _, how := m.resolveValue(v); how == Unresolved {
 			rp.Fail(e.node, "%q does not resolve to an entry of the Bundle", x.value(i))
 		}
 	}

@@ -75,6 +75,7 @@ const (
 	symFamily
 	symGiven
 	symOrganization
+	symTotal
 )
 
 var fixedNames = []string{"", "extension", "modifierExtension", "reference", "contained", "text", "div", "start", "end",
@@ -82,10 +83,11 @@ var fixedNames = []string{"", "extension", "modifierExtension", "reference", "co
 	"low", "high", "numerator", "denominator", "data", "contentType", "dose", "doseQuantity", "period", "id", "meta",
 	"versionId", "lastUpdated", "entry", "search", "request", "response", "fullUrl", "identifier", "name", "address",
 	"use", "referenceRange", "dataAbsentReason", "component", "notDoneReason", "notDone", "participant", "onBehalfOf",
-	"member", "family", "given", "organization"}
+	"member", "family", "given", "organization", "total"}
 
 // symInfo is what the symbol table knows of a name.
 type symInfo struct {
+	name  string // the table's own copy
 	sym   sym
 	props uint16
 }
@@ -100,6 +102,15 @@ func (t *symTable) lookup(s string) (sym, uint16) {
 		return si.sym, si.props
 	}
 	return symNone, nameProps(s)
+}
+
+// info returns what the table knows of a name; its name is "" for a name
+// the table does not hold.
+func (t *symTable) info(s string) symInfo {
+	if si, ok := (*t)[s]; ok {
+		return si
+	}
+	return symInfo{props: nameProps(s)}
 }
 
 // symbols maps names to symbols: the fixed names, every element and
@@ -135,7 +146,7 @@ func init() {
 	t := make(symTable, len(names))
 	for _, n := range names {
 		if _, ok := t[n]; !ok {
-			t[n] = symInfo{sym(len(t) + 1), nameProps(n)}
+			t[n] = symInfo{n, sym(len(t) + 1), nameProps(n)}
 		}
 	}
 	for i, n := range fixedNames[1:] {
@@ -167,8 +178,9 @@ func intern(name string) sym {
 	for k, v := range *old {
 		t[k] = v
 	}
-	si := symInfo{sym(len(t) + 1), nameProps(name)}
-	t[strings.Clone(name)] = si
+	c := strings.Clone(name)
+	si := symInfo{c, sym(len(t) + 1), nameProps(name)}
+	t[c] = si
 	symbols.tab.Store(&t)
 	return si.sym
 }
@@ -253,7 +265,10 @@ type nameSlot struct {
 	props uint16
 }
 
-const nameSlots = 256
+const (
+	nameSlots = 256
+	hotSlots  = 512
+)
 
 // index is a message's elements in document order.
 type index struct {
@@ -263,18 +278,24 @@ type index struct {
 	// res are the resources, ordered by fhir.Node.Index.
 	res []resPos
 	// gpos are the positions of the message's resources by type (see
-	// typeGroup.off).
+	// typeGroup.off); gkid the lists of their children's names, built
+	// by kids as the rows ask, in kt.
 	gpos []int32
+	gkid []kidSpan
+	kt   []kidEntry
 	// tab is the symbol table the index was built with; names caches
 	// its answers for the message's names (used of them taken).
 	tab   *symTable
 	names [nameSlots]nameSlot
 	used  int
+	// hot are names of earlier messages, by content: the symbol table's
+	// answers, kept from one message to the next (they never change).
+	hot [hotSlots]symInfo
 	// scopes and found are scratch space for the element rows.
 	scopes, found []int32
 	// memo and types serve typeTimes. The memo's keys are the schema's
 	// and the symbols' (the same for every message), so it is kept.
-	memo  map[childKey]childType
+	memo  *[memoSize]memoEntry
 	types []fhirschema.Type
 }
 
@@ -307,6 +328,7 @@ func (m *Message) index() *index {
 		g.off = len(x.gpos)
 		for _, n := range g.nodes {
 			x.gpos = append(x.gpos, x.at(n))
+			x.gkid = append(x.gkid, kidSpan{n: -1})
 		}
 	}
 	m.idx = x
@@ -325,7 +347,7 @@ func (m *Message) release() {
 		return // a large message's index is not kept
 	}
 	clear(x.e) // no Doc is kept alive by a pooled index
-	x.e, x.par, x.res, x.gpos = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0]
+	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
 	x.tab = nil
 	if x.used > 0 {
 		x.names = [nameSlots]nameSlot{}
@@ -336,7 +358,17 @@ func (m *Message) release() {
 
 func (x *index) add(n fhir.Node, parent int32, xml bool) {
 	i := int32(len(x.e))
-	s, props := x.name(n.Name())
+	// x.name, by hand: the usual case, a name met already, inline.
+	name := n.Name()
+	p := uintptr(unsafe.Pointer(unsafe.StringData(name)))
+	h := int((p ^ p>>8) % nameSlots)
+	var s sym
+	var props uint16
+	if sl := &x.names[h]; sl.p == p && sl.n == len(name) {
+		s, props = sl.sym, sl.props
+	} else {
+		s, props = x.nameSlow(name, p, h)
+	}
 	if n.HasValue() {
 		props |= fValue
 	}
@@ -355,23 +387,115 @@ func (x *index) add(n fhir.Node, parent int32, xml bool) {
 	x.e[i].end = int32(len(x.e))
 }
 
-// name returns the symbol and properties of an element name.
+// name returns the symbol and properties of an element name: from the
+// message's cache of its names when it is there (inlined), else nameSlow.
 func (x *index) name(s string) (sym, uint16) {
 	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-	h := int((p >> 3) * 0x9E3779B97F4A7C15 >> 56)
+	h := int((p ^ p>>8) % nameSlots)
+	if sl := &x.names[h]; sl.p == p && sl.n == len(s) {
+		return sl.sym, sl.props
+	}
+	return x.nameSlow(s, p, h)
+}
+
+// nameSlow looks a name up in the names cache beyond its first slot, then
+// in the names of earlier messages (hot, by content), then in the symbol
+// table, and caches the answer.
+func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
+	var free *nameSlot
 	for k := 0; k < 8; k++ {
 		sl := &x.names[(h+k)%nameSlots]
-		switch {
-		case sl.p == p && sl.n == len(s):
-			return sl.sym, sl.props
-		case sl.p == 0 && x.used < nameSlots*3/4:
-			sl.p, sl.n = p, len(s)
-			sl.sym, sl.props = x.tab.lookup(s)
-			x.used++
+		if sl.p == p && sl.n == len(s) {
 			return sl.sym, sl.props
 		}
+		if sl.p == 0 {
+			free = sl
+			break
+		}
 	}
-	return x.tab.lookup(s) // a crowded cache: look it up each time
+	hs := &x.hot[hotHash(s)%hotSlots]
+	var si symInfo
+	if hs.name == s && s != "" {
+		si = *hs
+	} else {
+		si = x.tab.info(s)
+		if si.name != "" {
+			*hs = si
+		}
+	}
+	if free != nil && x.used < nameSlots*3/4 {
+		free.p, free.n, free.sym, free.props = p, len(s), si.sym, si.props
+		x.used++
+	}
+	return si.sym, si.props
+}
+
+// hotHash is a quick hash of a name's length and first and last bytes.
+func hotHash(s string) uint32 {
+	h := uint32(len(s)) * 0x9E3779B1
+	for i := 0; i < len(s) && i < 8; i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	if len(s) > 8 {
+		h = (h ^ uint32(s[len(s)-1])) * 16777619
+		h = (h ^ uint32(s[len(s)-2])) * 16777619
+	}
+	return h
+}
+
+// kidEntry is where a resource's children of one name are: from first to
+// last (siblings of other names may come between).
+type kidEntry struct {
+	sym         sym
+	first, last int32
+}
+
+// kidSpan is a resource's kid entries in index.kt; n < 0 before they are
+// listed.
+type kidSpan struct{ off, n int32 }
+
+// maxKidLists bounds the resources whose children are listed: beyond, the
+// rows look through the children (the same answers, found more slowly).
+const maxKidLists = 256
+
+// kids lists the names of the children of the message's resource in slot
+// (see Message.instancesAt), once; nil when they are not listed.
+func (x *index) kids(slot int) []kidEntry {
+	if len(x.gkid) > maxKidLists || slot < 0 || slot >= len(x.gkid) {
+		return nil
+	}
+	sp := &x.gkid[slot]
+	if sp.n < 0 {
+		r := x.gpos[slot]
+		if r < 0 {
+			return nil
+		}
+		off := len(x.kt)
+		// last[h] is 1 + the entry of the last name hashed to h.
+		var last [32]uint8
+		for c := r + 1; c < x.e[r].end; c = x.e[c].end {
+			s := x.e[c].sym
+			h := s % 32
+			if k := int(last[h]) - 1; k >= 0 && x.kt[off+k].sym == s {
+				x.kt[off+k].last = c
+				continue
+			}
+			k := off
+			for k < len(x.kt) && x.kt[k].sym != s {
+				k++
+			}
+			if k == len(x.kt) {
+				x.kt = append(x.kt, kidEntry{s, c, c})
+			} else {
+				x.kt[k].last = c
+			}
+			if k-off < 255 {
+				last[h] = uint8(k - off + 1)
+			}
+		}
+		sp.off, sp.n = int32(off), int32(len(x.kt)-off)
+	}
+	return x.kt[sp.off : sp.off+sp.n : sp.off+sp.n]
 }
 
 // at returns the position of a resource, -1 for none (or for an element

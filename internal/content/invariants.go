@@ -19,9 +19,10 @@ func checkInvariants(m *Message, rp *Report) {
 		a = append([]any{key}, a...)
 		rp.Fail(n, "%s: "+format, a...)
 	}
+	x := m.index()
 	// Bundle: bdl-1 to bdl-5, bdl-7, bdl-8.
-	if t := root.Kid("total"); t.Ok() {
-		fail(t, "bdl-1", "total only when a search set or history")
+	if t := x.kid(0, symTotal); t >= 0 {
+		fail(x.e[t].node, "bdl-1", "total only when a search set or history")
 	}
 	// seen holds each fullUrl's latest meta.versionId.
 	type urlVersion struct{ url, version string }
@@ -31,10 +32,20 @@ func checkInvariants(m *Message, rp *Report) {
 	if len(m.Doc.Entries) > manyEntries {
 		seenMap = make(map[string]string, len(m.Doc.Entries))
 	}
-	for _, e := range m.Doc.Entries {
-		for _, no := range [...]struct{ name, key string }{{"search", "bdl-2"}, {"request", "bdl-3"}, {"response", "bdl-4"}} {
-			if k := e.Node.Kid(no.name); k.Ok() {
-				fail(k, no.key, "entry.%s is not allowed in a message", no.name)
+	// The root's entry elements are the Doc's entries, in order.
+	k := 0
+	for c := int32(1); c < x.e[0].end && k < len(m.Doc.Entries); c = x.e[c].end {
+		if x.e[c].sym != symEntry {
+			continue
+		}
+		e := m.Doc.Entries[k]
+		k++
+		for _, no := range [...]struct {
+			s         sym
+			name, key string
+		}{{symSearch, "search", "bdl-2"}, {symRequest, "request", "bdl-3"}, {symResponse, "response", "bdl-4"}} {
+			if n := x.kid(c, no.s); n >= 0 {
+				fail(x.e[n].node, no.key, "entry.%s is not allowed in a message", no.name)
 			}
 		}
 		if !e.Resource.Ok() {
@@ -42,7 +53,7 @@ func checkInvariants(m *Message, rp *Report) {
 			continue
 		}
 		if e.FullURL != "" {
-			v, _ := e.Resource.Val("meta.versionId")
+			v, _ := x.val(x.kid(x.kid(x.at(e.Resource), symMeta), symVersionID))
 			var prev string
 			dup := false
 			if seenMap != nil {
@@ -68,7 +79,6 @@ func checkInvariants(m *Message, rp *Report) {
 			}
 		}
 	}
-	x := m.index()
 	for i := int32(0); i < int32(len(x.e)); i++ {
 		e := &x.e[i]
 		if e.flags&fForeign != 0 {

@@ -86,14 +86,21 @@ type Message struct {
 	// entryOf gives the entry index of an entry's resource; built on the
 	// first finding.
 	entryOf map[fhir.Node]int
+	// tails are the entries' tailKeys of their fullUrls (a message of few
+	// entries), built on first use.
+	tails   []uint64
 	idx     *index // the element index, built on first use
 	report  Report // the rule being judged
+	// lastSym and lastGroup are groupOf's last answer.
+	lastSym   sym
+	lastGroup int
 	// facts are for the journal rules, worked out once (hasFacts).
 	facts    Facts
 	hasFacts bool
 	// Room for the types and resources of a usual message.
 	typesArr [12]typeGroup
 	nodesArr [16]fhir.Node
+	tailsArr [manyEntries]uint64
 }
 
 type typeGroup struct {
@@ -198,8 +205,12 @@ func (m *Message) groupOf(s sym) int {
 	if s == symNone {
 		return -1
 	}
+	if m.lastSym == s {
+		return m.lastGroup // rows of a rule mostly judge one type
+	}
 	for k := range m.types {
 		if m.types[k].sym == s {
+			m.lastSym, m.lastGroup = s, k
 			return k
 		}
 	}
@@ -259,19 +270,22 @@ func (m *Message) instances(s sym, the bool) []fhir.Node {
 }
 
 // instancesAt is instances with the resources' positions in the index
-// (which it builds).
-func (m *Message) instancesAt(s sym, the bool) ([]fhir.Node, []int32) {
-	x := m.index()
+// (which it builds), and the first one's slot there (index.kids).
+func (m *Message) instancesAt(s sym, the bool) ([]fhir.Node, []int32, int) {
+	x := m.idx
+	if x == nil || x.tab != symbols.tab.Load() {
+		x = m.index()
+	}
 	k := m.groupOf(s)
 	if k < 0 {
-		return nil, nil
+		return nil, nil, 0
 	}
 	g := &m.types[k]
 	pos := x.gpos[g.off : g.off+len(g.nodes)]
 	if the {
-		return g.nodes[g.the : g.the+1], pos[g.the : g.the+1]
+		return g.nodes[g.the : g.the+1], pos[g.the : g.the+1], g.off + g.the
 	}
-	return g.nodes, pos
+	return g.nodes, pos, g.off
 }
 
 // Entry returns the index of the entry holding n, -1 when none does.
@@ -299,14 +313,23 @@ func (m *Message) Entry(n fhir.Node) int {
 func (m *Message) entryByURL(v string) (int, bool) {
 	es := m.Doc.Entries
 	if len(es) <= manyEntries {
-		found := -1
-		for _, e := range es {
-			// fullUrls share their start (urn:uuid:): the last byte first.
-			if u := e.FullURL; len(u) == len(v) && v != "" && u[len(u)-1] == v[len(v)-1] && u == v {
+		if m.tails == nil {
+			m.tails = m.tailsArr[:0]
+			for _, e := range es {
+				m.tails = append(m.tails, tailKey(e.FullURL))
+			}
+		}
+		if v == "" {
+			return -1, false
+		}
+		found, k := -1, tailKey(v)
+		for j, t := range m.tails {
+			// fullUrls share their start (urn:uuid:): their ends first.
+			if t == k && es[j].FullURL == v {
 				if found >= 0 {
 					return -1, true
 				}
-				found = e.Index
+				found = es[j].Index
 			}
 		}
 		return found, found >= 0
@@ -327,6 +350,15 @@ func (m *Message) entryByURL(v string) (int, bool) {
 	return i, ok
 }
 
+// tailKey packs a string's length and its last seven bytes.
+func tailKey(s string) uint64 {
+	k := uint64(len(s)) << 56
+	for i := max(0, len(s)-7); i < len(s); i++ {
+		k |= uint64(s[i]) << (8 * (len(s) - 1 - i))
+	}
+	return k
+}
+
 // Resolution is how a Reference.reference resolves (EVT-REFS).
 type Resolution int
 
@@ -345,6 +377,11 @@ func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 	if !ok {
 		return fhir.Node{}, NoReference
 	}
+	return m.resolveValue(v)
+}
+
+// resolveValue resolves a Reference.reference value.
+func (m *Message) resolveValue(v string) (fhir.Node, Resolution) {
 	if i, ok := m.entryByURL(v); ok {
 		if i < 0 {
 			return fhir.Node{}, Unresolved

@@ -81,10 +81,38 @@ type childKey struct {
 }
 
 // childType is what a child name gives under a type: its type (zero: not
-// declared, or XHTML) and, for a dateTime or instant, that FHIR type.
+// declared, or XHTML) and, for a dateTime or instant, which.
 type childType struct {
 	t    fhirschema.Type
-	time string
+	time uint8 // 0, timeDateTime or timeInstant
+}
+
+const (
+	timeDateTime = 1 + iota
+	timeInstant
+)
+
+var timeNames = [...]string{timeDateTime: "dateTime", timeInstant: "instant"}
+
+// memoEntry is one look-up of the memo typeTimes keeps.
+type memoEntry struct {
+	k   childKey
+	v   childType
+	set bool
+}
+
+const memoSize = 1 << 12
+
+// typeBits are a schema type's bits, for hashing only (keys compare as
+// Types): a type is a small integer.
+func typeBits(t fhirschema.Type) uint32 {
+	switch unsafe.Sizeof(t) {
+	case 2:
+		return uint32(*(*uint16)(unsafe.Pointer(&t)))
+	case 4, 8:
+		return *(*uint32)(unsafe.Pointer(&t))
+	}
+	return 0
 }
 
 // lookupChild is the declaration of child name s under type t (for a
@@ -102,8 +130,11 @@ func lookupChild(t fhirschema.Type, name string) childType {
 		return childType{}
 	}
 	ct := childType{t: el.Type}
-	if ft := el.Type.FHIRType(); ft == "dateTime" || ft == "instant" {
-		ct.time = ft
+	switch el.Type.FHIRType() {
+	case "dateTime":
+		ct.time = timeDateTime
+	case "instant":
+		ct.time = timeInstant
 	}
 	return ct
 }
@@ -117,8 +148,9 @@ func (x *index) typeTimes(f func(i int32, fhirType string)) {
 		return
 	}
 	if x.memo == nil {
-		x.memo = make(map[childKey]childType, 256)
+		x.memo = new([memoSize]memoEntry)
 	}
+	memo := x.memo
 	if cap(x.types) < len(x.e) {
 		x.types = make([]fhirschema.Type, len(x.e))
 	}
@@ -138,17 +170,17 @@ func (x *index) typeTimes(f func(i int32, fhirType string)) {
 		var ct childType
 		if e.sym != symNone {
 			k := childKey{t: pt, s: e.sym}
-			var hit bool
-			if ct, hit = x.memo[k]; !hit {
-				ct = lookupChild(pt, e.node.Name())
-				x.memo[k] = ct
+			me := &memo[(typeBits(pt)<<16|uint32(e.sym))*0x9E3779B1>>20]
+			if !me.set || me.k != k {
+				*me = memoEntry{k, lookupChild(pt, e.node.Name()), true}
 			}
+			ct = me.v
 		} else {
 			ct = lookupChild(pt, e.node.Name())
 		}
 		types[i] = ct.t
-		if ct.time != "" && !pt.IsContainer() {
-			f(i, ct.time)
+		if ct.time != 0 && !pt.IsContainer() {
+			f(i, timeNames[ct.time])
 		}
 	}
 }

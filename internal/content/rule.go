@@ -2,9 +2,10 @@ package content
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/nems-harness/nems-harness/internal/codes"
 )
 
 // Severity is how much a failed rule weighs.
@@ -130,8 +131,10 @@ type Elem struct {
 	steps, each []step
 	min, max    int
 	hasCard     bool
-	re          *regexp.Regexp // Pattern, whole value
-	of          sym            // Of's symbol
+	match       func(string) bool // Pattern, on the whole value
+	list        codes.List        // Coding's list
+	hasList     bool
+	of          sym // Of's symbol
 }
 
 // Result is one rule's verdict on one message.

@@ -77,6 +77,24 @@ func compilePath(p string) ([]step, error) {
 	return out, nil
 }
 
+// matches reports whether child c is one that step st selects: of its
+// name, present, of its url or with its child's value.
+func (x *index) matches(c int32, st *step) bool {
+	e := &x.e[c]
+	if e.sym != st.sym || e.flags&fValue == 0 && e.end == c+1 {
+		return false
+	}
+	if st.hasURL && e.node.URL() != st.url {
+		return false
+	}
+	if st.hasFilter {
+		if v, ok := x.val(x.get(c, st.fsyms)); !ok || v != st.fwant {
+			return false
+		}
+	}
+	return true
+}
+
 // follow appends the present elements at the end of steps from element i
 // (i itself for no steps), in document order.
 func (x *index) follow(i int32, steps []step, out []int32) []int32 {
@@ -85,19 +103,30 @@ func (x *index) follow(i int32, steps []step, out []int32) []int32 {
 	}
 	st := &steps[0]
 	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
-		e := &x.e[c]
-		if e.sym != st.sym || e.flags&fValue == 0 && e.end == c+1 {
+		if x.matches(c, st) {
+			out = x.follow(c, steps[1:], out)
+		}
+	}
+	return out
+}
+
+// followKids is follow from a resource whose children's names are listed
+// in kids (nil: not listed).
+func (x *index) followKids(r int32, kids []kidEntry, steps []step, out []int32) []int32 {
+	if kids == nil || len(steps) == 0 {
+		return x.follow(r, steps, out)
+	}
+	st := &steps[0]
+	for _, k := range kids {
+		if k.sym != st.sym {
 			continue
 		}
-		if st.hasURL && e.node.URL() != st.url {
-			continue
-		}
-		if st.hasFilter {
-			if v, ok := x.val(x.get(c, st.fsyms)); !ok || v != st.fwant {
-				continue
+		for c := k.first; c <= k.last; c = x.e[c].end {
+			if x.matches(c, st) {
+				out = x.follow(c, steps[1:], out)
 			}
 		}
-		out = x.follow(c, steps[1:], out)
+		break
 	}
 	return out
 }
@@ -106,21 +135,55 @@ func (x *index) follow(i int32, steps []step, out []int32) []int32 {
 // none.
 func (x *index) followFirst(i int32, st *step) int32 {
 	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
-		e := &x.e[c]
-		if e.sym != st.sym || e.flags&fValue == 0 && e.end == c+1 {
-			continue
+		if x.matches(c, st) {
+			return c
 		}
-		if st.hasURL && e.node.URL() != st.url {
-			continue
-		}
-		if st.hasFilter {
-			if v, ok := x.val(x.get(c, st.fsyms)); !ok || v != st.fwant {
-				continue
-			}
-		}
-		return c
 	}
 	return -1
+}
+
+// patternMatcher is a function reporting whether a whole value matches
+// a pattern: written out for the catalogue's patterns, a regular
+// expression for any other.
+func patternMatcher(p string) func(string) bool {
+	switch p {
+	case uuidPattern:
+		return isUUID
+	case `[0-9]{1,18}`:
+		return func(v string) bool { return len(v) >= 1 && len(v) <= 18 && allDigits(v) }
+	}
+	re := regexp.MustCompile("^(?:" + p + ")$")
+	return re.MatchString
+}
+
+// isUUID matches uuidPattern: 8-4-4-4-12 hexadecimal digits.
+func isUUID(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func allDigits(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseCard reads "min..max" ("*" for no maximum).
@@ -187,7 +250,10 @@ func (r *Rule) Compile() error {
 			if _, err := regexp.Compile(e.Pattern); err != nil {
 				return fmt.Errorf("rule %s: pattern: %w", r.ID, err)
 			}
-			e.re = regexp.MustCompile("^(?:" + e.Pattern + ")$")
+			e.match = patternMatcher(e.Pattern)
+		}
+		if e.Coding != "" {
+			e.list, e.hasList = codes.Get(e.Coding)
 		}
 		if e.Of == "" || len(e.steps) == 0 && !e.hasCard {
 			return fmt.Errorf("rule %s: an element row needs Of and Path", r.ID)
@@ -322,25 +388,30 @@ func (rp *Report) judgeElems(r *Rule) {
 		if len(e.On) > 0 && !slices.Contains(e.On, m.Type) || len(e.Events) > 0 && !slices.Contains(e.Events, m.Event) {
 			continue
 		}
-		insts, pos := m.instancesAt(e.of, e.The)
+		insts, pos, slot := m.instancesAt(e.of, e.The)
 		if len(insts) == 0 {
 			if !slices.Contains(missing, e.Of) {
 				missing = append(missing, e.Of)
 			}
 			continue
 		}
-		for _, at := range pos {
+		for k, at := range pos {
 			rp.Judged()
 			if at < 0 {
 				continue
 			}
+			kids := x.kids(slot + k)
 			if len(e.each) == 0 {
 				scopes = append(scopes[:0], at)
 			} else {
-				scopes = x.follow(at, e.each, scopes[:0])
+				scopes = x.followKids(at, kids, e.each, scopes[:0])
 			}
 			for _, sc := range scopes {
-				found = x.follow(sc, e.steps, found[:0])
+				if sc == at {
+					found = x.followKids(sc, kids, e.steps, found[:0])
+				} else {
+					found = x.follow(sc, e.steps, found[:0])
+				}
 				if e.hasCard {
 					if n := len(found); n < e.min || e.max >= 0 && n > e.max {
 						rp.cardBreach(x, e, sc, n)
@@ -414,7 +485,7 @@ func (st step) text() string {
 // returns the reason of a breach, or "".
 func (rp *Report) checkValue(x *index, e *Elem, i int32) string {
 	m := rp.m
-	if e.Fixed != "" || len(e.OneOf) > 0 || e.re != nil {
+	if e.Fixed != "" || len(e.OneOf) > 0 || e.match != nil {
 		v := x.value(i)
 		if e.Fixed != "" && v != e.Fixed {
 			return fmt.Sprintf("%q, want %q", v, e.Fixed)
@@ -422,7 +493,7 @@ func (rp *Report) checkValue(x *index, e *Elem, i int32) string {
 		if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, v) {
 			return fmt.Sprintf("%q is not one of %s", v, strings.Join(e.OneOf, ", "))
 		}
-		if e.re != nil && !e.re.MatchString(v) {
+		if e.match != nil && !e.match(v) {
 			return fmt.Sprintf("%q does not have the required form", v)
 		}
 	}
@@ -435,7 +506,10 @@ func (rp *Report) checkValue(x *index, e *Elem, i int32) string {
 		return fmt.Sprintf("coding system %q, want %s", sys, e.System)
 	}
 	if e.Coding != "" {
-		l, ok := codes.Get(e.Coding)
+		l, ok := e.list, e.hasList
+		if !ok {
+			l, ok = codes.Get(e.Coding) // a row not compiled
+		}
 		switch {
 		case !ok:
 			return "code list " + e.Coding + " is not known to the mock"
@@ -467,11 +541,12 @@ func (rp *Report) checkValue(x *index, e *Elem, i int32) string {
 		}
 	}
 	if e.Ref != "" {
-		n := x.e[i].node
-		if _, has := x.kidVal(i, symReference); !has {
+		v, has := x.kidVal(i, symReference)
+		if !has {
 			return "no reference to " + article(e.Ref)
 		}
-		t, ok := m.Target(n)
+		t, how := m.resolveValue(v) // as m.Target does
+		ok := how == Resolved && t.Ok()
 		switch {
 		case !ok:
 			return "does not resolve to " + article(e.Ref) + " in the Bundle"
