@@ -25,15 +25,13 @@ func checkContent(r *Rule, x *Exchange) Verdict {
 		}
 		x.results = contentCatalogue.Judge(x.contentMessage())
 	}
-	i, ok := contentPlace[r]
-	if !ok {
-		i = -1
-	}
-	res := x.contentResult(r.ID, i)
+	res := x.contentResult(r, x.contentPlace())
 	var v Verdict
 	switch res.Outcome {
 	case content.Pass:
-		v = Verdict{Rule: r.ID, Outcome: Pass, Reason: contentReason(res.Reason)}
+		// A pass's reason is the count of instances judged: nothing to
+		// clip or make valid.
+		v = Verdict{Rule: r.ID, Outcome: Pass, Reason: res.Reason}
 	case content.Fail:
 		v = r.fail("%s", res.Summary())
 		v.Findings = res.Findings[:min(len(res.Findings), maxFindings)]
@@ -66,18 +64,37 @@ func (x *Exchange) contentMessage() *content.Message {
 	return x.msg
 }
 
-// contentResult returns a content rule's result, the catalogue's i-th,
-// once every content rule is judged.
-func (x *Exchange) contentResult(id string, i int) content.Result {
-	if i >= 0 && i < len(x.results) && x.results[i].Rule.ID == id {
+// contentResult returns a content rule's result, the content catalogue's
+// i-th (a guess, checked), once every content rule is judged.
+func (x *Exchange) contentResult(r *Rule, i int) content.Result {
+	if i >= 0 && i < len(x.results) && x.results[i].Rule.ID == r.ID {
+		return x.results[i]
+	}
+	if i, ok := contentPlace[r]; ok && i < len(x.results) && x.results[i].Rule.ID == r.ID {
 		return x.results[i]
 	}
 	for _, res := range x.results {
-		if res.Rule.ID == id {
+		if res.Rule.ID == r.ID {
 			return res
 		}
 	}
 	return content.Result{Outcome: content.NotAssessed, Reason: "no such content rule"}
+}
+
+// contentBase is the number of rules before the content rules.
+var contentBase int
+
+func init() { contentBase = len(catalogue) - len(contentCatalogue.Rules()) }
+
+// contentPlace guesses the place in the content catalogue of the content
+// rule being judged from the verdicts reached: the content rules come
+// last, in the content catalogue's order, and every rule applies to every
+// profile (contentResult checks the guess).
+func (x *Exchange) contentPlace() int {
+	if x.verdicts == nil {
+		return -1
+	}
+	return len(*x.verdicts) - contentBase
 }
 
 // senderASID is the sequence key's sender: the fromASID header, or the
