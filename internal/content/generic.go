@@ -721,11 +721,15 @@ func checkDisplay(m *Message, rp *Report) {
 		return
 	}
 	x := m.index()
+	known := displays()
 	for i := int32(0); i < int32(len(x.e)); i++ {
 		e := &x.e[i]
 		if e.flags&fForeign != 0 {
 			i = e.end - 1
 			continue
+		}
+		if e.end == i+1 {
+			continue // no children: no display
 		}
 		d := x.kid(i, symDisplay)
 		if d < 0 || x.e[d].flags&fValue == 0 {
@@ -736,7 +740,7 @@ func checkDisplay(m *Message, rp *Report) {
 		if !ok1 || !ok2 || displayExempt(m, e.node) {
 			continue
 		}
-		if match, ok := displays()[[2]string{sys, code}]; ok {
+		if match, ok := known[[2]string{sys, code}]; ok {
 			rp.Judged()
 			if v := x.value(d); !sameWords(v, match.Concept.Display) {
 				rp.Fail(x.e[d].node, "%q, but %s gives code %s the display %q", v, match.List, code, match.Concept.Display)
@@ -924,10 +928,11 @@ func checkLifecycle(m *Message, rp *Report) {
 // journalFacts are the message's facts, worked out once for the rules
 // that remember.
 func (m *Message) journalFacts() Facts {
-	if !m.hasFacts {
-		m.facts, m.hasFacts = m.Facts(), true
+	if m.facts == nil {
+		f := m.Facts()
+		m.facts = &f
 	}
-	return m.facts
+	return *m.facts
 }
 
 // isDateTime reports whether v is a FHIR dateTime: YYYY, YYYY-MM,

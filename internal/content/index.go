@@ -325,7 +325,7 @@ func (m *Message) index() *index {
 	}
 	for k := range m.types {
 		g := &m.types[k]
-		g.off = len(x.gpos)
+		g.off = int32(len(x.gpos))
 		for _, n := range g.nodes {
 			x.gpos = append(x.gpos, x.at(n))
 			x.gkid = append(x.gkid, kidSpan{n: -1})
@@ -450,52 +450,84 @@ type kidEntry struct {
 	first, last int32
 }
 
-// kidSpan is a resource's kid entries in index.kt; n < 0 before they are
-// listed.
-type kidSpan struct{ off, n int32 }
+// kidSpan is a resource's kid entries in index.kt (n < 0 before they are
+// listed), with a look-up by name: hash[sym%32] is 1 + the entry of the
+// last name that falls there, 0 for none.
+type kidSpan struct {
+	off, n int32
+	hash   [32]uint8
+}
+
+// kidList is a resource's kid entries and their look-up.
+type kidList struct {
+	entries []kidEntry
+	hash    *[32]uint8
+}
+
+// find returns the entry of a name, nil for none.
+func (l kidList) find(s sym) *kidEntry {
+	b := l.hash[s%32]
+	if b == 0 {
+		return nil
+	}
+	if e := &l.entries[b-1]; e.sym == s {
+		return e
+	}
+	for k := range l.entries { // another name fell there last
+		if l.entries[k].sym == s {
+			return &l.entries[k]
+		}
+	}
+	return nil
+}
 
 // maxKidLists bounds the resources whose children are listed: beyond, the
 // rows look through the children (the same answers, found more slowly).
 const maxKidLists = 256
 
 // kids lists the names of the children of the message's resource in slot
-// (see Message.instancesAt), once; nil when they are not listed.
-func (x *index) kids(slot int) []kidEntry {
+// (see Message.instancesAt), once; entries is nil when they are not
+// listed.
+func (x *index) kids(slot int) kidList {
 	if len(x.gkid) > maxKidLists || slot < 0 || slot >= len(x.gkid) {
-		return nil
+		return kidList{}
 	}
 	sp := &x.gkid[slot]
 	if sp.n < 0 {
 		r := x.gpos[slot]
 		if r < 0 {
-			return nil
+			return kidList{}
 		}
 		off := len(x.kt)
-		// last[h] is 1 + the entry of the last name hashed to h.
-		var last [32]uint8
 		for c := r + 1; c < x.e[r].end; c = x.e[c].end {
 			s := x.e[c].sym
 			h := s % 32
-			if k := int(last[h]) - 1; k >= 0 && x.kt[off+k].sym == s {
+			k := int(sp.hash[h]) - 1
+			switch {
+			case k >= 0 && x.kt[off+k].sym == s:
 				x.kt[off+k].last = c
 				continue
-			}
-			k := off
-			for k < len(x.kt) && x.kt[k].sym != s {
-				k++
-			}
-			if k == len(x.kt) {
+			case k >= 0: // another name fell there: look through
+				k = 0
+				for off+k < len(x.kt) && x.kt[off+k].sym != s {
+					k++
+				}
+				if off+k < len(x.kt) {
+					x.kt[off+k].last = c
+					break
+				}
+				fallthrough
+			default:
+				k = len(x.kt) - off
 				x.kt = append(x.kt, kidEntry{s, c, c})
-			} else {
-				x.kt[k].last = c
 			}
-			if k-off < 255 {
-				last[h] = uint8(k - off + 1)
+			if k < 255 {
+				sp.hash[h] = uint8(k + 1)
 			}
 		}
 		sp.off, sp.n = int32(off), int32(len(x.kt)-off)
 	}
-	return x.kt[sp.off : sp.off+sp.n : sp.off+sp.n]
+	return kidList{x.kt[sp.off : sp.off+sp.n : sp.off+sp.n], &sp.hash}
 }
 
 // at returns the position of a resource, -1 for none (or for an element

@@ -85,9 +85,16 @@ func checkInvariants(m *Message, rp *Report) {
 			i = e.end - 1 // narrative XHTML: txt-* below, on the div
 			continue
 		}
-		if e.flags&fValue == 0 && e.end == i+1 {
-			fail(e.node, "global-1", "element with neither a value nor children")
-			continue
+		if e.end == i+1 {
+			if e.flags&fValue == 0 {
+				fail(e.node, "global-1", "element with neither a value nor children")
+				continue
+			}
+			// A primitive: only ext-1 and ref-1 can be about it (the
+			// others need children).
+			if e.flags&fResource == 0 && e.sym != symExtension && e.sym != symModifierExtension && e.sym != symReference {
+				continue
+			}
 		}
 		parent := x.par[i]
 		switch e.sym {

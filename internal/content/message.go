@@ -94,9 +94,10 @@ type Message struct {
 	// lastSym and lastGroup are groupOf's last answer.
 	lastSym   sym
 	lastGroup int
-	// facts are for the journal rules, worked out once (hasFacts).
-	facts    Facts
-	hasFacts bool
+	// facts are for the journal rules, worked out once.
+	facts *Facts
+	// groupsReady says readyGroups has run.
+	groupsReady bool
 	// Room for the types and resources of a usual message.
 	typesArr [12]typeGroup
 	nodesArr [16]fhir.Node
@@ -105,13 +106,14 @@ type Message struct {
 
 type typeGroup struct {
 	typ   string
-	sym   sym // typ's symbol (symNone for a type the rules do not name)
 	nodes []fhir.Node
+	// sym is typ's symbol (symNone for a type the rules do not name).
+	sym sym
 	// the is the position in nodes of the message's one resource of the
 	// type (The): the focus, the Patient, else the first.
-	the int
+	the int32
 	// off is where the nodes' index positions start in index.gpos.
-	off int
+	off int32
 }
 
 // manyEntries is the number of entries beyond which fullUrls are looked
@@ -138,7 +140,7 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 		t := e.Resource.Type()
 		k := m.group(t)
 		if k < 0 {
-			m.types = append(m.types, typeGroup{typ: t, sym: symbolOf(t)})
+			m.types = append(m.types, typeGroup{typ: t})
 			counts = append(counts, 0)
 			k = len(m.types) - 1
 		}
@@ -180,17 +182,28 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 	if !m.Patient.Ok() {
 		m.Patient = m.First("Patient")
 	}
+	return m
+}
+
+// readyGroups works out the groups' symbols and their one resource (The),
+// once: for the rules, which look groups up by symbol in the index, whose
+// cache of the message's names knows the types.
+func (m *Message) readyGroups(x *index) {
+	if m.groupsReady {
+		return
+	}
+	m.groupsReady = true
 	for k := range m.types {
 		g := &m.types[k]
+		g.sym, _ = x.name(g.typ)
 		t := m.The(g.typ)
 		for i, n := range g.nodes {
 			if n == t {
-				g.the = i
+				g.the = int32(i)
 				break
 			}
 		}
 	}
-	return m
 }
 
 // symbolOf is the symbol of a name, symNone when it has none.
@@ -204,6 +217,9 @@ func symbolOf(name string) sym {
 func (m *Message) groupOf(s sym) int {
 	if s == symNone {
 		return -1
+	}
+	if !m.groupsReady {
+		m.readyGroups(m.index())
 	}
 	if m.lastSym == s {
 		return m.lastGroup // rows of a rule mostly judge one type
@@ -281,11 +297,11 @@ func (m *Message) instancesAt(s sym, the bool) ([]fhir.Node, []int32, int) {
 		return nil, nil, 0
 	}
 	g := &m.types[k]
-	pos := x.gpos[g.off : g.off+len(g.nodes)]
+	pos := x.gpos[g.off : int(g.off)+len(g.nodes)]
 	if the {
-		return g.nodes[g.the : g.the+1], pos[g.the : g.the+1], g.off + g.the
+		return g.nodes[g.the : g.the+1], pos[g.the : g.the+1], int(g.off + g.the)
 	}
-	return g.nodes, pos, g.off
+	return g.nodes, pos, int(g.off)
 }
 
 // Entry returns the index of the entry holding n, -1 when none does.

@@ -111,22 +111,20 @@ func (x *index) follow(i int32, steps []step, out []int32) []int32 {
 }
 
 // followKids is follow from a resource whose children's names are listed
-// in kids (nil: not listed).
-func (x *index) followKids(r int32, kids []kidEntry, steps []step, out []int32) []int32 {
-	if kids == nil || len(steps) == 0 {
+// in kids (entries nil: not listed).
+func (x *index) followKids(r int32, kids kidList, steps []step, out []int32) []int32 {
+	if kids.entries == nil || len(steps) == 0 {
 		return x.follow(r, steps, out)
 	}
 	st := &steps[0]
-	for _, k := range kids {
-		if k.sym != st.sym {
-			continue
+	k := kids.find(st.sym)
+	if k == nil {
+		return out
+	}
+	for c := k.first; c <= k.last; c = x.e[c].end {
+		if x.matches(c, st) {
+			out = x.follow(c, steps[1:], out)
 		}
-		for c := k.first; c <= k.last; c = x.e[c].end {
-			if x.matches(c, st) {
-				out = x.follow(c, steps[1:], out)
-			}
-		}
-		break
 	}
 	return out
 }
@@ -383,12 +381,24 @@ func (rp *Report) judgeElems(r *Rule) {
 	missing := missingArr[:0]
 	// Scratch kept in the index, in locals meanwhile.
 	scopes, found := x.scopes[:0], x.found[:0]
+	// The instances of the last row (rows mostly judge one type).
+	var (
+		insts     []fhir.Node
+		pos       []int32
+		slot      int
+		lastOf    sym
+		lastThe   bool
+		haveInsts bool
+	)
 	for i := range r.Elems {
 		e := &r.Elems[i]
 		if len(e.On) > 0 && !slices.Contains(e.On, m.Type) || len(e.Events) > 0 && !slices.Contains(e.Events, m.Event) {
 			continue
 		}
-		insts, pos, slot := m.instancesAt(e.of, e.The)
+		if !haveInsts || e.of != lastOf || e.The != lastThe {
+			insts, pos, slot = m.instancesAt(e.of, e.The)
+			lastOf, lastThe, haveInsts = e.of, e.The, true
+		}
 		if len(insts) == 0 {
 			if !slices.Contains(missing, e.Of) {
 				missing = append(missing, e.Of)
