@@ -88,9 +88,9 @@ type Message struct {
 	entryOf map[fhir.Node]int
 	// tails are the entries' tailKeys of their fullUrls (a message of few
 	// entries), built on first use.
-	tails   []uint64
-	idx     *index // the element index, built on first use
-	report  Report // the rule being judged
+	tails  []uint64
+	idx    *index // the element index, built on first use
+	report Report // the rule being judged
 	// lastSym and lastGroup are groupOf's last answer.
 	lastSym   sym
 	lastGroup int
