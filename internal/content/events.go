@@ -73,7 +73,7 @@ func allowedTypes(m *Message, rp *Report) {
 			return
 		}
 	}
-	rp.Fail(messageEventTypeNode(m), "message event type %q is not allowed for %s (allowed: %s)", m.Type, m.Event, strings.Join(ev.Types, ", "))
+	rp.failAt(messageEventTypeNode(m), "", "a message event type "+m.Event+" does not allow (allowed: "+strings.Join(ev.Types, ", ")+")"+foundText(m.Type))
 }
 
 func messageEventTypeNode(m *Message) fhir.Node {
@@ -102,7 +102,8 @@ func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
 			rp.Judged()
 			ok := false
 			var buf [16]int32
-			for _, c := range x.findAll(pos[k], codings, buf[:0]) {
+			cs := x.findAll(pos[k], codings, buf[:0])
+			for _, c := range cs {
 				s, _ := x.kidVal(c, symSystem)
 				code, _ := x.kidVal(c, symCode)
 				if l.Contains(s, code) {
@@ -111,10 +112,11 @@ func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
 				}
 			}
 			if !ok {
+				why := "no coding from " + list + x.codingsFound(cs)
 				if at := r.Get(path); at.Present() {
-					rp.Fail(at, "no coding from %s", list)
+					rp.failAt(at, "", why)
 				} else {
-					rp.FailAt(r, path, "no coding from %s", list)
+					rp.failAt(r, path, why)
 				}
 			}
 		}
@@ -251,7 +253,7 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 					s, _ := x.kidVal(c, symSystem)
 					v, _ := x.kidVal(c, symCode)
 					if s == system && !cl.list.Contains(s, v) {
-						rp.Fail(x.e[c].node, "code %q is not in %s (the outcomes of a %s %s)", v, cl.name, cl.code, of)
+						rp.failAt(x.e[c].node, "", "not in "+cl.name+" (the outcomes of a "+cl.code+" "+of+")"+foundText(v))
 					}
 				}
 			}
@@ -315,7 +317,8 @@ func snomedOrList(of, path, list string) func(*Message, *Report) {
 			rp.Judged()
 			ok := false
 			var buf [16]int32
-			for _, c := range x.findAll(pos[k], codings, buf[:0]) {
+			cs := x.findAll(pos[k], codings, buf[:0])
+			for _, c := range cs {
 				s, _ := x.kidVal(c, symSystem)
 				v, _ := x.kidVal(c, symCode)
 				if s == SNOMED && codes.ValidSCTID(v) || l.Contains(s, v) {
@@ -324,7 +327,7 @@ func snomedOrList(of, path, list string) func(*Message, *Report) {
 				}
 			}
 			if !ok {
-				rp.FailAt(r, path, "no SNOMED CT coding with a valid concept id and no coding from %s", list)
+				rp.failAt(r, path, "no SNOMED CT coding with a valid concept id and no coding from "+list+x.codingsFound(cs))
 			}
 		}
 	}
@@ -414,6 +417,24 @@ func viaTelecom(path, of string) func(*Message, *Report) {
 			rp.Skip("no %s that %s.%s resolves to", of, m.Focus.Type(), path)
 		}
 	}
+}
+
+// codingsFound is a reason's ending naming the codings found, as
+// system|code ("" when there is none).
+func (x *index) codingsFound(cs []int32) string {
+	var arr [4]string
+	vals := arr[:0]
+	for _, c := range cs {
+		s, ok1 := x.kidVal(c, symSystem)
+		v, ok2 := x.kidVal(c, symCode)
+		if ok1 || ok2 {
+			vals = append(vals, s+"|"+v)
+		}
+	}
+	if len(vals) == 0 {
+		return ""
+	}
+	return foundText(vals...)
 }
 
 // holders is the check that, in every resource of type of, between min and

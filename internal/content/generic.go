@@ -211,7 +211,7 @@ func checkHeader(m *Message, rp *Report) {
 	if d := h.Get("event.display"); !d.Present() {
 		rp.FailAt(h, "event.display", "missing, want %q", ev.Display)
 	} else if d.Value() != ev.Display {
-		rp.Fail(d, "%q, want %q", d.Value(), ev.Display)
+		rp.failAt(d, "", fmt.Sprintf("want %q", ev.Display)+foundText(d.Value()))
 	}
 	for f := h.First(); f.Ok(); f = f.Next() {
 		if f.Name() != "focus" || !f.Present() {
@@ -272,9 +272,9 @@ func checkMessageEventType(m *Message, rp *Report) {
 		code, _ := c.Val("code")
 		switch {
 		case s != sys:
-			rp.FailAt(c, "system", "%q, want %s", s, sys)
+			rp.failAt(c, "system", "want "+sys+foundText(s))
 		case !l.Contains(s, code):
-			rp.FailAt(c, "code", "%q is not a code of %s", code, list)
+			rp.failAt(c, "code", "not a code of "+list+foundText(code))
 		}
 		if !c.Kid("display").Present() {
 			rp.FailAt(c, "display", "missing (1..1)")
@@ -305,13 +305,13 @@ func checkSource(m *Message, rp *Report) {
 	val, hasVal := c.Val("value")
 	switch {
 	case sys != "phone" && sys != "email":
-		rp.FailAt(c, "system", "%q, want phone or email", sys)
+		rp.failAt(c, "system", "want phone or email"+foundText(sys))
 	case !hasVal:
 		rp.FailAt(c, "value", "missing (1..1)")
 	case sys == "email" && !emailPattern.MatchString(val):
-		rp.FailAt(c, "value", "%q is not an email address", val)
+		rp.failAt(c, "value", "not an email address"+foundText(val))
 	case sys == "phone" && !phoneShape(val):
-		rp.FailAt(c, "value", "%q is not a phone number (digits, spaces and + ( ) - . with at least 6 digits)", val)
+		rp.failAt(c, "value", "not a phone number (digits, spaces and + ( ) - . with at least 6 digits)"+foundText(val))
 	}
 }
 
@@ -399,7 +399,7 @@ func checkRouting(m *Message, rp *Report) {
 			continue
 		}
 		if s, _ := id.Val("system"); s != fhir.NHSNumberSystem {
-			rp.FailAt(id, "system", "%q, want %s", s, fhir.NHSNumberSystem)
+			rp.failAt(id, "system", "want "+fhir.NHSNumberSystem+foundText(s))
 		}
 		if _, ok := id.Val("value"); !ok {
 			rp.FailAt(id, "value", "missing (1..1)")
@@ -418,7 +418,7 @@ func checkRouting(m *Message, rp *Report) {
 			rp.FailAt(hn, "given", "missing (1..*)")
 		}
 		if u, ok := hn.Val("use"); ok && u != "official" {
-			rp.FailAt(hn, "use", "%q, want official", u)
+			rp.failAt(hn, "use", "want official"+foundText(u))
 		}
 	}
 	for _, n := range sub("birthDateTime", minName, subBuf[:0]) {
@@ -743,7 +743,7 @@ func checkDisplay(m *Message, rp *Report) {
 		if match, ok := known[[2]string{sys, code}]; ok {
 			rp.Judged()
 			if v := x.value(d); !sameWords(v, match.Concept.Display) {
-				rp.Fail(x.e[d].node, "%q, but %s gives code %s the display %q", v, match.List, code, match.Concept.Display)
+				rp.failAt(x.e[d].node, "", fmt.Sprintf("%s gives code %s the display %q", match.List, code, match.Concept.Display)+foundText(v))
 			}
 		}
 	}
@@ -761,7 +761,7 @@ func checkUnlisted(m *Message, rp *Report) {
 		}
 		rp.Judged()
 		if !slices.Contains(types, e.Resource.Type()) {
-			rp.Fail(e.Resource, "%s is not a resource the %s page lists (%s)", e.Resource.Type(), m.Event, strings.Join(types, ", "))
+			rp.failAt(e.Resource, "", "not a resource the "+m.Event+" page lists ("+strings.Join(types, ", ")+")"+foundText(e.Resource.Type()))
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/nems-harness/nems-harness/internal/codes"
 	"github.com/nems-harness/nems-harness/internal/fhir"
@@ -428,11 +429,11 @@ func (rp *Report) judgeElems(r *Rule) {
 					}
 				}
 				for _, n := range found {
-					if why := rp.checkValue(x, e, n); why != "" {
+					if why, got := rp.checkValue(x, e, n); why != "" {
 						if e.Why != "" {
 							why = e.Why
 						}
-						rp.failAt(x.e[n].node, "", why)
+						rp.failAt(x.e[n].node, "", why+got)
 					}
 				}
 			}
@@ -460,9 +461,6 @@ func (rp *Report) cardBreach(x *index, e *Elem, scope int32, n int) {
 	default:
 		why = fmt.Sprintf("%d present (%s)", n, want)
 	}
-	if e.Why != "" {
-		why = e.Why
-	}
 	// Located at the deepest element of the path that is there: a missing
 	// source.name is on the line of source.
 	at, k := scope, 0
@@ -473,11 +471,103 @@ func (rp *Report) cardBreach(x *index, e *Elem, scope int32, n int) {
 		}
 		at, k = next, k+1
 	}
+	if n == 0 && k == len(e.steps)-1 {
+		// The last step selects by a child's value: when elements of its
+		// name are there with other values, the breach is the values.
+		if first, got := x.otherValues(at, &e.steps[k]); first >= 0 {
+			why = "no " + e.steps[k].name + " with " + e.steps[k].fpath + " " + e.steps[k].fwant
+			if e.Why != "" {
+				why = e.Why
+			}
+			rp.failAt(x.e[first].node, "", why+got)
+			return
+		}
+	}
+	if e.Why != "" {
+		why = e.Why
+	}
 	rest := make([]string, 0, len(e.steps)-k)
 	for _, st := range e.steps[k:] {
 		rest = append(rest, st.text())
 	}
 	rp.failAt(x.e[at].node, strings.Join(rest, "."), why)
+}
+
+// otherValues looks, for a step name[child=value], at the present children
+// of i named so (and of the step's url) whose child has another value: the
+// first of them, and the values as a reason's ending; -1 when there are
+// none (or the step selects by no value).
+func (x *index) otherValues(i int32, st *step) (int32, string) {
+	if !st.hasFilter {
+		return -1, ""
+	}
+	first := int32(-1)
+	var vals []string
+	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
+		e := &x.e[c]
+		if e.sym != st.sym || !x.present(c) || st.hasURL && e.node.URL() != st.url {
+			continue
+		}
+		v, ok := x.val(x.get(c, st.fsyms))
+		if !ok {
+			continue
+		}
+		if first < 0 {
+			first = c
+		}
+		vals = append(vals, v)
+	}
+	if first < 0 {
+		return -1, ""
+	}
+	return first, foundText(vals...)
+}
+
+// foundText ends a reason about a wrong value with the values found (the
+// distinct ones, each shortened, at most three): " (found v1, v2)".
+func foundText(vals ...string) string {
+	var b strings.Builder
+	b.WriteString(" (found ")
+	n := 0
+	for i, v := range vals {
+		if slices.Contains(vals[:i], v) {
+			continue
+		}
+		if n == 3 {
+			b.WriteString(", …")
+			break
+		}
+		if n > 0 {
+			b.WriteString(", ")
+		}
+		n++
+		b.WriteString(shownValue(v))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// shownValue is a value found as a reason shows it: shortened, and quoted
+// when it is empty or white space or control characters would hide in it.
+func shownValue(v string) string {
+	s := shortValue(v)
+	if v == "" || strings.TrimSpace(v) != v || strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// shortValue cuts a value found to 100 bytes, on a character boundary.
+func shortValue(s string) string {
+	const most = 100
+	if len(s) <= most {
+		return s
+	}
+	cut := most
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // text writes the step as a path spells it.
@@ -492,28 +582,29 @@ func (st step) text() string {
 }
 
 // checkValue applies an element row's value checks to element i; it
-// returns the reason of a breach, or "".
-func (rp *Report) checkValue(x *index, e *Elem, i int32) string {
+// returns the reason of a breach ("" for none) and, for a wrong value, the
+// reason's ending naming it (foundText).
+func (rp *Report) checkValue(x *index, e *Elem, i int32) (why, got string) {
 	m := rp.m
 	if e.Fixed != "" || len(e.OneOf) > 0 || e.match != nil {
 		v := x.value(i)
 		if e.Fixed != "" && v != e.Fixed {
-			return fmt.Sprintf("%q, want %q", v, e.Fixed)
+			return fmt.Sprintf("want %q", e.Fixed), foundText(v)
 		}
 		if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, v) {
-			return fmt.Sprintf("%q is not one of %s", v, strings.Join(e.OneOf, ", "))
+			return "not one of " + strings.Join(e.OneOf, ", "), foundText(v)
 		}
 		if e.match != nil && !e.match(v) {
-			return fmt.Sprintf("%q does not have the required form", v)
+			return "not of the required form", foundText(v)
 		}
 	}
 	if e.System == "" && e.Coding == "" && len(e.Pairs) == 0 && !e.SCTID && e.Ref == "" {
-		return ""
+		return "", ""
 	}
 	sys, _ := x.kidVal(i, symSystem)
 	code, hasCode := x.kidVal(i, symCode)
 	if e.System != "" && sys != e.System {
-		return fmt.Sprintf("coding system %q, want %s", sys, e.System)
+		return "want coding system " + e.System, foundText(sys)
 	}
 	if e.Coding != "" {
 		l, ok := e.list, e.hasList
@@ -522,11 +613,11 @@ func (rp *Report) checkValue(x *index, e *Elem, i int32) string {
 		}
 		switch {
 		case !ok:
-			return "code list " + e.Coding + " is not known to the mock"
+			return "code list " + e.Coding + " is not known to the mock", ""
 		case !hasCode:
-			return "coding without a code, want one from " + e.Coding
+			return "coding without a code, want one from " + e.Coding, ""
 		case !l.Contains(sys, code):
-			return fmt.Sprintf("system %q code %q is not a coding from %s", sys, code, e.Coding)
+			return "not a coding from " + e.Coding, foundText(sys + "|" + code)
 		}
 	}
 	if len(e.Pairs) > 0 {
@@ -539,34 +630,34 @@ func (rp *Report) checkValue(x *index, e *Elem, i int32) string {
 			}
 		}
 		if !ok {
-			return fmt.Sprintf("code %q display %q is not an allowed pair", code, disp)
+			return "not an allowed code and display", " (found code " + shownValue(code) + ", display " + shownValue(disp) + ")"
 		}
 	}
 	if e.SCTID {
 		if sys != SNOMED {
-			return fmt.Sprintf("coding system %q, want %s", sys, SNOMED)
+			return "want coding system " + SNOMED, foundText(sys)
 		}
 		if err := codes.CheckSCTID(code); err != nil {
-			return err.Error()
+			return err.Error(), ""
 		}
 	}
 	if e.Ref != "" {
 		v, has := x.kidVal(i, symReference)
 		if !has {
-			return "no reference to " + article(e.Ref)
+			return "no reference to " + article(e.Ref), ""
 		}
 		t, how := m.resolveValue(v) // as m.Target does
 		ok := how == Resolved && t.Ok()
 		switch {
 		case !ok:
-			return "does not resolve to " + article(e.Ref) + " in the Bundle"
+			return "does not resolve to " + article(e.Ref) + " in the Bundle", ""
 		case t.Type() != e.Ref:
-			return "resolves to " + article(t.Type()) + ", want " + article(e.Ref)
+			return "resolves to " + article(t.Type()) + ", want " + article(e.Ref), ""
 		case e.Ref == "Patient" && m.Patient.Ok() && t != m.Patient:
-			return "resolves to another Patient than the message's"
+			return "resolves to another Patient than the message's", ""
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // SNOMED is the SNOMED CT code system.
