@@ -584,8 +584,6 @@ func dateTimeBreach(v, fhirType string) string {
 	return ""
 }
 
-func isPeriod(name string) bool { return name == "period" || strings.HasSuffix(name, "Period") }
-
 func hasZone(s string) bool {
 	i := strings.IndexByte(s, 'T')
 	t := s[i+1:]
@@ -1008,23 +1006,9 @@ func sameLower(a, b string) bool {
 	for i := 0; i < len(b) && ascii; i++ {
 		ascii = b[i] < 0x80
 	}
-	if !ascii {
-		return strings.ToLower(a) == strings.ToLower(b)
+	if ascii {
+		return strings.EqualFold(a, b) // for ASCII, lower-casing both
 	}
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
+	la, lb := strings.ToLower(a), strings.ToLower(b)
+	return la == lb
 }

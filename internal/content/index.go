@@ -328,6 +328,10 @@ func (m *Message) index() *index {
 		g.off = int32(len(x.gpos))
 		for _, n := range g.nodes {
 			x.gpos = append(x.gpos, x.at(n))
+		}
+	}
+	if len(x.gpos) <= maxKidLists {
+		for range x.gpos {
 			x.gkid = append(x.gkid, kidSpan{n: -1})
 		}
 	}
@@ -489,7 +493,7 @@ const maxKidLists = 256
 // (see Message.instancesAt), once; entries is nil when they are not
 // listed.
 func (x *index) kids(slot int) kidList {
-	if len(x.gkid) > maxKidLists || slot < 0 || slot >= len(x.gkid) {
+	if slot < 0 || slot >= len(x.gkid) { // none listed for a message of many resources
 		return kidList{}
 	}
 	sp := &x.gkid[slot]

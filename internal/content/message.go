@@ -206,12 +206,6 @@ func (m *Message) readyGroups(x *index) {
 	}
 }
 
-// symbolOf is the symbol of a name, symNone when it has none.
-func symbolOf(name string) sym {
-	s, _ := symbols.tab.Load().lookup(name)
-	return s
-}
-
 // groupOf is the position in m.types of the type with symbol s, -1 for
 // none.
 func (m *Message) groupOf(s sym) int {
