@@ -511,9 +511,23 @@ func checkRoutingMatch(m *Message, rp *Report) {
 	}
 }
 
+// isFullDate reports whether s is a date YYYY-MM-DD, as time.Parse with
+// time.DateOnly accepts it: the day within its month.
 func isFullDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil && len(s) == 10
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !allDigits(s[:4]) || !allDigits(s[5:7]) || !allDigits(s[8:]) {
+		return false
+	}
+	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	mo := int(s[5]-'0')*10 + int(s[6]-'0')
+	d := int(s[8]-'0')*10 + int(s[9]-'0')
+	if mo < 1 || mo > 12 || d < 1 {
+		return false
+	}
+	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[mo-1]
+	if mo == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return d <= days
 }
 
 // checkRefs judges every Reference.reference (EVT-REFS).
@@ -590,23 +604,25 @@ func hasZone(s string) bool {
 	return strings.HasSuffix(t, "Z") || strings.ContainsAny(t, "+-")
 }
 
-// sctidExempt says whether a SNOMED coding at n is another rule's to judge.
-func sctidExempt(m *Message, c fhir.Node) bool {
-	p := c.Parent()
-	if !p.Ok() {
+// sctidExempt says whether the SNOMED coding at c is another rule's to
+// judge.
+func sctidExempt(m *Message, x *index, c int32) bool {
+	p := x.par[c]
+	if p < 0 {
 		return false
 	}
-	r := c.Resource()
-	if !r.Ok() {
+	r := x.resourceOf(c)
+	if r < 0 {
 		return false
 	}
+	pp, rt, pn := x.par[p], x.e[r].sym, x.e[p].sym
 	switch {
-	case p.Parent() == r && r.Type() == "Immunization" && p.Name() == "vaccineCode",
-		p.Name() == "valueCodeableConcept" && p.Parent().Ok() && p.Parent().URL() == urlVaccinationPr,
-		p.Parent() == r && r.Type() == "HealthcareService" && p.Name() == "type",
-		p.Parent() == r && r.Type() == "EpisodeOfCare" && p.Name() == "type",
-		p.Parent() == r && r.Type() == "Procedure" && (p.Name() == "code" || p.Name() == "outcome") && slices.Contains(screening, m.Event),
-		p.Parent() == r && r.Type() == "Observation" && p.Name() == "valueCodeableConcept" && m.Event == Hearing:
+	case pp == r && rt == symImmunization && pn == symVaccineCode,
+		pn == symValueCodeableConcept && pp >= 0 && x.e[pp].node.URL() == urlVaccinationPr,
+		pp == r && rt == symHealthcareService && pn == symType,
+		pp == r && rt == symEpisodeOfCare && pn == symType,
+		pp == r && rt == symProcedure && (pn == symCode || pn == symOutcome) && slices.Contains(screening, m.Event),
+		pp == r && rt == symObservation && pn == symValueCodeableConcept && m.Event == Hearing:
 		return true
 	}
 	return false
@@ -627,7 +643,7 @@ func checkSCTID(m *Message, rp *Report) {
 			continue
 		}
 		end := e.end
-		if s, _ := x.kidVal(i, symSystem); s == SNOMED && !sctidExempt(m, e.node) {
+		if s, _ := x.kidVal(i, symSystem); s == SNOMED && !sctidExempt(m, x, i) {
 			rp.Judged()
 			code, _ := x.kidVal(i, symCode)
 			if err := codes.CheckSCTID(code); err != nil {
@@ -697,18 +713,19 @@ func nextWord(s string) (word, rest string) {
 	return s[i:j], s[j:]
 }
 
-// displayExempt says whether a coding's display is fixed by another rule.
-func displayExempt(m *Message, c fhir.Node) bool {
-	p := c.Parent()
-	r := c.Resource()
-	if !r.Ok() {
+// displayExempt says whether the display of the coding at c is fixed by
+// another rule.
+func displayExempt(m *Message, x *index, c int32) bool {
+	r := x.resourceOf(c)
+	if r < 0 {
 		return false
 	}
+	p, rt := x.par[c], x.e[r].sym
 	switch {
-	case c.Name() == "event" && c.Parent() == r && r.Type() == "MessageHeader":
+	case x.e[c].sym == symEvent && p == r && rt == symMessageHeader:
 		return true
-	case p.Ok() && p.Parent() == r && slices.Contains(screening, m.Event) &&
-		(r.Type() == "Procedure" && p.Name() == "code" || r.Type() == "Communication" && p.Name() == "category"):
+	case p >= 0 && x.par[p] == r && slices.Contains(screening, m.Event) &&
+		(rt == symProcedure && x.e[p].sym == symCode || rt == symCommunication && x.e[p].sym == symCategory):
 		return true
 	}
 	return false
@@ -735,7 +752,7 @@ func checkDisplay(m *Message, rp *Report) {
 		}
 		sys, ok1 := x.kidVal(i, symSystem)
 		code, ok2 := x.kidVal(i, symCode)
-		if !ok1 || !ok2 || displayExempt(m, e.node) {
+		if !ok1 || !ok2 || displayExempt(m, x, i) {
 			continue
 		}
 		if match, ok := known[[2]string{sys, code}]; ok {

@@ -117,12 +117,14 @@ func (t *symTable) info(s string) symInfo {
 // resource name of the FHIR schema, and the names the rules' paths add.
 // It only grows (rules are compiled at start-up), copied on write so that
 // readers take no lock.
-var symbols = struct {
+var symbols = newSymbols()
+
+type symbolTable struct {
 	mu  sync.Mutex
 	tab atomic.Pointer[symTable]
-}{}
+}
 
-func init() {
+func newSymbols() *symbolTable {
 	names := append([]string(nil), fixedNames[1:]...)
 	// Schema names, so that most names of a message have a symbol: the
 	// types reachable from Bundle (every resource is, through
@@ -154,7 +156,41 @@ func init() {
 			panic("content: fixed symbol " + n + " out of place")
 		}
 	}
-	symbols.tab.Store(&t)
+	st := &symbolTable{}
+	st.tab.Store(&t)
+	return st
+}
+
+// Symbols of names some checks compare (resource types among them: a
+// resource element is named by its type).
+var (
+	symImmunization         = intern("Immunization")
+	symHealthcareService    = intern("HealthcareService")
+	symEpisodeOfCare        = intern("EpisodeOfCare")
+	symProcedure            = intern("Procedure")
+	symObservation          = intern("Observation")
+	symCommunication        = intern("Communication")
+	symMessageHeader        = intern("MessageHeader")
+	symOrganizationType     = intern("Organization")
+	symPatient              = intern("Patient")
+	symCareTeam             = intern("CareTeam")
+	symVaccineCode          = intern("vaccineCode")
+	symValueCodeableConcept = intern("valueCodeableConcept")
+	symType                 = intern("type")
+	symOutcome              = intern("outcome")
+	symEvent                = intern("event")
+	symCategory             = intern("category")
+)
+
+// resourceOf is the position of the resource holding element i (i itself
+// when it is one), -1 for none.
+func (x *index) resourceOf(i int32) int32 {
+	for ; i >= 0; i = x.par[i] {
+		if x.e[i].flags&fResource != 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // maxSym is the largest symbol.

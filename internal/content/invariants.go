@@ -173,8 +173,8 @@ func checkResource(m *Message, x *index, r int32, fail func(fhir.Node, string, s
 			}
 		}
 	}
-	switch x.e[r].node.Type() {
-	case "Organization":
+	switch x.e[r].sym { // a resource's name is its type
+	case symOrganizationType:
 		if !x.kidPresent(r, symIdentifier) && !x.kidPresent(r, symName) {
 			fail(x.e[r].node, "org-1", "an Organization has an identifier or a name")
 		}
@@ -188,13 +188,13 @@ func checkResource(m *Message, x *index, r int32, fail func(fhir.Node, string, s
 				fail(x.e[t].node, "org-3", "an Organization has no home telecom")
 			}
 		})
-	case "Patient":
+	case symPatient:
 		kids(symContact, func(c int32) {
 			if !x.kidPresent(c, symName) && !x.kidPresent(c, symTelecom) && !x.kidPresent(c, symAddress) && !x.kidPresent(c, symOrganization) {
 				fail(x.e[c].node, "pat-1", "a Patient.contact has a name, telecom, address or organization")
 			}
 		})
-	case "Observation":
+	case symObservation:
 		kids(symReferenceRange, func(rr int32) {
 			if !x.kidPresent(rr, symLow) && !x.kidPresent(rr, symHigh) && !x.kidPresent(rr, symText) {
 				fail(x.e[rr].node, "obs-3", "a referenceRange has a low, a high or a text")
@@ -209,9 +209,9 @@ func checkResource(m *Message, x *index, r int32, fail func(fhir.Node, string, s
 				fail(x.e[c].node, "obs-7", "a component with the Observation's own code, while the Observation has a value")
 			}
 		})
-	case "Procedure", "Communication":
+	case symProcedure, symCommunication:
 		key := "pro-1"
-		if x.e[r].node.Type() == "Communication" {
+		if x.e[r].sym == symCommunication {
 			key = "com-1"
 		}
 		if nr := x.kid(r, symNotDoneReason); x.present(nr) {
@@ -219,7 +219,7 @@ func checkResource(m *Message, x *index, r int32, fail func(fhir.Node, string, s
 				fail(x.e[nr].node, key, "notDoneReason only when notDone is true")
 			}
 		}
-	case "CareTeam":
+	case symCareTeam:
 		kids(symParticipant, func(p int32) {
 			if o := x.kid(p, symOnBehalfOf); x.present(o) {
 				var member fhir.Node

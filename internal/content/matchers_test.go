@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The hand-written matchers stand for regular expressions and string
@@ -53,6 +54,9 @@ func TestMatchersAgreeWithTheirModels(t *testing.T) {
 		{"uuid",
 			[]string{"0f3e1c2a-5b6d-4e7f-8a9b-0c1d2e3f4a5b", "0F3E1C2A-5B6D-4E7F-8A9B-0C1D2E3F4A5B", "0f3e1c2a5b6d4e7f8a9b0c1d2e3f4a5b", ""},
 			"0123456789abcdefABCDEFgG-", isUUID, regexp.MustCompile("^(?:" + uuidPattern + ")$").MatchString},
+		{"full date",
+			[]string{"2024-02-29", "2023-02-29", "2000-02-29", "1900-02-29", "2024-04-31", "2024-12-31", "0000-01-01", "2024-1-01", "2024-13-01", "2024-00-10", "2024-01-00", ""},
+			"0123456789-x", isFullDate, func(s string) bool { _, err := time.Parse(time.DateOnly, s); return err == nil && len(s) == 10 }},
 		{"versionId",
 			[]string{"1", "123456789012345678", "1234567890123456789", "", "01"},
 			"0123456789a -", patternMatcher(`[0-9]{1,18}`), regexp.MustCompile(`^(?:[0-9]{1,18})$`).MatchString},
@@ -93,3 +97,20 @@ func TestStringHelpersAgreeWithTheirModels(t *testing.T) {
 		}
 	}
 }
+
+// Every month and day, in common and leap years, as time.Parse reads them.
+func TestFullDatesAsTimeParses(t *testing.T) {
+	for _, y := range []string{"0000", "1900", "2000", "2023", "2024"} {
+		for mo := 0; mo <= 13; mo++ {
+			for d := 0; d <= 32; d++ {
+				s := y + "-" + two(mo) + "-" + two(d)
+				_, err := time.Parse(time.DateOnly, s)
+				if got := isFullDate(s); got != (err == nil) {
+					t.Errorf("%s: %v, time.Parse says %v", s, got, err)
+				}
+			}
+		}
+	}
+}
+
+func two(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
