@@ -51,9 +51,10 @@ var contentCatalogue = func() *content.Catalogue {
 // envelope rules, each by the one check that reads the content verdicts.
 func contentRules() []*Rule {
 	var out []*Rule
-	for _, cr := range contentCatalogue.Rules() {
+	for i, cr := range contentCatalogue.Rules() {
 		r := &Rule{ID: cr.ID, Area: AreaContent, Summary: contentSummary(cr), Text: cr.Text, Source: cr.Source,
 			Severity: string(cr.Severity), DependsOn: []string{"MSG-BUNDLE"}, check: checkContent}
+		contentPlace[r] = i
 		ans := Answer{http.StatusUnprocessableEntity, codeInvalidResource, cr.IssueType}
 		warn := Answer{http.StatusAccepted, codeInvalidResource, cr.IssueType}
 		if cr.Severity == content.Error {

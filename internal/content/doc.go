@@ -7,7 +7,11 @@
 // A Message wraps a *fhir.Doc (every element, with its line) and indexes
 // it once: entries by resource type and by fullUrl, the MessageHeader, the
 // focus resource and "the Patient". Checks read the Message, never the
-// bytes.
+// bytes. The first rule that reads elements has the tree read once more
+// into a flat index in document order (index.go), each element with its
+// name as a small integer: table rows look their elements up there, and
+// the checks that visit every element go through it instead of walking the
+// Doc again. Catalogue.Judge gives the index back when it is done.
 //
 // # Rules as data
 //

@@ -21,6 +21,10 @@ func RulesPage(c *Catalogue) string {
 		"An `error` rule fails the message (and, with `--content reject`, rejects it with 422 INVALID_RESOURCE); " +
 		"a `warning` rule is reported and never fails a result. Every rule is judged per resource instance, " +
 		"never bundle-wide; a rule whose resource is absent, or which belongs to another event, is *not assessed*, never passed.\n\n")
+	b.WriteString("A failed rule's diagnostics are `[RULE-ID] `, its first breach located by entry (0-based) and FHIR path, and `; and N more` when there are others. " +
+		"A breach about a wrong value (a system, code, display, fixed value, pattern or one of a list) ends with the value found, shortened to 100 bytes " +
+		"and quoted when it is empty or white space would hide in it: `[BST-PROCEDURE] entry[4] Procedure.outcome.coding: no coding with system " +
+		SNOMED + " (found https://fhir.nhs.uk/STU3/ValueSet/DCH-BloodSpotOutcome-1); and 10 more` (the specification's own blood spot example).\n\n")
 	b.WriteString("Contents: [generic rules](#generic-rules-all-five-events)")
 	for _, ev := range events {
 		fmt.Fprintf(&b, ", [%s](#%s)", ev.Display, anchor(eventTitle(ev)))

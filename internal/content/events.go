@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nems-harness/nems-harness/internal/codes"
@@ -72,7 +73,7 @@ func allowedTypes(m *Message, rp *Report) {
 			return
 		}
 	}
-	rp.Fail(messageEventTypeNode(m), "message event type %q is not allowed for %s (allowed: %s)", m.Type, m.Event, strings.Join(ev.Types, ", "))
+	rp.failAt(messageEventTypeNode(m), "", "a message event type "+m.Event+" does not allow (allowed: "+strings.Join(ev.Types, ", ")+")"+foundText(m.Type))
 }
 
 func messageEventTypeNode(m *Message) fhir.Node {
@@ -91,38 +92,35 @@ func messageEventTypeNode(m *Message) fhir.Node {
 // when the is set) has, among the codings of the CodeableConcepts at path,
 // at least one from list; other codings are not judged.
 func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
+	ofSym := intern(of)
+	l := codes.MustGet(list)
+	codings := internPath(path + ".coding")
 	return func(m *Message, rp *Report) {
-		l := codes.MustGet(list)
-		for _, r := range instancesOf(m, of, the) {
+		x := m.index()
+		rs, pos, _ := m.instancesAt(ofSym, the)
+		for k, r := range rs {
 			rp.Judged()
 			ok := false
-			for _, c := range findAll(r, path+".coding") {
-				s, _ := c.Val("system")
-				code, _ := c.Val("code")
+			var buf [16]int32
+			cs := x.findAll(pos[k], codings, buf[:0])
+			for _, c := range cs {
+				s, _ := x.kidVal(c, symSystem)
+				code, _ := x.kidVal(c, symCode)
 				if l.Contains(s, code) {
 					ok = true
 					break
 				}
 			}
 			if !ok {
+				why := "no coding from " + list + x.codingsFound(cs)
 				if at := r.Get(path); at.Present() {
-					rp.Fail(at, "no coding from %s", list)
+					rp.failAt(at, "", why)
 				} else {
-					rp.FailAt(r, path, "no coding from %s", list)
+					rp.failAt(r, path, why)
 				}
 			}
 		}
 	}
-}
-
-func instancesOf(m *Message, of string, the bool) []fhir.Node {
-	if the {
-		if t := m.The(of); t.Ok() {
-			return []fhir.Node{t}
-		}
-		return nil
-	}
-	return m.Resources(of)
 }
 
 // all runs several checks as one.
@@ -137,20 +135,28 @@ func all(checks ...func(*Message, *Report)) func(*Message, *Report) {
 // uniqueCode is the check that no two resources of type of carry the same
 // code of system at path (e.g. "no two Procedures have the same test code").
 func uniqueCode(of, path, system, what string) func(*Message, *Report) {
+	ofSym := intern(of)
+	codings := internPath(path + ".coding")
 	return func(m *Message, rp *Report) {
-		seen := map[string]bool{}
-		for _, r := range m.Resources(of) {
+		x := m.index()
+		var seen map[string]bool
+		_, pos, _ := m.instancesAt(ofSym, false)
+		for _, ri := range pos {
 			rp.Judged()
-			for _, c := range findAll(r, path+".coding") {
-				if s, _ := c.Val("system"); s != system {
+			var buf [16]int32
+			for _, c := range x.findAll(ri, codings, buf[:0]) {
+				if s, _ := x.kidVal(c, symSystem); s != system {
 					continue
 				}
-				code, ok := c.Val("code")
+				code, ok := x.kidVal(c, symCode)
 				if !ok {
 					continue
 				}
 				if seen[code] {
-					rp.Fail(c, "a second %s with %s %s", of, what, code)
+					rp.Fail(x.e[c].node, "a second %s with %s %s", of, what, code)
+				}
+				if seen == nil {
+					seen = map[string]bool{}
 				}
 				seen[code] = true
 			}
@@ -158,10 +164,13 @@ func uniqueCode(of, path, system, what string) func(*Message, *Report) {
 	}
 }
 
-func hasCoding(r fhir.Node, path, system, code string) bool {
-	for _, c := range findAll(r, path+".coding") {
-		if s, _ := c.Val("system"); s == system {
-			if v, _ := c.Val("code"); v == code {
+// hasCoding reports whether resource r has, among the codings at path (a
+// compiled "<path>.coding"), one of system and code.
+func (x *index) hasCoding(r int32, codings []sym, system, code string) bool {
+	var buf [16]int32
+	for _, c := range x.findAll(r, codings, buf[:0]) {
+		if s, _ := x.kidVal(c, symSystem); s == system {
+			if v, _ := x.kidVal(c, symCode); v == code {
 				return true
 			}
 		}
@@ -180,21 +189,26 @@ type group struct {
 // code at codePath, and at most g.max of those an outcome (at outcomePath)
 // in each group. All codes are of system.
 func perGroup(of, codePath, code, outcomePath, system, what string, total int, groups ...group) func(*Message, *Report) {
+	ofSym := intern(of)
+	codeCodings, outcomeCodings := internPath(codePath+".coding"), internPath(outcomePath+".coding")
 	return func(m *Message, rp *Report) {
+		x := m.index()
 		n := 0
-		per := map[string]int{}
-		for _, r := range m.Resources(of) {
+		per := make([]int, len(groups))
+		rs, pos, _ := m.instancesAt(ofSym, false)
+		for k, r := range rs {
 			rp.Judged()
-			if !hasCoding(r, codePath, system, code) {
+			ri := pos[k]
+			if !x.hasCoding(ri, codeCodings, system, code) {
 				continue
 			}
 			if n++; n == total+1 {
 				rp.Fail(r.Get(codePath), "more than %d %s %ss", total, what, of)
 			}
-			for _, g := range groups {
+			for k, g := range groups {
 				for _, c := range g.codes {
-					if hasCoding(r, outcomePath, system, c) {
-						if per[g.name]++; per[g.name] == g.max+1 {
+					if x.hasCoding(ri, outcomeCodings, system, c) {
+						if per[k]++; per[k] == g.max+1 {
 							rp.Fail(r.Get(outcomePath), "more than %d %s %s for the %s", g.max, what, plural(of, g.max), g.name)
 						}
 					}
@@ -214,19 +228,32 @@ func plural(word string, n int) string {
 // listByCode is the check that the codings of system at listPath come from
 // the list that the code at codePath selects.
 func listByCode(of, codePath, listPath, system string, lists map[string]string) func(*Message, *Report) {
+	ofSym := intern(of)
+	type codeList struct {
+		code, name string
+		list       codes.List
+	}
+	var byCode []codeList
+	for code, name := range lists {
+		byCode = append(byCode, codeList{code, name, codes.MustGet(name)})
+	}
+	slices.SortFunc(byCode, func(a, b codeList) int { return strings.Compare(a.code, b.code) })
+	codeCodings, listCodings := internPath(codePath+".coding"), internPath(listPath+".coding")
 	return func(m *Message, rp *Report) {
-		for _, r := range m.Resources(of) {
-			for code, list := range lists {
-				if !hasCoding(r, codePath, system, code) {
+		x := m.index()
+		_, pos, _ := m.instancesAt(ofSym, false)
+		for _, ri := range pos {
+			for _, cl := range byCode {
+				if !x.hasCoding(ri, codeCodings, system, cl.code) {
 					continue
 				}
 				rp.Judged()
-				l := codes.MustGet(list)
-				for _, c := range findAll(r, listPath+".coding") {
-					s, _ := c.Val("system")
-					v, _ := c.Val("code")
-					if s == system && !l.Contains(s, v) {
-						rp.Fail(c, "code %q is not in %s (the outcomes of a %s %s)", v, list, code, of)
+				var buf [16]int32
+				for _, c := range x.findAll(ri, listCodings, buf[:0]) {
+					s, _ := x.kidVal(c, symSystem)
+					v, _ := x.kidVal(c, symCode)
+					if s == system && !cl.list.Contains(s, v) {
+						rp.failAt(x.e[c].node, "", "not in "+cl.name+" (the outcomes of a "+cl.code+" "+of+")"+foundText(v))
 					}
 				}
 			}
@@ -238,33 +265,38 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 // message's one resource of type of either has a coding of system (when it
 // has codings) or, with none, a text.
 func codedOrText(of, path, system string) func(*Message, *Report) {
+	ofSym := intern(of)
+	at := internPath(path)
 	return func(m *Message, rp *Report) {
-		for _, r := range instancesOf(m, of, true) {
-			for _, cc := range findAll(r, path) {
-				if !cc.Present() {
+		x := m.index()
+		_, pos, _ := m.instancesAt(ofSym, true)
+		for _, ri := range pos {
+			var buf [16]int32
+			for _, cc := range x.findAll(ri, at, buf[:0]) {
+				if !x.present(cc) {
 					continue
 				}
 				rp.Judged()
-				var cds []fhir.Node
-				for _, c := range cc.All("coding") {
-					if c.Present() {
-						cds = append(cds, c)
+				first, ok := int32(-1), false
+				for c := cc + 1; c < x.e[cc].end; c = x.e[c].end {
+					if x.e[c].sym != symCoding || !x.present(c) {
+						continue
 					}
-				}
-				if len(cds) == 0 {
-					if !cc.Kid("text").Present() {
-						rp.Fail(cc, "no coding and no text")
+					if first < 0 {
+						first = c
 					}
-					continue
-				}
-				ok := false
-				for _, c := range cds {
-					if s, _ := c.Val("system"); s == system {
+					if s, _ := x.kidVal(c, symSystem); s == system {
 						ok = true
 					}
 				}
+				if first < 0 {
+					if !x.kidPresent(cc, symText) {
+						rp.Fail(x.e[cc].node, "no coding and no text")
+					}
+					continue
+				}
 				if !ok {
-					rp.Fail(cds[0], "no coding of system %s", system)
+					rp.Fail(x.e[first].node, "no coding of system %s", system)
 				}
 			}
 		}
@@ -275,20 +307,27 @@ func codedOrText(of, path, system string) func(*Message, *Report) {
 // message's one resource of type of has a coding that is either SNOMED CT
 // with a valid SCTID or from list.
 func snomedOrList(of, path, list string) func(*Message, *Report) {
+	ofSym := intern(of)
+	l := codes.MustGet(list)
+	codings := internPath(path + ".coding")
 	return func(m *Message, rp *Report) {
-		l := codes.MustGet(list)
-		for _, r := range instancesOf(m, of, true) {
+		x := m.index()
+		rs, pos, _ := m.instancesAt(ofSym, true)
+		for k, r := range rs {
 			rp.Judged()
 			ok := false
-			for _, c := range findAll(r, path+".coding") {
-				s, _ := c.Val("system")
-				v, _ := c.Val("code")
+			var buf [16]int32
+			cs := x.findAll(pos[k], codings, buf[:0])
+			for _, c := range cs {
+				s, _ := x.kidVal(c, symSystem)
+				v, _ := x.kidVal(c, symCode)
 				if s == SNOMED && codes.ValidSCTID(v) || l.Contains(s, v) {
 					ok = true
+					break
 				}
 			}
 			if !ok {
-				rp.FailAt(r, path, "no SNOMED CT coding with a valid concept id and no coding from %s", list)
+				rp.failAt(r, path, "no SNOMED CT coding with a valid concept id and no coding from "+list+x.codingsFound(cs))
 			}
 		}
 	}
@@ -299,20 +338,34 @@ func snomedOrList(of, path, list string) func(*Message, *Report) {
 // are present and those of absent are absent. Where the condition does not
 // hold nothing is judged.
 func when(of, condPath, cond string, present, absent []string) func(*Message, *Report) {
+	condAt := internPath(condPath)
+	presentAt := make([][]sym, len(present))
+	for i, p := range present {
+		presentAt[i] = internPath(p)
+	}
+	absentAt := make([][]sym, len(absent))
+	for i, p := range absent {
+		absentAt[i] = internPath(p)
+	}
 	return func(m *Message, rp *Report) {
 		r := m.The(of)
-		if v, _ := r.Val(condPath); !r.Ok() || v != cond {
+		if !r.Ok() {
+			return
+		}
+		x := m.index()
+		ri := x.at(r)
+		if v, _ := x.val(x.get(ri, condAt)); v != cond {
 			return
 		}
 		rp.Judged()
-		for _, p := range present {
-			if !r.Get(p).Present() {
+		for i, p := range present {
+			if !x.present(x.get(ri, presentAt[i])) {
 				rp.FailAt(r, p, "missing (%s is %s)", condPath, cond)
 			}
 		}
-		for _, p := range absent {
-			if n := r.Get(p); n.Present() {
-				rp.Fail(n, "not allowed when %s is %s", condPath, cond)
+		for i := range absent {
+			if n := x.get(ri, absentAt[i]); x.present(n) {
+				rp.Fail(x.e[n].node, "not allowed when %s is %s", condPath, cond)
 			}
 		}
 	}
@@ -333,22 +386,26 @@ func orSkip(check func(*Message, *Report), format string, a ...any) func(*Messag
 // viaTelecom is the check that every resource of type of that the focus's
 // references at path resolve to has a telecom with system and value.
 func viaTelecom(path, of string) func(*Message, *Report) {
+	at := internPath(path)
 	return func(m *Message, rp *Report) {
 		if !m.Focus.Ok() {
 			rp.Skip("no focus resource")
 			return
 		}
+		x := m.index()
 		n := 0
-		for _, ref := range findAll(m.Focus, path) {
-			t, ok := m.Target(ref)
+		var buf [16]int32
+		for _, ref := range x.findAll(x.at(m.Focus), at, buf[:0]) {
+			t, ok := m.Target(x.e[ref].node)
 			if !ok || t.Type() != of {
 				continue
 			}
 			n++
 			rp.Judged()
 			good := false
-			for _, tc := range t.All("telecom") {
-				if tc.Get("system").Present() && tc.Get("value").Present() {
+			ti := x.at(t)
+			for c := ti + 1; ti >= 0 && c < x.e[ti].end; c = x.e[c].end {
+				if x.e[c].sym == symTelecom && x.kidPresent(c, symSystem) && x.kidPresent(c, symValue) {
 					good = true
 				}
 			}
@@ -362,18 +419,44 @@ func viaTelecom(path, of string) func(*Message, *Report) {
 	}
 }
 
+// codingsFound is a reason's ending naming the codings found, as
+// system|code ("" when there is none).
+func (x *index) codingsFound(cs []int32) string {
+	var arr [4]string
+	vals := arr[:0]
+	for _, c := range cs {
+		s, ok1 := x.kidVal(c, symSystem)
+		v, ok2 := x.kidVal(c, symCode)
+		if ok1 || ok2 {
+			vals = append(vals, s+"|"+v)
+		}
+	}
+	if len(vals) == 0 {
+		return ""
+	}
+	return foundText(vals...)
+}
+
 // holders is the check that, in every resource of type of, between min and
 // max (max < 0: no bound) of the CodeableConcepts at path hold a coding of
 // system; with exact > 0, each that does has exactly that many codings,
 // each with a code and a display.
 func holders(of, path, system string, min, max, exact int) func(*Message, *Report) {
+	ofSym := intern(of)
+	at := internPath(path)
 	return func(m *Message, rp *Report) {
-		for _, r := range m.Resources(of) {
+		x := m.index()
+		rs, pos, _ := m.instancesAt(ofSym, false)
+		for k, r := range rs {
 			rp.Judged()
-			var held []fhir.Node
-			for _, cc := range findAll(r, path) {
-				for _, c := range cc.All("coding") {
-					if s, _ := c.Val("system"); s == system {
+			var buf, hbuf [16]int32
+			held := hbuf[:0]
+			for _, cc := range x.findAll(pos[k], at, buf[:0]) {
+				for c := cc + 1; c < x.e[cc].end; c = x.e[c].end {
+					if x.e[c].sym != symCoding {
+						continue
+					}
+					if s, _ := x.kidVal(c, symSystem); s == system {
 						held = append(held, cc)
 						break
 					}
@@ -387,37 +470,24 @@ func holders(of, path, system string, min, max, exact int) func(*Message, *Repor
 				if n == 0 {
 					rp.FailAt(r, path, "no %s with a coding of %s (%s)", path, system, card)
 				} else {
-					rp.Fail(held[0], "%d %s elements with a coding of %s (%s)", n, path, system, card)
+					rp.Fail(x.e[held[0]].node, "%d %s elements with a coding of %s (%s)", n, path, system, card)
 				}
 			}
 			if exact == 0 {
 				continue
 			}
 			for _, cc := range held {
-				cds := cc.All("coding")
+				var cbuf [8]int32
+				cds := x.all(cc, symCoding, cbuf[:0])
 				if len(cds) != exact {
-					rp.Fail(cc, "%d codings, want exactly %d", len(cds), exact)
+					rp.Fail(x.e[cc].node, "%d codings, want exactly %d", len(cds), exact)
 				}
 				for _, c := range cds {
-					if !c.Get("code").Present() || !c.Get("display").Present() {
-						rp.Fail(c, "a coding without code and display")
+					if !x.kidPresent(c, symCode) || !x.kidPresent(c, symDisplay) {
+						rp.Fail(x.e[c].node, "a coding without code and display")
 					}
 				}
 			}
 		}
 	}
-}
-
-// findAll returns every element at the end of a dotted path of child
-// names from n, following every repetition.
-func findAll(n fhir.Node, path string) []fhir.Node {
-	cur := []fhir.Node{n}
-	for _, name := range strings.Split(path, ".") {
-		var next []fhir.Node
-		for _, c := range cur {
-			next = append(next, c.All(name)...)
-		}
-		cur = next
-	}
-	return cur
 }

@@ -8,10 +8,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nems-harness/nems-harness/internal/codes"
 	"github.com/nems-harness/nems-harness/internal/fhir"
-	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
 
 // Sources of the generic rules (RULES-CONTENT.md "Sources").
@@ -43,10 +44,9 @@ const (
 )
 
 var (
-	uuidPattern     = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
-	dateTimePattern = regexp.MustCompile(`^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?$`)
-	emailPattern    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	screening       = []string{BloodSpot, Hearing, NIPE}
+	uuidPattern  = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
+	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	screening    = []string{BloodSpot, Hearing, NIPE}
 )
 
 // Generic returns the generic rules (IDs EVT-*), in RULES-CONTENT.md order.
@@ -211,10 +211,10 @@ func checkHeader(m *Message, rp *Report) {
 	if d := h.Get("event.display"); !d.Present() {
 		rp.FailAt(h, "event.display", "missing, want %q", ev.Display)
 	} else if d.Value() != ev.Display {
-		rp.Fail(d, "%q, want %q", d.Value(), ev.Display)
+		rp.failAt(d, "", fmt.Sprintf("want %q", ev.Display)+foundText(d.Value()))
 	}
-	for _, f := range h.All("focus") {
-		if !f.Present() {
+	for f := h.First(); f.Ok(); f = f.Next() {
+		if f.Name() != "focus" || !f.Present() {
 			continue
 		}
 		t, ok := m.Target(f)
@@ -232,7 +232,8 @@ func checkMessageEventType(m *Message, rp *Report) {
 	if !h.Ok() {
 		return
 	}
-	now, old := h.Ext(fhir.MessageEventTypeURL), h.Ext(fhir.MessageEventTypeURL2019)
+	var nowBuf, oldBuf [2]fhir.Node
+	now, old := extsOf(h, fhir.MessageEventTypeURL, nowBuf[:0]), extsOf(h, fhir.MessageEventTypeURL2019, oldBuf[:0])
 	switch {
 	case len(now) > 0 && len(old) > 0:
 		rp.Fail(old[0], "both forms of the message event type extension; send only Extension-MessageEventType-1")
@@ -257,7 +258,8 @@ func checkMessageEventType(m *Message, rp *Report) {
 		rp.FailAt(e, "valueCodeableConcept", "missing (1..1)")
 		return
 	}
-	cs := cc.All("coding")
+	var csBuf [2]fhir.Node
+	cs := allOf(cc, "coding", csBuf[:0])
 	if len(cs) != 1 {
 		rp.FailAt(cc, "coding", "%d codings (1..1)", len(cs))
 	}
@@ -270,15 +272,15 @@ func checkMessageEventType(m *Message, rp *Report) {
 		code, _ := c.Val("code")
 		switch {
 		case s != sys:
-			rp.FailAt(c, "system", "%q, want %s", s, sys)
+			rp.failAt(c, "system", "want "+sys+foundText(s))
 		case !l.Contains(s, code):
-			rp.FailAt(c, "code", "%q is not a code of %s", code, list)
+			rp.failAt(c, "code", "not a code of "+list+foundText(code))
 		}
 		if !c.Kid("display").Present() {
 			rp.FailAt(c, "display", "missing (1..1)")
 		}
 		if len(old) == 0 {
-			for _, no := range []string{"version", "userSelected"} {
+			for _, no := range [...]string{"version", "userSelected"} {
 				if k := c.Kid(no); k.Present() {
 					rp.Fail(k, "not allowed (0..0)")
 				}
@@ -292,7 +294,8 @@ func checkSource(m *Message, rp *Report) {
 	if !h.Ok() {
 		return
 	}
-	cs := h.Get("source").All("contact")
+	var csBuf [2]fhir.Node
+	cs := allOf(h.Kid("source"), "contact", csBuf[:0])
 	if len(cs) == 0 || !cs[0].Present() {
 		rp.FailAt(h, "source.contact", "missing: the publisher must give a phone number or email address")
 		return
@@ -302,13 +305,13 @@ func checkSource(m *Message, rp *Report) {
 	val, hasVal := c.Val("value")
 	switch {
 	case sys != "phone" && sys != "email":
-		rp.FailAt(c, "system", "%q, want phone or email", sys)
+		rp.failAt(c, "system", "want phone or email"+foundText(sys))
 	case !hasVal:
 		rp.FailAt(c, "value", "missing (1..1)")
 	case sys == "email" && !emailPattern.MatchString(val):
-		rp.FailAt(c, "value", "%q is not an email address", val)
+		rp.failAt(c, "value", "not an email address"+foundText(val))
 	case sys == "phone" && !phoneShape(val):
-		rp.FailAt(c, "value", "%q is not a phone number (digits, spaces and + ( ) - . with at least 6 digits)", val)
+		rp.failAt(c, "value", "not a phone number (digits, spaces and + ( ) - . with at least 6 digits)"+foundText(val))
 	}
 }
 
@@ -326,15 +329,40 @@ func phoneShape(s string) bool {
 	return digits >= 6
 }
 
-// routing returns the routing demographics extensions.
-func routing(m *Message) []fhir.Node { return m.Header.Ext(fhir.RoutingDemographicsURL) }
+// routing appends the routing demographics extensions to buf.
+func routing(m *Message, buf []fhir.Node) []fhir.Node {
+	return extsOf(m.Header, fhir.RoutingDemographicsURL, buf)
+}
+
+// extsOf appends n's extensions with the url to out (fhir.Node.Ext, into
+// the caller's buffer).
+func extsOf(n fhir.Node, url string, out []fhir.Node) []fhir.Node {
+	for k := n.First(); k.Ok(); k = k.Next() {
+		if nm := k.Name(); (nm == "extension" || nm == "modifierExtension") && k.URL() == url {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// allOf appends n's children named name to out (fhir.Node.All, into the
+// caller's buffer).
+func allOf(n fhir.Node, name string, out []fhir.Node) []fhir.Node {
+	for k := n.First(); k.Ok(); k = k.Next() {
+		if k.Name() == name {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 func checkRouting(m *Message, rp *Report) {
 	h := header(m, rp)
 	if !h.Ok() {
 		return
 	}
-	rds := routing(m)
+	var rdsBuf [2]fhir.Node
+	rds := routing(m, rdsBuf[:0])
 	if len(rds) != 1 {
 		if len(rds) == 0 {
 			rp.FailAt(h, "extension(Extension-RoutingDemographics-1)", "missing (1..1)")
@@ -349,8 +377,8 @@ func checkRouting(m *Message, rp *Report) {
 		}
 	}
 	relaxed := m.Type == "delete" && slices.Contains(screening, m.Event)
-	sub := func(name string, min int) []fhir.Node {
-		xs := rd.Ext(name)
+	sub := func(name string, min int, buf []fhir.Node) []fhir.Node {
+		xs := extsOf(rd, name, buf)
 		switch {
 		case len(xs) < min:
 			rp.FailAt(rd, "extension("+name+")", "missing (1..1)")
@@ -363,20 +391,21 @@ func checkRouting(m *Message, rp *Report) {
 	if relaxed {
 		minName = 0
 	}
-	for _, n := range sub("nhsNumber", 1) {
+	var subBuf [2]fhir.Node
+	for _, n := range sub("nhsNumber", 1, subBuf[:0]) {
 		id := n.Kid("valueIdentifier")
 		if !id.Present() {
 			rp.FailAt(n, "valueIdentifier", "missing (1..1)")
 			continue
 		}
 		if s, _ := id.Val("system"); s != fhir.NHSNumberSystem {
-			rp.FailAt(id, "system", "%q, want %s", s, fhir.NHSNumberSystem)
+			rp.failAt(id, "system", "want "+fhir.NHSNumberSystem+foundText(s))
 		}
 		if _, ok := id.Val("value"); !ok {
 			rp.FailAt(id, "value", "missing (1..1)")
 		}
 	}
-	for _, n := range sub("name", minName) {
+	for _, n := range sub("name", minName, subBuf[:0]) {
 		hn := n.Kid("valueHumanName")
 		if !hn.Present() {
 			rp.FailAt(n, "valueHumanName", "missing (1..1)")
@@ -389,10 +418,10 @@ func checkRouting(m *Message, rp *Report) {
 			rp.FailAt(hn, "given", "missing (1..*)")
 		}
 		if u, ok := hn.Val("use"); ok && u != "official" {
-			rp.FailAt(hn, "use", "%q, want official", u)
+			rp.failAt(hn, "use", "want official"+foundText(u))
 		}
 	}
-	for _, n := range sub("birthDateTime", minName) {
+	for _, n := range sub("birthDateTime", minName, subBuf[:0]) {
 		if _, ok := n.Val("valueDateTime"); !ok {
 			rp.FailAt(n, "valueDateTime", "missing (1..1)")
 		}
@@ -401,7 +430,10 @@ func checkRouting(m *Message, rp *Report) {
 
 // patientNHS returns the Patient's NHS number identifier value.
 func patientNHS(p fhir.Node) (string, fhir.Node) {
-	for _, id := range p.All("identifier") {
+	for id := p.First(); id.Ok(); id = id.Next() {
+		if id.Name() != "identifier" {
+			continue
+		}
 		if s, _ := id.Val("system"); s == fhir.NHSNumberSystem {
 			v, ok := id.Val("value")
 			if ok {
@@ -413,8 +445,9 @@ func patientNHS(p fhir.Node) (string, fhir.Node) {
 }
 
 func routingSub(m *Message, name, valuePath string) (fhir.Node, string, bool) {
-	for _, rd := range routing(m) {
-		for _, n := range rd.Ext(name) {
+	var rdsBuf, subBuf [2]fhir.Node
+	for _, rd := range routing(m, rdsBuf[:0]) {
+		for _, n := range extsOf(rd, name, subBuf[:0]) {
 			if v, ok := n.Val(valuePath); ok {
 				return n, v, true
 			}
@@ -448,23 +481,25 @@ func checkRoutingMatch(m *Message, rp *Report) {
 	}
 	rp.Judged()
 	var official fhir.Node
-	for _, n := range p.All("name") {
+	for n := p.First(); n.Ok(); n = n.Next() {
+		if n.Name() != "name" {
+			continue
+		}
 		if u, _ := n.Val("use"); u == "official" {
 			official = n
 			break
 		}
 	}
 	rn, _, hasName := routingSub(m, "name", "valueHumanName.family")
-	norm := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 	if hasName && official.Ok() {
 		hn := rn.Kid("valueHumanName")
 		if rf, ok := hn.Val("family"); ok {
-			if pf, ok := official.Val("family"); ok && norm(rf) != norm(pf) {
+			if pf, ok := official.Val("family"); ok && !sameLower(rf, pf) {
 				rp.Fail(hn.Kid("family"), "routing family %q, Patient official family %q", rf, pf)
 			}
 		}
 		if rg, ok := hn.Val("given"); ok {
-			if pg, ok := official.Val("given"); ok && norm(rg) != norm(pg) {
+			if pg, ok := official.Val("given"); ok && !sameLower(rg, pg) {
 				rp.Fail(hn.Kid("given"), "routing given %q, Patient official given %q", rg, pg)
 			}
 		}
@@ -476,9 +511,23 @@ func checkRoutingMatch(m *Message, rp *Report) {
 	}
 }
 
+// isFullDate reports whether s is a date YYYY-MM-DD, as time.Parse with
+// time.DateOnly accepts it: the day within its month.
 func isFullDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil && len(s) == 10
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !allDigits(s[:4]) || !allDigits(s[5:7]) || !allDigits(s[8:]) {
+		return false
+	}
+	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	mo := int(s[5]-'0')*10 + int(s[6]-'0')
+	d := int(s[8]-'0')*10 + int(s[9]-'0')
+	if mo < 1 || mo > 12 || d < 1 {
+		return false
+	}
+	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[mo-1]
+	if mo == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return d <= days
 }
 
 // checkRefs judges every Reference.reference (EVT-REFS).
@@ -487,19 +536,26 @@ func checkRefs(m *Message, rp *Report) {
 		return
 	}
 	rp.Judged()
-	m.Doc.Root.Walk(func(n fhir.Node) bool {
-		if n.Space() != "" {
-			return false
+	x := m.index()
+	for i := int32(0); i < int32(len(x.e)); i++ {
+		e := &x.e[i]
+		if e.flags&fForeign != 0 {
+			i = e.end - 1
+			continue
 		}
-		if n.Name() != "reference" || !n.HasValue() || !n.Parent().Ok() || n.Parent().Type() != "" {
-			return true
+		p := x.par[i]
+		if e.sym != symReference || e.flags&fValue == 0 || p < 0 || x.e[p].flags&fResource != 0 {
+			continue
 		}
-		switch _, how := m.Resolve(n.Parent()); how {
-		case Unresolved:
-			rp.Fail(n, "%q does not resolve to an entry of the Bundle", n.Value())
+		// m.Resolve(parent): the parent's first reference.
+		v, ok := x.kidVal(p, symReference)
+		if !ok {
+			continue
 		}
-		return true
-	})
+		if _, how := m.resolveValue(v); how == Unresolved {
+			rp.Fail(e.node, "%q does not resolve to an entry of the Bundle", x.value(i))
+		}
+	}
 }
 
 func checkDateTime(m *Message, rp *Report) {
@@ -516,14 +572,13 @@ func checkDateTime(m *Message, rp *Report) {
 		}
 		return
 	}
-	typed(m.Doc.Root, func(n fhir.Node, t fhirschema.Type) {
-		if !n.HasValue() {
+	x := m.index()
+	x.typeTimes(func(i int32, fhirType string) {
+		if x.e[i].flags&fValue == 0 {
 			return
 		}
-		if ft := t.FHIRType(); ft == "dateTime" || ft == "instant" {
-			if why := dateTimeBreach(n.Value(), ft); why != "" {
-				rp.Fail(n, "%s", why)
-			}
+		if why := dateTimeBreach(x.value(i), fhirType); why != "" {
+			rp.failAt(x.e[i].node, "", why)
 		}
 	})
 }
@@ -532,7 +587,7 @@ func checkDateTime(m *Message, rp *Report) {
 // or "".
 func dateTimeBreach(v, fhirType string) string {
 	switch {
-	case !dateTimePattern.MatchString(v):
+	case !isDateTime(v):
 		if strings.Contains(v, "T") && !hasZone(v) {
 			return fmt.Sprintf("%q has a time without a time zone", v)
 		}
@@ -543,31 +598,31 @@ func dateTimeBreach(v, fhirType string) string {
 	return ""
 }
 
-func isPeriod(name string) bool { return name == "period" || strings.HasSuffix(name, "Period") }
-
 func hasZone(s string) bool {
 	i := strings.IndexByte(s, 'T')
 	t := s[i+1:]
 	return strings.HasSuffix(t, "Z") || strings.ContainsAny(t, "+-")
 }
 
-// sctidExempt says whether a SNOMED coding at n is another rule's to judge.
-func sctidExempt(m *Message, c fhir.Node) bool {
-	p := c.Parent()
-	if !p.Ok() {
+// sctidExempt says whether the SNOMED coding at c is another rule's to
+// judge.
+func sctidExempt(m *Message, x *index, c int32) bool {
+	p := x.par[c]
+	if p < 0 {
 		return false
 	}
-	r := c.Resource()
-	if !r.Ok() {
+	r := x.resourceOf(c)
+	if r < 0 {
 		return false
 	}
+	pp, rt, pn := x.par[p], x.e[r].sym, x.e[p].sym
 	switch {
-	case p.Parent() == r && r.Type() == "Immunization" && p.Name() == "vaccineCode",
-		p.Name() == "valueCodeableConcept" && p.Parent().Ok() && p.Parent().URL() == urlVaccinationPr,
-		p.Parent() == r && r.Type() == "HealthcareService" && p.Name() == "type",
-		p.Parent() == r && r.Type() == "EpisodeOfCare" && p.Name() == "type",
-		p.Parent() == r && r.Type() == "Procedure" && (p.Name() == "code" || p.Name() == "outcome") && slices.Contains(screening, m.Event),
-		p.Parent() == r && r.Type() == "Observation" && p.Name() == "valueCodeableConcept" && m.Event == Hearing:
+	case pp == r && rt == symImmunization && pn == symVaccineCode,
+		pn == symValueCodeableConcept && pp >= 0 && x.e[pp].node.URL() == urlVaccinationPr,
+		pp == r && rt == symHealthcareService && pn == symType,
+		pp == r && rt == symEpisodeOfCare && pn == symType,
+		pp == r && rt == symProcedure && (pn == symCode || pn == symOutcome) && slices.Contains(screening, m.Event),
+		pp == r && rt == symObservation && pn == symValueCodeableConcept && m.Event == Hearing:
 		return true
 	}
 	return false
@@ -577,23 +632,26 @@ func checkSCTID(m *Message, rp *Report) {
 	if !m.Doc.Root.Ok() {
 		return
 	}
-	m.Doc.Root.Walk(func(n fhir.Node) bool {
-		if n.Space() != "" {
-			return false
+	x := m.index()
+	for i := int32(0); i < int32(len(x.e)); i++ {
+		e := &x.e[i]
+		if e.flags&fForeign != 0 {
+			i = e.end - 1
+			continue
 		}
-		if n.Name() != "coding" && n.Name() != "valueCoding" {
-			return true
+		if e.sym != symCoding && e.sym != symValueCoding {
+			continue
 		}
-		if s, _ := n.Val("system"); s != SNOMED || sctidExempt(m, n) {
-			return false
+		end := e.end
+		if s, _ := x.kidVal(i, symSystem); s == SNOMED && !sctidExempt(m, x, i) {
+			rp.Judged()
+			code, _ := x.kidVal(i, symCode)
+			if err := codes.CheckSCTID(code); err != nil {
+				rp.failAt(e.node, "code", err.Error())
+			}
 		}
-		rp.Judged()
-		code, _ := n.Val("code")
-		if err := codes.CheckSCTID(code); err != nil {
-			rp.FailAt(n, "code", "%v", err)
-		}
-		return false
-	})
+		i = end - 1 // a coding's own codings are not looked at
+	}
 	if rp.judged == 0 {
 		rp.Skip("no SNOMED CT coding for this rule in the message")
 	}
@@ -615,20 +673,59 @@ var displays = sync.OnceValue(func() map[[2]string]codes.Match {
 	return out
 })
 
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+// sameWords reports whether two strings are the same after trimming and
+// collapsing white space (strings.Fields joined by one space).
+func sameWords(a, b string) bool {
+	if a == b {
+		return true
+	}
+	for {
+		var wa, wb string
+		wa, a = nextWord(a)
+		wb, b = nextWord(b)
+		if wa != wb {
+			return false
+		}
+		if wa == "" {
+			return true
+		}
+	}
+}
 
-// displayExempt says whether a coding's display is fixed by another rule.
-func displayExempt(m *Message, c fhir.Node) bool {
-	p := c.Parent()
-	r := c.Resource()
-	if !r.Ok() {
+// nextWord splits off the first word of s, as strings.Fields finds them.
+func nextWord(s string) (word, rest string) {
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	j := i
+	for j < len(s) {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		j += n
+	}
+	return s[i:j], s[j:]
+}
+
+// displayExempt says whether the display of the coding at c is fixed by
+// another rule.
+func displayExempt(m *Message, x *index, c int32) bool {
+	r := x.resourceOf(c)
+	if r < 0 {
 		return false
 	}
+	p, rt := x.par[c], x.e[r].sym
 	switch {
-	case c.Name() == "event" && c.Parent() == r && r.Type() == "MessageHeader":
+	case x.e[c].sym == symEvent && p == r && rt == symMessageHeader:
 		return true
-	case p.Ok() && p.Parent() == r && slices.Contains(screening, m.Event) &&
-		(r.Type() == "Procedure" && p.Name() == "code" || r.Type() == "Communication" && p.Name() == "category"):
+	case p >= 0 && x.par[p] == r && slices.Contains(screening, m.Event) &&
+		(rt == symProcedure && x.e[p].sym == symCode || rt == symCommunication && x.e[p].sym == symCategory):
 		return true
 	}
 	return false
@@ -638,27 +735,33 @@ func checkDisplay(m *Message, rp *Report) {
 	if !m.Doc.Root.Ok() {
 		return
 	}
-	m.Doc.Root.Walk(func(n fhir.Node) bool {
-		if n.Space() != "" {
-			return false
+	x := m.index()
+	known := displays()
+	for i := int32(0); i < int32(len(x.e)); i++ {
+		e := &x.e[i]
+		if e.flags&fForeign != 0 {
+			i = e.end - 1
+			continue
 		}
-		d := n.Kid("display")
-		if !d.Present() || !d.HasValue() {
-			return true
+		if e.end == i+1 {
+			continue // no children: no display
 		}
-		sys, ok1 := n.Val("system")
-		code, ok2 := n.Val("code")
-		if !ok1 || !ok2 || displayExempt(m, n) {
-			return true
+		d := x.kid(i, symDisplay)
+		if d < 0 || x.e[d].flags&fValue == 0 {
+			continue
 		}
-		if match, ok := displays()[[2]string{sys, code}]; ok {
+		sys, ok1 := x.kidVal(i, symSystem)
+		code, ok2 := x.kidVal(i, symCode)
+		if !ok1 || !ok2 || displayExempt(m, x, i) {
+			continue
+		}
+		if match, ok := known[[2]string{sys, code}]; ok {
 			rp.Judged()
-			if collapse(d.Value()) != collapse(match.Concept.Display) {
-				rp.Fail(d, "%q, but %s gives code %s the display %q", d.Value(), match.List, code, match.Concept.Display)
+			if v := x.value(d); !sameWords(v, match.Concept.Display) {
+				rp.failAt(x.e[d].node, "", fmt.Sprintf("%s gives code %s the display %q", match.List, code, match.Concept.Display)+foundText(v))
 			}
 		}
-		return true
-	})
+	}
 	if rp.judged == 0 {
 		rp.Skip("no coding of a known code list with a display in the message")
 	}
@@ -673,7 +776,7 @@ func checkUnlisted(m *Message, rp *Report) {
 		}
 		rp.Judged()
 		if !slices.Contains(types, e.Resource.Type()) {
-			rp.Fail(e.Resource, "%s is not a resource the %s page lists (%s)", e.Resource.Type(), m.Event, strings.Join(types, ", "))
+			rp.failAt(e.Resource, "", "not a resource the "+m.Event+" page lists ("+strings.Join(types, ", ")+")"+foundText(e.Resource.Type()))
 		}
 	}
 }
@@ -696,7 +799,7 @@ func remembering(m *Message, rp *Report) (fhir.Node, bool) {
 
 // focusFacts are the message's facts when its focus has a key to look up.
 func focusFacts(m *Message, rp *Report) (Facts, bool) {
-	f := m.Facts()
+	f := m.journalFacts()
 	if f.Focus == (FocusKey{}) {
 		rp.Skip("the focus resource has no identifier: no focus key")
 		return f, false
@@ -738,7 +841,7 @@ func checkVersionOrder(m *Message, rp *Report) {
 	if !ok {
 		return
 	}
-	f := m.Facts()
+	f := m.journalFacts()
 	if f.Sequence == (SequenceKey{}) {
 		rp.Skip("no sender ASID or no routing NHS number: no sequence key")
 		return
@@ -844,4 +947,94 @@ func checkLifecycle(m *Message, rp *Report) {
 			rp.Fail(at, "a delete without an earlier new (%s)", earlier())
 		}
 	}
+}
+
+// journalFacts are the message's facts, worked out once for the rules
+// that remember.
+func (m *Message) journalFacts() Facts {
+	if m.facts == nil {
+		f := m.Facts()
+		m.facts = &f
+	}
+	return *m.facts
+}
+
+// isDateTime reports whether v is a FHIR dateTime: YYYY, YYYY-MM,
+// YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.f+] with a zone Z or ±hh:mm (hours
+// 00-13, or 14:00), the year not 0000. It is the dateTime regex of the
+// FHIR specification, written out.
+func isDateTime(v string) bool {
+	digits := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	two := func(s string, lo, hi int) bool {
+		if !digits(s) {
+			return false
+		}
+		n := int(s[0]-'0')*10 + int(s[1]-'0')
+		return n >= lo && n <= hi
+	}
+	if len(v) < 4 || !digits(v[:4]) || v[:4] == "0000" {
+		return false
+	}
+	switch {
+	case len(v) == 4:
+		return true
+	case len(v) < 7 || v[4] != '-' || !two(v[5:7], 1, 12):
+		return false
+	case len(v) == 7:
+		return true
+	case len(v) < 10 || v[7] != '-' || !two(v[8:10], 1, 31):
+		return false
+	case len(v) == 10:
+		return true
+	}
+	// THH:MM:SS
+	t := v[10:]
+	if len(t) < 9 || t[0] != 'T' || !two(t[1:3], 0, 23) || t[3] != ':' || !two(t[4:6], 0, 59) || t[6] != ':' || !two(t[7:9], 0, 60) {
+		return false
+	}
+	z := t[9:]
+	if len(z) > 0 && z[0] == '.' {
+		n := 1
+		for n < len(z) && z[n] >= '0' && z[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+		z = z[n:]
+	}
+	switch {
+	case z == "Z":
+		return true
+	case len(z) != 6 || z[0] != '+' && z[0] != '-' || z[3] != ':':
+		return false
+	case z[1:] == "14:00":
+		return true
+	}
+	return two(z[1:3], 0, 13) && two(z[4:6], 0, 59)
+}
+
+// sameLower reports whether strings.ToLower(strings.TrimSpace(a)) equals
+// the same of b, copying nothing when both are ASCII.
+func sameLower(a, b string) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	ascii := true
+	for i := 0; i < len(a) && ascii; i++ {
+		ascii = a[i] < 0x80
+	}
+	for i := 0; i < len(b) && ascii; i++ {
+		ascii = b[i] < 0x80
+	}
+	if ascii {
+		return strings.EqualFold(a, b) // for ASCII, lower-casing both
+	}
+	la, lb := strings.ToLower(a), strings.ToLower(b)
+	return la == lb
 }

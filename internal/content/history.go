@@ -119,9 +119,9 @@ type Memory struct {
 	bytes      int
 	total      uint64
 
-	ids   index[string]
-	focus index[FocusKey]
-	seq   index[SequenceKey]
+	ids   keyIndex[string]
+	focus keyIndex[FocusKey]
+	seq   keyIndex[SequenceKey]
 
 	// run names the run the messages belong to (see Run).
 	run string
@@ -156,9 +156,9 @@ func newRunID() string {
 
 func (h *Memory) reset(run string) {
 	h.ring, h.head, h.held, h.bytes, h.total = nil, 0, 0, 0, 0
-	h.ids = index[string]{byHash: map[uint64]uint64{}}
-	h.focus = index[FocusKey]{byHash: map[uint64]uint64{}}
-	h.seq = index[SequenceKey]{byHash: map[uint64]uint64{}}
+	h.ids = keyIndex[string]{byHash: map[uint64]uint64{}}
+	h.focus = keyIndex[FocusKey]{byHash: map[uint64]uint64{}}
+	h.seq = keyIndex[SequenceKey]{byHash: map[uint64]uint64{}}
 	h.run = run
 }
 
@@ -332,16 +332,16 @@ func (h *Memory) LastBySequence(k SequenceKey) (Facts, bool) {
 	return h.facts(n), true
 }
 
-// index maps keys to the latest held message with them: by hash, and, for
+// keyIndex maps keys to the latest held message with them: by hash, and, for
 // a key whose hash another key already holds there, by the key itself.
-type index[K comparable] struct {
+type keyIndex[K comparable] struct {
 	byHash map[uint64]uint64
 	other  map[K]uint64
 }
 
 // put makes message n the latest with a key; is tells whether held message
 // m has the key, key gives the key for the other map.
-func (x *index[K]) put(sum, n uint64, is func(m uint64) bool, key func() K) {
+func (x *keyIndex[K]) put(sum, n uint64, is func(m uint64) bool, key func() K) {
 	if m, taken := x.byHash[sum]; !taken || is(m) {
 		x.byHash[sum] = n
 		return
@@ -355,7 +355,7 @@ func (x *index[K]) put(sum, n uint64, is func(m uint64) bool, key func() K) {
 // get returns the latest held message with a key. The hash map's message,
 // when it has the key, is the latest: a key goes to the other map only
 // while the hash map holds another key.
-func (x *index[K]) get(sum uint64, is func(m uint64) bool, key func() K) (uint64, bool) {
+func (x *keyIndex[K]) get(sum uint64, is func(m uint64) bool, key func() K) (uint64, bool) {
 	if m, ok := x.byHash[sum]; ok && is(m) {
 		return m, true
 	}
@@ -367,7 +367,7 @@ func (x *index[K]) get(sum uint64, is func(m uint64) bool, key func() K) (uint64
 }
 
 // drop forgets message n under its key, where it is still the latest.
-func (x *index[K]) drop(sum, n uint64, key func() K) {
+func (x *keyIndex[K]) drop(sum, n uint64, key func() K) {
 	if m, ok := x.byHash[sum]; ok && m == n {
 		delete(x.byHash, sum)
 	}

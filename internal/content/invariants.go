@@ -19,15 +19,33 @@ func checkInvariants(m *Message, rp *Report) {
 		a = append([]any{key}, a...)
 		rp.Fail(n, "%s: "+format, a...)
 	}
+	x := m.index()
 	// Bundle: bdl-1 to bdl-5, bdl-7, bdl-8.
-	if t := root.Kid("total"); t.Ok() {
-		fail(t, "bdl-1", "total only when a search set or history")
+	if t := x.kid(0, symTotal); t >= 0 {
+		fail(x.e[t].node, "bdl-1", "total only when a search set or history")
 	}
-	seen := map[string]string{}
-	for _, e := range m.Doc.Entries {
-		for _, no := range []struct{ name, key string }{{"search", "bdl-2"}, {"request", "bdl-3"}, {"response", "bdl-4"}} {
-			if k := e.Node.Kid(no.name); k.Ok() {
-				fail(k, no.key, "entry.%s is not allowed in a message", no.name)
+	// seen holds each fullUrl's latest meta.versionId.
+	type urlVersion struct{ url, version string }
+	var seenArr [manyEntries]urlVersion
+	seen := seenArr[:0]
+	var seenMap map[string]string
+	if len(m.Doc.Entries) > manyEntries {
+		seenMap = make(map[string]string, len(m.Doc.Entries))
+	}
+	// The root's entry elements are the Doc's entries, in order.
+	k := 0
+	for c := int32(1); c < x.e[0].end && k < len(m.Doc.Entries); c = x.e[c].end {
+		if x.e[c].sym != symEntry {
+			continue
+		}
+		e := m.Doc.Entries[k]
+		k++
+		for _, no := range [...]struct {
+			s         sym
+			name, key string
+		}{{symSearch, "search", "bdl-2"}, {symRequest, "request", "bdl-3"}, {symResponse, "response", "bdl-4"}} {
+			if n := x.kid(c, no.s); n >= 0 {
+				fail(x.e[n].node, no.key, "entry.%s is not allowed in a message", no.name)
 			}
 		}
 		if !e.Resource.Ok() {
@@ -35,149 +53,185 @@ func checkInvariants(m *Message, rp *Report) {
 			continue
 		}
 		if e.FullURL != "" {
-			v, _ := e.Resource.Val("meta.versionId")
-			if prev, dup := seen[e.FullURL]; dup && prev == v {
+			v, _ := x.val(x.kid(x.kid(x.at(e.Resource), symMeta), symVersionID))
+			var prev string
+			dup := false
+			if seenMap != nil {
+				prev, dup = seenMap[e.FullURL]
+				seenMap[e.FullURL] = v
+			} else {
+				for k := range seen {
+					if seen[k].url == e.FullURL {
+						prev, dup = seen[k].version, true
+						seen[k].version = v
+						break
+					}
+				}
+				if !dup {
+					seen = append(seen, urlVersion{e.FullURL, v})
+				}
+			}
+			if dup && prev == v {
 				fail(e.Node.Kid("fullUrl"), "bdl-7", "fullUrl %s is given to two entries", e.FullURL)
 			}
-			seen[e.FullURL] = v
 			if strings.Contains(e.FullURL, "/_history/") {
 				fail(e.Node.Kid("fullUrl"), "bdl-8", "fullUrl %s contains /_history/", e.FullURL)
 			}
 		}
 	}
-	root.Walk(func(n fhir.Node) bool {
-		if n.Space() != "" {
-			return false // narrative XHTML: txt-* below, on the div
+	for i := int32(0); i < int32(len(x.e)); i++ {
+		e := &x.e[i]
+		if e.flags&fForeign != 0 {
+			i = e.end - 1 // narrative XHTML: txt-* below, on the div
+			continue
 		}
-		if !n.HasValue() && !n.First().Ok() {
-			fail(n, "global-1", "element with neither a value nor children")
-			return true
+		if e.end == i+1 {
+			if e.flags&fValue == 0 {
+				fail(e.node, "global-1", "element with neither a value nor children")
+				continue
+			}
+			// A primitive: only ext-1 and ref-1 can be about it (the
+			// others need children).
+			if e.flags&fResource == 0 && e.sym != symExtension && e.sym != symModifierExtension && e.sym != symReference {
+				continue
+			}
 		}
-		switch n.Name() {
-		case "extension", "modifierExtension":
+		parent := x.par[i]
+		switch e.sym {
+		case symExtension, symModifierExtension:
 			subs, vals := 0, 0
-			for k := n.First(); k.Ok(); k = k.Next() {
+			for c := i + 1; c < e.end; c = x.e[c].end {
 				switch {
-				case k.Name() == "extension":
+				case x.e[c].sym == symExtension:
 					subs++
-				case strings.HasPrefix(k.Name(), "value"):
+				case x.e[c].flags&pValueX != 0:
 					vals++
 				}
 			}
 			if subs > 0 && vals > 0 || subs == 0 && vals != 1 {
-				fail(n, "ext-1", "an extension has either sub-extensions or one value[x], not both")
+				fail(e.node, "ext-1", "an extension has either sub-extensions or one value[x], not both")
 			}
-		case "reference":
-			if v := n.Value(); strings.HasPrefix(v, "#") && n.Parent().Ok() && n.Parent().Type() == "" {
-				if !hasContained(n.Resource(), v[1:]) {
-					fail(n, "ref-1", "%q names no contained resource", v)
+		case symReference:
+			if v := x.value(i); strings.HasPrefix(v, "#") && parent >= 0 && x.e[parent].flags&fResource == 0 {
+				if !hasContained(e.node.Resource(), v[1:]) {
+					fail(e.node, "ref-1", "%q names no contained resource", v)
 				}
 			}
-		case "contained":
-			checkContained(n, fail)
-		case "text":
-			if n.Parent().Ok() && n.Parent().Type() != "" {
-				if d := n.Kid("div"); d.Ok() && !hasText(d) {
-					fail(d, "txt-2", "the narrative has no non-whitespace content")
+		case symContained:
+			checkContained(e.node, fail)
+		case symText:
+			if parent >= 0 && x.e[parent].flags&fResource != 0 {
+				if d := x.kid(i, symDiv); d >= 0 && x.e[d].end == d+1 && strings.TrimSpace(x.value(d)) == "" {
+					fail(x.e[d].node, "txt-2", "the narrative has no non-whitespace content")
 				}
 			}
 		}
 		switch {
-		case isPeriod(n.Name()) && n.Kid("start").Ok() && n.Kid("end").Ok():
-			s, _ := n.Val("start")
-			e, _ := n.Val("end")
+		case e.flags&pPeriod != 0 && x.kid(i, symStart) >= 0 && x.kid(i, symEnd) >= 0:
+			s, _ := x.kidVal(i, symStart)
+			f, _ := x.kidVal(i, symEnd)
 			a, ok1 := instant(s)
-			b, ok2 := instant(e)
+			b, ok2 := instant(f)
 			if ok1 && ok2 && b.Before(a) {
-				fail(n, "per-1", "start %s is after end %s", s, e)
+				fail(e.node, "per-1", "start %s is after end %s", s, f)
 			}
-		case n.Name() == "telecom" || n.Name() == "valueContactPoint" || n.Name() == "contact" && n.Parent().Ok() && n.Parent().Name() == "source":
-			if n.Kid("value").Present() && !n.Kid("system").Present() {
-				fail(n, "cpt-2", "a ContactPoint with a value has a system")
+		case e.sym == symTelecom || e.sym == symValueContactPoint || e.sym == symContact && parent >= 0 && x.e[parent].sym == symSource:
+			if x.kidPresent(i, symValue) && !x.kidPresent(i, symSystem) {
+				fail(e.node, "cpt-2", "a ContactPoint with a value has a system")
 			}
-		case strings.HasSuffix(n.Name(), "Quantity") || n.Name() == "dose" || n.Name() == "doseQuantity":
-			if n.Kid("code").Present() && !n.Kid("system").Present() {
-				fail(n, "qty-3", "a Quantity with a code has a system")
+		case e.flags&pQuantity != 0:
+			if x.kidPresent(i, symCode) && !x.kidPresent(i, symSystem) {
+				fail(e.node, "qty-3", "a Quantity with a code has a system")
 			}
-		case strings.HasSuffix(n.Name(), "Range"):
-			lo, ok1 := number(n.Get("low.value"))
-			hi, ok2 := number(n.Get("high.value"))
+		case e.flags&pRange != 0:
+			lo, ok1 := x.number(x.kid(x.kid(i, symLow), symValue))
+			hi, ok2 := x.number(x.kid(x.kid(i, symHigh), symValue))
 			if ok1 && ok2 && lo > hi {
-				fail(n, "rng-2", "low is above high")
+				fail(e.node, "rng-2", "low is above high")
 			}
-		case strings.HasSuffix(n.Name(), "Ratio"):
-			if n.Kid("numerator").Present() != n.Kid("denominator").Present() {
-				fail(n, "rat-1", "numerator and denominator come together")
+		case e.flags&pRatio != 0:
+			if x.kidPresent(i, symNumerator) != x.kidPresent(i, symDenominator) {
+				fail(e.node, "rat-1", "numerator and denominator come together")
 			}
-		case strings.HasSuffix(n.Name(), "Attachment"):
-			if n.Kid("data").Present() && !n.Kid("contentType").Present() {
-				fail(n, "att-1", "an Attachment with data has a contentType")
+		case e.flags&pAttachment != 0:
+			if x.kidPresent(i, symData) && !x.kidPresent(i, symContentType) {
+				fail(e.node, "att-1", "an Attachment with data has a contentType")
 			}
 		}
-		if n.Type() != "" {
-			checkResource(m, n, fail)
+		if e.flags&fResource != 0 {
+			checkResource(m, x, i, fail)
 		}
-		return true
-	})
+	}
 }
 
-// checkResource judges the resource-level invariants.
-func checkResource(m *Message, r fhir.Node, fail func(fhir.Node, string, string, ...any)) {
-	switch r.Type() {
-	case "Organization":
-		if !r.Kid("identifier").Present() && !r.Kid("name").Present() {
-			fail(r, "org-1", "an Organization has an identifier or a name")
-		}
-		for _, a := range r.All("address") {
-			if u, _ := a.Val("use"); u == "home" {
-				fail(a, "org-2", "an Organization has no home address")
+// checkResource judges the resource-level invariants of resource r.
+func checkResource(m *Message, x *index, r int32, fail func(fhir.Node, string, string, ...any)) {
+	kids := func(s sym, f func(c int32)) {
+		for c := r + 1; c < x.e[r].end; c = x.e[c].end {
+			if x.e[c].sym == s {
+				f(c)
 			}
 		}
-		for _, t := range r.All("telecom") {
-			if u, _ := t.Val("use"); u == "home" {
-				fail(t, "org-3", "an Organization has no home telecom")
+	}
+	switch x.e[r].sym { // a resource's name is its type
+	case symOrganizationType:
+		if !x.kidPresent(r, symIdentifier) && !x.kidPresent(r, symName) {
+			fail(x.e[r].node, "org-1", "an Organization has an identifier or a name")
+		}
+		kids(symAddress, func(a int32) {
+			if u, _ := x.kidVal(a, symUse); u == "home" {
+				fail(x.e[a].node, "org-2", "an Organization has no home address")
 			}
-		}
-	case "Patient":
-		for _, c := range r.All("contact") {
-			if !c.Kid("name").Present() && !c.Kid("telecom").Present() && !c.Kid("address").Present() && !c.Kid("organization").Present() {
-				fail(c, "pat-1", "a Patient.contact has a name, telecom, address or organization")
+		})
+		kids(symTelecom, func(t int32) {
+			if u, _ := x.kidVal(t, symUse); u == "home" {
+				fail(x.e[t].node, "org-3", "an Organization has no home telecom")
 			}
-		}
-	case "Observation":
-		for _, rr := range r.All("referenceRange") {
-			if !rr.Kid("low").Present() && !rr.Kid("high").Present() && !rr.Kid("text").Present() {
-				fail(rr, "obs-3", "a referenceRange has a low, a high or a text")
+		})
+	case symPatient:
+		kids(symContact, func(c int32) {
+			if !x.kidPresent(c, symName) && !x.kidPresent(c, symTelecom) && !x.kidPresent(c, symAddress) && !x.kidPresent(c, symOrganization) {
+				fail(x.e[c].node, "pat-1", "a Patient.contact has a name, telecom, address or organization")
 			}
-		}
-		if d := r.Kid("dataAbsentReason"); d.Present() && hasValueX(r) {
-			fail(d, "obs-6", "dataAbsentReason only when there is no value[x]")
-		}
-		code := codingKeys(r.Kid("code"))
-		for _, c := range r.All("component") {
-			if hasValueX(r) && overlaps(code, codingKeys(c.Kid("code"))) {
-				fail(c, "obs-7", "a component with the Observation's own code, while the Observation has a value")
+		})
+	case symObservation:
+		kids(symReferenceRange, func(rr int32) {
+			if !x.kidPresent(rr, symLow) && !x.kidPresent(rr, symHigh) && !x.kidPresent(rr, symText) {
+				fail(x.e[rr].node, "obs-3", "a referenceRange has a low, a high or a text")
 			}
+		})
+		if d := x.kid(r, symDataAbsentReason); x.present(d) && x.hasValueX(r) {
+			fail(x.e[d].node, "obs-6", "dataAbsentReason only when there is no value[x]")
 		}
-	case "Procedure", "Communication":
+		code := x.kid(r, symCode)
+		kids(symComponent, func(c int32) {
+			if x.hasValueX(r) && x.codingsOverlap(code, x.kid(c, symCode)) {
+				fail(x.e[c].node, "obs-7", "a component with the Observation's own code, while the Observation has a value")
+			}
+		})
+	case symProcedure, symCommunication:
 		key := "pro-1"
-		if r.Type() == "Communication" {
+		if x.e[r].sym == symCommunication {
 			key = "com-1"
 		}
-		if nr := r.Kid("notDoneReason"); nr.Present() {
-			if v, _ := r.Val("notDone"); v != "true" {
-				fail(nr, key, "notDoneReason only when notDone is true")
+		if nr := x.kid(r, symNotDoneReason); x.present(nr) {
+			if v, _ := x.kidVal(r, symNotDone); v != "true" {
+				fail(x.e[nr].node, key, "notDoneReason only when notDone is true")
 			}
 		}
-	case "CareTeam":
-		for _, p := range r.All("participant") {
-			if o := p.Kid("onBehalfOf"); o.Present() {
-				t, ok := m.Target(p.Kid("member"))
+	case symCareTeam:
+		kids(symParticipant, func(p int32) {
+			if o := x.kid(p, symOnBehalfOf); x.present(o) {
+				var member fhir.Node
+				if k := x.kid(p, symMember); k >= 0 {
+					member = x.e[k].node
+				}
+				t, ok := m.Target(member)
 				if !ok || t.Type() != "Practitioner" {
-					fail(o, "ctm-1", "onBehalfOf only when the member is a Practitioner")
+					fail(x.e[o].node, "ctm-1", "onBehalfOf only when the member is a Practitioner")
 				}
 			}
-		}
+		})
 	}
 }
 
@@ -232,36 +286,35 @@ func hasContained(r fhir.Node, id string) bool {
 	return false
 }
 
-// hasText says whether an XHTML div holds anything but white space. (The
-// readers keep the div's elements, not its text: a div with any element
-// or value counts as content.)
-func hasText(d fhir.Node) bool {
-	return d.First().Ok() || strings.TrimSpace(d.Value()) != ""
-}
-
-func hasValueX(r fhir.Node) bool {
-	for k := r.First(); k.Ok(); k = k.Next() {
-		if strings.HasPrefix(k.Name(), "value") && k.Present() {
+// hasValueX reports whether resource r has a present value[x].
+func (x *index) hasValueX(r int32) bool {
+	for c := r + 1; c < x.e[r].end; c = x.e[c].end {
+		if x.e[c].flags&pValueX != 0 && x.present(c) {
 			return true
 		}
 	}
 	return false
 }
 
-func codingKeys(cc fhir.Node) []string {
-	var out []string
-	for _, c := range cc.All("coding") {
-		s, _ := c.Val("system")
-		k, _ := c.Val("code")
-		out = append(out, s+"|"+k)
+// codingsOverlap reports whether two CodeableConcepts share a coding's
+// system|code.
+func (x *index) codingsOverlap(a, b int32) bool {
+	if a < 0 || b < 0 {
+		return false
 	}
-	return out
-}
-
-func overlaps(a, b []string) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if x == y {
+	for c := a + 1; c < x.e[a].end; c = x.e[c].end {
+		if x.e[c].sym != symCoding {
+			continue
+		}
+		s1, _ := x.kidVal(c, symSystem)
+		k1, _ := x.kidVal(c, symCode)
+		for d := b + 1; d < x.e[b].end; d = x.e[d].end {
+			if x.e[d].sym != symCoding {
+				continue
+			}
+			s2, _ := x.kidVal(d, symSystem)
+			k2, _ := x.kidVal(d, symCode)
+			if joinedEqual(s1, k1, s2, k2) {
 				return true
 			}
 		}
@@ -269,10 +322,28 @@ func overlaps(a, b []string) bool {
 	return false
 }
 
-func number(n fhir.Node) (float64, bool) {
-	if !n.Ok() || !n.HasValue() {
+// joinedEqual reports whether s1+"|"+k1 == s2+"|"+k2, without joining.
+func joinedEqual(s1, k1, s2, k2 string) bool {
+	if len(s1)+len(k1) != len(s2)+len(k2) {
+		return false
+	}
+	if len(s1) == len(s2) {
+		return s1 == s2 && k1 == k2
+	}
+	if len(s1) > len(s2) {
+		s1, k1, s2, k2 = s2, k2, s1, k1
+	}
+	// s1 is shorter: s2 = s1 + "|" + mid, and k1 = mid + "|" + k2.
+	mid := len(s2) - len(s1) - 1
+	return s2[:len(s1)] == s1 && s2[len(s1)] == '|' && k1[:mid] == s2[len(s1)+1:] && k1[mid] == '|' && k1[mid+1:] == k2
+}
+
+// number reads element i's value as a number.
+func (x *index) number(i int32) (float64, bool) {
+	v, ok := x.val(i)
+	if !ok {
 		return 0, false
 	}
-	f, err := strconv.ParseFloat(n.Value(), 64)
+	f, err := strconv.ParseFloat(v, 64)
 	return f, err == nil
 }

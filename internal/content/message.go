@@ -73,32 +73,90 @@ type Message struct {
 
 	// cat is the catalogue judging the message (EVT-UNLISTED reads the
 	// event's resource list from it).
-	cat       *Catalogue
-	pass      *schemaPass // the XML schema pass, once run
-	byType    map[string][]fhir.Node
-	byFullURL map[string]int // entry index, -1 when two entries share it
-	entryOf   map[fhir.Node]int
+	cat  *Catalogue
+	pass *schemaPass // the XML schema pass, once run
+	// types are the entries' resources by type, in order of first
+	// appearance (a message has a dozen types at most: a list is quicker
+	// than a map).
+	types []typeGroup
+	// byFullURL gives the entry index of a fullUrl, -1 when two entries
+	// share it; built on first use, and only for a message of many
+	// entries (a few are looked through).
+	byFullURL map[string]int
+	// entryOf gives the entry index of an entry's resource; built on the
+	// first finding.
+	entryOf map[fhir.Node]int
+	// tails are the entries' tailKeys of their fullUrls (a message of few
+	// entries), built on first use.
+	tails  []uint64
+	idx    *index // the element index, built on first use
+	report Report // the rule being judged
+	// lastSym and lastGroup are groupOf's last answer.
+	lastSym   sym
+	lastGroup int
+	// facts are for the journal rules, worked out once.
+	facts *Facts
+	// groupsReady says readyGroups has run.
+	groupsReady bool
+	// Room for the types and resources of a usual message.
+	typesArr [12]typeGroup
+	nodesArr [16]fhir.Node
+	tailsArr [manyEntries]uint64
 }
+
+type typeGroup struct {
+	typ   string
+	nodes []fhir.Node
+	// sym is typ's symbol (symNone for a type the rules do not name).
+	sym sym
+	// the is the position in nodes of the message's one resource of the
+	// type (The): the focus, the Patient, else the first.
+	the int32
+	// off is where the nodes' index positions start in index.gpos.
+	off int32
+}
+
+// manyEntries is the number of entries beyond which fullUrls are looked
+// up in a map.
+const manyEntries = 16
 
 // NewMessage indexes a message read by fhir.ReadDoc. The event and message
 // event type are MSG-BUNDLE's: those the Bundle facts name.
 func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
-	m := &Message{Context: c, Doc: doc, Bundle: b,
-		byType: map[string][]fhir.Node{}, byFullURL: map[string]int{}, entryOf: map[fhir.Node]int{}}
+	m := &Message{Context: c, Doc: doc, Bundle: b}
+	m.types = m.typesArr[:0]
 	if b != nil && b.Header != nil {
 		m.Event, m.Type = b.Header.EventCode, b.Header.MessageEventType
 	}
+	// Two passes: count each type's resources, then share one array.
+	var countsArr [len(m.typesArr)]int
+	counts := countsArr[:0]
+	n := 0
+	for _, e := range doc.Entries {
+		if !e.Resource.Ok() {
+			continue
+		}
+		n++
+		t := e.Resource.Type()
+		k := m.group(t)
+		if k < 0 {
+			m.types = append(m.types, typeGroup{typ: t})
+			counts = append(counts, 0)
+			k = len(m.types) - 1
+		}
+		counts[k]++
+	}
+	all := m.nodesArr[:]
+	if n > len(all) {
+		all = make([]fhir.Node, n)
+	}
+	for k := range m.types {
+		m.types[k].nodes, all = all[:0:counts[k]], all[counts[k]:]
+	}
 	for _, e := range doc.Entries {
 		if e.Resource.Ok() {
-			m.byType[e.Resource.Type()] = append(m.byType[e.Resource.Type()], e.Resource)
-			m.entryOf[e.Resource] = e.Index
-		}
-		if e.FullURL != "" {
-			if _, dup := m.byFullURL[e.FullURL]; dup {
-				m.byFullURL[e.FullURL] = -1
-			} else {
-				m.byFullURL[e.FullURL] = e.Index
-			}
+			k := m.group(e.Resource.Type())
+			m.types[k].nodes = append(m.types[k].nodes, e.Resource)
 		}
 	}
 	if len(doc.Entries) > 0 && doc.Entries[0].Resource.Ok() && doc.Entries[0].Resource.Type() == "MessageHeader" {
@@ -106,7 +164,7 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 	}
 	ev, _ := LookupEvent(m.Event)
 	if m.Header.Ok() {
-		if t, ok := m.Target(m.Header.Get("focus")); ok && t.Type() == ev.Focus {
+		if t, ok := m.Target(m.Header.Kid("focus")); ok && t.Type() == ev.Focus {
 			m.Focus = t
 		}
 	}
@@ -115,7 +173,7 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 	}
 	if m.Focus.Ok() {
 		for _, p := range []string{"patient", "subject"} {
-			if t, ok := m.Target(m.Focus.Get(p)); ok && t.Type() == "Patient" {
+			if t, ok := m.Target(m.Focus.Kid(p)); ok && t.Type() == "Patient" {
 				m.Patient = t
 				break
 			}
@@ -127,12 +185,69 @@ func NewMessage(doc *fhir.Doc, b *fhir.Bundle, c Context) *Message {
 	return m
 }
 
+// readyGroups works out the groups' symbols and their one resource (The),
+// once: for the rules, which look groups up by symbol in the index, whose
+// cache of the message's names knows the types.
+func (m *Message) readyGroups(x *index) {
+	if m.groupsReady {
+		return
+	}
+	m.groupsReady = true
+	for k := range m.types {
+		g := &m.types[k]
+		g.sym, _ = x.name(g.typ)
+		t := m.The(g.typ)
+		for i, n := range g.nodes {
+			if n == t {
+				g.the = int32(i)
+				break
+			}
+		}
+	}
+}
+
+// groupOf is the position in m.types of the type with symbol s, -1 for
+// none.
+func (m *Message) groupOf(s sym) int {
+	if s == symNone {
+		return -1
+	}
+	if !m.groupsReady {
+		m.readyGroups(m.index())
+	}
+	if m.lastSym == s {
+		return m.lastGroup // rows of a rule mostly judge one type
+	}
+	for k := range m.types {
+		if m.types[k].sym == s {
+			m.lastSym, m.lastGroup = s, k
+			return k
+		}
+	}
+	return -1
+}
+
+// group is the position of a type in m.types, -1 for none.
+func (m *Message) group(typ string) int {
+	for k := range m.types {
+		if m.types[k].typ == typ {
+			return k
+		}
+	}
+	return -1
+}
+
 // Resources returns the entries' resources of a type, in order.
-func (m *Message) Resources(typ string) []fhir.Node { return m.byType[typ] }
+func (m *Message) Resources(typ string) []fhir.Node {
+	if k := m.group(typ); k >= 0 {
+		return m.types[k].nodes
+	}
+	return nil
+}
 
 // First returns the first entry's resource of a type, nil when none.
 func (m *Message) First(typ string) fhir.Node {
-	if rs := m.byType[typ]; len(rs) > 0 {
+	if rs := m.Resources(typ); len(rs) > 0 {
 		return rs[0]
 	}
 	return fhir.Node{}
@@ -150,8 +265,49 @@ func (m *Message) The(typ string) fhir.Node {
 	return m.First(typ)
 }
 
+// instances are the resources of a type (of symbol s) a row or check
+// judges: every one, or the message's one (The) when the is set.
+func (m *Message) instances(s sym, the bool) []fhir.Node {
+	k := m.groupOf(s)
+	if k < 0 {
+		return nil
+	}
+	g := &m.types[k]
+	if the {
+		return g.nodes[g.the : g.the+1]
+	}
+	return g.nodes
+}
+
+// instancesAt is instances with the resources' positions in the index
+// (which it builds), and the first one's slot there (index.kids).
+func (m *Message) instancesAt(s sym, the bool) ([]fhir.Node, []int32, int) {
+	x := m.idx
+	if x == nil || x.tab != symbols.tab.Load() {
+		x = m.index()
+	}
+	k := m.groupOf(s)
+	if k < 0 {
+		return nil, nil, 0
+	}
+	g := &m.types[k]
+	pos := x.gpos[g.off : int(g.off)+len(g.nodes)]
+	if the {
+		return g.nodes[g.the : g.the+1], pos[g.the : g.the+1], int(g.off + g.the)
+	}
+	return g.nodes, pos, int(g.off)
+}
+
 // Entry returns the index of the entry holding n, -1 when none does.
 func (m *Message) Entry(n fhir.Node) int {
+	if m.entryOf == nil {
+		m.entryOf = make(map[fhir.Node]int, len(m.Doc.Entries))
+		for _, e := range m.Doc.Entries {
+			if e.Resource.Ok() {
+				m.entryOf[e.Resource] = e.Index
+			}
+		}
+	}
 	for r := n; r.Ok(); r = r.Parent() {
 		if r.Type() != "" {
 			if i, ok := m.entryOf[r]; ok {
@@ -160,6 +316,57 @@ func (m *Message) Entry(n fhir.Node) int {
 		}
 	}
 	return -1
+}
+
+// entryByURL is the entry index of a fullUrl, -1 when two entries share
+// it; false when none has it.
+func (m *Message) entryByURL(v string) (int, bool) {
+	es := m.Doc.Entries
+	if len(es) <= manyEntries {
+		if m.tails == nil {
+			m.tails = m.tailsArr[:0]
+			for _, e := range es {
+				m.tails = append(m.tails, tailKey(e.FullURL))
+			}
+		}
+		if v == "" {
+			return -1, false
+		}
+		found, k := -1, tailKey(v)
+		for j, t := range m.tails {
+			// fullUrls share their start (urn:uuid:): their ends first.
+			if t == k && es[j].FullURL == v {
+				if found >= 0 {
+					return -1, true
+				}
+				found = es[j].Index
+			}
+		}
+		return found, found >= 0
+	}
+	if m.byFullURL == nil {
+		m.byFullURL = make(map[string]int, len(es))
+		for _, e := range es {
+			if e.FullURL != "" {
+				if _, dup := m.byFullURL[e.FullURL]; dup {
+					m.byFullURL[e.FullURL] = -1
+				} else {
+					m.byFullURL[e.FullURL] = e.Index
+				}
+			}
+		}
+	}
+	i, ok := m.byFullURL[v]
+	return i, ok
+}
+
+// tailKey packs a string's length and its last seven bytes.
+func tailKey(s string) uint64 {
+	k := uint64(len(s)) << 56
+	for i := max(0, len(s)-7); i < len(s); i++ {
+		k |= uint64(s[i]) << (8 * (len(s) - 1 - i))
+	}
+	return k
 }
 
 // Resolution is how a Reference.reference resolves (EVT-REFS).
@@ -180,7 +387,12 @@ func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 	if !ok {
 		return fhir.Node{}, NoReference
 	}
-	if i, ok := m.byFullURL[v]; ok {
+	return m.resolveValue(v)
+}
+
+// resolveValue resolves a Reference.reference value.
+func (m *Message) resolveValue(v string) (fhir.Node, Resolution) {
+	if i, ok := m.entryByURL(v); ok {
 		if i < 0 {
 			return fhir.Node{}, Unresolved
 		}
@@ -201,7 +413,7 @@ func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 	var found fhir.Node
 	n := 0
 	for _, e := range m.Doc.Entries {
-		if strings.HasSuffix(e.FullURL, "/"+v) {
+		if u := e.FullURL; len(u) > len(v) && u[len(u)-len(v)-1] == '/' && strings.HasSuffix(u, v) {
 			found, n = e.Resource, n+1
 		}
 	}
@@ -209,7 +421,7 @@ func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 		return found, Resolved
 	}
 	n = 0
-	for _, r := range m.byType[typ] {
+	for _, r := range m.Resources(typ) {
 		if rid, _ := r.Val("id"); rid == id {
 			found, n = r, n+1
 		}

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/nems-harness/nems-harness/internal/fhir"
 	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
 
@@ -31,6 +30,7 @@ func (m *Message) schema() *schemaPass {
 	m.pass = p
 	if d := m.Doc; d.SchemaChecked { // done in the reading pass
 		p.errs = d.Schema
+		p.times = make([]timeValue, 0, len(d.Times))
 		for _, t := range d.Times {
 			p.times = append(p.times, timeValue{value: t.Value, fhirType: t.Type, path: resourcePath(t.Path, t.Entry), line: t.Line, entry: t.Entry})
 		}
@@ -73,46 +73,114 @@ func checkOrder(m *Message, rp *Report) {
 	}
 }
 
-// typeKey is a schema type and a child name, for the look-up cache.
-type typeKey struct {
-	t    fhirschema.Type
-	name string
+// childKey is a schema type and a child name, for the look-up memo (four
+// bytes of plain memory: a quick key to hash).
+type childKey struct {
+	t fhirschema.Type
+	s sym
 }
 
-// typed walks the elements of every resource with their schema types: f
-// is called for each element whose declaration is found.
-func typed(root fhir.Node, f func(n fhir.Node, t fhirschema.Type)) {
-	cache := map[typeKey]fhirschema.Element{}
-	child := func(t fhirschema.Type, name string) (fhirschema.Element, bool) {
-		k := typeKey{t, name}
-		if el, ok := cache[k]; ok {
-			return el, el.Name != ""
-		}
-		el, ok := t.Child(name)
-		if !ok {
-			el = fhirschema.Element{}
-		}
-		cache[k] = el
-		return el, ok
+// childType is what a child name gives under a type: its type (zero: not
+// declared, or XHTML) and, for a dateTime or instant, which.
+type childType struct {
+	t    fhirschema.Type
+	time uint8 // 0, timeDateTime or timeInstant
+}
+
+const (
+	timeDateTime = 1 + iota
+	timeInstant
+)
+
+var timeNames = [...]string{timeDateTime: "dateTime", timeInstant: "instant"}
+
+// memoEntry is one look-up of the memo typeTimes keeps.
+type memoEntry struct {
+	k   childKey
+	v   childType
+	set bool
+}
+
+const memoSize = 1 << 12
+
+// typeBits are a schema type's bits, for hashing only (keys compare as
+// Types): a type is a small integer.
+func typeBits(t fhirschema.Type) uint32 {
+	switch unsafe.Sizeof(t) {
+	case 2:
+		return uint32(*(*uint16)(unsafe.Pointer(&t)))
+	case 4, 8:
+		return *(*uint32)(unsafe.Pointer(&t))
 	}
-	var walk func(n fhir.Node, t fhirschema.Type)
-	walk = func(n fhir.Node, t fhirschema.Type) {
-		for k := n.First(); k.Ok(); k = k.Next() {
-			if t.IsContainer() {
-				if rt, ok := fhirschema.Resource(k.Name()); ok {
-					walk(k, rt)
-				}
-				continue
-			}
-			el, ok := child(t, k.Name())
-			if !ok || el.XHTML {
-				continue
-			}
-			f(k, el.Type)
-			walk(k, el.Type)
-		}
+	return 0
+}
+
+// lookupChild is the declaration of child name s under type t (for a
+// ResourceContainer, the resource named so), as the schema gives it.
+func lookupChild(t fhirschema.Type, name string) childType {
+	if t.IsZero() {
+		return childType{}
 	}
-	if rt, ok := fhirschema.Resource(root.Name()); ok {
-		walk(root, rt)
+	if t.IsContainer() {
+		rt, _ := fhirschema.Resource(name)
+		return childType{t: rt}
+	}
+	el, ok := t.Child(name)
+	if !ok || el.XHTML {
+		return childType{}
+	}
+	ct := childType{t: el.Type}
+	switch el.Type.FHIRType() {
+	case "dateTime":
+		ct.time = timeDateTime
+	case "instant":
+		ct.time = timeInstant
+	}
+	return ct
+}
+
+// typeTimes types the elements of every resource from the schema, as the
+// schema pass types an XML body, and calls f for each element declared as
+// a dateTime or an instant. Elements not declared, and what they hold, are
+// not typed.
+func (x *index) typeTimes(f func(i int32, fhirType string)) {
+	if len(x.e) == 0 {
+		return
+	}
+	if x.memo == nil {
+		x.memo = new([memoSize]memoEntry)
+	}
+	memo := x.memo
+	if cap(x.types) < len(x.e) {
+		x.types = make([]fhirschema.Type, len(x.e))
+	}
+	types := x.types[:len(x.e)]
+	rt, ok := fhirschema.Resource(x.e[0].node.Name())
+	if !ok {
+		return
+	}
+	types[0] = rt
+	for i := int32(1); i < int32(len(x.e)); i++ {
+		e := &x.e[i]
+		pt := types[x.par[i]]
+		if pt.IsZero() {
+			types[i] = fhirschema.Type{}
+			continue
+		}
+		var ct childType
+		if e.sym != symNone {
+			k := childKey{t: pt, s: e.sym}
+			me := &memo[(typeBits(pt)<<16|uint32(e.sym))*0x9E3779B1>>20]
+			if !me.set || me.k != k {
+				*me = memoEntry{k, lookupChild(pt, e.node.Name()), true}
+			}
+			ct = me.v
+		} else {
+			ct = lookupChild(pt, e.node.Name())
+		}
+		types[i] = ct.t
+		if ct.time != 0 && !pt.IsContainer() {
+			f(i, timeNames[ct.time])
+		}
 	}
 }

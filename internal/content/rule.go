@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/nems-harness/nems-harness/internal/codes"
 )
 
 // Severity is how much a failed rule weighs.
@@ -64,6 +66,13 @@ type Rule struct {
 	Counts []Count
 	Elems  []Elem
 	Check  func(m *Message, r *Report)
+
+	// The reasons applies gives, written once by Compile (a rule not
+	// compiled writes them each time).
+	notProfile, notEvent, notType string
+	// none is the reason no instance was judged when the message has no
+	// resource of type noneOf (the first row's).
+	noneOf, none string
 }
 
 // Count is one table row "resource Of occurs Card times in the message"
@@ -73,6 +82,9 @@ type Count struct {
 	Of   string
 	Card string
 	On   []string
+
+	lo, hi int // Card, read by Compile
+	of     sym // Of's symbol
 }
 
 // Elem is one table row about elements of a resource type: see the package
@@ -119,6 +131,10 @@ type Elem struct {
 	steps, each []step
 	min, max    int
 	hasCard     bool
+	match       func(string) bool // Pattern, on the whole value
+	list        codes.List        // Coding's list
+	hasList     bool
+	of          sym // Of's symbol
 }
 
 // Result is one rule's verdict on one message.
@@ -184,12 +200,21 @@ func (res Result) Summary() string {
 // applies says why a rule does not apply to a message, or "" when it does.
 func (r *Rule) applies(m *Message) string {
 	if len(r.Profiles) > 0 && !slices.Contains(r.Profiles, m.Profile) {
+		if r.notProfile != "" {
+			return r.notProfile
+		}
 		return "applies to profile " + strings.Join(r.Profiles, ", ") + " only"
 	}
 	if len(r.Events) > 0 && !slices.Contains(r.Events, m.Event) {
+		if r.notEvent != "" {
+			return r.notEvent
+		}
 		return "applies to " + strings.Join(r.Events, ", ") + " only"
 	}
 	if len(r.Types) > 0 && !slices.Contains(r.Types, m.Type) {
+		if r.notType != "" {
+			return r.notType
+		}
 		return "applies to " + strings.Join(r.Types, ", ") + " messages only"
 	}
 	if r.XMLOnly && m.Doc.Format != "xml" {

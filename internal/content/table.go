@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+	"unicode"
 
 	"github.com/nems-harness/nems-harness/internal/codes"
 	"github.com/nems-harness/nems-harness/internal/fhir"
@@ -16,9 +16,11 @@ import (
 // url or a child-value filter.
 type step struct {
 	name         string
+	sym          sym
 	url          string
 	hasURL       bool
 	fpath, fwant string // name[fpath=fwant]
+	fsyms        []sym  // fpath's names
 	hasFilter    bool
 }
 
@@ -70,35 +72,117 @@ func compilePath(p string) ([]step, error) {
 		if st.name == "" || strings.ContainsAny(st.name, "()[]=") {
 			return nil, fmt.Errorf("path %q: bad step %q", p, s)
 		}
+		st.sym, st.fsyms = intern(st.name), internPath(st.fpath)
 		out = append(out, st)
 	}
 	return out, nil
 }
 
-// follow returns the present elements at the end of steps from n.
-func follow(n fhir.Node, steps []step) []fhir.Node {
-	cur := []fhir.Node{n}
-	for _, st := range steps {
-		var next []fhir.Node
-		for _, c := range cur {
-			for k := c.First(); k.Ok(); k = k.Next() {
-				if k.Name() != st.name || !k.Present() {
-					continue
-				}
-				if st.hasURL && k.URL() != st.url {
-					continue
-				}
-				if st.hasFilter {
-					if v, ok := k.Val(st.fpath); !ok || v != st.fwant {
-						continue
-					}
-				}
-				next = append(next, k)
+// matches reports whether child c is one that step st selects: of its
+// name, present, of its url or with its child's value.
+func (x *index) matches(c int32, st *step) bool {
+	e := &x.e[c]
+	if e.sym != st.sym || e.flags&fValue == 0 && e.end == c+1 {
+		return false
+	}
+	if st.hasURL && e.node.URL() != st.url {
+		return false
+	}
+	if st.hasFilter {
+		if v, ok := x.val(x.get(c, st.fsyms)); !ok || v != st.fwant {
+			return false
+		}
+	}
+	return true
+}
+
+// follow appends the present elements at the end of steps from element i
+// (i itself for no steps), in document order.
+func (x *index) follow(i int32, steps []step, out []int32) []int32 {
+	if len(steps) == 0 {
+		return append(out, i)
+	}
+	st := &steps[0]
+	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
+		if x.matches(c, st) {
+			out = x.follow(c, steps[1:], out)
+		}
+	}
+	return out
+}
+
+// followKids is follow from a resource whose children's names are listed
+// in kids (entries nil: not listed).
+func (x *index) followKids(r int32, kids kidList, steps []step, out []int32) []int32 {
+	if kids.entries == nil || len(steps) == 0 {
+		return x.follow(r, steps, out)
+	}
+	st := &steps[0]
+	k := kids.find(st.sym)
+	if k == nil {
+		return out
+	}
+	for c := k.first; c <= k.last; c = x.e[c].end {
+		if x.matches(c, st) {
+			out = x.follow(c, steps[1:], out)
+		}
+	}
+	return out
+}
+
+// followFirst is the first element follow would give for one step, -1 for
+// none.
+func (x *index) followFirst(i int32, st *step) int32 {
+	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
+		if x.matches(c, st) {
+			return c
+		}
+	}
+	return -1
+}
+
+// patternMatcher is a function reporting whether a whole value matches
+// a pattern: written out for the catalogue's patterns, a regular
+// expression for any other.
+func patternMatcher(p string) func(string) bool {
+	switch p {
+	case uuidPattern:
+		return isUUID
+	case `[0-9]{1,18}`:
+		return func(v string) bool { return len(v) >= 1 && len(v) <= 18 && allDigits(v) }
+	}
+	re := regexp.MustCompile("^(?:" + p + ")$")
+	return re.MatchString
+}
+
+// isUUID matches uuidPattern: 8-4-4-4-12 hexadecimal digits.
+func isUUID(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
 			}
 		}
-		cur = next
 	}
-	return cur
+	return true
+}
+
+func allDigits(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseCard reads "min..max" ("*" for no maximum).
@@ -119,30 +203,35 @@ func parseCard(s string) (lo, hi int, err error) {
 	return lo, hi, nil
 }
 
-var patterns sync.Map // string -> *regexp.Regexp
-
-func pattern(p string) *regexp.Regexp {
-	if re, ok := patterns.Load(p); ok {
-		return re.(*regexp.Regexp)
-	}
-	re := regexp.MustCompile("^(?:" + p + ")$")
-	patterns.Store(p, re)
-	return re
-}
-
 // Compile checks a rule's table rows and prepares them. Catalogues call it
 // once for every rule (NewCatalogue does).
 func (r *Rule) Compile() error {
 	if r.IssueType == "" {
 		r.IssueType = "invalid"
 	}
+	if len(r.Profiles) > 0 {
+		r.notProfile = "applies to profile " + strings.Join(r.Profiles, ", ") + " only"
+	}
+	if len(r.Events) > 0 {
+		r.notEvent = "applies to " + strings.Join(r.Events, ", ") + " only"
+	}
+	if len(r.Types) > 0 {
+		r.notType = "applies to " + strings.Join(r.Types, ", ") + " messages only"
+	}
 	for i := range r.Counts {
-		if _, _, err := parseCard(r.Counts[i].Card); err != nil {
-			return fmt.Errorf("rule %s count %s: %w", r.ID, r.Counts[i].Of, err)
+		c := &r.Counts[i]
+		var err error
+		c.of = intern(c.Of)
+		if c.lo, c.hi, err = parseCard(c.Card); err != nil {
+			return fmt.Errorf("rule %s count %s: %w", r.ID, c.Of, err)
 		}
 	}
 	for i := range r.Elems {
 		e := &r.Elems[i]
+		if i == 0 {
+			r.noneOf, r.none = e.Of, "no "+e.Of+" in the message"
+		}
+		e.of = intern(e.Of)
 		var err error
 		if e.steps, err = compilePath(e.Path); err != nil {
 			return fmt.Errorf("rule %s: %w", r.ID, err)
@@ -160,6 +249,10 @@ func (r *Rule) Compile() error {
 			if _, err := regexp.Compile(e.Pattern); err != nil {
 				return fmt.Errorf("rule %s: pattern: %w", r.ID, err)
 			}
+			e.match = patternMatcher(e.Pattern)
+		}
+		if e.Coding != "" {
+			e.list, e.hasList = codes.Get(e.Coding)
 		}
 		if e.Of == "" || len(e.steps) == 0 && !e.hasCard {
 			return fmt.Errorf("rule %s: an element row needs Of and Path", r.ID)
@@ -191,6 +284,10 @@ func (rp *Report) Judged() { rp.judged++ }
 // also reported.
 func (rp *Report) Skip(format string, a ...any) {
 	if rp.skip == "" {
+		if len(a) == 0 && strings.IndexByte(format, '%') < 0 {
+			rp.skip = format
+			return
+		}
 		rp.skip = fmt.Sprintf(format, a...)
 	}
 }
@@ -211,7 +308,16 @@ func (rp *Report) FailAt(n fhir.Node, at string, format string, a ...any) {
 		rp.more++
 		return
 	}
-	f := Finding{Entry: -1, Reason: fmt.Sprintf(format, a...)}
+	rp.failAt(n, at, fmt.Sprintf(format, a...))
+}
+
+// failAt is FailAt with the reason written.
+func (rp *Report) failAt(n fhir.Node, at, reason string) {
+	if len(rp.findings) >= MaxFindings {
+		rp.more++
+		return
+	}
+	f := Finding{Entry: -1, Reason: reason}
 	if n.Ok() {
 		f.Entry = rp.m.Entry(n)
 		f.Path = n.Path()
@@ -255,8 +361,8 @@ func (rp *Report) judgeCounts(r *Rule) {
 		if len(c.On) > 0 && !slices.Contains(c.On, m.Type) {
 			continue
 		}
-		lo, hi, _ := parseCard(c.Card)
-		n := len(m.Resources(c.Of))
+		lo, hi := c.lo, c.hi
+		n := len(m.instances(c.of, false))
 		rp.Judged()
 		if n < lo || hi >= 0 && n > hi {
 			rp.Fail(fhir.Node{}, "%d %s %s (%s allows %s on %s)", n, c.Of, entriesWord(n), m.Event, c.Card, m.Type)
@@ -273,60 +379,84 @@ func entriesWord(n int) string {
 
 // judgeElems runs a rule's element rows.
 func (rp *Report) judgeElems(r *Rule) {
+	if len(r.Elems) == 0 {
+		return
+	}
 	m := rp.m
-	missing := map[string]bool{}
+	x := m.index()
+	var missingArr [4]string
+	missing := missingArr[:0]
+	// Scratch kept in the index, in locals meanwhile.
+	scopes, found := x.scopes[:0], x.found[:0]
+	// The instances of the last row (rows mostly judge one type).
+	var (
+		insts     []fhir.Node
+		pos       []int32
+		slot      int
+		lastOf    sym
+		lastThe   bool
+		haveInsts bool
+	)
 	for i := range r.Elems {
 		e := &r.Elems[i]
 		if len(e.On) > 0 && !slices.Contains(e.On, m.Type) || len(e.Events) > 0 && !slices.Contains(e.Events, m.Event) {
 			continue
 		}
-		var insts []fhir.Node
-		if e.The {
-			if t := m.The(e.Of); t.Ok() {
-				insts = []fhir.Node{t}
-			}
-		} else {
-			insts = m.Resources(e.Of)
+		if !haveInsts || e.of != lastOf || e.The != lastThe {
+			insts, pos, slot = m.instancesAt(e.of, e.The)
+			lastOf, lastThe, haveInsts = e.of, e.The, true
 		}
 		if len(insts) == 0 {
-			missing[e.Of] = true
+			if !slices.Contains(missing, e.Of) {
+				missing = append(missing, e.Of)
+			}
 			continue
 		}
-		for _, inst := range insts {
+		for k, at := range pos {
 			rp.Judged()
-			scopes := []fhir.Node{inst}
-			if len(e.each) > 0 {
-				scopes = follow(inst, e.each)
+			if at < 0 {
+				continue
+			}
+			kids := x.kids(slot + k)
+			if len(e.each) == 0 {
+				scopes = append(scopes[:0], at)
+			} else {
+				scopes = x.followKids(at, kids, e.each, scopes[:0])
 			}
 			for _, sc := range scopes {
-				found := follow(sc, e.steps)
+				if sc == at {
+					found = x.followKids(sc, kids, e.steps, found[:0])
+				} else {
+					found = x.follow(sc, e.steps, found[:0])
+				}
 				if e.hasCard {
 					if n := len(found); n < e.min || e.max >= 0 && n > e.max {
-						rp.cardBreach(e, sc, n)
+						rp.cardBreach(x, e, sc, n)
 					}
 				}
 				for _, n := range found {
-					if why := rp.checkValue(e, n); why != "" {
+					if why, got := rp.checkValue(x, e, n); why != "" {
 						if e.Why != "" {
 							why = e.Why
 						}
-						rp.Fail(n, "%s", why)
+						rp.failAt(x.e[n].node, "", why+got)
 					}
 				}
 			}
 		}
 	}
-	if rp.judged == 0 && len(missing) > 0 {
-		types := make([]string, 0, len(missing))
-		for t := range missing {
-			types = append(types, t)
-		}
-		slices.Sort(types)
-		rp.Skip("no %s in the message", strings.Join(types, " or "))
+	x.scopes, x.found = scopes, found
+	switch {
+	case rp.judged > 0 || len(missing) == 0:
+	case len(missing) == 1 && missing[0] == r.noneOf && rp.skip == "":
+		rp.skip = r.none // the usual case, written by Compile
+	default:
+		slices.Sort(missing)
+		rp.Skip("no %s in the message", strings.Join(missing, " or "))
 	}
 }
 
-func (rp *Report) cardBreach(e *Elem, scope fhir.Node, n int) {
+func (rp *Report) cardBreach(x *index, e *Elem, scope int32, n int) {
 	want := e.Card
 	var why string
 	switch {
@@ -337,24 +467,113 @@ func (rp *Report) cardBreach(e *Elem, scope fhir.Node, n int) {
 	default:
 		why = fmt.Sprintf("%d present (%s)", n, want)
 	}
-	if e.Why != "" {
-		why = e.Why
-	}
 	// Located at the deepest element of the path that is there: a missing
 	// source.name is on the line of source.
 	at, k := scope, 0
 	for k < len(e.steps)-1 {
-		next := follow(at, e.steps[k:k+1])
-		if len(next) == 0 {
+		next := x.followFirst(at, &e.steps[k])
+		if next < 0 {
 			break
 		}
-		at, k = next[0], k+1
+		at, k = next, k+1
+	}
+	if n == 0 && k == len(e.steps)-1 {
+		// The last step selects by a child's value: when elements of its
+		// name are there with other values, the breach is the values.
+		if first, got := x.otherValues(at, &e.steps[k]); first >= 0 {
+			why = "no " + e.steps[k].name + " with " + e.steps[k].fpath + " " + e.steps[k].fwant
+			if e.Why != "" {
+				why = e.Why
+			}
+			rp.failAt(x.e[first].node, "", why+got)
+			return
+		}
+	}
+	if e.Why != "" {
+		why = e.Why
 	}
 	rest := make([]string, 0, len(e.steps)-k)
 	for _, st := range e.steps[k:] {
 		rest = append(rest, st.text())
 	}
-	rp.FailAt(at, strings.Join(rest, "."), "%s", why)
+	rp.failAt(x.e[at].node, strings.Join(rest, "."), why)
+}
+
+// otherValues looks, for a step name[child=value], at the present children
+// of i named so (and of the step's url) whose child has another value: the
+// first of them, and the values as a reason's ending; -1 when there are
+// none (or the step selects by no value).
+func (x *index) otherValues(i int32, st *step) (int32, string) {
+	if !st.hasFilter {
+		return -1, ""
+	}
+	first := int32(-1)
+	var vals []string
+	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
+		e := &x.e[c]
+		if e.sym != st.sym || !x.present(c) || st.hasURL && e.node.URL() != st.url {
+			continue
+		}
+		v, ok := x.val(x.get(c, st.fsyms))
+		if !ok {
+			continue
+		}
+		if first < 0 {
+			first = c
+		}
+		vals = append(vals, v)
+	}
+	if first < 0 {
+		return -1, ""
+	}
+	return first, foundText(vals...)
+}
+
+// foundText ends a reason about a wrong value with the values found (the
+// distinct ones, each shortened, at most three): " (found v1, v2)".
+func foundText(vals ...string) string {
+	var b strings.Builder
+	b.WriteString(" (found ")
+	n := 0
+	for i, v := range vals {
+		if slices.Contains(vals[:i], v) {
+			continue
+		}
+		if n == 3 {
+			b.WriteString(", …")
+			break
+		}
+		if n > 0 {
+			b.WriteString(", ")
+		}
+		n++
+		b.WriteString(shownValue(v))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// shownValue is a value found as a reason shows it: shortened, and quoted
+// when it is empty or white space or control characters would hide in it.
+func shownValue(v string) string {
+	s := shortValue(v)
+	if v == "" || strings.TrimSpace(v) != v || strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// shortValue cuts a value found to 100 bytes, on a character boundary.
+func shortValue(s string) string {
+	const most = 100
+	if len(s) <= most {
+		return s
+	}
+	cut := most
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // text writes the step as a path spells it.
@@ -368,37 +587,47 @@ func (st step) text() string {
 	return st.name
 }
 
-// checkValue applies an element row's value checks to one element; it
-// returns the reason of a breach, or "".
-func (rp *Report) checkValue(e *Elem, n fhir.Node) string {
+// checkValue applies an element row's value checks to element i; it
+// returns the reason of a breach ("" for none) and, for a wrong value, the
+// reason's ending naming it (foundText).
+func (rp *Report) checkValue(x *index, e *Elem, i int32) (why, got string) {
 	m := rp.m
-	if e.Fixed != "" && n.Value() != e.Fixed {
-		return fmt.Sprintf("%q, want %q", n.Value(), e.Fixed)
+	if e.Fixed != "" || len(e.OneOf) > 0 || e.match != nil {
+		v := x.value(i)
+		if e.Fixed != "" && v != e.Fixed {
+			return fmt.Sprintf("want %q", e.Fixed), foundText(v)
+		}
+		if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, v) {
+			return "not one of " + strings.Join(e.OneOf, ", "), foundText(v)
+		}
+		if e.match != nil && !e.match(v) {
+			return "not of the required form", foundText(v)
+		}
 	}
-	if len(e.OneOf) > 0 && !slices.Contains(e.OneOf, n.Value()) {
-		return fmt.Sprintf("%q is not one of %s", n.Value(), strings.Join(e.OneOf, ", "))
+	if e.System == "" && e.Coding == "" && len(e.Pairs) == 0 && !e.SCTID && e.Ref == "" {
+		return "", ""
 	}
-	if e.Pattern != "" && !pattern(e.Pattern).MatchString(n.Value()) {
-		return fmt.Sprintf("%q does not have the required form", n.Value())
-	}
-	sys, _ := n.Val("system")
-	code, hasCode := n.Val("code")
+	sys, _ := x.kidVal(i, symSystem)
+	code, hasCode := x.kidVal(i, symCode)
 	if e.System != "" && sys != e.System {
-		return fmt.Sprintf("coding system %q, want %s", sys, e.System)
+		return "want coding system " + e.System, foundText(sys)
 	}
 	if e.Coding != "" {
-		l, ok := codes.Get(e.Coding)
+		l, ok := e.list, e.hasList
+		if !ok {
+			l, ok = codes.Get(e.Coding) // a row not compiled
+		}
 		switch {
 		case !ok:
-			return "code list " + e.Coding + " is not known to the mock"
+			return "code list " + e.Coding + " is not known to the mock", ""
 		case !hasCode:
-			return "coding without a code, want one from " + e.Coding
+			return "coding without a code, want one from " + e.Coding, ""
 		case !l.Contains(sys, code):
-			return fmt.Sprintf("system %q code %q is not a coding from %s", sys, code, e.Coding)
+			return "not a coding from " + e.Coding, foundText(sys + "|" + code)
 		}
 	}
 	if len(e.Pairs) > 0 {
-		disp, _ := n.Val("display")
+		disp, _ := x.kidVal(i, symDisplay)
 		ok := false
 		for _, p := range e.Pairs {
 			if code == p[0] && disp == p[1] {
@@ -407,32 +636,34 @@ func (rp *Report) checkValue(e *Elem, n fhir.Node) string {
 			}
 		}
 		if !ok {
-			return fmt.Sprintf("code %q display %q is not an allowed pair", code, disp)
+			return "not an allowed code and display", " (found code " + shownValue(code) + ", display " + shownValue(disp) + ")"
 		}
 	}
 	if e.SCTID {
 		if sys != SNOMED {
-			return fmt.Sprintf("coding system %q, want %s", sys, SNOMED)
+			return "want coding system " + SNOMED, foundText(sys)
 		}
 		if err := codes.CheckSCTID(code); err != nil {
-			return err.Error()
+			return err.Error(), ""
 		}
 	}
 	if e.Ref != "" {
-		if _, has := n.Val("reference"); !has {
-			return "no reference to " + article(e.Ref)
+		v, has := x.kidVal(i, symReference)
+		if !has {
+			return "no reference to " + article(e.Ref), ""
 		}
-		t, ok := m.Target(n)
+		t, how := m.resolveValue(v) // as m.Target does
+		ok := how == Resolved && t.Ok()
 		switch {
 		case !ok:
-			return "does not resolve to " + article(e.Ref) + " in the Bundle"
+			return "does not resolve to " + article(e.Ref) + " in the Bundle", ""
 		case t.Type() != e.Ref:
-			return "resolves to " + article(t.Type()) + ", want " + article(e.Ref)
+			return "resolves to " + article(t.Type()) + ", want " + article(e.Ref), ""
 		case e.Ref == "Patient" && m.Patient.Ok() && t != m.Patient:
-			return "resolves to another Patient than the message's"
+			return "resolves to another Patient than the message's", ""
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // SNOMED is the SNOMED CT code system.
@@ -480,7 +711,8 @@ func (r *Rule) Judge(m *Message) Result {
 	if why := r.applies(m); why != "" {
 		return Result{Rule: r, Outcome: NotAssessed, Reason: why}
 	}
-	rp := &Report{m: m}
+	rp := &m.report
+	*rp = Report{m: m}
 	rp.judgeCounts(r)
 	rp.judgeElems(r)
 	if r.Check != nil {
@@ -496,8 +728,25 @@ func (r *Rule) Judge(m *Message) Result {
 		}
 		return Result{Rule: r, Outcome: NotAssessed, Reason: why}
 	default:
-		return Result{Rule: r, Outcome: Pass, Reason: fmt.Sprintf("%d %s judged", rp.judged, instancesWord(rp.judged)) + rp.note}
+		return Result{Rule: r, Outcome: Pass, Reason: judgedReason(rp.judged) + rp.note}
 	}
+}
+
+// judgedReasons are the reasons of a pass for the usual counts.
+var judgedReasons = func() []string {
+	out := make([]string, 128)
+	for n := range out {
+		out[n] = fmt.Sprintf("%d %s judged", n, instancesWord(n))
+	}
+	return out
+}()
+
+// judgedReason is a pass's reason: how many instances were judged.
+func judgedReason(n int) string {
+	if n >= 0 && n < len(judgedReasons) {
+		return judgedReasons[n]
+	}
+	return strconv.Itoa(n) + " " + instancesWord(n) + " judged"
 }
 
 func instancesWord(n int) string {
@@ -514,6 +763,7 @@ func (c *Catalogue) Judge(m *Message) []Result {
 	for i, r := range c.rules {
 		out[i] = r.Judge(m)
 	}
+	m.release()
 	return out
 }
 

@@ -1,0 +1,671 @@
+package content
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/nems-harness/nems-harness/internal/fhir"
+	"github.com/nems-harness/nems-harness/internal/fhirschema"
+)
+
+// The element index: the rules read a message's tree many times over (a
+// table row follows its path from every instance, several checks visit
+// every element), so the tree is read once per message into a flat array
+// in document order, each element with its name as a small integer. The
+// rules then look elements up there instead of walking the Doc again.
+
+// sym is an element name as a small integer; 0 is a name the symbol table
+// does not hold.
+type sym uint16
+
+// Names the checks ask for by name, with fixed symbols.
+const (
+	symNone sym = iota
+	symExtension
+	symModifierExtension
+	symReference
+	symContained
+	symText
+	symDiv
+	symStart
+	symEnd
+	symTelecom
+	symValueContactPoint
+	symContact
+	symSource
+	symValue
+	symSystem
+	symCode
+	symDisplay
+	symCoding
+	symValueCoding
+	symLow
+	symHigh
+	symNumerator
+	symDenominator
+	symData
+	symContentType
+	symDose
+	symDoseQuantity
+	symPeriod
+	symID
+	symMeta
+	symVersionID
+	symLastUpdated
+	symEntry
+	symSearch
+	symRequest
+	symResponse
+	symFullURL
+	symIdentifier
+	symName
+	symAddress
+	symUse
+	symReferenceRange
+	symDataAbsentReason
+	symComponent
+	symNotDoneReason
+	symNotDone
+	symParticipant
+	symOnBehalfOf
+	symMember
+	symFamily
+	symGiven
+	symOrganization
+	symTotal
+)
+
+var fixedNames = []string{"", "extension", "modifierExtension", "reference", "contained", "text", "div", "start", "end",
+	"telecom", "valueContactPoint", "contact", "source", "value", "system", "code", "display", "coding", "valueCoding",
+	"low", "high", "numerator", "denominator", "data", "contentType", "dose", "doseQuantity", "period", "id", "meta",
+	"versionId", "lastUpdated", "entry", "search", "request", "response", "fullUrl", "identifier", "name", "address",
+	"use", "referenceRange", "dataAbsentReason", "component", "notDoneReason", "notDone", "participant", "onBehalfOf",
+	"member", "family", "given", "organization", "total"}
+
+// symInfo is what the symbol table knows of a name.
+type symInfo struct {
+	name  string // the table's own copy
+	sym   sym
+	props uint16
+}
+
+// symTable maps names to symbols.
+type symTable map[string]symInfo
+
+// lookup returns a name's symbol (symNone when it has none) and its
+// properties.
+func (t *symTable) lookup(s string) (sym, uint16) {
+	if si, ok := (*t)[s]; ok {
+		return si.sym, si.props
+	}
+	return symNone, nameProps(s)
+}
+
+// info returns what the table knows of a name; its name is "" for a name
+// the table does not hold.
+func (t *symTable) info(s string) symInfo {
+	if si, ok := (*t)[s]; ok {
+		return si
+	}
+	return symInfo{props: nameProps(s)}
+}
+
+// symbols maps names to symbols: the fixed names, every element and
+// resource name of the FHIR schema, and the names the rules' paths add.
+// It only grows (rules are compiled at start-up), copied on write so that
+// readers take no lock.
+var symbols = newSymbols()
+
+type symbolTable struct {
+	mu  sync.Mutex
+	tab atomic.Pointer[symTable]
+}
+
+func newSymbols() *symbolTable {
+	names := append([]string(nil), fixedNames[1:]...)
+	// Schema names, so that most names of a message have a symbol: the
+	// types reachable from Bundle (every resource is, through
+	// Bundle.entry.resource), in declaration order.
+	if b, ok := fhirschema.Resource("Bundle"); ok {
+		seen := map[fhirschema.Type]bool{}
+		var visit func(t fhirschema.Type)
+		visit = func(t fhirschema.Type) {
+			if seen[t] {
+				return
+			}
+			seen[t] = true
+			for _, e := range t.Elements() {
+				names = append(names, e.Name)
+				visit(e.Type)
+			}
+		}
+		names = append(names, "Bundle")
+		visit(b)
+	}
+	t := make(symTable, len(names))
+	for _, n := range names {
+		if _, ok := t[n]; !ok {
+			t[n] = symInfo{n, sym(len(t) + 1), nameProps(n)}
+		}
+	}
+	for i, n := range fixedNames[1:] {
+		if t[n].sym != sym(i+1) {
+			panic("content: fixed symbol " + n + " out of place")
+		}
+	}
+	st := &symbolTable{}
+	st.tab.Store(&t)
+	return st
+}
+
+// Symbols of names some checks compare (resource types among them: a
+// resource element is named by its type).
+var (
+	symImmunization         = intern("Immunization")
+	symHealthcareService    = intern("HealthcareService")
+	symEpisodeOfCare        = intern("EpisodeOfCare")
+	symProcedure            = intern("Procedure")
+	symObservation          = intern("Observation")
+	symCommunication        = intern("Communication")
+	symMessageHeader        = intern("MessageHeader")
+	symOrganizationType     = intern("Organization")
+	symPatient              = intern("Patient")
+	symCareTeam             = intern("CareTeam")
+	symVaccineCode          = intern("vaccineCode")
+	symValueCodeableConcept = intern("valueCodeableConcept")
+	symType                 = intern("type")
+	symOutcome              = intern("outcome")
+	symEvent                = intern("event")
+	symCategory             = intern("category")
+)
+
+// resourceOf is the position of the resource holding element i (i itself
+// when it is one), -1 for none.
+func (x *index) resourceOf(i int32) int32 {
+	for ; i >= 0; i = x.par[i] {
+		if x.e[i].flags&fResource != 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// maxSym is the largest symbol.
+const maxSym = 1<<16 - 1
+
+// intern returns the symbol of a name, giving it one when it has none.
+func intern(name string) sym {
+	if s, _ := symbols.tab.Load().lookup(name); s != symNone {
+		return s
+	}
+	symbols.mu.Lock()
+	defer symbols.mu.Unlock()
+	old := symbols.tab.Load()
+	if s, _ := old.lookup(name); s != symNone {
+		return s
+	}
+	if len(*old)+1 > maxSym {
+		panic("content: more element names than symbols")
+	}
+	t := make(symTable, len(*old)+1)
+	for k, v := range *old {
+		t[k] = v
+	}
+	c := strings.Clone(name)
+	si := symInfo{c, sym(len(t) + 1), nameProps(name)}
+	t[c] = si
+	symbols.tab.Store(&t)
+	return si.sym
+}
+
+// internPath gives every name of a dotted path a symbol.
+func internPath(path string) []sym {
+	if path == "" {
+		return nil
+	}
+	var out []sym
+	for _, n := range strings.Split(path, ".") {
+		out = append(out, intern(n))
+	}
+	return out
+}
+
+// Name properties, worked out once per distinct name of a message.
+const (
+	pPeriod     uint16 = 1 << iota // period or *Period
+	pQuantity                      // *Quantity, dose, doseQuantity
+	pRange                         // *Range
+	pRatio                         // *Ratio
+	pAttachment                    // *Attachment
+	pValueX                        // value*
+	pExt                           // extension or modifierExtension
+	pUpper                         // starts with A-Z, as a resource type does
+
+	fValue    // the element has a value
+	fResource // the element is a resource
+	fForeign  // the element is outside the FHIR namespace (narrative XHTML)
+)
+
+func nameProps(s string) uint16 {
+	var p uint16
+	if s == "period" || strings.HasSuffix(s, "Period") {
+		p |= pPeriod
+	}
+	if strings.HasSuffix(s, "Quantity") || s == "dose" {
+		p |= pQuantity
+	}
+	if strings.HasSuffix(s, "Range") {
+		p |= pRange
+	}
+	if strings.HasSuffix(s, "Ratio") {
+		p |= pRatio
+	}
+	if strings.HasSuffix(s, "Attachment") {
+		p |= pAttachment
+	}
+	if strings.HasPrefix(s, "value") {
+		p |= pValueX
+	}
+	if s == "extension" || s == "modifierExtension" {
+		p |= pExt
+	}
+	if s != "" && s[0] >= 'A' && s[0] <= 'Z' {
+		p |= pUpper
+	}
+	return p
+}
+
+// elem is one element of the index: 24 bytes, with its parent's position
+// in index.par (a 3 MB message has some 100,000 elements).
+type elem struct {
+	node fhir.Node
+	// end is the position after the element's last descendant: its
+	// children start at i+1, each next one at the previous one's end.
+	end   int32
+	sym   sym
+	flags uint16
+}
+
+// resPos is where a resource is in the index, by its fhir.Node.Index.
+type resPos struct{ node, pos int32 }
+
+// nameSlot caches one distinct name of a message. A Doc keeps each
+// distinct name once, so the string's address finds it again.
+type nameSlot struct {
+	p     uintptr
+	n     int
+	sym   sym
+	props uint16
+}
+
+const (
+	nameSlots = 256
+	hotSlots  = 512
+)
+
+// index is a message's elements in document order.
+type index struct {
+	e []elem
+	// par is each element's parent's position (-1 for the root).
+	par []int32
+	// res are the resources, ordered by fhir.Node.Index.
+	res []resPos
+	// gpos are the positions of the message's resources by type (see
+	// typeGroup.off); gkid the lists of their children's names, built
+	// by kids as the rows ask, in kt.
+	gpos []int32
+	gkid []kidSpan
+	kt   []kidEntry
+	// tab is the symbol table the index was built with; names caches
+	// its answers for the message's names (used of them taken).
+	tab   *symTable
+	names [nameSlots]nameSlot
+	used  int
+	// hot are names of earlier messages, by content: the symbol table's
+	// answers, kept from one message to the next (they never change).
+	hot [hotSlots]symInfo
+	// scopes and found are scratch space for the element rows.
+	scopes, found []int32
+	// memo and types serve typeTimes. The memo's keys are the schema's
+	// and the symbols' (the same for every message), so it is kept.
+	memo  *[memoSize]memoEntry
+	types []fhirschema.Type
+}
+
+var indexes = sync.Pool{New: func() any { return new(index) }}
+
+// maxPooled is the largest index kept for another message.
+const maxPooled = 1 << 14
+
+// index builds the message's element index, once.
+func (m *Message) index() *index {
+	tab := symbols.tab.Load()
+	if m.idx != nil && m.idx.tab == tab {
+		return m.idx
+	}
+	m.release() // built before a rule named a new element name
+	x := indexes.Get().(*index)
+	x.tab = tab
+	if d := m.Doc; d != nil && d.Root.Ok() {
+		if n := d.Len(); cap(x.e) < n {
+			x.e = make([]elem, 0, n)
+			x.par = make([]int32, 0, n)
+		}
+		x.add(d.Root, -1, d.Format != fhir.FormatJSON)
+		if !slices.IsSortedFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) }) {
+			slices.SortFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) })
+		}
+	}
+	for k := range m.types {
+		g := &m.types[k]
+		g.off = int32(len(x.gpos))
+		for _, n := range g.nodes {
+			x.gpos = append(x.gpos, x.at(n))
+		}
+	}
+	if len(x.gpos) <= maxKidLists {
+		for range x.gpos {
+			x.gkid = append(x.gkid, kidSpan{n: -1})
+		}
+	}
+	m.idx = x
+	return x
+}
+
+// release gives the index back for another message. Nothing the rules
+// return refers to it.
+func (m *Message) release() {
+	x := m.idx
+	if x == nil {
+		return
+	}
+	m.idx = nil
+	if cap(x.e) > maxPooled {
+		return // a large message's index is not kept
+	}
+	clear(x.e) // no Doc is kept alive by a pooled index
+	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
+	x.tab = nil
+	if x.used > 0 {
+		x.names = [nameSlots]nameSlot{}
+		x.used = 0
+	}
+	indexes.Put(x)
+}
+
+func (x *index) add(n fhir.Node, parent int32, xml bool) {
+	i := int32(len(x.e))
+	// x.name, by hand: the usual case, a name met already, inline.
+	name := n.Name()
+	p := uintptr(unsafe.Pointer(unsafe.StringData(name)))
+	h := int((p ^ p>>8) % nameSlots)
+	var s sym
+	var props uint16
+	if sl := &x.names[h]; sl.p == p && sl.n == len(name) {
+		s, props = sl.sym, sl.props
+	} else {
+		s, props = x.nameSlow(name, p, h)
+	}
+	if n.HasValue() {
+		props |= fValue
+	}
+	if props&pUpper != 0 && n.Type() != "" { // element names start lower-case
+		props |= fResource
+		x.res = append(x.res, resPos{n.Index(), i})
+	}
+	if xml && n.Space() != "" {
+		props |= fForeign // only XML has elements of other namespaces
+	}
+	x.e = append(x.e, elem{node: n, sym: s, flags: props})
+	x.par = append(x.par, parent)
+	for k := n.First(); k.Ok(); k = k.Next() {
+		x.add(k, i, xml)
+	}
+	x.e[i].end = int32(len(x.e))
+}
+
+// name returns the symbol and properties of an element name: from the
+// message's cache of its names when it is there (inlined), else nameSlow.
+func (x *index) name(s string) (sym, uint16) {
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	h := int((p ^ p>>8) % nameSlots)
+	if sl := &x.names[h]; sl.p == p && sl.n == len(s) {
+		return sl.sym, sl.props
+	}
+	return x.nameSlow(s, p, h)
+}
+
+// nameSlow looks a name up in the names cache beyond its first slot, then
+// in the names of earlier messages (hot, by content), then in the symbol
+// table, and caches the answer.
+func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
+	var free *nameSlot
+	for k := 0; k < 8; k++ {
+		sl := &x.names[(h+k)%nameSlots]
+		if sl.p == p && sl.n == len(s) {
+			return sl.sym, sl.props
+		}
+		if sl.p == 0 {
+			free = sl
+			break
+		}
+	}
+	hs := &x.hot[hotHash(s)%hotSlots]
+	var si symInfo
+	if hs.name == s && s != "" {
+		si = *hs
+	} else {
+		si = x.tab.info(s)
+		if si.name != "" {
+			*hs = si
+		}
+	}
+	if free != nil && x.used < nameSlots*3/4 {
+		free.p, free.n, free.sym, free.props = p, len(s), si.sym, si.props
+		x.used++
+	}
+	return si.sym, si.props
+}
+
+// hotHash is a quick hash of a name's length and first and last bytes.
+func hotHash(s string) uint32 {
+	h := uint32(len(s)) * 0x9E3779B1
+	for i := 0; i < len(s) && i < 8; i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	if len(s) > 8 {
+		h = (h ^ uint32(s[len(s)-1])) * 16777619
+		h = (h ^ uint32(s[len(s)-2])) * 16777619
+	}
+	return h
+}
+
+// kidEntry is where a resource's children of one name are: from first to
+// last (siblings of other names may come between).
+type kidEntry struct {
+	sym         sym
+	first, last int32
+}
+
+// kidSpan is a resource's kid entries in index.kt (n < 0 before they are
+// listed), with a look-up by name: hash[sym%32] is 1 + the entry of the
+// last name that falls there, 0 for none.
+type kidSpan struct {
+	off, n int32
+	hash   [32]uint8
+}
+
+// kidList is a resource's kid entries and their look-up.
+type kidList struct {
+	entries []kidEntry
+	hash    *[32]uint8
+}
+
+// find returns the entry of a name, nil for none.
+func (l kidList) find(s sym) *kidEntry {
+	b := l.hash[s%32]
+	if b == 0 {
+		return nil
+	}
+	if e := &l.entries[b-1]; e.sym == s {
+		return e
+	}
+	for k := range l.entries { // another name fell there last
+		if l.entries[k].sym == s {
+			return &l.entries[k]
+		}
+	}
+	return nil
+}
+
+// maxKidLists bounds the resources whose children are listed: beyond, the
+// rows look through the children (the same answers, found more slowly).
+const maxKidLists = 256
+
+// kids lists the names of the children of the message's resource in slot
+// (see Message.instancesAt), once; entries is nil when they are not
+// listed.
+func (x *index) kids(slot int) kidList {
+	if slot < 0 || slot >= len(x.gkid) { // none listed for a message of many resources
+		return kidList{}
+	}
+	sp := &x.gkid[slot]
+	if sp.n < 0 {
+		r := x.gpos[slot]
+		if r < 0 {
+			return kidList{}
+		}
+		off := len(x.kt)
+		for c := r + 1; c < x.e[r].end; c = x.e[c].end {
+			s := x.e[c].sym
+			h := s % 32
+			k := int(sp.hash[h]) - 1
+			switch {
+			case k >= 0 && x.kt[off+k].sym == s:
+				x.kt[off+k].last = c
+				continue
+			case k >= 0: // another name fell there: look through
+				k = 0
+				for off+k < len(x.kt) && x.kt[off+k].sym != s {
+					k++
+				}
+				if off+k < len(x.kt) {
+					x.kt[off+k].last = c
+					break
+				}
+				fallthrough
+			default:
+				k = len(x.kt) - off
+				x.kt = append(x.kt, kidEntry{s, c, c})
+			}
+			if k < 255 {
+				sp.hash[h] = uint8(k + 1)
+			}
+		}
+		sp.off, sp.n = int32(off), int32(len(x.kt)-off)
+	}
+	return kidList{x.kt[sp.off : sp.off+sp.n : sp.off+sp.n], &sp.hash}
+}
+
+// at returns the position of a resource, -1 for none (or for an element
+// that is no resource).
+func (x *index) at(n fhir.Node) int32 {
+	if !n.Ok() {
+		return -1
+	}
+	j := n.Index()
+	lo, hi := 0, len(x.res)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if x.res[h].node < j {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	if lo < len(x.res) && x.res[lo].node == j {
+		return x.res[lo].pos
+	}
+	return -1
+}
+
+// value is element i's value ("" for none).
+func (x *index) value(i int32) string { return x.e[i].node.Value() }
+
+// present reports whether element i has a value or children.
+func (x *index) present(i int32) bool {
+	return i >= 0 && (x.e[i].flags&fValue != 0 || x.e[i].end > i+1)
+}
+
+// kid returns the first child of i named s, -1 for none.
+func (x *index) kid(i int32, s sym) int32 {
+	if i < 0 {
+		return -1
+	}
+	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
+		if x.e[c].sym == s {
+			return c
+		}
+	}
+	return -1
+}
+
+// get follows a path of names from i, the first child each time, as
+// fhir.Node.Get does.
+func (x *index) get(i int32, path []sym) int32 {
+	for _, s := range path {
+		if i < 0 {
+			return -1
+		}
+		i = x.kid(i, s)
+	}
+	return i
+}
+
+// val is the value of element i and whether it has one.
+func (x *index) val(i int32) (string, bool) {
+	if i < 0 || x.e[i].flags&fValue == 0 {
+		return "", false
+	}
+	return x.e[i].node.Value(), true
+}
+
+// kidVal is the value of i's first child named s.
+func (x *index) kidVal(i int32, s sym) (string, bool) { return x.val(x.kid(i, s)) }
+
+// kidPresent reports whether i's first child named s is present.
+func (x *index) kidPresent(i int32, s sym) bool { return x.present(x.kid(i, s)) }
+
+// all appends every child of i named s, present or not, as
+// fhir.Node.All gives them.
+func (x *index) all(i int32, s sym, out []int32) []int32 {
+	if i < 0 {
+		return out
+	}
+	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
+		if x.e[c].sym == s {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// findAll appends every element at the end of a path of names from i,
+// following every repetition, present or not.
+func (x *index) findAll(i int32, path []sym, out []int32) []int32 {
+	if i < 0 {
+		return out
+	}
+	if len(path) == 0 {
+		return append(out, i)
+	}
+	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
+		if x.e[c].sym == path[0] {
+			out = x.findAll(c, path[1:], out)
+		}
+	}
+	return out
+}
