@@ -266,16 +266,18 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 // has codings) or, with none, a text.
 func codedOrText(of, path, system string) func(*Message, *Report) {
 	ofSym := intern(of)
-	at := internPath(path)
+	// A compiled path: its steps may select an extension by url, whose
+	// dots are not steps.
+	at, err := compilePath(path)
+	if err != nil {
+		panic(fmt.Sprintf("content: codedOrText %s: %v", of, err))
+	}
 	return func(m *Message, rp *Report) {
 		x := m.index()
 		_, pos, _ := m.instancesAt(ofSym, true)
 		for _, ri := range pos {
 			var buf [16]int32
-			for _, cc := range x.findAll(ri, at, buf[:0]) {
-				if !x.present(cc) {
-					continue
-				}
+			for _, cc := range x.follow(ri, at, buf[:0]) {
 				rp.Judged()
 				first, ok := int32(-1), false
 				for c := cc + 1; c < x.e[cc].end; c = x.e[c].end {
