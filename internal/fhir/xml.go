@@ -796,7 +796,12 @@ func (r *xmlReader) startTag() error {
 			i, empty = j+2, true
 			break
 		}
-		nameEnd, acolon := r.scanQName(j)
+		var nameEnd, acolon int
+		if strings.HasPrefix(s[j:], "value=") { // the commonest, as scanQName would read it
+			nameEnd, acolon = j+len("value"), -1
+		} else {
+			nameEnd, acolon = r.scanQName(j)
+		}
 		if nameEnd == j {
 			return r.errorAt(j, fmt.Sprintf("expected attribute name, > or /> in element <%s>", shortText(qname)))
 		}
@@ -840,9 +845,23 @@ func (r *xmlReader) attrValue(k int) (string, int, error) {
 	s := r.src
 	q := s[k]
 	start := k + 1
-	for i := start; i < len(s); i++ {
+	qs := ones * uint64(q)
+	for i := start; i < len(s); {
+		if i+8 <= len(s) {
+			// A word holding none of the closing quote, '<', '&', a
+			// control character or a byte above 0x7F needs no more look;
+			// otherwise the first such byte is looked at below.
+			x := load64(s, i)
+			m := zeroBytes(x^qs) | zeroBytes(x^(ones*'<')) | zeroBytes(x^(ones*'&')) | lessBytes(x, 0x20) | x&highs
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += firstFlag(m)
+		}
 		c := s[i]
 		if xmlClass[c]&clAttr == 0 {
+			i++
 			continue
 		}
 		switch c {
@@ -858,6 +877,7 @@ func (r *xmlReader) attrValue(k int) (string, int, error) {
 				return "", i, err
 			}
 		}
+		i++
 	}
 	return "", len(s), r.eof("in an attribute value")
 }
@@ -1208,6 +1228,13 @@ func (r *xmlReader) docAttrs() {
 func (r *xmlReader) endTag() error {
 	s := r.src
 	i := r.pos + 2
+	if top := &r.open[len(r.open)-1]; strings.HasPrefix(s[i:], top.qname) && i+len(top.qname) < len(s) && s[i+len(top.qname)] == '>' {
+		// The name of the element open, then '>': what the checks below
+		// find, in one comparison.
+		r.pos = i + len(top.qname) + 1
+		r.closeTop()
+		return nil
+	}
 	end := r.scanName(i)
 	if end == i {
 		if i >= len(s) {
@@ -1227,14 +1254,19 @@ func (r *xmlReader) endTag() error {
 	if name != top.qname {
 		return r.errorAt(r.pos, fmt.Sprintf("element <%s> closed by </%s>", shortN(top.qname, 50), shortN(name, 50)))
 	}
+	r.pos = j + 1
+	r.closeTop()
+	return nil
+}
+
+// closeTop closes the innermost element, whose end tag was just read.
+func (r *xmlReader) closeTop() {
 	r.c.end()
 	if r.w != nil {
 		r.w.End()
 	}
-	r.unbind(top.nsMark)
+	r.unbind(r.open[len(r.open)-1].nsMark)
 	r.open = r.open[:len(r.open)-1]
-	r.pos = j + 1
-	return nil
 }
 
 // errorAt reports a problem at byte offset off of the (BOM-less) input.
