@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
@@ -103,6 +104,9 @@ type xmlReader struct {
 	w     *fhirschema.Walker
 	paths []byte     // the paths of Doc.Times, while reading
 	d     docBuilder // for ReadDoc
+	// fhirURI is where the last namespace name found to be FHIR's starts
+	// (see isFHIR).
+	fhirURI *byte
 }
 
 type nsBinding struct {
@@ -1072,6 +1076,7 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 		}
 	}
 
+	fhir := r.isFHIR(space)
 	if r.w != nil {
 		r.walkStart(space, local, off, empty)
 		if r.c.d != nil {
@@ -1086,9 +1091,9 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 		parent := r.c.str(r.c.top().name)
 		if r.c.d != nil {
 			r.c.d.at = off
-			r.c.setSpace(space)
+			r.c.setSpace(space, fhir)
 		}
-		n := r.c.start(local, space != Namespace)
+		n := r.c.start(local, !fhir)
 		if !n.skip {
 			r.setAttrs(n)
 			if parent == "resource" || parent == "contained" {
@@ -1103,6 +1108,22 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 	}
 	r.open = append(r.open, openElement{qname: qname, nsMark: mark})
 	return nil
+}
+
+// isFHIR reports whether namespace name s is FHIR's, comparing only
+// where s starts when it is the string last found to be.
+func (r *xmlReader) isFHIR(s string) bool {
+	if len(s) != len(Namespace) {
+		return false
+	}
+	if unsafe.StringData(s) == r.fhirURI {
+		return true
+	}
+	if s != Namespace {
+		return false
+	}
+	r.fhirURI = unsafe.StringData(s)
+	return true
 }
 
 func (r *xmlReader) undeclared(off int, prefix, what string) error {
@@ -1161,7 +1182,7 @@ func (r *xmlReader) duplicateAttr(element, attr string, off int) error {
 func (r *xmlReader) startRoot(space, local string, off int) error {
 	if r.c.d != nil {
 		r.c.d.at = off
-		r.c.setSpace(space)
+		r.c.setSpace(space, space == Namespace)
 	}
 	switch space {
 	case Namespace:

@@ -274,13 +274,16 @@ func (v *validator) str(x bodyStr) string {
 }
 
 type validator struct {
-	src   string
-	pos   int
-	opt   Options
-	errs  []Error
-	stack []frame
-	ns    []nsBinding
-	attrs []rawAttr
+	src string
+	// fhirURI is where the last namespace name found to be FHIR's starts:
+	// the same string again (a body's one declaration) needs no comparison.
+	fhirURI *byte
+	pos     int
+	opt     Options
+	errs    []Error
+	stack   []frame
+	ns      []nsBinding
+	attrs   []rawAttr
 	// resolved holds the element's attributes but namespace declarations,
 	// with their namespaces.
 	resolved []Attr
@@ -804,7 +807,13 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 	*f = frame{}
 	f.qname, f.local, f.nsMark, f.start, f.tagEnd = v.keep(qname), v.keep(local), int32(mark), start, tagEnd
 	f.part, f.alt, f.index, f.entry, f.lastElem = -1, -1, -1, -1, -1
-	ens, known := nsOf(uri)
+	var ens elemNS
+	var known bool
+	if len(uri) == len(NamespaceFHIR) && unsafe.StringData(uri) == v.fhirURI {
+		ens, known = nsFHIR, true
+	} else if ens, known = nsOf(uri); known && ens == nsFHIR {
+		v.fhirURI = unsafe.StringData(uri)
+	}
 	var typ uint16
 	if n == 0 {
 		switch {
