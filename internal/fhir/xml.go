@@ -107,6 +107,11 @@ type xmlReader struct {
 	// fhirURI is where the last namespace name found to be FHIR's starts
 	// (see isFHIR).
 	fhirURI *byte
+	// nsGen counts the changes of ns; defURI and defOK are what lookup
+	// found for the default namespace when nsGen was defAt-1.
+	nsGen, defAt int
+	defURI       string
+	defOK        bool
 }
 
 type nsBinding struct {
@@ -950,6 +955,20 @@ func (r *xmlReader) splitQName(qname string, colon, off int, what string) (prefi
 // lookup returns the namespace name bound to prefix ("" for the default
 // namespace).
 func (r *xmlReader) lookup(prefix string) (string, bool) {
+	if prefix == "" {
+		// The default namespace, that of nearly every name, is kept until
+		// the bindings in scope change.
+		if r.defAt != r.nsGen+1 {
+			r.defURI, r.defOK = r.lookupIn("")
+			r.defAt = r.nsGen + 1
+		}
+		return r.defURI, r.defOK
+	}
+	return r.lookupIn(prefix)
+}
+
+// lookupIn looks prefix up in the bindings in scope.
+func (r *xmlReader) lookupIn(prefix string) (string, bool) {
 	if prefix == "xml" {
 		return xmlNamespaceURL, true
 	}
@@ -990,6 +1009,7 @@ func (r *xmlReader) declare(prefix, uri string, off int) error {
 		return r.errorAt(off, "namespace declaration: "+problem)
 	}
 	r.ns = append(r.ns, nsBinding{prefix: prefix, uri: uri, prev: -1})
+	r.nsGen++
 	switch k := int32(len(r.ns) - 1); {
 	case r.nsIndex != nil:
 		r.index(k)
@@ -1014,6 +1034,10 @@ func (r *xmlReader) index(k int32) {
 
 // unbind takes the bindings from mark on out of scope.
 func (r *xmlReader) unbind(mark int) {
+	if mark == len(r.ns) {
+		return
+	}
+	r.nsGen++
 	if r.nsIndex != nil {
 		for k := len(r.ns) - 1; k >= mark; k-- {
 			r.nsWork++
