@@ -258,6 +258,18 @@ func (r *xmlReader) scanQName(i int) (end, colon int) {
 		i += size
 	}
 	for i < len(s) {
+		if i+8 <= len(s) {
+			// Past the ASCII letters, the commonest name bytes, a word
+			// at a time.
+			if x := load64(s, i); x&highs == 0 {
+				if m := ^asciiLetters(x) & highs; m == 0 {
+					i += 8
+					continue
+				} else {
+					i += firstFlag(m)
+				}
+			}
+		}
 		c := s[i]
 		if xmlClass[c]&clNCName != 0 {
 			i++
@@ -413,6 +425,10 @@ func (r *xmlReader) text() error {
 	// The commonest text is the white space between two tags: it needs
 	// no more look than this.
 	for i < len(s) && isXMLSpaceByte(s[i]) {
+		if s[i] == '\n' && i+1 < len(s) && (s[i+1] == '\t' || s[i+1] == ' ') {
+			i = skipRun(s, i+1, s[i+1]) // indentation, a word at a time
+			continue
+		}
 		i++
 	}
 	blankTo := i
