@@ -1100,10 +1100,24 @@ func (v *validator) missingAtEnd(f *frame, t *typeDef, m *modelDef, q int) {
 
 // checkAttrs checks the attributes of the element just opened.
 func (v *validator) checkAttrs(f *frame, attrs []Attr) {
-	set := attrTable[typeTable[f.typ].attrs]
+	id := typeTable[f.typ].attrs
+	set := attrTable[id]
 	var seen uint64
 	for k := range attrs {
 		a := &attrs[k]
+		if a.Space == "" && a.Local == "value" {
+			// The commonest attribute, found without a search.
+			if di := int(attrValueAt[id]); di >= 0 {
+				seen |= 1 << di
+				d := &set[di]
+				if why := checkSimple(d.simple, a.Value); why != "" {
+					v.attrError(f, attrValue, a, why)
+				} else if simpleTable[d.simple].builtin == xsID {
+					v.checkID(f, a.Value)
+				}
+				continue
+			}
+		}
 		switch a.Space {
 		case "", namespaceXML:
 		case namespaceXSI:
@@ -1143,12 +1157,33 @@ func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 			v.checkID(f, a.Value)
 		}
 	}
+	if attrRequired64[id]&^seen == 0 && len(set) <= 64 {
+		return // every required attribute seen
+	}
 	for i := range set {
 		if set[i].required && (i >= 64 || seen&(1<<i) == 0) {
 			v.attrError(f, attrRequired, nil, set[i].name)
 		}
 	}
 }
+
+// attrValueAt is, for each attribute set, the index of its unqualified
+// "value" attribute (-1 when it has none, or beyond 63); attrRequired64
+// flags its required attributes among the first 64.
+var attrValueAt, attrRequired64 = func() (at [len(attrTable)]int8, req [len(attrTable)]uint64) {
+	for id, set := range attrTable {
+		at[id] = -1
+		for i, d := range set {
+			if d.name == "value" && i < 64 && at[id] < 0 {
+				at[id] = int8(i)
+			}
+			if d.required && i < 64 {
+				req[id] |= 1 << i
+			}
+		}
+	}
+	return at, req
+}()
 
 // The attribute errors of checkAttrs.
 const (
