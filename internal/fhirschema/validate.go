@@ -901,7 +901,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 	t := &typeTable[typ]
 	f.typ = typ
 	f.mixed = t.mixed
-	f.blankOK = t.mixed || len(modelTable[t.model].parts) != 0 || t.kind == kindContainer
+	f.blankOK = typeBlankOK[typ]
 	v.checkAttrs(f, attrs)
 	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
 		v.visit(f, attrs)
@@ -1166,6 +1166,17 @@ func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 		}
 	}
 }
+
+// typeBlankOK says, for each type, whether white space may stand between
+// (or instead of) its element's children: mixed content, a content model
+// of elements, or a resource container.
+var typeBlankOK = func() (ok [len(typeTable)]bool) {
+	for i := range typeTable {
+		t := &typeTable[i]
+		ok[i] = t.mixed || len(modelTable[t.model].parts) != 0 || t.kind == kindContainer
+	}
+	return ok
+}()
 
 // attrValueAt is, for each attribute set, the index of its unqualified
 // "value" attribute (-1 when it has none, or beyond 63); attrRequired64
