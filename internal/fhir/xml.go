@@ -104,6 +104,8 @@ type xmlReader struct {
 	w     *fhirschema.Walker
 	paths []byte     // the paths of Doc.Times, while reading
 	d     docBuilder // for ReadDoc
+	// onlyValue says the start tag just read has one attribute, value.
+	onlyValue bool
 	// fhirURI is where the last namespace name found to be FHIR's starts
 	// (see isFHIR).
 	fhirURI *byte
@@ -397,6 +399,11 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 	// none): writing them costs the garbage collector nothing.
 	var buf [4]fhirschema.Attr
 	attrs := buf[:0]
+	if r.onlyValue {
+		buf[0] = fhirschema.Attr{Local: "value", Value: r.attrs[0].value}
+		r.walk(space, local, buf[:1], off, empty)
+		return
+	}
 	for k := range r.attrs {
 		a := &r.attrs[k]
 		if a.colon == -1 {
@@ -412,6 +419,11 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 		ns, _ := r.lookup(p)
 		attrs = append(attrs, fhirschema.Attr{Space: ns, Local: a.local(), Value: a.value})
 	}
+	r.walk(space, local, attrs, off, empty)
+}
+
+// walk gives the walker a start tag and its attributes.
+func (r *xmlReader) walk(space, local string, attrs []fhirschema.Attr, off int, empty bool) {
 	r.w.Start(space, local, attrs, off, r.pos-1)
 	if empty {
 		r.w.End()
@@ -801,6 +813,7 @@ func (r *xmlReader) startTag() error {
 	i = end
 	r.attrs = r.attrs[:0]
 	empty := false
+	values := 0 // attributes named value
 	for {
 		j := skipSpace(s, i)
 		if j >= len(s) {
@@ -824,6 +837,7 @@ func (r *xmlReader) startTag() error {
 		var nameEnd, acolon int
 		if strings.HasPrefix(s[j:], "value=") { // the commonest, as scanQName would read it
 			nameEnd, acolon = j+len("value"), -1
+			values++
 		} else {
 			nameEnd, acolon = r.scanQName(j)
 		}
@@ -860,6 +874,7 @@ func (r *xmlReader) startTag() error {
 		i = next
 	}
 	r.pos = i
+	r.onlyValue = values == 1 && len(r.attrs) == 1
 	return r.startElement(qname, colon, lt, empty)
 }
 
@@ -1245,6 +1260,11 @@ func (r *xmlReader) startRoot(space, local string, off int) error {
 
 // setAttrs copies the FHIR attributes of an element: value and url.
 func (r *xmlReader) setAttrs(n *node) {
+	if r.onlyValue {
+		// <x value="…"/>: nothing else to keep, on the Doc node either.
+		n.value, n.hasValue = r.c.keep(r.attrs[0].value), true
+		return
+	}
 	for i := range r.attrs {
 		a := &r.attrs[i]
 		if a.colon != -1 {
