@@ -1073,6 +1073,9 @@ func (v *validator) close() {
 				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, v.str(f.local)+" holds no resource")
 			}
 		default:
+			if int(f.part) >= lastRequired[t.model] {
+				break // no required particle after the last one seen
+			}
 			m := &modelTable[t.model]
 			for q := int(f.part) + 1; q < len(m.parts); q++ {
 				if required(m, q) {
@@ -1166,6 +1169,20 @@ func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 		}
 	}
 }
+
+// lastRequired is, for each content model, its last required particle
+// (-1 for none): close looks for missing ones only before it.
+var lastRequired = func() (last [len(modelTable)]int) {
+	for i := range modelTable {
+		last[i] = -1
+		for q := range modelTable[i].parts {
+			if required(&modelTable[i], q) {
+				last[i] = q
+			}
+		}
+	}
+	return last
+}()
 
 // typeBlankOK says, for each type, whether white space may stand between
 // (or instead of) its element's children: mixed content, a content model
