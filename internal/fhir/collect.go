@@ -60,8 +60,8 @@ type cstr struct{ off, n int32 }
 
 // setSpace sets the namespace of the element the XML reader opens next;
 // FHIR's, the commonest, is kept as "" (and written only when it changes).
-func (c *collector) setSpace(space string) {
-	if space == Namespace {
+func (c *collector) setSpace(space string, fhir bool) {
+	if fhir {
 		space = ""
 	}
 	if c.space != space {

@@ -28,6 +28,31 @@ func lessBytes(x uint64, n byte) uint64 { return (x - ones*uint64(n)) & ^x & hig
 // firstFlag is the index of the lowest flagged byte.
 func firstFlag(m uint64) int { return bits.TrailingZeros64(m) >> 3 }
 
+// asciiLetters flags the bytes of x that are ASCII letters; every byte of
+// x must be below 0x80. Setting bit 0x20 maps 'A'-'Z' onto 'a'-'z' and no
+// other byte there; the two sums then set a byte's high bit from 'a' on
+// and from past 'z' on, without carrying into the next byte.
+func asciiLetters(x uint64) uint64 {
+	l := x | ones*0x20
+	return (l + ones*(0x80-'a')) &^ (l + ones*(0x80-'z'-1)) & highs
+}
+
+// skipRun returns the first index from i on of a byte of s that is not c
+// (len(s) if none).
+func skipRun(s string, i int, c byte) int {
+	cs := ones * uint64(c)
+	for i+8 <= len(s) {
+		if y := load64(s, i) ^ cs; y != 0 {
+			return i + bits.TrailingZeros64(y)>>3
+		}
+		i += 8
+	}
+	for i < len(s) && s[i] == c {
+		i++
+	}
+	return i
+}
+
 // skipSpaces returns the first index from i on of a byte of s that is not
 // ' ' (len(s) if none).
 func skipSpaces(s string, i int) int {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/nems-harness/nems-harness/internal/fhirschema"
 )
@@ -103,6 +104,16 @@ type xmlReader struct {
 	w     *fhirschema.Walker
 	paths []byte     // the paths of Doc.Times, while reading
 	d     docBuilder // for ReadDoc
+	// onlyValue says the start tag just read has one attribute, value.
+	onlyValue bool
+	// fhirURI is where the last namespace name found to be FHIR's starts
+	// (see isFHIR).
+	fhirURI *byte
+	// nsGen counts the changes of ns; defURI and defOK are what lookup
+	// found for the default namespace when nsGen was defAt-1.
+	nsGen, defAt int
+	defURI       string
+	defOK        bool
 }
 
 type nsBinding struct {
@@ -249,6 +260,18 @@ func (r *xmlReader) scanQName(i int) (end, colon int) {
 		i += size
 	}
 	for i < len(s) {
+		if i+8 <= len(s) {
+			// Past the ASCII letters, the commonest name bytes, a word
+			// at a time.
+			if x := load64(s, i); x&highs == 0 {
+				if m := ^asciiLetters(x) & highs; m == 0 {
+					i += 8
+					continue
+				} else {
+					i += firstFlag(m)
+				}
+			}
+		}
 		c := s[i]
 		if xmlClass[c]&clNCName != 0 {
 			i++
@@ -376,6 +399,11 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 	// none): writing them costs the garbage collector nothing.
 	var buf [4]fhirschema.Attr
 	attrs := buf[:0]
+	if r.onlyValue {
+		buf[0] = fhirschema.Attr{Local: "value", Value: r.attrs[0].value}
+		r.walk(space, local, buf[:1], off, empty)
+		return
+	}
 	for k := range r.attrs {
 		a := &r.attrs[k]
 		if a.colon == -1 {
@@ -391,6 +419,11 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 		ns, _ := r.lookup(p)
 		attrs = append(attrs, fhirschema.Attr{Space: ns, Local: a.local(), Value: a.value})
 	}
+	r.walk(space, local, attrs, off, empty)
+}
+
+// walk gives the walker a start tag and its attributes.
+func (r *xmlReader) walk(space, local string, attrs []fhirschema.Attr, off int, empty bool) {
 	r.w.Start(space, local, attrs, off, r.pos-1)
 	if empty {
 		r.w.End()
@@ -404,6 +437,10 @@ func (r *xmlReader) text() error {
 	// The commonest text is the white space between two tags: it needs
 	// no more look than this.
 	for i < len(s) && isXMLSpaceByte(s[i]) {
+		if s[i] == '\n' && i+1 < len(s) && (s[i+1] == '\t' || s[i+1] == ' ') {
+			i = skipRun(s, i+1, s[i+1]) // indentation, a word at a time
+			continue
+		}
 		i++
 	}
 	blankTo := i
@@ -776,6 +813,7 @@ func (r *xmlReader) startTag() error {
 	i = end
 	r.attrs = r.attrs[:0]
 	empty := false
+	values := 0 // attributes named value
 	for {
 		j := skipSpace(s, i)
 		if j >= len(s) {
@@ -796,7 +834,13 @@ func (r *xmlReader) startTag() error {
 			i, empty = j+2, true
 			break
 		}
-		nameEnd, acolon := r.scanQName(j)
+		var nameEnd, acolon int
+		if strings.HasPrefix(s[j:], "value=") { // the commonest, as scanQName would read it
+			nameEnd, acolon = j+len("value"), -1
+			values++
+		} else {
+			nameEnd, acolon = r.scanQName(j)
+		}
 		if nameEnd == j {
 			return r.errorAt(j, fmt.Sprintf("expected attribute name, > or /> in element <%s>", shortText(qname)))
 		}
@@ -830,6 +874,7 @@ func (r *xmlReader) startTag() error {
 		i = next
 	}
 	r.pos = i
+	r.onlyValue = values == 1 && len(r.attrs) == 1
 	return r.startElement(qname, colon, lt, empty)
 }
 
@@ -840,9 +885,23 @@ func (r *xmlReader) attrValue(k int) (string, int, error) {
 	s := r.src
 	q := s[k]
 	start := k + 1
-	for i := start; i < len(s); i++ {
+	qs := ones * uint64(q)
+	for i := start; i < len(s); {
+		if i+8 <= len(s) {
+			// A word holding none of the closing quote, '<', '&', a
+			// control character or a byte above 0x7F needs no more look;
+			// otherwise the first such byte is looked at below.
+			x := load64(s, i)
+			m := zeroBytes(x^qs) | zeroBytes(x^(ones*'<')) | zeroBytes(x^(ones*'&')) | lessBytes(x, 0x20) | x&highs
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += firstFlag(m)
+		}
 		c := s[i]
 		if xmlClass[c]&clAttr == 0 {
+			i++
 			continue
 		}
 		switch c {
@@ -858,6 +917,7 @@ func (r *xmlReader) attrValue(k int) (string, int, error) {
 				return "", i, err
 			}
 		}
+		i++
 	}
 	return "", len(s), r.eof("in an attribute value")
 }
@@ -926,6 +986,20 @@ func (r *xmlReader) splitQName(qname string, colon, off int, what string) (prefi
 // lookup returns the namespace name bound to prefix ("" for the default
 // namespace).
 func (r *xmlReader) lookup(prefix string) (string, bool) {
+	if prefix == "" {
+		// The default namespace, that of nearly every name, is kept until
+		// the bindings in scope change.
+		if r.defAt != r.nsGen+1 {
+			r.defURI, r.defOK = r.lookupIn("")
+			r.defAt = r.nsGen + 1
+		}
+		return r.defURI, r.defOK
+	}
+	return r.lookupIn(prefix)
+}
+
+// lookupIn looks prefix up in the bindings in scope.
+func (r *xmlReader) lookupIn(prefix string) (string, bool) {
 	if prefix == "xml" {
 		return xmlNamespaceURL, true
 	}
@@ -966,6 +1040,7 @@ func (r *xmlReader) declare(prefix, uri string, off int) error {
 		return r.errorAt(off, "namespace declaration: "+problem)
 	}
 	r.ns = append(r.ns, nsBinding{prefix: prefix, uri: uri, prev: -1})
+	r.nsGen++
 	switch k := int32(len(r.ns) - 1); {
 	case r.nsIndex != nil:
 		r.index(k)
@@ -990,6 +1065,10 @@ func (r *xmlReader) index(k int32) {
 
 // unbind takes the bindings from mark on out of scope.
 func (r *xmlReader) unbind(mark int) {
+	if mark == len(r.ns) {
+		return
+	}
+	r.nsGen++
 	if r.nsIndex != nil {
 		for k := len(r.ns) - 1; k >= mark; k-- {
 			r.nsWork++
@@ -1052,6 +1131,7 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 		}
 	}
 
+	fhir := r.isFHIR(space)
 	if r.w != nil {
 		r.walkStart(space, local, off, empty)
 		if r.c.d != nil {
@@ -1066,9 +1146,9 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 		parent := r.c.str(r.c.top().name)
 		if r.c.d != nil {
 			r.c.d.at = off
-			r.c.setSpace(space)
+			r.c.setSpace(space, fhir)
 		}
-		n := r.c.start(local, space != Namespace)
+		n := r.c.start(local, !fhir)
 		if !n.skip {
 			r.setAttrs(n)
 			if parent == "resource" || parent == "contained" {
@@ -1083,6 +1163,22 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 	}
 	r.open = append(r.open, openElement{qname: qname, nsMark: mark})
 	return nil
+}
+
+// isFHIR reports whether namespace name s is FHIR's, comparing only
+// where s starts when it is the string last found to be.
+func (r *xmlReader) isFHIR(s string) bool {
+	if len(s) != len(Namespace) {
+		return false
+	}
+	if unsafe.StringData(s) == r.fhirURI {
+		return true
+	}
+	if s != Namespace {
+		return false
+	}
+	r.fhirURI = unsafe.StringData(s)
+	return true
 }
 
 func (r *xmlReader) undeclared(off int, prefix, what string) error {
@@ -1141,7 +1237,7 @@ func (r *xmlReader) duplicateAttr(element, attr string, off int) error {
 func (r *xmlReader) startRoot(space, local string, off int) error {
 	if r.c.d != nil {
 		r.c.d.at = off
-		r.c.setSpace(space)
+		r.c.setSpace(space, space == Namespace)
 	}
 	switch space {
 	case Namespace:
@@ -1164,6 +1260,11 @@ func (r *xmlReader) startRoot(space, local string, off int) error {
 
 // setAttrs copies the FHIR attributes of an element: value and url.
 func (r *xmlReader) setAttrs(n *node) {
+	if r.onlyValue {
+		// <x value="…"/>: nothing else to keep, on the Doc node either.
+		n.value, n.hasValue = r.c.keep(r.attrs[0].value), true
+		return
+	}
 	for i := range r.attrs {
 		a := &r.attrs[i]
 		if a.colon != -1 {
@@ -1208,6 +1309,13 @@ func (r *xmlReader) docAttrs() {
 func (r *xmlReader) endTag() error {
 	s := r.src
 	i := r.pos + 2
+	if top := &r.open[len(r.open)-1]; strings.HasPrefix(s[i:], top.qname) && i+len(top.qname) < len(s) && s[i+len(top.qname)] == '>' {
+		// The name of the element open, then '>': what the checks below
+		// find, in one comparison.
+		r.pos = i + len(top.qname) + 1
+		r.closeTop()
+		return nil
+	}
 	end := r.scanName(i)
 	if end == i {
 		if i >= len(s) {
@@ -1227,14 +1335,19 @@ func (r *xmlReader) endTag() error {
 	if name != top.qname {
 		return r.errorAt(r.pos, fmt.Sprintf("element <%s> closed by </%s>", shortN(top.qname, 50), shortN(name, 50)))
 	}
+	r.pos = j + 1
+	r.closeTop()
+	return nil
+}
+
+// closeTop closes the innermost element, whose end tag was just read.
+func (r *xmlReader) closeTop() {
 	r.c.end()
 	if r.w != nil {
 		r.w.End()
 	}
-	r.unbind(top.nsMark)
+	r.unbind(r.open[len(r.open)-1].nsMark)
 	r.open = r.open[:len(r.open)-1]
-	r.pos = j + 1
-	return nil
 }
 
 // errorAt reports a problem at byte offset off of the (BOM-less) input.

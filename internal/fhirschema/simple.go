@@ -522,10 +522,12 @@ func isURI(v string) bool {
 
 // uriQuickChar marks the bytes of uriQuick's URIs: letters, digits,
 // "-._~", '/' and ':'.
-var uriQuickChar = func() (t [256]bool) {
+var uriQuickChar = func() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
 		b := byte(c)
-		t[c] = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("-._~/:", b) >= 0
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("-._~/:", b) >= 0 {
+			t[c] = 1
+		}
 	}
 	return t
 }()
@@ -544,17 +546,23 @@ func uriQuick(s string) bool {
 		return false
 	}
 	i++
-	auth := strings.HasPrefix(s[i:], "//")
-	if auth {
-		i += 2
+	if strings.HasPrefix(s[i:], "//") {
+		// The authority ends at the first '/' and holds no ':'.
+		for i += 2; i < len(s) && s[i] != '/'; i++ {
+			if uriQuickChar[s[i]] == 0 || s[i] == ':' {
+				return false
+			}
+		}
+	}
+	// The rest: eight bytes a look, their classes and-ed together.
+	t := &uriQuickChar
+	for ; i+8 <= len(s); i += 8 {
+		if t[s[i]]&t[s[i+1]]&t[s[i+2]]&t[s[i+3]]&t[s[i+4]]&t[s[i+5]]&t[s[i+6]]&t[s[i+7]] == 0 {
+			return false
+		}
 	}
 	for ; i < len(s); i++ {
-		switch c := s[i]; {
-		case !uriQuickChar[c]:
-			return false
-		case c == '/':
-			auth = false
-		case c == ':' && auth:
+		if t[s[i]] == 0 {
 			return false
 		}
 	}

@@ -274,13 +274,16 @@ func (v *validator) str(x bodyStr) string {
 }
 
 type validator struct {
-	src   string
-	pos   int
-	opt   Options
-	errs  []Error
-	stack []frame
-	ns    []nsBinding
-	attrs []rawAttr
+	src string
+	// fhirURI is where the last namespace name found to be FHIR's starts:
+	// the same string again (a body's one declaration) needs no comparison.
+	fhirURI *byte
+	pos     int
+	opt     Options
+	errs    []Error
+	stack   []frame
+	ns      []nsBinding
+	attrs   []rawAttr
 	// resolved holds the element's attributes but namespace declarations,
 	// with their namespaces.
 	resolved []Attr
@@ -804,7 +807,13 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 	*f = frame{}
 	f.qname, f.local, f.nsMark, f.start, f.tagEnd = v.keep(qname), v.keep(local), int32(mark), start, tagEnd
 	f.part, f.alt, f.index, f.entry, f.lastElem = -1, -1, -1, -1, -1
-	ens, known := nsOf(uri)
+	var ens elemNS
+	var known bool
+	if len(uri) == len(NamespaceFHIR) && unsafe.StringData(uri) == v.fhirURI {
+		ens, known = nsFHIR, true
+	} else if ens, known = nsOf(uri); known && ens == nsFHIR {
+		v.fhirURI = unsafe.StringData(uri)
+	}
 	var typ uint16
 	if n == 0 {
 		switch {
@@ -892,7 +901,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 	t := &typeTable[typ]
 	f.typ = typ
 	f.mixed = t.mixed
-	f.blankOK = t.mixed || len(modelTable[t.model].parts) != 0 || t.kind == kindContainer
+	f.blankOK = typeBlankOK[typ]
 	v.checkAttrs(f, attrs)
 	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
 		v.visit(f, attrs)
@@ -1064,6 +1073,9 @@ func (v *validator) close() {
 				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, v.str(f.local)+" holds no resource")
 			}
 		default:
+			if int(f.part) >= lastRequired[t.model] {
+				break // no required particle after the last one seen
+			}
 			m := &modelTable[t.model]
 			for q := int(f.part) + 1; q < len(m.parts); q++ {
 				if required(m, q) {
@@ -1091,10 +1103,24 @@ func (v *validator) missingAtEnd(f *frame, t *typeDef, m *modelDef, q int) {
 
 // checkAttrs checks the attributes of the element just opened.
 func (v *validator) checkAttrs(f *frame, attrs []Attr) {
-	set := attrTable[typeTable[f.typ].attrs]
+	id := typeTable[f.typ].attrs
+	set := attrTable[id]
 	var seen uint64
 	for k := range attrs {
 		a := &attrs[k]
+		if a.Space == "" && a.Local == "value" {
+			// The commonest attribute, found without a search.
+			if di := int(attrValueAt[id]); di >= 0 {
+				seen |= 1 << di
+				d := &set[di]
+				if why := checkSimple(d.simple, a.Value); why != "" {
+					v.attrError(f, attrValue, a, why)
+				} else if simpleTable[d.simple].builtin == xsID {
+					v.checkID(f, a.Value)
+				}
+				continue
+			}
+		}
 		switch a.Space {
 		case "", namespaceXML:
 		case namespaceXSI:
@@ -1134,12 +1160,58 @@ func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 			v.checkID(f, a.Value)
 		}
 	}
+	if attrRequired64[id]&^seen == 0 && len(set) <= 64 {
+		return // every required attribute seen
+	}
 	for i := range set {
 		if set[i].required && (i >= 64 || seen&(1<<i) == 0) {
 			v.attrError(f, attrRequired, nil, set[i].name)
 		}
 	}
 }
+
+// lastRequired is, for each content model, its last required particle
+// (-1 for none): close looks for missing ones only before it.
+var lastRequired = func() (last [len(modelTable)]int) {
+	for i := range modelTable {
+		last[i] = -1
+		for q := range modelTable[i].parts {
+			if required(&modelTable[i], q) {
+				last[i] = q
+			}
+		}
+	}
+	return last
+}()
+
+// typeBlankOK says, for each type, whether white space may stand between
+// (or instead of) its element's children: mixed content, a content model
+// of elements, or a resource container.
+var typeBlankOK = func() (ok [len(typeTable)]bool) {
+	for i := range typeTable {
+		t := &typeTable[i]
+		ok[i] = t.mixed || len(modelTable[t.model].parts) != 0 || t.kind == kindContainer
+	}
+	return ok
+}()
+
+// attrValueAt is, for each attribute set, the index of its unqualified
+// "value" attribute (-1 when it has none, or beyond 63); attrRequired64
+// flags its required attributes among the first 64.
+var attrValueAt, attrRequired64 = func() (at [len(attrTable)]int8, req [len(attrTable)]uint64) {
+	for id, set := range attrTable {
+		at[id] = -1
+		for i, d := range set {
+			if d.name == "value" && i < 64 && at[id] < 0 {
+				at[id] = int8(i)
+			}
+			if d.required && i < 64 {
+				req[id] |= 1 << i
+			}
+		}
+	}
+	return at, req
+}()
 
 // The attribute errors of checkAttrs.
 const (
