@@ -125,14 +125,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				fmt.Sprintf("unexpected failure: %v", p), defaultType()))
 		}
 	}()
-	// A publish beyond the header limits is judged (and refused) by
+	// A publish goes straight to the rules, without the router: it is the
+	// route the router would pick (the path as sent, POST), and matching
+	// it there costs a regular expression and a copy of the request each
+	// time. A publish beyond the header limits is judged (and refused) by
 	// Evaluate, like any other publish.
-	if !isPublish(r) {
-		if why, tooLarge := headerTooLarge(r.Header); tooLarge {
-			s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
-				why, s.negotiated(r)))
-			return
-		}
+	if isPublish(r) {
+		s.publish(w, r)
+		return
+	}
+	if why, tooLarge := headerTooLarge(r.Header); tooLarge {
+		s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
+			why, s.negotiated(r)))
+		return
 	}
 	s.router.ServeHTTP(w, r)
 }
