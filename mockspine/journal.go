@@ -153,8 +153,9 @@ type Journal struct {
 	byteLimit int
 	file      *os.File
 	w         *bufio.Writer
-	// scratch holds the line being encoded (reused: its size settles at the
-	// largest entry without its body).
+	// line holds the line being written (reused, up to 64 KB); scratch
+	// the line encoding/json encodes, when appendEntryJSON declines one.
+	line       []byte
 	scratch    bytes.Buffer
 	scratchEnc *json.Encoder
 	written    uint64 // lines written to w
@@ -347,7 +348,26 @@ var bodyMark = func() string {
 // cannot be marshalled fails before a byte is written; a failed write
 // breaks the journal (see Journal.err).
 func (j *Journal) writeEntry(e *Entry) error {
-	if len(e.Body) < streamBodyMin {
+	stream := len(e.Body) >= streamBodyMin
+	if entryJSONKnown {
+		line, bodyAt, ok := appendEntryJSON(j.line[:0], e, stream)
+		if cap(line) <= 64<<10 {
+			j.line = line
+		}
+		if ok {
+			line = append(line, '\n')
+			if !stream {
+				return j.write(line)
+			}
+			if err := j.write(line[:bodyAt]); err != nil {
+				return err
+			}
+			writeJSONStringContent(j.w, e.Body)
+			return j.write(line[bodyAt:])
+		}
+		// What it declines, encoding/json refuses, saying why.
+	}
+	if !stream {
 		j.scratch.Reset()
 		if err := j.scratchEnc.Encode(e); err != nil {
 			return err
