@@ -1,15 +1,20 @@
 package mockspine_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
+	"time"
 
+	"github.com/nems-harness/nems-harness/internal/loadtest"
 	"github.com/nems-harness/nems-harness/mockspine"
 )
 
@@ -137,5 +142,123 @@ func BenchmarkJournalAppend(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkServeConn publishes over a keep-alive loopback connection to
+// the mock behind NewHTTPServer, as a load generator does: net/http's
+// connection handling and the answer written are measured with the
+// handler. Each request is a new message about a new record
+// (loadtest.Fresh). The client writes prepared bytes and reads the answer
+// without parsing it into a Response, so little of the cost is its own.
+func BenchmarkServeConn(b *testing.B) {
+	w := defaultWorld(b)
+	s := newTestServer(b, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := mockspine.NewHTTPServer(s)
+	go func() { _ = hs.Serve(ln) }()
+	defer hs.Close()
+	msg := fixtureMessage(b, "xml")
+	fresh, err := loadtest.NewFresh(msg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var head bytes.Buffer
+	fmt.Fprintf(&head, "POST %s HTTP/1.1\r\nHost: %s\r\n", mockspine.PublishPath, ln.Addr())
+	if err := publishHeader(b, w, "xml").Write(&head); err != nil {
+		b.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	var req []byte
+	base := time.Now().UnixMicro()
+	send := func(i int64) (int, error) {
+		body := fresh.Body(base + i)
+		req = append(req[:0], head.Bytes()...)
+		req = append(req, "Content-Length: "...)
+		req = strconv.AppendInt(req, int64(len(body)), 10)
+		req = append(req, "\r\n\r\n"...)
+		req = append(req, body...)
+		if _, err := conn.Write(req); err != nil {
+			return 0, err
+		}
+		return readAnswer(br)
+	}
+	if code, err := send(0); err != nil || code != http.StatusAccepted {
+		b.Fatalf("status %d: %v", code, err)
+	}
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	var i int64
+	for b.Loop() {
+		i++
+		if code, err := send(i); err != nil || code != http.StatusAccepted {
+			b.Fatalf("status %d: %v", code, err)
+		}
+	}
+}
+
+// readAnswer reads one HTTP/1.1 answer that has a Content-Length and
+// returns its status.
+func readAnswer(br *bufio.Reader) (int, error) {
+	line, err := br.ReadSlice('\n')
+	if err != nil {
+		return 0, err
+	}
+	if len(line) < 12 {
+		return 0, fmt.Errorf("status line %q", line)
+	}
+	code, err := strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, fmt.Errorf("status line %q", line)
+	}
+	length := 0
+	for {
+		line, err = br.ReadSlice('\n')
+		if err != nil {
+			return 0, err
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			break
+		}
+		if k, v, ok := bytes.Cut(line, []byte(":")); ok && bytes.EqualFold(k, []byte("Content-Length")) {
+			if length, err = strconv.Atoi(string(bytes.TrimSpace(v))); err != nil {
+				return 0, fmt.Errorf("Content-Length %q", v)
+			}
+		}
+	}
+	_, err = br.Discard(length)
+	return code, err
+}
+
+// BenchmarkJournalAppendMemory records a typical entry (a 10 KB body, a
+// verdict per rule, the request's header and token) in a memory-only
+// journal, as serve without --journal does for every request.
+func BenchmarkJournalAppendMemory(b *testing.B) {
+	w := defaultWorld(b)
+	jd := &mockspine.Judge{Profile: mockspine.Profile2019, World: w}
+	body := fixtureMessage(b, "xml")
+	h := publishHeader(b, w, "xml")
+	jm, err := jd.Evaluate(context.Background(), mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: string(body)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	j := mockspine.NewJournal()
+	b.ReportAllocs()
+	for b.Loop() {
+		e := &mockspine.Entry{Received: time.Now(), Remote: "127.0.0.1:50000", Method: http.MethodPost, Path: mockspine.PublishPath,
+			Header: h, Verdicts: jm.Verdicts, Response: mockspine.Reply{Status: jm.Response.Status, Header: jm.Response.Header},
+			JWT: &mockspine.JWTInfo{Header: []byte(`{"alg":"none","typ":"JWT"}`), Claims: []byte(`{"iss":"x"}`)}}
+		mockspine.SetEntryBody(e, body)
+		if err := j.Append(e); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

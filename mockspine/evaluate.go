@@ -121,11 +121,16 @@ func (jd *Judge) now() time.Time {
 // OperationOutcome with one issue per failed rule and the HTTP status of the
 // first.
 func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) {
+	return jd.evaluate(ctx, req, make([]Verdict, 0, len(catalogue)))
+}
+
+// evaluate is Evaluate, the verdicts appended to verdicts[:0].
+func (jd *Judge) evaluate(ctx context.Context, req Request, verdicts []Verdict) (*Judgement, error) {
 	now := req.Received
 	if now.IsZero() {
 		now = jd.now()
 	}
-	j := &Judgement{Profile: jd.Profile, Verdicts: make([]Verdict, 0, len(catalogue))}
+	j := &Judgement{Profile: jd.Profile, Verdicts: verdicts[:0]}
 	if jd.History != nil {
 		j.run = jd.History.Run()
 	}

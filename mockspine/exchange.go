@@ -143,11 +143,30 @@ func contentCoding(h http.Header) (string, bool) {
 
 // headerValue returns a header's value and whether it was sent at all.
 func (x *Exchange) headerValue(name string) (string, bool) {
-	v, ok := x.Header[http.CanonicalHeaderKey(name)]
+	v, ok := x.Header[canonicalKey(name)]
 	if !ok || len(v) == 0 {
 		return "", false
 	}
 	return strings.Join(v, ","), true
+}
+
+// canonicalKeys are the canonical forms of the header names the checks
+// spell otherwise: http.CanonicalHeaderKey builds a new string for each,
+// on every request.
+var canonicalKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"fromASID", "toASID", "InteractionID"} {
+		m[k] = http.CanonicalHeaderKey(k)
+	}
+	return m
+}()
+
+// canonicalKey is http.CanonicalHeaderKey(name).
+func canonicalKey(name string) string {
+	if k, ok := canonicalKeys[name]; ok {
+		return k
+	}
+	return http.CanonicalHeaderKey(name)
 }
 
 // Verdict returns the verdict already reached for a rule earlier in the

@@ -153,8 +153,9 @@ type Journal struct {
 	byteLimit int
 	file      *os.File
 	w         *bufio.Writer
-	// scratch holds the line being encoded (reused: its size settles at the
-	// largest entry without its body).
+	// line holds the line being written (reused, up to 64 KB); scratch
+	// the line encoding/json encodes, when appendEntryJSON declines one.
+	line       []byte
 	scratch    bytes.Buffer
 	scratchEnc *json.Encoder
 	written    uint64 // lines written to w
@@ -166,6 +167,9 @@ type Journal struct {
 	synced uint64     // lines known to be on disk
 
 	watch watchers // live views (journal_watch.go)
+
+	// slab is where packed entries are copied (see hold).
+	slab []byte
 
 	// onClear runs when Clear forgets the entries: the server's judge
 	// forgets the run's history with them (see NewServer).
@@ -255,28 +259,6 @@ func readEntries(r io.Reader) ([]Entry, int64, error) {
 	}
 }
 
-// entrySize estimates the memory an entry holds, for the byte bound.
-func entrySize(e *Entry) int {
-	n := 512 + len(e.Body) + len(e.Response.Body) + len(e.Remote) + len(e.Path) + len(e.Query) + len(e.BodyError) + len(e.Run) + len(e.Content)
-	for _, h := range []http.Header{e.Header, e.Response.Header} {
-		for k, vs := range h {
-			for _, v := range vs {
-				n += len(k) + len(v) + 32
-			}
-		}
-	}
-	for _, c := range e.ClientCertificates {
-		n += len(c)
-	}
-	if e.JWT != nil {
-		n += len(e.JWT.Header) + len(e.JWT.Claims)
-	}
-	for _, v := range e.Verdicts {
-		n += 96 + len(v.Reason)
-	}
-	return n + handshakeSize(e.Handshake)
-}
-
 // keep holds an entry in memory, forgetting the oldest while either bound
 // is passed. The newest entry is always kept.
 func (j *Journal) keep(se storedEntry) {
@@ -314,8 +296,12 @@ func (j *Journal) at(i int) *storedEntry {
 // Append numbers an entry and records it; with a file it is written and
 // synced before Append returns.
 func (j *Journal) Append(e *Entry) error {
-	se := pack(e) // before taking the lock: it needs neither ID nor Seq
+	// Packed before taking the lock: it needs neither ID nor Seq.
+	scratch := packScratch.Get().(*[]byte)
+	se := packIn(e, scratch)
 	j.mu.Lock()
+	se.data = j.hold(se.data)
+	packScratch.Put(scratch)
 	if j.err != nil {
 		err := j.err
 		j.mu.Unlock()
@@ -362,7 +348,26 @@ var bodyMark = func() string {
 // cannot be marshalled fails before a byte is written; a failed write
 // breaks the journal (see Journal.err).
 func (j *Journal) writeEntry(e *Entry) error {
-	if len(e.Body) < streamBodyMin {
+	stream := len(e.Body) >= streamBodyMin
+	if entryJSONKnown {
+		line, bodyAt, ok := appendEntryJSON(j.line[:0], e, stream)
+		if cap(line) <= 64<<10 {
+			j.line = line
+		}
+		if ok {
+			line = append(line, '\n')
+			if !stream {
+				return j.write(line)
+			}
+			if err := j.write(line[:bodyAt]); err != nil {
+				return err
+			}
+			writeJSONStringContent(j.w, e.Body)
+			return j.write(line[bodyAt:])
+		}
+		// What it declines, encoding/json refuses, saying why.
+	}
+	if !stream {
 		j.scratch.Reset()
 		if err := j.scratchEnc.Encode(e); err != nil {
 			return err
@@ -583,11 +588,24 @@ type storedEntry struct {
 	size int // entrySize of the entry, for the memory bound
 }
 
-// pack packs all of an entry but its ID and Seq.
+// pack packs all of an entry but its ID and Seq, in data of its own.
 func pack(e *Entry) storedEntry {
-	size := entrySize(e)
 	scratch := packScratch.Get().(*[]byte)
 	defer packScratch.Put(scratch)
+	se := packIn(e, scratch)
+	se.data = bytes.Clone(se.data)
+	return se
+}
+
+// packIn packs an entry in the pooled buffer *scratch, which the entry's
+// data then shares until the buffer goes back to the pool.
+//
+// It also estimates the memory the entry holds, for the journal's byte
+// bound: 512 bytes, the bytes of its strings, 32 more for each header
+// field value and 96 more for each verdict.
+func packIn(e *Entry, scratch *[]byte) storedEntry {
+	size := 512 + len(e.Body) + len(e.Response.Body) + len(e.Remote) + len(e.Path) + len(e.Query) + len(e.BodyError) +
+		len(e.Run) + len(e.Content) + handshakeSize(e.Handshake)
 	p := packer{b: (*scratch)[:0]}
 	defer func() {
 		if cap(p.b) <= 64<<10 {
@@ -601,25 +619,31 @@ func pack(e *Entry) storedEntry {
 	p.str(e.Method)
 	p.str(e.Path)
 	p.str(e.Query)
-	p.header(e.Header)
+	size += p.header(e.Header)
 	p.flag(e.BodyBase64)
 	p.flag(e.BodyTruncated)
 	p.str(e.BodyError)
 	p.flag(e.TLS)
 	p.strs(e.ClientCertificates)
+	for _, c := range e.ClientCertificates {
+		size += len(c)
+	}
 	p.flag(e.JWT != nil)
 	if e.JWT != nil {
 		p.bytes(e.JWT.Header)
 		p.bytes(e.JWT.Claims)
+		size += len(e.JWT.Header) + len(e.JWT.Claims)
 	}
 	p.str(string(e.Profile))
 	p.count(len(e.Verdicts), e.Verdicts == nil)
+	next := 0 // where in the catalogue to look for the next verdict's rule
 	for i := range e.Verdicts {
 		v := &e.Verdicts[i]
-		p.str(v.Rule)
-		p.str(string(v.Outcome))
+		next = p.rule(v.Rule, next)
+		p.known(string(v.Outcome), outcomeCodes[:])
 		p.str(v.Reason)
-		p.str(string(v.Publisher))
+		size += 96 + len(v.Reason)
+		p.known(string(v.Publisher), outcomeCodes[:])
 		p.flag(v.Answer != nil)
 		if a := v.Answer; a != nil {
 			p.int(a.Status)
@@ -627,7 +651,7 @@ func pack(e *Entry) storedEntry {
 			p.str(a.Code.Display)
 			p.str(a.IssueType)
 		}
-		p.str(v.Severity)
+		p.known(v.Severity, severityCodes[:])
 		p.count(len(v.Findings), v.Findings == nil)
 		for _, f := range v.Findings {
 			p.int(f.Entry)
@@ -638,17 +662,38 @@ func pack(e *Entry) storedEntry {
 		}
 	}
 	p.int(e.Response.Status)
-	p.header(e.Response.Header)
+	size += p.header(e.Response.Header)
 	p.str(e.Response.Body)
 	packHandshake(&p, e.Handshake)
 	p.str(e.Run)
 	p.str(string(e.Content))
-	return storedEntry{body: e.Body, data: bytes.Clone(p.b), size: size}
+	return storedEntry{body: e.Body, data: p.b, size: size}
 }
 
 // packScratch holds buffers entries are packed in, before they are copied
 // out at their exact size.
 var packScratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// slabSize is the size of the slabs the journal copies packed entries
+// into: one allocation holds the data of a dozen typical entries rather
+// than one each. Entries are forgotten oldest first, so slabs are too:
+// at most a slab at either end is partly unused.
+const slabSize = 64 << 10
+
+// hold copies an entry's packed data into the journal's current slab (a
+// large entry's into an allocation of its own). j.mu is held.
+func (j *Journal) hold(data []byte) []byte {
+	n := len(data)
+	if n > slabSize/4 {
+		return bytes.Clone(data)[:n:n]
+	}
+	if cap(j.slab)-len(j.slab) < n {
+		j.slab = make([]byte, 0, slabSize)
+	}
+	at := len(j.slab)
+	j.slab = append(j.slab, data...)
+	return j.slab[at : at+n : at+n]
+}
 
 // unpack rebuilds the entry: a copy sharing nothing with the journal.
 func (se *storedEntry) unpack() Entry {
@@ -676,14 +721,14 @@ func (se *storedEntry) unpack() Entry {
 		e.Verdicts = make([]Verdict, n)
 		for i := range e.Verdicts {
 			v := &e.Verdicts[i]
-			v.Rule = u.str()
-			v.Outcome = Outcome(u.str())
+			v.Rule = u.rule()
+			v.Outcome = Outcome(u.known(outcomeCodes[:]))
 			v.Reason = u.str()
-			v.Publisher = Outcome(u.str())
+			v.Publisher = Outcome(u.known(outcomeCodes[:]))
 			if u.flag() {
 				v.Answer = &Answer{Status: u.int(), Code: SpineCode{Code: u.str(), Display: u.str()}, IssueType: u.str()}
 			}
-			v.Severity = u.str()
+			v.Severity = u.known(severityCodes[:])
 			if n, isNil := u.count(); !isNil {
 				v.Findings = make([]content.Finding, n)
 				for k := range v.Findings {
@@ -741,12 +786,80 @@ func (p *packer) strs(ss []string) {
 	}
 }
 
-func (p *packer) header(h http.Header) {
+// header packs h and returns its part of the entry's size estimate.
+func (p *packer) header(h http.Header) int {
 	p.count(len(h), h == nil)
+	size := 0
 	for k, vs := range h {
 		p.str(k)
 		p.strs(vs)
+		for _, v := range vs {
+			size += len(k) + len(v) + 32
+		}
 	}
+	return size
+}
+
+// A verdict names its rule, its outcomes and its severity, nearly always
+// with one of a few known strings: a catalogue rule's ID, an outcome, a
+// content severity. Those are packed as their place in a table, which costs
+// less to write than the text and unpacks as the known string itself,
+// without a copy; any other value is packed as text. (Packed entries live
+// only in the process's memory, so the tables never change under them.)
+
+// outcomeCodes and severityCodes are the known values of a verdict's
+// outcomes and severity.
+var (
+	outcomeCodes  = [...]string{"", string(Pass), string(Fail), string(NotAssessed)}
+	severityCodes = [...]string{"", string(content.Error), string(content.Warning)}
+)
+
+// known packs s as 1 + its place in codes, or as 0 and the text.
+func (p *packer) known(s string, codes []string) {
+	for i, c := range codes {
+		if s == c {
+			p.b = append(p.b, byte(i+1))
+			return
+		}
+	}
+	p.b = append(p.b, 0)
+	p.str(s)
+}
+
+// rule packs a verdict's rule ID as 1 + its place in the catalogue, or as
+// 0 and the text. Verdicts come in catalogue order, so the search starts
+// at next, where the previous verdict's rule was found, plus one; it
+// returns where the next search starts.
+func (p *packer) rule(id string, next int) int {
+	for i := next; i < len(catalogue); i++ {
+		if catalogue[i].ID == id {
+			p.b = binary.AppendUvarint(p.b, uint64(i+1))
+			return i + 1
+		}
+	}
+	if i, ok := cataloguePlace[id]; ok { // out of order
+		p.b = binary.AppendUvarint(p.b, uint64(i+1))
+		return i + 1
+	}
+	p.b = append(p.b, 0)
+	p.str(id)
+	return next
+}
+
+func (u *unpacker) known(codes []string) string {
+	c := u.b[0]
+	u.b = u.b[1:]
+	if c == 0 {
+		return u.str()
+	}
+	return codes[c-1]
+}
+
+func (u *unpacker) rule() string {
+	if i := u.uvarint(); i > 0 {
+		return catalogue[i-1].ID
+	}
+	return u.str()
 }
 
 // unpacker reads what packer wrote. The data is the journal's own, so it

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,6 +49,7 @@ func TestPackedEntriesRoundTrip(t *testing.T) {
 	for name, e := range cases {
 		t.Run(name, func(t *testing.T) {
 			se := pack(&e)
+			assert.Equal(t, entrySize(&e), se.size, "the size estimate")
 			se.seq, se.id = 7, "r7"
 			got := se.unpack()
 			want := e
@@ -76,4 +78,56 @@ func TestPackedEntriesRoundTrip(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "application/fhir+xml", again.Header.Get("Content-Type"))
 	assert.Equal(t, 403, again.Verdicts[0].Answer.Status)
+}
+
+// entrySize is the journal's estimate of the memory an entry holds, for
+// its byte bound, computed apart from packing.
+func entrySize(e *Entry) int {
+	n := 512 + len(e.Body) + len(e.Response.Body) + len(e.Remote) + len(e.Path) + len(e.Query) + len(e.BodyError) + len(e.Run) + len(e.Content)
+	for _, h := range []http.Header{e.Header, e.Response.Header} {
+		for k, vs := range h {
+			for _, v := range vs {
+				n += len(k) + len(v) + 32
+			}
+		}
+	}
+	for _, c := range e.ClientCertificates {
+		n += len(c)
+	}
+	if e.JWT != nil {
+		n += len(e.JWT.Header) + len(e.JWT.Claims)
+	}
+	for _, v := range e.Verdicts {
+		n += 96 + len(v.Reason)
+	}
+	return n + handshakeSize(e.Handshake)
+}
+
+// Entries are copied into shared slabs as they are appended, a large one
+// into memory of its own: whatever the sizes, every entry comes back as it
+// was appended, and none shares bytes with another.
+func TestPackedEntriesInSlabs(t *testing.T) {
+	j := NewJournal()
+	var want []Entry
+	for i, size := range []int{0, 10, slabSize / 8, slabSize/4 + 1, slabSize / 5, 3, slabSize / 4, slabSize / 3, slabSize / 6, slabSize / 6, slabSize / 6, 1} {
+		e := Entry{Method: "POST", Path: PublishPath, Query: strings.Repeat(string(rune('a'+i)), size),
+			Verdicts: []Verdict{{Rule: catalogue[i%len(catalogue)].ID, Outcome: Pass, Reason: strings.Repeat("r", i)}}}
+		require.NoError(t, j.Append(&e))
+		want = append(want, e)
+	}
+	got := j.List(0)
+	require.Len(t, got, len(want))
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("entry %d:\n got %#v\nwant %#v", i, got[i], want[i])
+		}
+	}
+	// Each entry's packed data ends where it ends: appending to one cannot
+	// reach the next.
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := 0; i < j.held; i++ {
+		se := j.at(i)
+		assert.Equal(t, len(se.data), cap(se.data), "entry %d", i)
+	}
 }

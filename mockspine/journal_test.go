@@ -1,6 +1,7 @@
 package mockspine_test
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -98,5 +99,30 @@ func TestJournalConcurrentAppends(t *testing.T) {
 	for _, e := range entries {
 		assert.False(t, seen[e.ID])
 		seen[e.ID] = true
+	}
+}
+
+// A judged publish, its verdicts packed by their place in the catalogue,
+// comes back from the journal exactly as appended.
+func TestJournalKeepsJudgedVerdicts(t *testing.T) {
+	w := defaultWorld(t)
+	body := string(fixtureMessage(t, "xml"))
+	jd := &mockspine.Judge{Profile: mockspine.Profile2019, World: w}
+	cases := map[string]http.Header{
+		"conforming": publishHeader(t, w, "xml"),
+		"no token":   {"Content-Type": {"application/fhir+xml"}},
+	}
+	for name, h := range cases {
+		t.Run(name, func(t *testing.T) {
+			j, err := jd.Evaluate(context.Background(), mockspine.Request{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: body})
+			require.NoError(t, err)
+			e := mockspine.Entry{Method: http.MethodPost, Path: mockspine.PublishPath, Header: h, Body: body, Verdicts: j.Verdicts,
+				Response: mockspine.Reply{Status: j.Response.Status, Header: j.Response.Header, Body: string(j.Response.Body)}}
+			jr := mockspine.NewJournal()
+			require.NoError(t, jr.Append(&e))
+			got, ok := jr.Get(e.ID)
+			require.True(t, ok)
+			assert.Equal(t, e, got)
+		})
 	}
 }

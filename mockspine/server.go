@@ -125,14 +125,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				fmt.Sprintf("unexpected failure: %v", p), defaultType()))
 		}
 	}()
-	// A publish beyond the header limits is judged (and refused) by
+	// A publish goes straight to the rules, without the router: it is the
+	// route the router would pick (the path as sent, POST), and matching
+	// it there costs a regular expression and a copy of the request each
+	// time. A publish beyond the header limits is judged (and refused) by
 	// Evaluate, like any other publish.
-	if !isPublish(r) {
-		if why, tooLarge := headerTooLarge(r.Header); tooLarge {
-			s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
-				why, s.negotiated(r)))
-			return
-		}
+	if isPublish(r) {
+		s.publish(w, r)
+		return
+	}
+	if why, tooLarge := headerTooLarge(r.Header); tooLarge {
+		s.recordPlain(w, r, simpleAnswer(Answer{http.StatusRequestHeaderFieldsTooLarge, codeBadRequest, IssueTooCostly},
+			why, s.negotiated(r)))
+		return
 	}
 	s.router.ServeHTTP(w, r)
 }
@@ -166,7 +171,8 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	// agree. A request read is judged and recorded in full, even if the
 	// client has gone meanwhile: the journal is the evidence.
 	var resp Response
-	j, err := s.judge.Evaluate(context.WithoutCancel(ctx), req)
+	verdicts := verdictBuffers.Get().(*[]Verdict)
+	j, err := s.judge.evaluate(context.WithoutCancel(ctx), req, *verdicts)
 	if err != nil {
 		resp = simpleAnswer(Answer{http.StatusInternalServerError, codeInternalServerError, IssueProcessing},
 			fmt.Sprintf("judging the request: %v", err), s.negotiated(r))
@@ -174,7 +180,23 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		resp = j.Response
 	}
 	s.record(w, r, req, j, resp)
+	// The journal has packed the verdicts, and nothing else holds them:
+	// the buffer is cleared of them, so that it keeps nothing alive, and
+	// serves the next request.
+	if j != nil && cap(j.Verdicts) == len(catalogue) {
+		clear(j.Verdicts)
+		*verdicts = j.Verdicts[:0]
+		verdictBuffers.Put(verdicts)
+	}
 }
+
+// verdictBuffers hold room for a verdict per rule: a publish's verdicts
+// are packed by the journal as the answer is sent, so their buffer is
+// taken again by the next request rather than collected.
+var verdictBuffers = sync.Pool{New: func() any {
+	v := make([]Verdict, 0, len(catalogue))
+	return &v
+}}
 
 // isPublish reports whether a request goes to the publish operation: every
 // such request is judged by the rules.
