@@ -17,6 +17,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -169,7 +170,7 @@ type Journal struct {
 	watch watchers // live views (journal_watch.go)
 
 	// slab is where packed entries are copied (see hold).
-	slab []byte
+	slab strings.Builder
 
 	// onClear runs when Clear forgets the entries: the server's judge
 	// forgets the run's history with them (see NewServer).
@@ -298,9 +299,9 @@ func (j *Journal) at(i int) *storedEntry {
 func (j *Journal) Append(e *Entry) error {
 	// Packed before taking the lock: it needs neither ID nor Seq.
 	scratch := packScratch.Get().(*[]byte)
-	se := packIn(e, scratch)
+	data, se := packIn(e, scratch)
 	j.mu.Lock()
-	se.data = j.hold(se.data)
+	se.data = j.hold(data)
 	packScratch.Put(scratch)
 	if j.err != nil {
 		err := j.err
@@ -584,26 +585,27 @@ type storedEntry struct {
 	seq  uint64
 	id   string
 	body string
-	data []byte
-	size int // entrySize of the entry, for the memory bound
+	data string // the packed rest, in a slab shared with other entries
+	size int    // entrySize of the entry, for the memory bound
 }
 
 // pack packs all of an entry but its ID and Seq, in data of its own.
 func pack(e *Entry) storedEntry {
 	scratch := packScratch.Get().(*[]byte)
 	defer packScratch.Put(scratch)
-	se := packIn(e, scratch)
-	se.data = bytes.Clone(se.data)
+	data, se := packIn(e, scratch)
+	se.data = string(data)
 	return se
 }
 
-// packIn packs an entry in the pooled buffer *scratch, which the entry's
-// data then shares until the buffer goes back to the pool.
+// packIn packs an entry in the pooled buffer *scratch and returns the
+// packed bytes (sharing the buffer until it goes back to the pool) and the
+// entry stored, without them.
 //
 // It also estimates the memory the entry holds, for the journal's byte
 // bound: 512 bytes, the bytes of its strings, 32 more for each header
 // field value and 96 more for each verdict.
-func packIn(e *Entry, scratch *[]byte) storedEntry {
+func packIn(e *Entry, scratch *[]byte) ([]byte, storedEntry) {
 	size := 512 + len(e.Body) + len(e.Response.Body) + len(e.Remote) + len(e.Path) + len(e.Query) + len(e.BodyError) +
 		len(e.Run) + len(e.Content) + handshakeSize(e.Handshake)
 	p := packer{b: (*scratch)[:0]}
@@ -667,7 +669,7 @@ func packIn(e *Entry, scratch *[]byte) storedEntry {
 	packHandshake(&p, e.Handshake)
 	p.str(e.Run)
 	p.str(string(e.Content))
-	return storedEntry{body: e.Body, data: p.b, size: size}
+	return p.b, storedEntry{body: e.Body, size: size}
 }
 
 // packScratch holds buffers entries are packed in, before they are copied
@@ -676,23 +678,26 @@ var packScratch = sync.Pool{New: func() any { return new([]byte) }}
 
 // slabSize is the size of the slabs the journal copies packed entries
 // into: one allocation holds the data of a dozen typical entries rather
-// than one each. Entries are forgotten oldest first, so slabs are too:
-// at most a slab at either end is partly unused.
+// than one each, and a strings.Builder makes it without clearing it first.
+// Entries are forgotten oldest first, so slabs are too: at most a slab at
+// either end is partly unused.
 const slabSize = 64 << 10
 
 // hold copies an entry's packed data into the journal's current slab (a
-// large entry's into an allocation of its own). j.mu is held.
-func (j *Journal) hold(data []byte) []byte {
+// large entry's into an allocation of its own). What a slab holds is never
+// written again, so each entry's part of it is a string. j.mu is held.
+func (j *Journal) hold(data []byte) string {
 	n := len(data)
 	if n > slabSize/4 {
-		return bytes.Clone(data)[:n:n]
+		return string(data)
 	}
-	if cap(j.slab)-len(j.slab) < n {
-		j.slab = make([]byte, 0, slabSize)
+	if j.slab.Cap()-j.slab.Len() < n {
+		j.slab = strings.Builder{}
+		j.slab.Grow(slabSize)
 	}
-	at := len(j.slab)
-	j.slab = append(j.slab, data...)
-	return j.slab[at : at+n : at+n]
+	at := j.slab.Len()
+	j.slab.Write(data)
+	return j.slab.String()[at : at+n]
 }
 
 // unpack rebuilds the entry: a copy sharing nothing with the journal.
@@ -864,23 +869,29 @@ func (u *unpacker) rule() string {
 
 // unpacker reads what packer wrote. The data is the journal's own, so it
 // is well formed; a short read would be a bug and panics.
-type unpacker struct{ b []byte }
+type unpacker struct{ b string }
 
+// uvarint reads what binary.AppendUvarint wrote.
 func (u *unpacker) uvarint() uint64 {
-	n, k := binary.Uvarint(u.b)
-	if k <= 0 {
-		panic("journal: damaged packed entry")
+	var n uint64
+	for i := 0; i < len(u.b) && i < binary.MaxVarintLen64; i++ {
+		c := u.b[i]
+		n |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			u.b = u.b[i+1:]
+			return n
+		}
 	}
-	u.b = u.b[k:]
-	return n
+	panic("journal: damaged packed entry")
 }
 
+// int reads what binary.AppendVarint wrote.
 func (u *unpacker) int() int {
-	n, k := binary.Varint(u.b)
-	if k <= 0 {
-		panic("journal: damaged packed entry")
+	ux := u.uvarint()
+	n := int64(ux >> 1)
+	if ux&1 != 0 {
+		n = ^n
 	}
-	u.b = u.b[k:]
 	return int(n)
 }
 
@@ -900,7 +911,7 @@ func (u *unpacker) count() (n int, isNil bool) {
 
 func (u *unpacker) str() string {
 	n := u.uvarint()
-	s := string(u.b[:n])
+	s := strings.Clone(u.b[:n]) // the entry unpacked keeps no slab alive
 	u.b = u.b[n:]
 	return s
 }
