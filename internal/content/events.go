@@ -92,8 +92,23 @@ func messageEventTypeNode(m *Message) fhir.Node {
 // when the is set) has, among the codings of the CodeableConcepts at path,
 // at least one from list; other codings are not judged.
 func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
-	ofSym := intern(of)
 	l := codes.MustGet(list)
+	return anyCoding(of, the, path, l.Contains, func(rp *Report, r fhir.Node, found string) {
+		why := "no coding from " + list + found
+		if at := r.Get(path); at.Present() {
+			rp.failAt(at, "", why)
+		} else {
+			rp.failAt(r, path, why)
+		}
+	})
+}
+
+// anyCoding is the check that every resource of type of (the message's one
+// when the is set) has, among the codings of the CodeableConcepts at path,
+// one whose system and code accept takes; fail reports a resource without,
+// given the codings found as a reason's ending.
+func anyCoding(of string, the bool, path string, accept func(system, code string) bool, fail func(rp *Report, r fhir.Node, found string)) func(*Message, *Report) {
+	ofSym := intern(of)
 	codings := internPath(path + ".coding")
 	return func(m *Message, rp *Report) {
 		x := m.index()
@@ -106,18 +121,13 @@ func someFrom(of string, the bool, path, list string) func(*Message, *Report) {
 			for _, c := range cs {
 				s, _ := x.kidVal(c, symSystem)
 				code, _ := x.kidVal(c, symCode)
-				if l.Contains(s, code) {
+				if accept(s, code) {
 					ok = true
 					break
 				}
 			}
 			if !ok {
-				why := "no coding from " + list + x.codingsFound(cs)
-				if at := r.Get(path); at.Present() {
-					rp.failAt(at, "", why)
-				} else {
-					rp.failAt(r, path, why)
-				}
+				fail(rp, r, x.codingsFound(cs))
 			}
 		}
 	}
@@ -309,30 +319,13 @@ func codedOrText(of, path, system string) func(*Message, *Report) {
 // message's one resource of type of has a coding that is either SNOMED CT
 // with a valid SCTID or from list.
 func snomedOrList(of, path, list string) func(*Message, *Report) {
-	ofSym := intern(of)
 	l := codes.MustGet(list)
-	codings := internPath(path + ".coding")
-	return func(m *Message, rp *Report) {
-		x := m.index()
-		rs, pos, _ := m.instancesAt(ofSym, true)
-		for k, r := range rs {
-			rp.Judged()
-			ok := false
-			var buf [16]int32
-			cs := x.findAll(pos[k], codings, buf[:0])
-			for _, c := range cs {
-				s, _ := x.kidVal(c, symSystem)
-				v, _ := x.kidVal(c, symCode)
-				if s == SNOMED && codes.ValidSCTID(v) || l.Contains(s, v) {
-					ok = true
-					break
-				}
-			}
-			if !ok {
-				rp.failAt(r, path, "no SNOMED CT coding with a valid concept id and no coding from "+list+x.codingsFound(cs))
-			}
-		}
+	accept := func(system, code string) bool {
+		return system == SNOMED && codes.ValidSCTID(code) || l.Contains(system, code)
 	}
+	return anyCoding(of, true, path, accept, func(rp *Report, r fhir.Node, found string) {
+		rp.failAt(r, path, "no SNOMED CT coding with a valid concept id and no coding from "+list+found)
+	})
 }
 
 // when is the check that, in the message's one resource of type of whose
