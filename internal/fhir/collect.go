@@ -38,9 +38,6 @@ type collector struct {
 	typeErr *ParseError
 	// d, when set, builds the whole element tree too (ReadDoc).
 	d *docBuilder
-	// space is the namespace of the element the XML reader opens next,
-	// when it is not FHIR's ("" for FHIR's).
-	space string
 	// src is the body; far holds the strings of nodes that are not slices
 	// of it (see cstr).
 	src string
@@ -57,17 +54,6 @@ type rdItem struct{ idx, next int32 }
 // far[off]. A node holds no pointer, so that opening an element, done
 // for every one, costs the garbage collector nothing.
 type cstr struct{ off, n int32 }
-
-// setSpace sets the namespace of the element the XML reader opens next;
-// FHIR's, the commonest, is kept as "" (and written only when it changes).
-func (c *collector) setSpace(space string, fhir bool) {
-	if fhir {
-		space = ""
-	}
-	if c.space != space {
-		c.space = space
-	}
-}
 
 // keep returns s as a cstr.
 func (c *collector) keep(s string) cstr {
@@ -93,9 +79,19 @@ func (c *collector) str(x cstr) string {
 	return c.src[x.off : x.off+x.n]
 }
 
+// span returns x as a Doc keeps it: the same place in the body (the Doc's
+// and the collector's are the same string), or a copy of a far string.
+func (c *collector) span(x cstr) span {
+	if x.n >= 0 {
+		return span{uint32(x.off), uint32(x.n)}
+	}
+	return c.d.span(c.far[x.off])
+}
+
 // node is one open element.
 type node struct {
 	name  cstr
+	sym   sym
 	value cstr
 	url   cstr
 	// hasFacts says the element's facts slot is in use (see collector.facts).
@@ -256,19 +252,28 @@ type nhsMeta struct {
 }
 
 // start opens an element. skip marks it (and so its content) as carrying no
-// FHIR meaning; content inside a skipped element is skipped too.
-func (c *collector) start(name string, skip bool) *node {
-	if n := len(c.stack); n > 0 && c.stack[n-1].skip {
+// FHIR meaning; content inside a skipped element is skipped too. space is
+// the element's namespace for the Doc, "" for FHIR's.
+func (c *collector) start(name, space string, skip bool) *node {
+	k := len(c.stack)
+	if k > 0 && c.stack[k-1].skip {
 		skip = true
 	}
+	var s sym
+	var docs int8
+	if c.d != nil {
+		s = symOfID(c.d.open(name, space), name)
+		docs = 1
+	} else {
+		s = symOf(name)
+	}
 	entryNo := int32(-1)
-	if !skip && name == "entry" && len(c.stack) == 1 && c.stack[0].res == 0 {
+	if s == symEntry && !skip && k == 1 && c.stack[0].res == 0 {
 		entryNo = int32(c.b.Entries)
 		c.b.Entries++
 	}
 	// The node is written in place, field by field: a composite copied in
 	// stalls on reading back what was just written.
-	k := len(c.stack)
 	if k < cap(c.stack) {
 		c.stack = c.stack[:k+1]
 	} else {
@@ -276,11 +281,7 @@ func (c *collector) start(name string, skip bool) *node {
 	}
 	n := &c.stack[k]
 	*n = node{}
-	n.name, n.skip, n.res, n.entryNo, n.nhsIdx = c.keep(name), skip, -1, entryNo, -1
-	if c.d != nil {
-		c.d.open(name, c.space)
-		n.docs = 1
-	}
+	n.name, n.sym, n.skip, n.res, n.entryNo, n.nhsIdx, n.docs = c.keep(name), s, skip, -1, entryNo, -1, docs
 	return n
 }
 
@@ -332,7 +333,7 @@ func (c *collector) beginResource(typ string, wrapped bool) {
 	if wrapped {
 		holder--
 	}
-	if holder >= 1 && c.str(c.stack[holder].name) == "resource" && c.stack[holder-1].entryNo >= 0 {
+	if holder >= 1 && c.stack[holder].sym == symResource && c.stack[holder-1].entryNo >= 0 {
 		f.entryNo = int(c.stack[holder-1].entryNo)
 	}
 	n.res = int32(len(c.frames))
@@ -368,29 +369,42 @@ func (c *collector) parentName() string {
 	return c.str(c.stack[len(c.stack)-2].name)
 }
 
+// parentSym returns the symbol of the innermost open element's parent.
+func (c *collector) parentSym() sym {
+	if len(c.stack) < 2 {
+		return symNone
+	}
+	return c.stack[len(c.stack)-2].sym
+}
+
 // end closes the innermost element, reporting its facts to its parent.
 func (c *collector) end() {
 	last := len(c.stack) - 1
 	n := &c.stack[last]
 	if n.skip {
+		if n.docs > 0 {
+			c.endDoc(n)
+		}
 		c.stack = c.stack[:last]
 		return
 	}
-	nf := c.factsOf(last)
-	name := c.str(n.name)
-	if nf.hasSystem && isNHSNumberSystem(c.str(nf.system)) &&
-		(nf.hasIDValue || name == "identifier" || strings.HasSuffix(name, "Identifier")) {
-		c.typeError(last+1, "value", c.str(nf.idValue), nf.idValueKind, nf.idValueOff)
-		idx := c.recordNHS(last, nf)
-		if last > 0 && c.stack[last-1].nhsIdx < 0 {
-			c.stack[last-1].nhsIdx = int32(idx)
+	if n.hasFacts {
+		nf := &c.facts[last]
+		if nf.hasSystem && isNHSNumberSystem(c.str(nf.system)) {
+			if name := c.str(n.name); nf.hasIDValue || name == "identifier" || strings.HasSuffix(name, "Identifier") {
+				c.typeError(last+1, "value", c.str(nf.idValue), nf.idValueKind, nf.idValueOff)
+				idx := c.recordNHS(last, nf)
+				if last > 0 && c.stack[last-1].nhsIdx < 0 {
+					c.stack[last-1].nhsIdx = int32(idx)
+				}
+			}
 		}
 	}
-
-	if last > 0 {
+	// Only the names the collector looks for report anything.
+	if last > 0 && n.sym != symNone {
 		c.report(last)
 	}
-	if name == "extension" || name == "modifierExtension" {
+	if n.sym == symExtension || n.sym == symModifierExtension {
 		c.endExtension(last)
 	}
 	if n.res >= 0 {
@@ -418,13 +432,13 @@ func (c *collector) endDoc(n *node) {
 		}
 	}
 	if n.hasValue {
-		d.setValue(i, c.str(n.value))
+		d.setValue(i, c.span(n.value))
 	}
 	if n.url != (cstr{}) {
-		d.setURL(i, c.str(n.url))
+		d.setURL(i, c.span(n.url))
 	}
 	// A JSON extension's url is a member; XML has it as an attribute.
-	if d.doc.Format == FormatJSON && c.str(n.name) == "url" {
+	if n.sym == symURL && d.doc.Format == FormatJSON {
 		if p := doc.at(i).parent; p >= 0 {
 			if pn := doc.nameOf(p, doc.at(p).name); pn == "extension" || pn == "modifierExtension" {
 				doc.at(i).flags |= flagHidden
@@ -439,120 +453,119 @@ func (c *collector) endDoc(n *node) {
 // parent's never moves the child's.)
 func (c *collector) report(pos int) {
 	n := &c.stack[pos]
-	name, value := c.str(n.name), c.str(n.value)
 	nf := c.factsOf(pos)
 	pp := pos - 1
 	parent := &c.stack[pp]
 	pr := c.factsOf(pp) // read; c.factsFor(pp) to write
-	switch name {
-	case "system":
+	switch n.sym {
+	case symSystem:
 		if n.hasValue && !pr.hasSystem {
 			c.checkString(pos, n)
 			pf := c.factsFor(pp)
 			pf.system, pf.hasSystem = n.value, true
 		}
-	case "code":
+	case symCode:
 		if n.hasValue && pr.code == (cstr{}) {
 			c.checkString(pos, n)
 			c.factsFor(pp).code = n.value
 		}
-	case "display":
+	case symDisplay:
 		if n.hasValue && pr.display == (cstr{}) {
 			c.checkString(pos, n)
 			c.factsFor(pp).display = n.value
 		}
-	case "value":
+	case symValue:
 		if n.hasValue && !pr.hasIDValue {
 			pf := c.factsFor(pp)
 			pf.idValue, pf.hasIDValue = n.value, true
 			pf.idValueKind, pf.idValueOff = n.kind, n.off
 		}
-	case "url":
+	case symURL:
 		if n.hasValue && parent.url == (cstr{}) {
 			c.checkString(pos, n)
 			parent.url = n.value
 		}
-	case "family":
+	case symFamily:
 		if n.hasValue && !pr.hasFamily {
 			c.checkString(pos, n)
 			pf := c.factsFor(pp)
 			pf.family, pf.hasFamily = n.value, true
 		}
-	case "use":
+	case symUse:
 		if n.hasValue && !pr.hasUse {
 			c.checkString(pos, n)
 			pf := c.factsFor(pp)
 			pf.use, pf.hasUse = n.value, true
 		}
-	case "valueDateTime":
+	case symValueDateTime:
 		if n.hasValue && pr.dateTime == (cstr{}) {
 			c.checkString(pos, n)
 			c.factsFor(pp).dateTime = n.value
 		}
-	case "valueHumanName":
+	case symValueHumanName:
 		if !pr.hasHuman {
 			pf := c.factsFor(pp)
 			pf.humanFamily, pf.hasHuman = nf.family, true
 		}
-	case "coding":
+	case symCoding:
 		if !pr.hasCoding {
 			pf := c.factsFor(pp)
 			pf.codingSystem, pf.codingCode, pf.hasCoding = nf.system, nf.code, true
 		}
-	case "valueCodeableConcept":
+	case symValueCodeableConcept:
 		if nf.hasCoding && !pr.hasCoding {
 			pf := c.factsFor(pp)
 			pf.codingSystem, pf.codingCode, pf.hasCoding = nf.codingSystem, nf.codingCode, true
 		}
-	case "profile":
-		if n.hasValue && c.str(parent.name) == "meta" && isITKMarker(value) {
+	case symProfile:
+		if n.hasValue && parent.sym == symMeta && isITKMarker(c.str(n.value)) {
 			c.checkString(pos, n)
 			c.b.ITKWrapper = true
 		}
 	}
 
 	if parent.res >= 0 {
-		c.reportToResource(pos, n, name, value, nf, &c.frames[parent.res], int(parent.res))
+		c.reportToResource(pos, n, nf, &c.frames[parent.res], int(parent.res))
 		return
 	}
 	// MessageHeader.source.endpoint
-	if name == "endpoint" && n.hasValue && c.str(parent.name) == "source" && pos >= 2 {
+	if n.sym == symEndpoint && n.hasValue && parent.sym == symSource && pos >= 2 {
 		if gp := &c.stack[pos-2]; gp.res >= 0 && c.frames[gp.res].hdr.SourceEndpoint == "" {
 			c.checkString(pos, n)
-			c.frames[gp.res].hdr.SourceEndpoint = value
+			c.frames[gp.res].hdr.SourceEndpoint = c.str(n.value)
 		}
 	}
 }
 
 // reportToResource handles the direct children of a resource element.
-func (c *collector) reportToResource(pos int, n *node, name, value string, nf *facts, f *frame, res int) {
-	switch name {
-	case "id":
+func (c *collector) reportToResource(pos int, n *node, nf *facts, f *frame, res int) {
+	switch n.sym {
+	case symID:
 		if n.hasValue && f.id == "" {
 			c.checkString(pos, n)
-			f.id = value
+			f.id = c.str(n.value)
 		}
-	case "type":
+	case symType:
 		if res == 0 && n.hasValue && c.b.Type == "" {
 			c.checkString(pos, n)
-			c.b.Type = value
+			c.b.Type = c.str(n.value)
 		}
-	case "name": // Patient.name (HumanName); other resources' names are ignored
+	case symName: // Patient.name (HumanName); other resources' names are ignored
 		if !f.hasFirst {
 			f.firstFamily, f.hasFirst = c.str(nf.family), true
 		}
 		if c.str(nf.use) == "official" && !f.hasOfficial {
 			f.officialFamily, f.hasOfficial = c.str(nf.family), true
 		}
-	case "birthDate":
+	case symBirthDate:
 		if n.hasValue && f.birthDate == "" {
 			c.checkString(pos, n)
-			f.birthDate = value
+			f.birthDate = c.str(n.value)
 		}
 		if nf.birthTime != (cstr{}) && f.birthTime == "" {
 			f.birthTime = c.str(nf.birthTime)
 		}
-	case "event": // MessageHeader.event (Coding)
+	case symEvent: // MessageHeader.event (Coding)
 		if f.hdr.EventSystem == "" && f.hdr.EventCode == "" && f.hdr.EventDisplay == "" {
 			f.hdr.EventSystem, f.hdr.EventCode, f.hdr.EventDisplay = c.str(nf.system), c.str(nf.code), c.str(nf.display)
 		}
@@ -571,7 +584,7 @@ func (c *collector) endExtension(pos int) {
 	pp := pos - 1
 	switch url {
 	case BirthTimeURL:
-		if pp >= 0 && c.str(c.stack[pp].name) == "birthDate" && c.factsOf(pp).birthTime == (cstr{}) && nf.dateTime != (cstr{}) {
+		if pp >= 0 && c.stack[pp].sym == symBirthDate && c.factsOf(pp).birthTime == (cstr{}) && nf.dateTime != (cstr{}) {
 			c.factsFor(pp).birthTime = nf.dateTime
 		}
 	case MessageEventTypeURL, MessageEventTypeURL2019:

@@ -454,9 +454,10 @@ func (d *Doc) Len() int { return int(d.count) }
 // docBuilder grows a Doc from the collector's element events. The
 // readers keep one each, with its stacks, from one document to the next.
 type docBuilder struct {
-	doc   *Doc
-	stack []int32 // open elements
-	last  []int32 // the last child of each open element, -1 for none
+	doc *Doc
+	// stack holds the open elements, each with its last child (-1 for
+	// none), innermost last.
+	stack []openNode
 	// at is the offset of the element the reader opens next.
 	at int
 	// merge says the next element opened is a JSON "_name" member (or
@@ -475,6 +476,9 @@ type docBuilder struct {
 	seen *[256]seenName
 }
 
+// openNode is an open element of a docBuilder and its last child.
+type openNode struct{ i, last int32 }
+
 type seenName struct {
 	name string
 	id   uint16
@@ -487,13 +491,13 @@ const bytesPerNode = 44
 
 func (d *docBuilder) begin(format, src string) {
 	d.doc = &Doc{Format: format, src: src, nodes: make([]dnode, 0, len(src)/bytesPerNode+16)}
-	d.stack, d.last = d.stack[:0], d.last[:0]
+	d.stack = d.stack[:0]
 	d.at, d.merge, d.hint, d.partner, d.local = 0, false, -1, -1, nil
 }
 
 // end drops the Doc (the builder is pooled, the Doc is not).
 func (d *docBuilder) end() {
-	*d = docBuilder{stack: reuse(d.stack, 64), last: reuse(d.last, 64), seen: d.seen}
+	*d = docBuilder{stack: reuse(d.stack, 64), seen: d.seen}
 }
 
 // span keeps a string: as a position when it is a slice of the body.
@@ -555,7 +559,7 @@ func (d *docBuilder) top() int32 {
 	if len(d.stack) == 0 {
 		return -1
 	}
-	return d.stack[len(d.stack)-1]
+	return d.stack[len(d.stack)-1].i
 }
 
 func (d *docBuilder) extraOf(i int32) *extra {
@@ -572,8 +576,9 @@ func (d *docBuilder) extraOf(i int32) *extra {
 	return x
 }
 
-// open starts an element as the child of the innermost one.
-func (d *docBuilder) open(name, space string) {
+// open starts an element as the child of the innermost one and returns
+// the index of its name (see name).
+func (d *docBuilder) open(name, space string) uint16 {
 	parent := d.top()
 	doc := d.doc
 	merge, partner := d.merge, d.partner
@@ -581,26 +586,27 @@ func (d *docBuilder) open(name, space string) {
 	if partner >= 0 {
 		if k := d.pair(parent, partner, name, merge); k >= 0 {
 			d.hint = -1
-			d.stack = append(d.stack, k)
 			last := doc.at(k).first
 			for last >= 0 && doc.at(last).next >= 0 {
 				last = doc.at(last).next
 			}
-			d.last = append(d.last, last)
-			return
+			d.stack = append(d.stack, openNode{k, last})
+			return doc.at(k).name
 		}
 	}
 	i := doc.add(parent, int32(d.at), 0)
-	doc.at(i).name = d.name(i, name)
+	id := d.name(i, name)
+	n := doc.at(i)
+	n.name = id
 	if merge {
-		doc.at(i).flags |= flagUnder
+		n.flags |= flagUnder
 	}
 	if space != "" {
 		d.extraOf(i).space = space
 	}
 	d.link(parent, i)
-	d.stack = append(d.stack, i)
-	d.last = append(d.last, -1)
+	d.stack = append(d.stack, openNode{i, -1})
+	return id
 }
 
 // link makes i the last child of the innermost element, parent.
@@ -608,13 +614,13 @@ func (d *docBuilder) link(parent, i int32) {
 	if parent < 0 {
 		return
 	}
-	doc := d.doc
-	if l := d.last[len(d.last)-1]; l >= 0 {
-		doc.at(l).next = i
+	top := &d.stack[len(d.stack)-1]
+	if l := top.last; l >= 0 {
+		d.doc.at(l).next = i
 	} else {
-		doc.at(parent).first = i
+		d.doc.at(parent).first = i
 	}
-	d.last[len(d.last)-1] = i
+	top.last = i
 }
 
 // pair returns the element a JSON item named name ("_" dropped) merges into: k, when it
@@ -683,8 +689,8 @@ func (d *docBuilder) peer(parent, k int32, name string, under bool) bool {
 // prim marks the innermost element as given by a JSON primitive.
 func (d *docBuilder) prim() { d.doc.at(d.top()).flags |= flagPrim }
 
-// setValue and setURL fill element i.
-func (d *docBuilder) setValue(i int32, v string) {
+// setValue and setURL fill element i, with strings kept by span.
+func (d *docBuilder) setValue(i int32, v span) {
 	n := d.doc.at(i)
 	if n.flags&flagValue != 0 {
 		return
@@ -695,17 +701,17 @@ func (d *docBuilder) setValue(i int32, v string) {
 		n = d.doc.at(i)
 		n.flags &^= flagURL
 	}
-	n.val = d.span(v)
+	n.val = v
 	n.flags |= flagValue
 }
 
-func (d *docBuilder) setURL(i int32, u string) {
+func (d *docBuilder) setURL(i int32, u span) {
 	n := d.doc.at(i)
 	if n.flags&flagValue != 0 {
-		d.extraOf(i).url = strings.Clone(u)
+		d.extraOf(i).url = strings.Clone(Node{d.doc, i}.str(u))
 		return
 	}
-	n.val = d.span(u)
+	n.val = u
 	n.flags |= flagURL
 }
 
@@ -725,7 +731,6 @@ func (d *docBuilder) setResource(typ string) {
 func (d *docBuilder) close() int32 {
 	i := d.top()
 	d.stack = d.stack[:len(d.stack)-1]
-	d.last = d.last[:len(d.last)-1]
 	return i
 }
 

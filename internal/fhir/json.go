@@ -432,7 +432,7 @@ func (r *jsonReader) typed(name, value string, kind uint8, off int, discard bool
 	if discard {
 		return
 	}
-	n := r.c.start(name, false)
+	n := r.c.start(name, "", false)
 	n.value, n.hasValue, n.kind, n.off = r.c.keep(value), true, kind, int32(off)
 	if r.c.d != nil {
 		r.c.d.prim()
@@ -447,7 +447,7 @@ func (r *jsonReader) start(name string) *node {
 	if under && r.c.d != nil {
 		r.c.d.merge = true
 	}
-	return r.c.start(name, false)
+	return r.c.start(name, "", false)
 }
 
 // underName cuts the "_" of a member "_name" (a primitive's id and

@@ -104,8 +104,10 @@ type xmlReader struct {
 	w     *fhirschema.Walker
 	paths []byte     // the paths of Doc.Times, while reading
 	d     docBuilder // for ReadDoc
-	// onlyValue says the start tag just read has one attribute, value.
-	onlyValue bool
+	// onlyValue says the start tag just read has one attribute, value;
+	// plain that none of its attributes is prefixed or a namespace
+	// declaration.
+	onlyValue, plain bool
 	// fhirURI is where the last namespace name found to be FHIR's starts
 	// (see isFHIR).
 	fhirURI *byte
@@ -401,9 +403,19 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 	attrs := buf[:0]
 	if r.onlyValue {
 		buf[0] = fhirschema.Attr{Local: "value", Value: r.attrs[0].value}
-		r.walk(space, local, buf[:1], off, empty)
-		return
+		attrs = buf[:1]
+	} else {
+		attrs = r.walkAttrs(attrs)
 	}
+	r.w.Start(space, local, attrs, off, r.pos-1)
+	if empty {
+		r.w.End()
+	}
+}
+
+// walkAttrs appends the attributes of the start tag just read, without
+// the namespace declarations, to attrs, for the walker.
+func (r *xmlReader) walkAttrs(attrs []fhirschema.Attr) []fhirschema.Attr {
 	for k := range r.attrs {
 		a := &r.attrs[k]
 		if a.colon == -1 {
@@ -419,15 +431,7 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 		ns, _ := r.lookup(p)
 		attrs = append(attrs, fhirschema.Attr{Space: ns, Local: a.local(), Value: a.value})
 	}
-	r.walk(space, local, attrs, off, empty)
-}
-
-// walk gives the walker a start tag and its attributes.
-func (r *xmlReader) walk(space, local string, attrs []fhirschema.Attr, off int, empty bool) {
-	r.w.Start(space, local, attrs, off, r.pos-1)
-	if empty {
-		r.w.End()
-	}
+	return attrs
 }
 
 // text checks character data up to the next '<' or the end.
@@ -814,6 +818,7 @@ func (r *xmlReader) startTag() error {
 	r.attrs = r.attrs[:0]
 	empty := false
 	values := 0 // attributes named value
+	plain := true
 	for {
 		j := skipSpace(s, i)
 		if j >= len(s) {
@@ -870,11 +875,15 @@ func (r *xmlReader) startTag() error {
 		if acolon >= 0 {
 			acolon -= j
 		}
+		if acolon != -1 || aname == "xmlns" {
+			plain = false
+		}
 		r.attrs = append(r.attrs, xmlAttr{qname: aname, value: value, off: j, colon: acolon})
 		i = next
 	}
 	r.pos = i
 	r.onlyValue = values == 1 && len(r.attrs) == 1
+	r.plain = plain
 	return r.startElement(qname, colon, lt, empty)
 }
 
@@ -1091,37 +1100,29 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 	mark := len(r.ns)
 	// plain says every attribute is unprefixed and no declaration: the
 	// commonest start tag, <x value="…"/>, needs no more.
-	plain := true
-	for k := range r.attrs {
-		a := &r.attrs[k]
-		if a.colon == -1 {
-			if a.qname == "xmlns" {
-				plain = false
-				if err := r.declare("", a.value, a.off); err != nil {
-					return err
-				}
-			}
-			continue
+	plain := r.plain
+	if !plain {
+		if err := r.declarations(); err != nil {
+			return err
 		}
-		plain = false
-		prefix, local, err := r.splitQName(a.qname, a.colon, a.off, "attribute")
-		if err != nil {
+	}
+	prefix, local := "", qname
+	if colon != -1 {
+		var err error
+		if prefix, local, err = r.splitQName(qname, colon, off+1, "element"); err != nil {
 			return err
 		}
 		if prefix == "xmlns" {
-			if err := r.declare(local, a.value, a.off); err != nil {
-				return err
-			}
+			return r.errorAt(off, fmt.Sprintf("element <%s> uses the reserved prefix xmlns", shortText(qname)))
 		}
 	}
-	prefix, local, err := r.splitQName(qname, colon, off+1, "element")
-	if err != nil {
-		return err
+	var space string
+	ok := true
+	if prefix == "" && r.defAt == r.nsGen+1 { // lookup's, without the call
+		space, ok = r.defURI, r.defOK
+	} else {
+		space, ok = r.lookup(prefix)
 	}
-	if prefix == "xmlns" {
-		return r.errorAt(off, fmt.Sprintf("element <%s> uses the reserved prefix xmlns", shortText(qname)))
-	}
-	space, ok := r.lookup(prefix)
 	if !ok {
 		return r.undeclared(off, prefix, "element <"+qname+">")
 	}
@@ -1143,25 +1144,56 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 			return err
 		}
 	} else {
-		parent := r.c.str(r.c.top().name)
+		parent := r.c.top().sym
+		docSpace := ""
 		if r.c.d != nil {
 			r.c.d.at = off
-			r.c.setSpace(space, fhir)
+			if !fhir {
+				docSpace = space
+			}
 		}
-		n := r.c.start(local, !fhir)
+		n := r.c.start(local, docSpace, !fhir)
 		if !n.skip {
 			r.setAttrs(n)
-			if parent == "resource" || parent == "contained" {
+			if parent == symResource || parent == symContained {
 				r.c.beginResource(local, true)
 			}
 		}
 	}
 	if empty {
 		r.c.end()
-		r.unbind(mark)
+		if mark != len(r.ns) {
+			r.unbind(mark)
+		}
 		return nil
 	}
 	r.open = append(r.open, openElement{qname: qname, nsMark: mark})
+	return nil
+}
+
+// declarations brings the namespace declarations of the start tag just
+// read into scope.
+func (r *xmlReader) declarations() error {
+	for k := range r.attrs {
+		a := &r.attrs[k]
+		if a.colon == -1 {
+			if a.qname == "xmlns" {
+				if err := r.declare("", a.value, a.off); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		prefix, local, err := r.splitQName(a.qname, a.colon, a.off, "attribute")
+		if err != nil {
+			return err
+		}
+		if prefix == "xmlns" {
+			if err := r.declare(local, a.value, a.off); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -1237,16 +1269,15 @@ func (r *xmlReader) duplicateAttr(element, attr string, off int) error {
 func (r *xmlReader) startRoot(space, local string, off int) error {
 	if r.c.d != nil {
 		r.c.d.at = off
-		r.c.setSpace(space, space == Namespace)
 	}
 	switch space {
 	case Namespace:
-		n := r.c.start(local, false)
+		n := r.c.start(local, "", false)
 		r.setAttrs(n)
 		r.c.beginResource(local, false)
 		return nil
 	case ITKNamespace:
-		r.c.start(local, true)
+		r.c.start(local, space, true)
 		r.c.b.ITKWrapper = true
 		r.c.b.ResourceType = local
 		return nil
@@ -1346,8 +1377,11 @@ func (r *xmlReader) closeTop() {
 	if r.w != nil {
 		r.w.End()
 	}
-	r.unbind(r.open[len(r.open)-1].nsMark)
-	r.open = r.open[:len(r.open)-1]
+	k := len(r.open) - 1
+	if mark := r.open[k].nsMark; mark != len(r.ns) {
+		r.unbind(mark)
+	}
+	r.open = r.open[:k]
 }
 
 // errorAt reports a problem at byte offset off of the (BOM-less) input.
