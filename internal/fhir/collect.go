@@ -60,11 +60,12 @@ func (c *collector) keep(s string) cstr {
 	if s == "" {
 		return cstr{}
 	}
-	if len(c.src) > 0 && len(c.src) <= math.MaxInt32 {
-		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-		b := uintptr(unsafe.Pointer(unsafe.StringData(c.src)))
-		if p >= b && p+uintptr(len(s)) <= b+uintptr(len(c.src)) {
-			return cstr{int32(p - b), int32(len(s))}
+	// One unsigned comparison each finds s inside the body (an s before
+	// it wraps around to a large offset).
+	if n := uintptr(len(c.src)); n <= math.MaxInt32 {
+		off := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(c.src)))
+		if off < n && uintptr(len(s)) <= n-off {
+			return cstr{int32(off), int32(len(s))}
 		}
 	}
 	c.far = append(c.far, s)
@@ -114,6 +115,10 @@ type node struct {
 	nhsIdx int32
 	// docs is how many Doc nodes the element opened (ReadDoc only).
 	docs int8
+	// qname and nsMark are the XML element's qualified name, for its end
+	// tag, and len(xmlReader.ns) before its own declarations.
+	qname  cstr
+	nsMark int32
 }
 
 // facts are what an element's children reported when they ended.
@@ -367,14 +372,6 @@ func (c *collector) parentName() string {
 		return ""
 	}
 	return c.str(c.stack[len(c.stack)-2].name)
-}
-
-// parentSym returns the symbol of the innermost open element's parent.
-func (c *collector) parentSym() sym {
-	if len(c.stack) < 2 {
-		return symNone
-	}
-	return c.stack[len(c.stack)-2].sym
 }
 
 // end closes the innermost element, reporting its facts to its parent.

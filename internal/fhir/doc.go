@@ -149,9 +149,10 @@ func (d *Doc) atMore(i int32) *dnode {
 }
 
 // add appends an element, the child of parent starting at off, and
-// returns its index. It is written in place, field by field (a
-// composite copied in stalls on reading back what was just written).
-func (d *Doc) add(parent, off int32, flags uint16) int32 {
+// returns its index and the element. It is written in place, field by
+// field (a composite copied in stalls on reading back what was just
+// written).
+func (d *Doc) add(parent, off int32, flags uint16) (int32, *dnode) {
 	i := d.count
 	d.count++
 	var n *dnode
@@ -169,7 +170,7 @@ func (d *Doc) add(parent, off int32, flags uint16) int32 {
 	}
 	*n = dnode{}
 	n.parent, n.first, n.next, n.off, n.flags = parent, -1, -1, off, flags
-	return i
+	return i, n
 }
 
 // nameOf returns the name of element i, whose name index is id.
@@ -594,9 +595,8 @@ func (d *docBuilder) open(name, space string) uint16 {
 			return doc.at(k).name
 		}
 	}
-	i := doc.add(parent, int32(d.at), 0)
+	i, n := doc.add(parent, int32(d.at), 0)
 	id := d.name(i, name)
-	n := doc.at(i)
 	n.name = id
 	if merge {
 		n.flags |= flagUnder
@@ -666,7 +666,7 @@ func (d *docBuilder) null(member string, partner int32) {
 	if under {
 		flags = flagHidden | flagUnder
 	}
-	i := d.doc.add(parent, int32(d.at), flags)
+	i, _ := d.doc.add(parent, int32(d.at), flags)
 	d.doc.at(i).name = d.name(i, name)
 	d.link(parent, i)
 }

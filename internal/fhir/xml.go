@@ -61,7 +61,6 @@ func (r *xmlReader) release() {
 	const keep = 64
 	r.c.reset()
 	clear(r.ns[:cap(r.ns)])
-	clear(r.open[:cap(r.open)])
 	clear(r.attrs[:cap(r.attrs)])
 	clear(r.names[:cap(r.names)])
 	buf := r.buf[:0]
@@ -73,7 +72,7 @@ func (r *xmlReader) release() {
 		paths = nil
 	}
 	r.d.end()
-	*r = xmlReader{c: r.c, d: r.d, ns: reuse(r.ns, keep), open: reuse(r.open, keep), attrs: reuse(r.attrs, keep),
+	*r = xmlReader{c: r.c, d: r.d, ns: reuse(r.ns, keep), attrs: reuse(r.attrs, keep),
 		names: reuse(r.names, keep), buf: buf, paths: paths}
 	xmlReaders.Put(r)
 }
@@ -95,7 +94,6 @@ type xmlReader struct {
 	nsIndex map[string]int32
 	// nsWork counts the bindings looked at, for tests of that bound.
 	nsWork int
-	open   []openElement
 	// attrs holds the attributes of the start tag being read.
 	attrs []xmlAttr
 	names []attrName // expanded names of attrs, when they must be compared
@@ -125,11 +123,6 @@ type nsBinding struct {
 
 // nsLinear is the most bindings in scope searched in turn.
 const nsLinear = 16
-
-type openElement struct {
-	qname  string
-	nsMark int // len(ns) before the element's own declarations
-}
 
 type xmlAttr struct {
 	qname, value string
@@ -362,12 +355,12 @@ func (r *xmlReader) element() error {
 		return err
 	}
 	s := r.src
-	for len(r.open) > 0 {
+	for len(r.c.stack) > 0 {
 		if err := r.text(); err != nil {
 			return err
 		}
 		if r.pos >= len(s) {
-			return r.eof(fmt.Sprintf("element <%s> is not closed", shortText(r.open[len(r.open)-1].qname)))
+			return r.eof(fmt.Sprintf("element <%s> is not closed", shortText(r.topQName())))
 		}
 		if r.pos+1 >= len(s) {
 			return r.eof("in markup")
@@ -398,16 +391,15 @@ func (r *xmlReader) element() error {
 // just before r.pos).
 func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 	// The attributes are given in an array on the stack (the walker keeps
-	// none): writing them costs the garbage collector nothing.
-	var buf [4]fhirschema.Attr
-	attrs := buf[:0]
+	// none): writing them costs the garbage collector nothing. The
+	// commonest, a lone value, needs one, written without clearing four.
 	if r.onlyValue {
-		buf[0] = fhirschema.Attr{Local: "value", Value: r.attrs[0].value}
-		attrs = buf[:1]
+		one := [1]fhirschema.Attr{{Local: "value", Value: r.attrs[0].value}}
+		r.w.Start(space, local, one[:], off, r.pos-1)
 	} else {
-		attrs = r.walkAttrs(attrs)
+		var buf [4]fhirschema.Attr
+		r.w.Start(space, local, r.walkAttrs(buf[:0]), off, r.pos-1)
 	}
-	r.w.Start(space, local, attrs, off, r.pos-1)
 	if empty {
 		r.w.End()
 	}
@@ -1094,7 +1086,7 @@ func (r *xmlReader) unbind(mark int) {
 // startElement resolves the names of the start tag just read, checks its
 // attributes, and opens the element.
 func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error {
-	if len(r.open) >= MaxDepth {
+	if len(r.c.stack) >= MaxDepth {
 		return r.errorAt(off, fmt.Sprintf("elements nested deeper than %d levels", MaxDepth))
 	}
 	mark := len(r.ns)
@@ -1139,7 +1131,7 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 			r.c.d.hint = int32(r.w.NameIndex())
 		}
 	}
-	if len(r.open) == 0 {
+	if len(r.c.stack) == 0 {
 		if err := r.startRoot(space, local, off); err != nil {
 			return err
 		}
@@ -1167,8 +1159,15 @@ func (r *xmlReader) startElement(qname string, colon, off int, empty bool) error
 		}
 		return nil
 	}
-	r.open = append(r.open, openElement{qname: qname, nsMark: mark})
+	// The element stays open: its node keeps what its end tag needs.
+	top := r.c.top()
+	top.qname, top.nsMark = r.c.keep(qname), int32(mark)
 	return nil
+}
+
+// topQName is the qualified name of the innermost open element.
+func (r *xmlReader) topQName() string {
+	return r.c.str(r.c.top().qname)
 }
 
 // declarations brings the namespace declarations of the start tag just
@@ -1340,10 +1339,10 @@ func (r *xmlReader) docAttrs() {
 func (r *xmlReader) endTag() error {
 	s := r.src
 	i := r.pos + 2
-	if top := &r.open[len(r.open)-1]; strings.HasPrefix(s[i:], top.qname) && i+len(top.qname) < len(s) && s[i+len(top.qname)] == '>' {
+	if q := r.topQName(); strings.HasPrefix(s[i:], q) && i+len(q) < len(s) && s[i+len(q)] == '>' {
 		// The name of the element open, then '>': what the checks below
 		// find, in one comparison.
-		r.pos = i + len(top.qname) + 1
+		r.pos = i + len(q) + 1
 		r.closeTop()
 		return nil
 	}
@@ -1362,9 +1361,8 @@ func (r *xmlReader) endTag() error {
 	if s[j] != '>' {
 		return r.errorAt(j, fmt.Sprintf("invalid characters between </%s and >", shortText(name)))
 	}
-	top := r.open[len(r.open)-1]
-	if name != top.qname {
-		return r.errorAt(r.pos, fmt.Sprintf("element <%s> closed by </%s>", shortN(top.qname, 50), shortN(name, 50)))
+	if q := r.topQName(); name != q {
+		return r.errorAt(r.pos, fmt.Sprintf("element <%s> closed by </%s>", shortN(q, 50), shortN(name, 50)))
 	}
 	r.pos = j + 1
 	r.closeTop()
@@ -1373,15 +1371,14 @@ func (r *xmlReader) endTag() error {
 
 // closeTop closes the innermost element, whose end tag was just read.
 func (r *xmlReader) closeTop() {
+	mark := int(r.c.top().nsMark)
 	r.c.end()
 	if r.w != nil {
 		r.w.End()
 	}
-	k := len(r.open) - 1
-	if mark := r.open[k].nsMark; mark != len(r.ns) {
+	if mark != len(r.ns) {
 		r.unbind(mark)
 	}
-	r.open = r.open[:k]
 }
 
 // errorAt reports a problem at byte offset off of the (BOM-less) input.
