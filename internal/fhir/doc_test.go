@@ -156,3 +156,23 @@ func TestReadDocValidatesAsValidate(t *testing.T) {
 		}
 	}
 }
+
+// An element outside the FHIR namespace keeps its place in the tree: what
+// follows it is its sibling, not its child.
+func TestDocForeignElementsClose(t *testing.T) {
+	body := `<Bundle xmlns="http://hl7.org/fhir"><id value="1"/><meta><x xmlns="urn:x"><y/></x>` +
+		`<profile value="p"/></meta><type value="message"/></Bundle>`
+	_, d, err := ReadDoc(body, FormatXML)
+	require.NoError(t, err)
+	meta := d.Root.Kid("meta")
+	var kids []string
+	for _, k := range meta.Kids() {
+		kids = append(kids, k.Name())
+	}
+	assert.Equal(t, []string{"x", "profile"}, kids)
+	assert.Equal(t, "urn:x", meta.Kid("x").Space())
+	assert.Equal(t, "y", meta.Kid("x").First().Name())
+	v, ok := d.Root.Val("type")
+	assert.True(t, ok)
+	assert.Equal(t, "message", v)
+}
