@@ -98,14 +98,30 @@ func buildModelInfos() {
 func (mi *modelInfo) find(local string, ens elemNS) int {
 	key := elemKey(local)
 	h := slotOf(key, mi.mask)
+	n := len(local)
 	for {
 		s := int(mi.slots[h])
 		if s == 0 {
 			return -1
 		}
-		e := &mi.elems[s-1]
-		if e.key == key && e.name == local && e.ns == ens {
-			return s - 1
+		// The keys' equality says the lengths (below 256) and the first,
+		// middle and last bytes are: a short name needs at most two word
+		// compares.
+		if e := &mi.elems[s-1]; e.key == key && len(e.name) == n && e.ns == ens {
+			switch name := e.name; {
+			case n <= 3:
+				return s - 1
+			case n <= 8:
+				if load32(local, 0) == load32(name, 0) && load32(local, n-4) == load32(name, n-4) {
+					return s - 1
+				}
+			case n <= 16:
+				if load64(local, 0) == load64(name, 0) && load64(local, n-8) == load64(name, n-8) {
+					return s - 1
+				}
+			case local == name:
+				return s - 1
+			}
 		}
 		h = (h + 1) & mi.mask
 	}
@@ -114,8 +130,9 @@ func (mi *modelInfo) find(local string, ens elemNS) int {
 // typeInfo is what the walk needs of a type.
 type typeInfo struct {
 	model, attrs uint16
-	// lastReq is the model's last required particle, -1 for none.
-	lastReq int16
+	// endFrom is the frame's endFrom: the model's last required
+	// particle (-1 for none), 0 for a container.
+	endFrom int16
 	// valueAt is the index in the attribute set of its "value" attribute
 	// (-1 when it has none, or beyond 63), of simple type valueSimple.
 	valueAt     int8
@@ -146,7 +163,10 @@ var typeInfos = func() (ts [len(typeTable)]typeInfo) {
 		}
 		set := attrTable[t.attrs]
 		at := attrValueAt[t.attrs]
-		ti := typeInfo{model: t.model, attrs: t.attrs, lastReq: int16(last), valueAt: at, mixed: t.mixed,
+		if t.kind == kindContainer {
+			last = 0
+		}
+		ti := typeInfo{model: t.model, attrs: t.attrs, endFrom: int16(last), valueAt: at, mixed: t.mixed,
 			container: t.kind == kindContainer,
 			blankOK:   t.mixed || len(m.parts) != 0 || t.kind == kindContainer}
 		for k, d := range set {

@@ -232,9 +232,11 @@ type frame struct {
 	// model is the type's content model (typeInfos[typ].model), read by
 	// each child's open.
 	model uint16
-	// lastReq is the model's last required particle (-1: none): past
-	// it, the element's end needs no look.
-	lastReq   int16
+	// endFrom is the particle from which the element's end needs no
+	// look: after the last required one (-1 when none is, or the element
+	// is not checked; 0 for a container, which must hold one resource).
+	endFrom   int16
+	textOK    uint8 // see validator.textOK
 	container bool
 	mixed     bool
 	skip      bool
@@ -839,7 +841,7 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 	// Field by field, every one (a composite copied in stalls on reading
 	// back what was just written, and zeroing first writes twice).
 	f.qname, f.local, f.start, f.tagEnd, f.nsMark = bodyStr{}, v.keep(local), start, tagEnd, 0
-	f.typ, f.model, f.lastReq, f.container, f.mixed, f.skip, f.blankOK = 0, 0, -1, false, false, false, false
+	f.typ, f.model, f.endFrom, f.textOK, f.container, f.mixed, f.skip, f.blankOK = 0, 0, -1, 0, false, false, false, false
 	f.part, f.pcount, f.alt, f.acount = -1, 0, -1, 0
 	f.lastElem, f.lastCount, f.index, f.entry = -1, 0, -1, -1
 	var ens elemNS
@@ -917,7 +919,7 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 		}
 	}
 	t := &typeInfos[typ]
-	f.typ, f.model, f.lastReq, f.container, f.mixed, f.blankOK = typ, t.model, t.lastReq, t.container, t.mixed, t.blankOK
+	f.typ, f.model, f.endFrom, f.textOK, f.container, f.mixed, f.blankOK = typ, t.model, t.endFrom, t.textOK, t.container, t.mixed, t.blankOK
 	v.textOK = t.textOK
 	v.checkAttrs(f, t, attrs)
 	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
@@ -1079,21 +1081,23 @@ func (v *validator) stepError(parent *frame, idx int, f *frame, k ErrorKind) {
 func (v *validator) close() {
 	n := len(v.stack)
 	f := &v.stack[n-1]
-	if !f.skip && (f.container || f.part < int32(f.lastReq)) {
+	if f.part < int32(f.endFrom) {
 		v.checkEnd(f)
 	}
 	v.ns = v.ns[:f.nsMark]
 	v.stack = v.stack[:n-1]
-	// The parent's flags, from its type (0, unsure, for one not checked).
 	v.textOK = 0
-	if n > 1 && !v.stack[n-2].skip {
-		v.textOK = typeInfos[v.stack[n-2].typ].textOK
+	if n > 1 {
+		v.textOK = v.stack[n-2].textOK
 	}
 }
 
 // checkEnd reports what an element lacks at its end: a container its
 // resource, others a required particle after the last one seen.
 func (v *validator) checkEnd(f *frame) {
+	if f.skip {
+		return
+	}
 	if f.container {
 		if f.pcount == 0 {
 			v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, v.str(f.local)+" holds no resource")
