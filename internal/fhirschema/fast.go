@@ -6,19 +6,27 @@ package fhirschema
 // against its regular expression (and FuzzFastMatchers on any input), and
 // a pattern without a matcher falls back to the regular expression.
 var fastMatchers = map[string]func(string) bool{
-	`^(?:[^\x20\t\n\r]+([\x20\t\n\r]?[^\x20\t\n\r]+)*)$`:                          matchCode,
-	`^(?:[A-Za-z0-9\-\.]{1,64})$`:                                                 matchID,
-	`^(?:-?([0]|([1-9][0-9]*))(\.[0-9]+)?)$`:                                      matchDecimal,
-	`^(?:-?([0]|([1-9][0-9]*)))$`:                                                 matchInteger,
-	`^(?:[0]|([1-9][0-9]*))$`:                                                     matchUnsigned,
-	`^(?:[1-9][0-9]*)$`:                                                           matchPositive,
-	`^(?:[0-9]+)$`:                                                                matchDigits,
+	patternCode:                              matchCode,
+	patternID:                                matchID,
+	`^(?:-?([0]|([1-9][0-9]*))(\.[0-9]+)?)$`: matchDecimal,
+	`^(?:-?([0]|([1-9][0-9]*)))$`:            matchInteger,
+	`^(?:[0]|([1-9][0-9]*))$`:                matchUnsigned,
+	`^(?:[1-9][0-9]*)$`:                      matchPositive,
+	`^(?:[0-9]+)$`:                           matchDigits,
 	`^(?:([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?)$`:                   matchTime,
 	`^(?:urn:oid:(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*)$`:                           matchOID,
 	`^(?:urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`: matchUUID,
-	`^(?:-?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[0-9]|[1-2][0-9]|3[0-1]))?)?)$`:           matchDate,
-	`^(?:-?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[0-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?)?)?)?)$`: matchDateTime,
+	patternDate:     matchDate,
+	patternDateTime: matchDateTime,
 }
+
+// The patterns quickSimple knows (see simpleQuick).
+const (
+	patternCode     = `^(?:[^\x20\t\n\r]+([\x20\t\n\r]?[^\x20\t\n\r]+)*)$`
+	patternID       = `^(?:[A-Za-z0-9\-\.]{1,64})$`
+	patternDate     = `^(?:-?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[0-9]|[1-2][0-9]|3[0-1]))?)?)$`
+	patternDateTime = `^(?:-?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[0-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?)?)?)?)$`
+)
 
 func isSp(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 

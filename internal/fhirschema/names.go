@@ -11,23 +11,11 @@ import (
 // process, and the Walker tells it the index of each element it finds
 // declared, so that no name is looked up twice.
 var (
-	namesOnce  sync.Once
-	names      []string
-	nameIndex  map[string]uint16
-	modelNames [][]uint16 // modelNames[model][elem] indexes names
-	typeNames  []uint16   // typeNames[type] indexes names, for resources
-	// modelKeys[model][elem] is nameKey of the element's name: the
-	// search of a model compares these before the names.
-	modelKeys [][]uint32
+	namesOnce sync.Once
+	names     []string
+	nameIndex map[string]uint16
+	typeNames []uint16 // typeNames[type] indexes names, for resources
 )
-
-// nameKey packs a name's length and first and last bytes.
-func nameKey(s string) uint32 {
-	if s == "" {
-		return 0
-	}
-	return uint32(min(len(s), 0xFFFF))<<16 | uint32(s[0])<<8 | uint32(s[len(s)-1])
-}
 
 func buildNames() {
 	set := map[string]bool{}
@@ -49,24 +37,7 @@ func buildNames() {
 	for i, n := range names {
 		nameIndex[n] = uint16(i)
 	}
-	modelNames = make([][]uint16, len(modelTable))
-	for i := range modelTable {
-		es := modelTable[i].elems
-		ids := make([]uint16, len(es))
-		for j, e := range es {
-			ids[j] = nameIndex[e.name]
-		}
-		modelNames[i] = ids
-	}
-	modelKeys = make([][]uint32, len(modelTable))
-	for i := range modelTable {
-		es := modelTable[i].elems
-		keys := make([]uint32, len(es))
-		for j, e := range es {
-			keys[j] = nameKey(e.name)
-		}
-		modelKeys[i] = keys
-	}
+	buildModelInfos()
 	typeNames = make([]uint16, len(typeTable))
 	for n, id := range resourceTable {
 		typeNames[id] = nameIndex[n]

@@ -547,11 +547,15 @@ func uriQuick(s string) bool {
 	}
 	i++
 	if strings.HasPrefix(s[i:], "//") {
-		// The authority ends at the first '/' and holds no ':'.
-		for i += 2; i < len(s) && s[i] != '/'; i++ {
-			if uriQuickChar[s[i]] == 0 || s[i] == ':' {
-				return false
-			}
+		// The authority ends at the first '/' and holds no ':' (its
+		// bytes are classed with the rest).
+		i += 2
+		auth := s[i:]
+		if j := strings.IndexByte(auth, '/'); j >= 0 {
+			auth = auth[:j]
+		}
+		if strings.IndexByte(auth, ':') >= 0 {
+			return false
 		}
 	}
 	// The rest: eight bytes a look, their classes and-ed together.

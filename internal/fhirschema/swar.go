@@ -16,6 +16,12 @@ func load64(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// load32 reads s[i:i+4] as a little-endian word (one load).
+func load32(s string, i int) uint32 {
+	s = s[i : i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
 // lessBytes flags (in their high bits) the bytes of x below n (n <=
 // 0x80); the lowest flag is exact, higher ones may be false after it.
 func lessBytes(x uint64, n byte) uint64 { return (x - ones*uint64(n)) & ^x & highs }

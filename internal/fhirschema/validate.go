@@ -229,8 +229,17 @@ type frame struct {
 	start, tagEnd int
 	nsMark        int32
 	typ           uint16
-	mixed         bool
-	skip          bool
+	// model is the type's content model (typeInfos[typ].model), read by
+	// each child's open.
+	model uint16
+	// endFrom is the particle from which the element's end needs no
+	// look: after the last required one (-1 when none is, or the element
+	// is not checked; 0 for a container, which must hold one resource).
+	endFrom   int16
+	textOK    uint8 // see validator.textOK
+	container bool
+	mixed     bool
+	skip      bool
 	// blankOK says white space alone needs no look (element content,
 	// mixed content or content not checked): set with typ, read by
 	// charData for every run of white space between tags.
@@ -294,9 +303,12 @@ type validator struct {
 	// line cursor
 	lineOff, lineNo, lineStart int
 	node                       Node
-	// named says nameAt is kept (a Walker): the index in Names of the
-	// element last opened, -1 when its declaration was not found.
-	named  bool
+	// textOK holds the textFlag bits of the character data the innermost
+	// element takes without a look (a subset of what charData accepts;
+	// 0 when unsure): Walker.CharData reads it for every run.
+	textOK uint8
+	// nameAt is the index in Names of the element last opened, -1 when
+	// its declaration was not found (Walker.NameIndex).
 	nameAt int32
 }
 
@@ -491,6 +503,19 @@ func (v *validator) text(t string, off int, cdata bool) {
 		return
 	}
 	v.charData(blank)
+}
+
+// The kinds of character data, as bits of textOK.
+const (
+	textBlank    = 1 << iota // only white space
+	textNonBlank             // anything else
+)
+
+func textFlag(blank bool) uint8 {
+	if blank {
+		return textBlank
+	}
+	return textNonBlank
 }
 
 // charData handles character data inside the innermost element: none is
@@ -724,7 +749,9 @@ func (v *validator) startTag() {
 	if !v.depthOK(local, start, p-1) {
 		return
 	}
-	v.open(qname, uri, local, start, p-1, mark, v.resolved)
+	v.open(uri, local, start, p-1, v.resolved)
+	f := &v.stack[len(v.stack)-1]
+	f.qname, f.nsMark = v.keep(qname), int32(mark)
 	if selfClose && !v.stopped {
 		v.close()
 	}
@@ -734,9 +761,15 @@ func (v *validator) depthOK(local string, start, end int) bool {
 	if len(v.stack) < v.opt.MaxDepth {
 		return true
 	}
+	v.tooDeep(local, start, end)
+	return false
+}
+
+// tooDeep stops validation at an element nested too deep (apart, so that
+// depthOK is inlined).
+func (v *validator) tooDeep(local string, start, end int) {
 	v.errAt(start, end, v.path(local), ErrLimit, fmt.Sprintf("elements nested deeper than %d levels: validation stopped", v.opt.MaxDepth))
 	v.stopped = true
-	return false
 }
 
 func (v *validator) lookupNS(prefix string) (string, bool) {
@@ -790,13 +823,14 @@ func nsOf(uri string) (elemNS, bool) {
 
 // open validates an element start against its parent's content model and
 // pushes its frame.
-func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attrs []Attr) {
+// The start tag's qualified name and the mark of its namespace
+// declarations are left empty: only startTag has them, and sets them
+// after (nine words of arguments pass in registers).
+func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 	v.nameAt = -1
 	// The frame is pushed first and filled in place (the paths of errors
 	// name it); parent below points into v.stack, which does not grow
 	// again here.
-	// (Field by field: a composite copied in stalls on reading back what
-	// was just written.)
 	n := len(v.stack)
 	if n < cap(v.stack) {
 		v.stack = v.stack[:n+1]
@@ -804,9 +838,12 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 		v.stack = append(v.stack, frame{})
 	}
 	f := &v.stack[n]
-	*f = frame{}
-	f.qname, f.local, f.nsMark, f.start, f.tagEnd = v.keep(qname), v.keep(local), int32(mark), start, tagEnd
-	f.part, f.alt, f.index, f.entry, f.lastElem = -1, -1, -1, -1, -1
+	// Field by field, every one (a composite copied in stalls on reading
+	// back what was just written, and zeroing first writes twice).
+	f.qname, f.local, f.start, f.tagEnd, f.nsMark = bodyStr{}, v.keep(local), start, tagEnd, 0
+	f.typ, f.model, f.endFrom, f.textOK, f.container, f.mixed, f.skip, f.blankOK = 0, 0, -1, 0, false, false, false, false
+	f.part, f.pcount, f.alt, f.acount = -1, 0, -1, 0
+	f.lastElem, f.lastCount, f.index, f.entry = -1, 0, -1, -1
 	var ens elemNS
 	var known bool
 	if len(uri) == len(NamespaceFHIR) && unsafe.StringData(uri) == v.fhirURI {
@@ -834,8 +871,7 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 			f.skip = true
 			return
 		}
-		pt := &typeTable[parent.typ]
-		if pt.kind == kindContainer {
+		if parent.container {
 			if known && ens == nsFHIR {
 				typ = resourceTable[local]
 			}
@@ -848,61 +884,44 @@ func (v *validator) open(qname, uri, local string, start, tagEnd, mark int, attr
 				v.openFailed(f, uri, local, errSecondResource)
 			}
 		} else {
-			m := &modelTable[pt.model]
+			mi := &modelInfos[parent.model]
 			idx := -1
 			if known {
-				// Search from the element last seen: in a valid body the
-				// next one is it or a little after it.
-				from := int(max(parent.alt, 0))
-				keys, key := modelKeys[pt.model], nameKey(local)
-				for k := range keys {
-					i := from + k
-					if i >= len(keys) {
-						i -= len(keys)
-					}
-					if keys[i] == key && m.elems[i].name == local && m.elems[i].ns == ens {
-						idx = i
-						break
-					}
-				}
+				idx = mi.find(local, ens)
 			}
 			if idx < 0 {
 				f.skip = true
-				v.unknown(parent, m, f, uri, local, known)
+				v.unknown(parent, &modelTable[parent.model], f, uri, local, known)
 				return
 			}
-			e := &m.elems[idx]
-			repeats := m.parts[e.part].max != 1 || e.max != 1
+			e := &mi.elems[idx]
 			// A name occurs once in a model: its index stands for it.
 			if parent.lastElem == int32(idx) {
 				parent.lastCount++
 			} else {
 				parent.lastElem, parent.lastCount = int32(idx), 0
 			}
-			if repeats {
+			if e.repeats {
 				f.index = parent.lastCount
 			}
 			if n == 1 && local == "entry" && typeTable[v.stack[0].typ].name == "Bundle" {
 				f.entry = parent.lastCount
 			}
-			v.step(parent, m, idx, f)
+			v.step(parent, mi, idx, f)
 			typ = e.typ
-			if v.named {
-				v.nameAt = int32(modelNames[pt.model][idx])
-			}
+			v.nameAt = int32(e.nameID)
 		}
 	}
-	if v.named && v.nameAt < 0 {
+	if v.nameAt < 0 {
 		v.nameAt = int32(typeNames[typ]) // a resource, or 0 ("")
 		if v.nameAt == 0 {
 			v.nameAt = -1
 		}
 	}
-	t := &typeTable[typ]
-	f.typ = typ
-	f.mixed = t.mixed
-	f.blankOK = typeBlankOK[typ]
-	v.checkAttrs(f, attrs)
+	t := &typeInfos[typ]
+	f.typ, f.model, f.endFrom, f.textOK, f.container, f.mixed, f.blankOK = typ, t.model, t.endFrom, t.textOK, t.container, t.mixed, t.blankOK
+	v.textOK = t.textOK
+	v.checkAttrs(f, t, attrs)
 	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
 		v.visit(f, attrs)
 	}
@@ -1008,39 +1027,36 @@ func partNames(m *modelDef, q int) string {
 
 // step advances the parent's content model over child element idx,
 // whose frame f is on the stack.
-func (v *validator) step(parent *frame, m *modelDef, idx int, f *frame) {
-	e := &m.elems[idx]
-	pi, at := int32(e.part), int32(idx)
-	p := &m.parts[pi]
+func (v *validator) step(parent *frame, mi *modelInfo, idx int, f *frame) {
+	e := &mi.elems[idx]
+	pi, at := e.part, int32(idx)
 	switch {
 	case pi == parent.part:
 		switch {
-		case at == parent.alt && (e.max < 0 || int(parent.acount) < e.max):
+		case at == parent.alt && (e.max < 0 || parent.acount < e.max):
 			parent.acount++
-		case p.max < 0 || int(parent.pcount) < p.max:
+		case e.pmax < 0 || parent.pcount < e.pmax:
 			parent.pcount++
 			parent.alt, parent.acount = at, 1
-		case p.n > 1 && at != parent.alt && m.parts[pi].max == 1:
-			v.stepError(parent, m, idx, f, ErrChoice)
+		case e.choice && at != parent.alt && e.pmax == 1:
+			v.stepError(parent, idx, f, ErrChoice)
 		default:
-			v.stepError(parent, m, idx, f, ErrTooMany)
+			v.stepError(parent, idx, f, ErrTooMany)
 		}
 	case pi > parent.part:
-		for q := int(parent.part) + 1; q < int(pi); q++ {
-			if required(m, q) {
-				v.stepError(parent, m, idx, f, ErrMissing)
-				break
-			}
+		if mi.nextReq[parent.part+1] < pi {
+			v.stepError(parent, idx, f, ErrMissing)
 		}
 		parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, at, 1
 	default:
-		v.stepError(parent, m, idx, f, ErrOrder)
+		v.stepError(parent, idx, f, ErrOrder)
 	}
 }
 
 // stepError reports the error step finds (apart, so that step stays
 // small), before step moves the parent's state on.
-func (v *validator) stepError(parent *frame, m *modelDef, idx int, f *frame, k ErrorKind) {
+func (v *validator) stepError(parent *frame, idx int, f *frame, k ErrorKind) {
+	m := &modelTable[parent.model]
 	e := &m.elems[idx]
 	pname := typeTable[parent.typ].name
 	switch k {
@@ -1065,33 +1081,37 @@ func (v *validator) stepError(parent *frame, m *modelDef, idx int, f *frame, k E
 func (v *validator) close() {
 	n := len(v.stack)
 	f := &v.stack[n-1]
-	if !f.skip {
-		t := &typeTable[f.typ]
-		switch t.kind {
-		case kindContainer:
-			if f.pcount == 0 {
-				v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, v.str(f.local)+" holds no resource")
-			}
-		default:
-			if int(f.part) >= lastRequired[t.model] {
-				break // no required particle after the last one seen
-			}
-			m := &modelTable[t.model]
-			for q := int(f.part) + 1; q < len(m.parts); q++ {
-				if required(m, q) {
-					v.missingAtEnd(f, t, m, q)
-					break
-				}
-			}
-		}
+	if f.part < int32(f.endFrom) {
+		v.checkEnd(f)
 	}
 	v.ns = v.ns[:f.nsMark]
 	v.stack = v.stack[:n-1]
+	v.textOK = 0
+	if n > 1 {
+		v.textOK = v.stack[n-2].textOK
+	}
+}
+
+// checkEnd reports what an element lacks at its end: a container its
+// resource, others a required particle after the last one seen.
+func (v *validator) checkEnd(f *frame) {
+	if f.skip {
+		return
+	}
+	if f.container {
+		if f.pcount == 0 {
+			v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, v.str(f.local)+" holds no resource")
+		}
+		return
+	}
+	v.missingAtEnd(f, int(modelInfos[f.model].nextReq[f.part+1]))
 }
 
 // missingAtEnd reports the required particles of f's model from q on
 // (q is one) missing at its end.
-func (v *validator) missingAtEnd(f *frame, t *typeDef, m *modelDef, q int) {
+func (v *validator) missingAtEnd(f *frame, q int) {
+	t := &typeTable[f.typ]
+	m := &modelTable[t.model]
 	var missing []string
 	for ; q < len(m.parts); q++ {
 		if required(m, q) {
@@ -1101,23 +1121,27 @@ func (v *validator) missingAtEnd(f *frame, t *typeDef, m *modelDef, q int) {
 	v.errAt(f.start, f.tagEnd, v.path(""), ErrMissing, t.name+" requires "+strings.Join(missing, " and "))
 }
 
-// checkAttrs checks the attributes of the element just opened.
-func (v *validator) checkAttrs(f *frame, attrs []Attr) {
-	id := typeTable[f.typ].attrs
+// checkAttrs checks the attributes of the element just opened, whose
+// type is t.
+func (v *validator) checkAttrs(f *frame, t *typeInfo, attrs []Attr) {
+	// The commonest cases: no attribute, or only the value attribute.
+	switch {
+	case len(attrs) == 0 && !t.requires:
+		return
+	case len(attrs) == 1 && t.valueAt >= 0 && !t.requiresMore && attrs[0].Space == "" && attrs[0].Local == "value":
+		v.checkValue(f, t.valueSimple, &attrs[0])
+		return
+	}
+	id := t.attrs
 	set := attrTable[id]
 	var seen uint64
 	for k := range attrs {
 		a := &attrs[k]
 		if a.Space == "" && a.Local == "value" {
 			// The commonest attribute, found without a search.
-			if di := int(attrValueAt[id]); di >= 0 {
+			if di := int(t.valueAt); di >= 0 {
 				seen |= 1 << di
-				d := &set[di]
-				if why := checkSimple(d.simple, a.Value); why != "" {
-					v.attrError(f, attrValue, a, why)
-				} else if simpleTable[d.simple].builtin == xsID {
-					v.checkID(f, a.Value)
-				}
+				v.checkValue(f, set[di].simple, a)
 				continue
 			}
 		}
@@ -1149,16 +1173,9 @@ func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 		if di < 64 {
 			seen |= 1 << di
 		}
-		d := &set[di]
-		if why := checkSimple(d.simple, a.Value); why != "" {
-			v.attrError(f, attrValue, a, why)
-			continue
-		}
 		// d.fixed (only pre's xml:space="preserve") is not enforced:
 		// xmllint, the reference verdict, does not enforce it either.
-		if simpleTable[d.simple].builtin == xsID {
-			v.checkID(f, a.Value)
-		}
+		v.checkValue(f, set[di].simple, a)
 	}
 	if attrRequired64[id]&^seen == 0 && len(set) <= 64 {
 		return // every required attribute seen
@@ -1170,30 +1187,19 @@ func (v *validator) checkAttrs(f *frame, attrs []Attr) {
 	}
 }
 
-// lastRequired is, for each content model, its last required particle
-// (-1 for none): close looks for missing ones only before it.
-var lastRequired = func() (last [len(modelTable)]int) {
-	for i := range modelTable {
-		last[i] = -1
-		for q := range modelTable[i].parts {
-			if required(&modelTable[i], q) {
-				last[i] = q
-			}
+// checkValue checks the value of attribute a, of simple type id.
+func (v *validator) checkValue(f *frame, id uint16, a *Attr) {
+	q := simpleQuick[id]
+	if !quickSimple(q, id, a.Value) {
+		if why := checkSimple(id, a.Value); why != "" {
+			v.attrError(f, attrValue, a, why)
+			return
 		}
 	}
-	return last
-}()
-
-// typeBlankOK says, for each type, whether white space may stand between
-// (or instead of) its element's children: mixed content, a content model
-// of elements, or a resource container.
-var typeBlankOK = func() (ok [len(typeTable)]bool) {
-	for i := range typeTable {
-		t := &typeTable[i]
-		ok[i] = t.mixed || len(modelTable[t.model].parts) != 0 || t.kind == kindContainer
+	if q == qIDType {
+		v.checkID(f, a.Value)
 	}
-	return ok
-}()
+}
 
 // attrValueAt is, for each attribute set, the index of its unqualified
 // "value" attribute (-1 when it has none, or beyond 63); attrRequired64

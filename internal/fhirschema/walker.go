@@ -21,7 +21,7 @@ func NewWalker(body []byte, opt Options) *Walker {
 	namesOnce.Do(buildNames)
 	v := validators.Get().(*validator)
 	v.reset(opt)
-	v.named, v.nameAt = true, -1
+	v.nameAt = -1
 	if len(body) > 0 {
 		v.src = unsafe.String(&body[0], len(body))
 	}
@@ -38,7 +38,7 @@ func (w *Walker) Start(space, local string, attrs []Attr, start, end int) {
 	if v.stopped || !v.depthOK(local, start, end) {
 		return
 	}
-	v.open("", space, local, start, end, len(v.ns), attrs)
+	v.open(space, local, start, end, attrs)
 }
 
 // NameIndex is the index in Names of the element Start last opened, -1
@@ -55,7 +55,17 @@ func (w *Walker) NameIndex() int {
 // replaced. A CDATA section is never blank (libxml2, the reference
 // validator, reads a blank one as content).
 func (w *Walker) CharData(off int, blank bool) {
-	v := w.v
+	// The innermost element's textOK says most runs need no more look.
+	if w.v.textOK&textFlag(blank) == 0 {
+		w.v.charDataSlow(blank)
+	}
+}
+
+// charDataSlow is CharData when the innermost element's textOK does not
+// settle it. (Not inlined, so that CharData is.)
+//
+//go:noinline
+func (v *validator) charDataSlow(blank bool) {
 	if v.stopped || len(v.stack) == 0 {
 		return
 	}

@@ -1,0 +1,32 @@
+package fhirschema
+
+import "testing"
+
+// TestFind: every element of every model is found by its name, and names
+// that differ from it in one byte, or in length, are not taken for it.
+func TestFind(t *testing.T) {
+	namesOnce.Do(buildNames)
+	for i := range modelTable {
+		mi := &modelInfos[i]
+		for j, e := range modelTable[i].elems {
+			if got := mi.find(e.name, e.ns); got != j {
+				t.Fatalf("model %d: find(%q) = %d, want %d", i, e.name, got, j)
+			}
+			if got := mi.find(e.name, e.ns^1); got >= 0 && modelTable[i].elems[got].ns == e.ns {
+				t.Fatalf("model %d: find(%q) in the other namespace = %d", i, e.name, got)
+			}
+			for k := range len(e.name) {
+				b := []byte(e.name)
+				b[k] ^= 0x20
+				if got := mi.find(string(b), e.ns); got >= 0 && modelTable[i].elems[got].name != string(b) {
+					t.Fatalf("model %d: find(%q) = %d (%q)", i, b, got, modelTable[i].elems[got].name)
+				}
+			}
+			for _, s := range []string{e.name + "x", e.name[:len(e.name)-1], "x" + e.name} {
+				if got := mi.find(s, e.ns); got >= 0 && modelTable[i].elems[got].name != s {
+					t.Fatalf("model %d: find(%q) = %d (%q)", i, s, got, modelTable[i].elems[got].name)
+				}
+			}
+		}
+	}
+}
