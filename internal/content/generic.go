@@ -537,14 +537,10 @@ func checkRefs(m *Message, rp *Report) {
 	}
 	rp.Judged()
 	x := m.index()
-	for i := int32(0); i < int32(len(x.e)); i++ {
+	for _, i := range x.refs {
 		e := &x.e[i]
-		if e.flags&fForeign != 0 {
-			i = e.end - 1
-			continue
-		}
 		p := x.par[i]
-		if e.sym != symReference || e.flags&fValue == 0 || p < 0 || x.e[p].flags&fResource != 0 {
+		if e.flags&fValue == 0 || p < 0 || x.e[p].flags&fResource != 0 {
 			continue
 		}
 		// m.Resolve(parent): the parent's first reference.
@@ -633,16 +629,13 @@ func checkSCTID(m *Message, rp *Report) {
 		return
 	}
 	x := m.index()
-	for i := int32(0); i < int32(len(x.e)); i++ {
+	after := int32(0) // a coding's own codings are not looked at
+	for _, i := range x.codings {
+		if i < after {
+			continue
+		}
 		e := &x.e[i]
-		if e.flags&fForeign != 0 {
-			i = e.end - 1
-			continue
-		}
-		if e.sym != symCoding && e.sym != symValueCoding {
-			continue
-		}
-		end := e.end
+		after = e.end
 		if s, _ := x.kidVal(i, symSystem); s == SNOMED && !sctidExempt(m, x, i) {
 			rp.Judged()
 			code, _ := x.kidVal(i, symCode)
@@ -650,7 +643,6 @@ func checkSCTID(m *Message, rp *Report) {
 				rp.failAt(e.node, "code", err.Error())
 			}
 		}
-		i = end - 1 // a coding's own codings are not looked at
 	}
 	if rp.judged == 0 {
 		rp.Skip("no SNOMED CT coding for this rule in the message")
@@ -737,17 +729,9 @@ func checkDisplay(m *Message, rp *Report) {
 	}
 	x := m.index()
 	known := displays()
-	for i := int32(0); i < int32(len(x.e)); i++ {
-		e := &x.e[i]
-		if e.flags&fForeign != 0 {
-			i = e.end - 1
-			continue
-		}
-		if e.end == i+1 {
-			continue // no children: no display
-		}
+	for _, i := range x.displayHolders() {
 		d := x.kid(i, symDisplay)
-		if d < 0 || x.e[d].flags&fValue == 0 {
+		if x.e[d].flags&fValue == 0 {
 			continue
 		}
 		sys, ok1 := x.kidVal(i, symSystem)

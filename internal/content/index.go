@@ -244,9 +244,10 @@ const (
 	pExt                           // extension or modifierExtension
 	pUpper                         // starts with A-Z, as a resource type does
 
-	fValue    // the element has a value
-	fResource // the element is a resource
-	fForeign  // the element is outside the FHIR namespace (narrative XHTML)
+	fValue     // the element has a value
+	fResource  // the element is a resource
+	fForeign   // the element is outside the FHIR namespace (narrative XHTML)
+	fInForeign // the element is foreign or below one
 )
 
 func nameProps(s string) uint16 {
@@ -301,10 +302,7 @@ type nameSlot struct {
 	props uint16
 }
 
-const (
-	nameSlots = 256
-	hotSlots  = 512
-)
+const nameSlots = 256
 
 // index is a message's elements in document order.
 type index struct {
@@ -319,14 +317,19 @@ type index struct {
 	gpos []int32
 	gkid []kidSpan
 	kt   []kidEntry
-	// tab is the symbol table the index was built with; names caches
-	// its answers for the message's names (used of them taken).
+	// tab is the symbol table the index was built with, pt its table of
+	// the schema's names; names caches its answers for the message's
+	// other names (used of them taken).
 	tab   *symTable
+	pt    *ptrTable
 	names [nameSlots]nameSlot
 	used  int
-	// hot are names of earlier messages, by content: the symbol table's
-	// answers, kept from one message to the next (they never change).
-	hot [hotSlots]symInfo
+	// refs and codings are the positions of the elements named reference,
+	// and coding or valueCoding, outside narrative XHTML; displays those
+	// named display whose parent is outside it. The checks that look only
+	// at those need not walk the rest.
+	refs, codings, displays []int32
+	holders                 []int32 // displayHolders' answer
 	// scopes and found are scratch space for the element rows.
 	scopes, found []int32
 	// memo and types serve typeTimes. The memo's keys are the schema's
@@ -348,13 +351,9 @@ func (m *Message) index() *index {
 	}
 	m.release() // built before a rule named a new element name
 	x := indexes.Get().(*index)
-	x.tab = tab
+	x.tab, x.pt = tab, ptrTableOf(tab)
 	if d := m.Doc; d != nil && d.Root.Ok() {
-		if n := d.Len(); cap(x.e) < n {
-			x.e = make([]elem, 0, n)
-			x.par = make([]int32, 0, n)
-		}
-		x.add(d.Root, -1, d.Format != fhir.FormatJSON)
+		x.build(d.Root, d.Len(), d.Format != fhir.FormatJSON)
 		if !slices.IsSortedFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) }) {
 			slices.SortFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) })
 		}
@@ -388,7 +387,8 @@ func (m *Message) release() {
 	}
 	clear(x.e) // no Doc is kept alive by a pooled index
 	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
-	x.tab = nil
+	x.refs, x.codings, x.displays = x.refs[:0], x.codings[:0], x.displays[:0]
+	x.tab, x.pt = nil, nil
 	if x.used > 0 {
 		x.names = [nameSlots]nameSlot{}
 		x.used = 0
@@ -396,51 +396,85 @@ func (m *Message) release() {
 	indexes.Put(x)
 }
 
-func (x *index) add(n fhir.Node, parent int32, xml bool) {
-	i := int32(len(x.e))
-	// x.name, by hand: the usual case, a name met already, inline.
-	name := n.Name()
-	p := uintptr(unsafe.Pointer(unsafe.StringData(name)))
-	h := int((p ^ p>>8) % nameSlots)
-	var s sym
-	var props uint16
-	if sl := &x.names[h]; sl.p == p && sl.n == len(name) {
-		s, props = sl.sym, sl.props
-	} else {
-		s, props = x.nameSlow(name, p, h)
+// build reads the tree below root into the index, in document order,
+// without recursion: an element's end is written when the walk climbs out
+// of it. The arrays are sized from the Doc (which may count hidden
+// elements too) and cut to the elements found.
+func (x *index) build(root fhir.Node, size int, xml bool) {
+	if cap(x.e) < size {
+		x.e = make([]elem, 0, size)
+		x.par = make([]int32, 0, size)
 	}
-	if n.HasValue() {
-		props |= fValue
+	es, par := x.e[:size], x.par[:size]
+	pt := x.pt
+	n, parent, i := root, int32(-1), int32(0)
+	for ; ; i++ {
+		name := n.Name()
+		// x.name, by hand: most names are the schema's.
+		s, props, ok := pt.lookup(name)
+		if !ok {
+			s, props = x.name(name)
+		}
+		if n.HasValue() {
+			props |= fValue
+		}
+		if props&pUpper != 0 && n.Type() != "" { // element names start lower-case
+			props |= fResource
+			x.res = append(x.res, resPos{n.Index(), i})
+		}
+		if xml && n.Space() != "" {
+			props |= fForeign | fInForeign // only XML has elements of other namespaces
+		}
+		var above uint16 // fInForeign when the parent is
+		if parent >= 0 {
+			above = es[parent].flags & fInForeign
+			props |= above
+		}
+		switch {
+		case props&fInForeign != 0:
+		case s == symReference:
+			x.refs = append(x.refs, i)
+		case s == symCoding || s == symValueCoding:
+			x.codings = append(x.codings, i)
+		}
+		if s == symDisplay && above == 0 { // its parent may have a display
+			x.displays = append(x.displays, i)
+		}
+		es[i] = elem{node: n, end: i + 1, sym: s, flags: props}
+		par[i] = parent
+		if k := n.First(); k.Ok() {
+			n, parent = k, i
+			continue
+		}
+		// A leaf: on to the next sibling, closing the elements left.
+		for parent >= 0 {
+			if k := n.Next(); k.Ok() {
+				n = k
+				break
+			}
+			es[parent].end = i + 1
+			n, parent = es[parent].node, par[parent]
+		}
+		if parent < 0 {
+			break
+		}
 	}
-	if props&pUpper != 0 && n.Type() != "" { // element names start lower-case
-		props |= fResource
-		x.res = append(x.res, resPos{n.Index(), i})
-	}
-	if xml && n.Space() != "" {
-		props |= fForeign // only XML has elements of other namespaces
-	}
-	x.e = append(x.e, elem{node: n, sym: s, flags: props})
-	x.par = append(x.par, parent)
-	for k := n.First(); k.Ok(); k = k.Next() {
-		x.add(k, i, xml)
-	}
-	x.e[i].end = int32(len(x.e))
+	x.e, x.par = es[:i+1], par[:i+1]
 }
 
 // name returns the symbol and properties of an element name: from the
-// message's cache of its names when it is there (inlined), else nameSlow.
+// schema's names by address, else from the message's cache of its other
+// names.
 func (x *index) name(s string) (sym, uint16) {
-	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-	h := int((p ^ p>>8) % nameSlots)
-	if sl := &x.names[h]; sl.p == p && sl.n == len(s) {
-		return sl.sym, sl.props
+	if s, props, ok := x.pt.lookup(s); ok {
+		return s, props
 	}
-	return x.nameSlow(s, p, h)
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	return x.nameSlow(s, p, int((p^p>>8)%nameSlots))
 }
 
 // nameSlow looks a name up in the names cache beyond its first slot, then
-// in the names of earlier messages (hot, by content), then in the symbol
-// table, and caches the answer.
+// in the symbol table, and caches the answer.
 func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
 	var free *nameSlot
 	for k := 0; k < 8; k++ {
@@ -453,16 +487,7 @@ func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
 			break
 		}
 	}
-	hs := &x.hot[hotHash(s)%hotSlots]
-	var si symInfo
-	if hs.name == s && s != "" {
-		si = *hs
-	} else {
-		si = x.tab.info(s)
-		if si.name != "" {
-			*hs = si
-		}
-	}
+	si := x.tab.info(s)
 	if free != nil && x.used < nameSlots*3/4 {
 		free.p, free.n, free.sym, free.props = p, len(s), si.sym, si.props
 		x.used++
@@ -470,17 +495,89 @@ func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
 	return si.sym, si.props
 }
 
-// hotHash is a quick hash of a name's length and first and last bytes.
-func hotHash(s string) uint32 {
-	h := uint32(len(s)) * 0x9E3779B1
-	for i := 0; i < len(s) && i < 8; i++ {
-		h = (h ^ uint32(s[i])) * 16777619
+// ptrTable maps the schema's names, which every Doc shares
+// (fhir.Node.Name gives an element of fhirschema.Names for a name the
+// schema has), to their symbols and properties by the address of their
+// bytes: one multiply and a compare for most names of a message, with no
+// per-message cache to fill. It is built once per symbol table.
+type ptrTable struct {
+	tab   *symTable
+	slots []ptrSlot
+	shift uint
+}
+
+type ptrSlot struct {
+	p     uintptr
+	n     int32
+	sym   sym
+	props uint16
+}
+
+var ptrTables atomic.Pointer[ptrTable]
+
+// ptrTableOf returns the table for symbol table tab, building it when
+// the symbols have changed since (rules compiled after the last message).
+func ptrTableOf(tab *symTable) *ptrTable {
+	if pt := ptrTables.Load(); pt != nil && pt.tab == tab {
+		return pt
 	}
-	if len(s) > 8 {
-		h = (h ^ uint32(s[len(s)-1])) * 16777619
-		h = (h ^ uint32(s[len(s)-2])) * 16777619
+	names := fhirschema.Names()
+	bits := uint(1)
+	for 1<<bits < 2*len(names) {
+		bits++
 	}
-	return h
+	pt := &ptrTable{tab: tab, slots: make([]ptrSlot, 1<<bits), shift: 64 - bits}
+	mask := len(pt.slots) - 1
+	for _, s := range names {
+		if s == "" {
+			continue
+		}
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		h := pt.hash(p)
+		for pt.slots[h].p != 0 && (pt.slots[h].p != p || int(pt.slots[h].n) != len(s)) {
+			h = (h + 1) & mask
+		}
+		si := tab.info(s)
+		pt.slots[h] = ptrSlot{p, int32(len(s)), si.sym, si.props}
+	}
+	ptrTables.Store(pt)
+	return pt
+}
+
+func (pt *ptrTable) hash(p uintptr) int {
+	return int(uint64(p) * 0x9E3779B97F4A7C15 >> pt.shift)
+}
+
+// lookup returns the symbol and properties of a name the schema has,
+// false for another (a Doc's own names: their bytes are elsewhere).
+func (pt *ptrTable) lookup(s string) (sym, uint16, bool) {
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	mask := len(pt.slots) - 1
+	for h := pt.hash(p); ; h = (h + 1) & mask {
+		sl := &pt.slots[h]
+		if sl.p == p && int(sl.n) == len(s) {
+			return sl.sym, sl.props, true
+		}
+		if sl.p == 0 {
+			return symNone, 0, false
+		}
+	}
+}
+
+// displayHolders are the elements outside narrative XHTML with a display
+// child, in document order.
+func (x *index) displayHolders() []int32 {
+	out := x.holders[:0]
+	for _, d := range x.displays {
+		p := x.par[d]
+		if p >= 0 && x.kid(p, symDisplay) == d { // the first display
+			out = append(out, p)
+		}
+	}
+	// A holder below another comes before the other's display.
+	slices.Sort(out)
+	x.holders = out
+	return out
 }
 
 // kidEntry is where a resource's children of one name are: from first to
