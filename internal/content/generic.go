@@ -208,15 +208,18 @@ func checkHeader(m *Message, rp *Report) {
 		return
 	}
 	ev, _ := LookupEvent(m.Event)
-	if d := h.Get("event.display"); !d.Present() {
+	x := m.index()
+	hp := x.pos(h)
+	if d := x.get(hp, []sym{symEvent, symDisplay}); !x.present(d) {
 		rp.FailAt(h, "event.display", "missing, want %q", ev.Display)
-	} else if d.Value() != ev.Display {
-		rp.failAt(d, "", fmt.Sprintf("want %q", ev.Display)+foundText(d.Value()))
+	} else if v := x.value(d); v != ev.Display {
+		rp.failAt(x.e[d].node, "", fmt.Sprintf("want %q", ev.Display)+foundText(v))
 	}
-	for f := h.First(); f.Ok(); f = f.Next() {
-		if f.Name() != "focus" || !f.Present() {
+	for c := hp + 1; c < x.e[hp].end; c = x.e[c].end {
+		if x.e[c].sym != symFocus || !x.present(c) {
 			continue
 		}
+		f := x.e[c].node
 		t, ok := m.Target(f)
 		switch {
 		case !ok:
@@ -232,8 +235,9 @@ func checkMessageEventType(m *Message, rp *Report) {
 	if !h.Ok() {
 		return
 	}
+	x := m.index()
 	var nowBuf, oldBuf [2]fhir.Node
-	now, old := extsOf(h, fhir.MessageEventTypeURL, nowBuf[:0]), extsOf(h, fhir.MessageEventTypeURL2019, oldBuf[:0])
+	now, old := x.extsOf(h, fhir.MessageEventTypeURL, nowBuf[:0]), x.extsOf(h, fhir.MessageEventTypeURL2019, oldBuf[:0])
 	switch {
 	case len(now) > 0 && len(old) > 0:
 		rp.Fail(old[0], "both forms of the message event type extension; send only Extension-MessageEventType-1")
@@ -253,36 +257,38 @@ func checkMessageEventType(m *Message, rp *Report) {
 		rp.Fail(exts[1], "%d message event type extensions (1..1)", len(exts))
 	}
 	e := exts[0]
-	cc := e.Kid("valueCodeableConcept")
-	if !cc.Present() {
+	cp := x.kid(x.pos(e), symValueCodeableConcept)
+	if !x.present(cp) {
 		rp.FailAt(e, "valueCodeableConcept", "missing (1..1)")
 		return
 	}
+	cc := x.e[cp].node
 	var csBuf [2]fhir.Node
-	cs := allOf(cc, "coding", csBuf[:0])
+	cs := x.allOf(cc, symCoding, csBuf[:0])
 	if len(cs) != 1 {
 		rp.FailAt(cc, "coding", "%d codings (1..1)", len(cs))
 	}
-	if t := cc.Kid("text"); t.Present() && len(old) == 0 {
-		rp.Fail(t, "not allowed (0..0)")
+	if t := x.kid(cp, symText); x.present(t) && len(old) == 0 {
+		rp.Fail(x.e[t].node, "not allowed (0..0)")
 	}
 	l := codes.MustGet(list)
 	for _, c := range cs {
-		s, _ := c.Val("system")
-		code, _ := c.Val("code")
+		ci := x.pos(c)
+		s, _ := x.kidVal(ci, symSystem)
+		code, _ := x.kidVal(ci, symCode)
 		switch {
 		case s != sys:
 			rp.failAt(c, "system", "want "+sys+foundText(s))
 		case !l.Contains(s, code):
 			rp.failAt(c, "code", "not a code of "+list+foundText(code))
 		}
-		if !c.Kid("display").Present() {
+		if !x.kidPresent(ci, symDisplay) {
 			rp.FailAt(c, "display", "missing (1..1)")
 		}
 		if len(old) == 0 {
-			for _, no := range [...]string{"version", "userSelected"} {
-				if k := c.Kid(no); k.Present() {
-					rp.Fail(k, "not allowed (0..0)")
+			for _, no := range [...]sym{symVersion, symUserSelected} {
+				if k := x.kid(ci, no); x.present(k) {
+					rp.Fail(x.e[k].node, "not allowed (0..0)")
 				}
 			}
 		}
@@ -294,15 +300,15 @@ func checkSource(m *Message, rp *Report) {
 	if !h.Ok() {
 		return
 	}
-	var csBuf [2]fhir.Node
-	cs := allOf(h.Kid("source"), "contact", csBuf[:0])
-	if len(cs) == 0 || !cs[0].Present() {
+	x := m.index()
+	ci := x.get(x.pos(h), []sym{symSource, symContact})
+	if !x.present(ci) {
 		rp.FailAt(h, "source.contact", "missing: the publisher must give a phone number or email address")
 		return
 	}
-	c := cs[0]
-	sys, _ := c.Val("system")
-	val, hasVal := c.Val("value")
+	c := x.e[ci].node
+	sys, _ := x.kidVal(ci, symSystem)
+	val, hasVal := x.kidVal(ci, symValue)
 	switch {
 	case sys != "phone" && sys != "email":
 		rp.failAt(c, "system", "want phone or email"+foundText(sys))
@@ -330,30 +336,8 @@ func phoneShape(s string) bool {
 }
 
 // routing appends the routing demographics extensions to buf.
-func routing(m *Message, buf []fhir.Node) []fhir.Node {
-	return extsOf(m.Header, fhir.RoutingDemographicsURL, buf)
-}
-
-// extsOf appends n's extensions with the url to out (fhir.Node.Ext, into
-// the caller's buffer).
-func extsOf(n fhir.Node, url string, out []fhir.Node) []fhir.Node {
-	for k := n.First(); k.Ok(); k = k.Next() {
-		if nm := k.Name(); (nm == "extension" || nm == "modifierExtension") && k.URL() == url {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// allOf appends n's children named name to out (fhir.Node.All, into the
-// caller's buffer).
-func allOf(n fhir.Node, name string, out []fhir.Node) []fhir.Node {
-	for k := n.First(); k.Ok(); k = k.Next() {
-		if k.Name() == name {
-			out = append(out, k)
-		}
-	}
-	return out
+func routing(m *Message, x *index, buf []fhir.Node) []fhir.Node {
+	return x.extsOf(m.Header, fhir.RoutingDemographicsURL, buf)
 }
 
 func checkRouting(m *Message, rp *Report) {
@@ -361,8 +345,9 @@ func checkRouting(m *Message, rp *Report) {
 	if !h.Ok() {
 		return
 	}
+	x := m.index()
 	var rdsBuf [2]fhir.Node
-	rds := routing(m, rdsBuf[:0])
+	rds := routing(m, x, rdsBuf[:0])
 	if len(rds) != 1 {
 		if len(rds) == 0 {
 			rp.FailAt(h, "extension(Extension-RoutingDemographics-1)", "missing (1..1)")
@@ -371,14 +356,15 @@ func checkRouting(m *Message, rp *Report) {
 		rp.Fail(rds[1], "%d routing demographics extensions (1..1)", len(rds))
 	}
 	rd := rds[0]
-	for k := rd.First(); k.Ok(); k = k.Next() {
-		if strings.HasPrefix(k.Name(), "value") {
-			rp.Fail(k, "the routing demographics extension has no value[x] (0..0)")
+	rdp := x.pos(rd)
+	for c := rdp + 1; c < x.e[rdp].end; c = x.e[c].end {
+		if x.e[c].flags&pValueX != 0 {
+			rp.Fail(x.e[c].node, "the routing demographics extension has no value[x] (0..0)")
 		}
 	}
 	relaxed := m.Type == "delete" && slices.Contains(screening, m.Event)
 	sub := func(name string, min int, buf []fhir.Node) []fhir.Node {
-		xs := extsOf(rd, name, buf)
+		xs := x.extsOf(rd, name, buf)
 		switch {
 		case len(xs) < min:
 			rp.FailAt(rd, "extension("+name+")", "missing (1..1)")
@@ -393,62 +379,70 @@ func checkRouting(m *Message, rp *Report) {
 	}
 	var subBuf [2]fhir.Node
 	for _, n := range sub("nhsNumber", 1, subBuf[:0]) {
-		id := n.Kid("valueIdentifier")
-		if !id.Present() {
+		ip := x.kid(x.pos(n), symValueIdentifier)
+		if !x.present(ip) {
 			rp.FailAt(n, "valueIdentifier", "missing (1..1)")
 			continue
 		}
-		if s, _ := id.Val("system"); s != fhir.NHSNumberSystem {
+		id := x.e[ip].node
+		if s, _ := x.kidVal(ip, symSystem); s != fhir.NHSNumberSystem {
 			rp.failAt(id, "system", "want "+fhir.NHSNumberSystem+foundText(s))
 		}
-		if _, ok := id.Val("value"); !ok {
+		if _, ok := x.kidVal(ip, symValue); !ok {
 			rp.FailAt(id, "value", "missing (1..1)")
 		}
 	}
 	for _, n := range sub("name", minName, subBuf[:0]) {
-		hn := n.Kid("valueHumanName")
-		if !hn.Present() {
+		hp := x.kid(x.pos(n), symValueHumanName)
+		if !x.present(hp) {
 			rp.FailAt(n, "valueHumanName", "missing (1..1)")
 			continue
 		}
-		if _, ok := hn.Val("family"); !ok {
+		hn := x.e[hp].node
+		if _, ok := x.kidVal(hp, symFamily); !ok {
 			rp.FailAt(hn, "family", "missing (1..1)")
 		}
-		if _, ok := hn.Val("given"); !ok {
+		if _, ok := x.kidVal(hp, symGiven); !ok {
 			rp.FailAt(hn, "given", "missing (1..*)")
 		}
-		if u, ok := hn.Val("use"); ok && u != "official" {
+		if u, ok := x.kidVal(hp, symUse); ok && u != "official" {
 			rp.failAt(hn, "use", "want official"+foundText(u))
 		}
 	}
 	for _, n := range sub("birthDateTime", minName, subBuf[:0]) {
-		if _, ok := n.Val("valueDateTime"); !ok {
+		if _, ok := x.nodeVal(n, symValueDateTime); !ok {
 			rp.FailAt(n, "valueDateTime", "missing (1..1)")
 		}
 	}
 }
 
 // patientNHS returns the Patient's NHS number identifier value.
-func patientNHS(p fhir.Node) (string, fhir.Node) {
-	for id := p.First(); id.Ok(); id = id.Next() {
-		if id.Name() != "identifier" {
+func patientNHS(x *index, p fhir.Node) (string, fhir.Node) {
+	pp := x.pos(p)
+	if pp < 0 {
+		return "", fhir.Node{}
+	}
+	for id := pp + 1; id < x.e[pp].end; id = x.e[id].end {
+		if x.e[id].sym != symIdentifier {
 			continue
 		}
-		if s, _ := id.Val("system"); s == fhir.NHSNumberSystem {
-			v, ok := id.Val("value")
+		if s, _ := x.kidVal(id, symSystem); s == fhir.NHSNumberSystem {
+			v, ok := x.kidVal(id, symValue)
 			if ok {
-				return v, id
+				return v, x.e[id].node
 			}
 		}
 	}
 	return "", fhir.Node{}
 }
 
-func routingSub(m *Message, name, valuePath string) (fhir.Node, string, bool) {
+// routingSub finds the first routing sub-extension of a name with a value
+// at the end of a path.
+func routingSub(m *Message, x *index, name string, valuePath ...sym) (fhir.Node, string, bool) {
 	var rdsBuf, subBuf [2]fhir.Node
-	for _, rd := range routing(m, rdsBuf[:0]) {
-		for _, n := range extsOf(rd, name, subBuf[:0]) {
-			if v, ok := n.Val(valuePath); ok {
+	for _, rd := range routing(m, x, rdsBuf[:0]) {
+		for _, n := range x.extsOf(rd, name, subBuf[:0]) {
+			if v, ok := x.nodeVal(n, valuePath...); ok {
 				return n, v, true
 			}
 		}
@@ -461,8 +455,9 @@ func checkRoutingPatient(m *Message, rp *Report) {
 		rp.Skip("no Patient in the message")
 		return
 	}
-	rn, rv, ok := routingSub(m, "nhsNumber", "valueIdentifier.value")
-	pv, pid := patientNHS(m.Patient)
+	x := m.index()
+	rn, rv, ok := routingSub(m, x, "nhsNumber", symValueIdentifier, symValue)
+	pv, pid := patientNHS(x, m.Patient)
 	if !ok || !pid.Ok() {
 		rp.Skip("the routing or the Patient NHS number is absent (EVT-ROUTING and EVT-PATIENT judge that)")
 		return
@@ -480,34 +475,36 @@ func checkRoutingMatch(m *Message, rp *Report) {
 		return
 	}
 	rp.Judged()
-	var official fhir.Node
-	for n := p.First(); n.Ok(); n = n.Next() {
-		if n.Name() != "name" {
+	x := m.index()
+	pp := x.pos(p)
+	official := int32(-1)
+	for n := pp + 1; n < x.e[pp].end; n = x.e[n].end {
+		if x.e[n].sym != symName {
 			continue
 		}
-		if u, _ := n.Val("use"); u == "official" {
+		if u, _ := x.kidVal(n, symUse); u == "official" {
 			official = n
 			break
 		}
 	}
-	rn, _, hasName := routingSub(m, "name", "valueHumanName.family")
-	if hasName && official.Ok() {
-		hn := rn.Kid("valueHumanName")
-		if rf, ok := hn.Val("family"); ok {
-			if pf, ok := official.Val("family"); ok && !sameLower(rf, pf) {
-				rp.Fail(hn.Kid("family"), "routing family %q, Patient official family %q", rf, pf)
+	rn, _, hasName := routingSub(m, x, "name", symValueHumanName, symFamily)
+	if hasName && official >= 0 {
+		hn := x.kid(x.pos(rn), symValueHumanName)
+		if rf, ok := x.kidVal(hn, symFamily); ok {
+			if pf, ok := x.kidVal(official, symFamily); ok && !sameLower(rf, pf) {
+				rp.Fail(x.node(x.kid(hn, symFamily)), "routing family %q, Patient official family %q", rf, pf)
 			}
 		}
-		if rg, ok := hn.Val("given"); ok {
-			if pg, ok := official.Val("given"); ok && !sameLower(rg, pg) {
-				rp.Fail(hn.Kid("given"), "routing given %q, Patient official given %q", rg, pg)
+		if rg, ok := x.kidVal(hn, symGiven); ok {
+			if pg, ok := x.kidVal(official, symGiven); ok && !sameLower(rg, pg) {
+				rp.Fail(x.node(x.kid(hn, symGiven)), "routing given %q, Patient official given %q", rg, pg)
 			}
 		}
 	}
-	bn, bv, hasBirth := routingSub(m, "birthDateTime", "valueDateTime")
-	pb, hasPB := p.Val("birthDate")
+	bn, bv, hasBirth := routingSub(m, x, "birthDateTime", symValueDateTime)
+	pb, hasPB := x.kidVal(pp, symBirthDate)
 	if hasBirth && hasPB && len(bv) >= 10 && isFullDate(bv[:10]) && isFullDate(pb) && bv[:10] != pb {
-		rp.Fail(bn.Kid("valueDateTime"), "routing birthDateTime %s, Patient birthDate %s", bv, pb)
+		rp.Fail(x.nodeKid(bn, symValueDateTime), "routing birthDateTime %s, Patient birthDate %s", bv, pb)
 	}
 }
 

@@ -180,6 +180,13 @@ var (
 	symOutcome              = intern("outcome")
 	symEvent                = intern("event")
 	symCategory             = intern("category")
+	symFocus                = intern("focus")
+	symValueIdentifier      = intern("valueIdentifier")
+	symValueHumanName       = intern("valueHumanName")
+	symValueDateTime        = intern("valueDateTime")
+	symBirthDate            = intern("birthDate")
+	symVersion              = intern("version")
+	symUserSelected         = intern("userSelected")
 )
 
 // resourceOf is the position of the resource holding element i (i itself
@@ -324,6 +331,8 @@ type index struct {
 	pt    *ptrTable
 	names [nameSlots]nameSlot
 	used  int
+	// posOf is the position of each element by its fhir.Node.Index.
+	posOf []int32
 	// refs and codings are the positions of the elements named reference,
 	// and coding or valueCoding, outside narrative XHTML; displays those
 	// named display whose parent is outside it. The checks that look only
@@ -405,7 +414,10 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 		x.e = make([]elem, 0, size)
 		x.par = make([]int32, 0, size)
 	}
-	es, par := x.e[:size], x.par[:size]
+	if cap(x.posOf) < size {
+		x.posOf = make([]int32, size)
+	}
+	es, par, posOf := x.e[:size], x.par[:size], x.posOf[:size]
 	pt := x.pt
 	n, parent, i := root, int32(-1), int32(0)
 	for ; ; i++ {
@@ -442,6 +454,7 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 		}
 		es[i] = elem{node: n, end: i + 1, sym: s, flags: props}
 		par[i] = parent
+		posOf[n.Index()] = i
 		if k := n.First(); k.Ok() {
 			n, parent = k, i
 			continue
@@ -459,7 +472,63 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 			break
 		}
 	}
-	x.e, x.par = es[:i+1], par[:i+1]
+	x.e, x.par, x.posOf = es[:i+1], par[:i+1], posOf
+}
+
+// pos is the position of element n, -1 for none.
+func (x *index) pos(n fhir.Node) int32 {
+	if j := n.Index(); j >= 0 && int(j) < len(x.posOf) {
+		return x.posOf[j]
+	}
+	return -1
+}
+
+// node is element i's Node (not Ok for -1).
+func (x *index) node(i int32) fhir.Node {
+	if i < 0 {
+		return fhir.Node{}
+	}
+	return x.e[i].node
+}
+
+// nodeVal is n.Val of a path of names, read from the index.
+func (x *index) nodeVal(n fhir.Node, path ...sym) (string, bool) {
+	return x.val(x.get(x.pos(n), path))
+}
+
+// nodeKid is n.Kid, read from the index.
+func (x *index) nodeKid(n fhir.Node, s sym) fhir.Node {
+	return x.node(x.kid(x.pos(n), s))
+}
+
+// extsOf appends n's extensions with the url to out (fhir.Node.Ext, into
+// the caller's buffer), read from the index.
+func (x *index) extsOf(n fhir.Node, url string, out []fhir.Node) []fhir.Node {
+	p := x.pos(n)
+	if p < 0 {
+		return out
+	}
+	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
+		if x.e[c].flags&pExt != 0 && x.e[c].node.URL() == url {
+			out = append(out, x.e[c].node)
+		}
+	}
+	return out
+}
+
+// allOf appends n's children named s to out (fhir.Node.All, into the
+// caller's buffer), read from the index.
+func (x *index) allOf(n fhir.Node, s sym, out []fhir.Node) []fhir.Node {
+	p := x.pos(n)
+	if p < 0 {
+		return out
+	}
+	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
+		if x.e[c].sym == s {
+			out = append(out, x.e[c].node)
+		}
+	}
+	return out
 }
 
 // name returns the symbol and properties of an element name: from the

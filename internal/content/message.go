@@ -1,7 +1,9 @@
 package content
 
 import (
+	"encoding/binary"
 	"strings"
+	"unsafe"
 
 	"github.com/nems-harness/nems-harness/internal/fhir"
 )
@@ -360,13 +362,17 @@ func (m *Message) entryByURL(v string) (int, bool) {
 	return i, ok
 }
 
-// tailKey packs a string's length and its last seven bytes.
+// tailKey mixes a string's length and its last eight bytes (one load).
 func tailKey(s string) uint64 {
-	k := uint64(len(s)) << 56
-	for i := max(0, len(s)-7); i < len(s); i++ {
-		k |= uint64(s[i]) << (8 * (len(s) - 1 - i))
+	if len(s) < 8 {
+		k := uint64(len(s)) << 56
+		for i := 0; i < len(s); i++ {
+			k |= uint64(s[i]) << (8 * i)
+		}
+		return k
 	}
-	return k
+	b := unsafe.Slice(unsafe.StringData(s[len(s)-8:]), 8) // a view, not a copy
+	return binary.LittleEndian.Uint64(b) ^ uint64(len(s))*0x9E3779B97F4A7C15
 }
 
 // Resolution is how a Reference.reference resolves (EVT-REFS).
