@@ -255,6 +255,8 @@ const (
 	fResource  // the element is a resource
 	fForeign   // the element is outside the FHIR namespace (narrative XHTML)
 	fInForeign // the element is foreign or below one
+
+	pInvariant // a name an element invariant of checkInvariants is about
 )
 
 func nameProps(s string) uint16 {
@@ -282,6 +284,13 @@ func nameProps(s string) uint16 {
 	}
 	if s != "" && s[0] >= 'A' && s[0] <= 'Z' {
 		p |= pUpper
+	}
+	switch s {
+	case "extension", "modifierExtension", "reference", "contained", "text", "telecom", "valueContactPoint", "contact":
+		p |= pInvariant
+	}
+	if p&(pPeriod|pQuantity|pRange|pRatio|pAttachment) != 0 {
+		p |= pInvariant
 	}
 	return p
 }
@@ -338,7 +347,10 @@ type index struct {
 	// named display whose parent is outside it. The checks that look only
 	// at those need not walk the rest.
 	refs, codings, displays []int32
-	holders                 []int32 // displayHolders' answer
+	// inv are the elements checkInvariants looks at: those outside
+	// narrative XHTML that a FHIR invariant can be about.
+	inv     []int32
+	holders []int32 // displayHolders' answer
 	// scopes and found are scratch space for the element rows.
 	scopes, found []int32
 	// memo and types serve typeTimes. The memo's keys are the schema's
@@ -396,7 +408,7 @@ func (m *Message) release() {
 	}
 	clear(x.e) // no Doc is kept alive by a pooled index
 	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
-	x.refs, x.codings, x.displays = x.refs[:0], x.codings[:0], x.displays[:0]
+	x.refs, x.codings, x.displays, x.inv = x.refs[:0], x.codings[:0], x.displays[:0], x.inv[:0]
 	x.tab, x.pt = nil, nil
 	if x.used > 0 {
 		x.names = [nameSlots]nameSlot{}
@@ -456,10 +468,18 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 		par[i] = parent
 		posOf[n.Index()] = i
 		if k := n.First(); k.Ok() {
+			if props&fInForeign == 0 && props&(fResource|pInvariant) != 0 {
+				x.inv = append(x.inv, i)
+			}
 			n, parent = k, i
 			continue
 		}
-		// A leaf: on to the next sibling, closing the elements left.
+		// A leaf: an invariant can be about it only when it has no value,
+		// or is an extension or a reference (see checkInvariants).
+		if props&fInForeign == 0 && (props&(fValue|fResource|pExt) != fValue || s == symReference) {
+			x.inv = append(x.inv, i)
+		}
+		// On to the next sibling, closing the elements left.
 		for parent >= 0 {
 			if k := n.Next(); k.Ok() {
 				n = k

@@ -79,12 +79,10 @@ func checkInvariants(m *Message, rp *Report) {
 			}
 		}
 	}
-	for i := int32(0); i < int32(len(x.e)); i++ {
+	// The elements an invariant can be about, outside narrative XHTML
+	// (txt-* are judged on the div).
+	for _, i := range x.inv {
 		e := &x.e[i]
-		if e.flags&fForeign != 0 {
-			i = e.end - 1 // narrative XHTML: txt-* below, on the div
-			continue
-		}
 		if e.end == i+1 {
 			if e.flags&fValue == 0 {
 				fail(e.node, "global-1", "element with neither a value nor children")
