@@ -126,6 +126,9 @@ type symbolTable struct {
 
 func newSymbols() *symbolTable {
 	names := append([]string(nil), fixedNames[1:]...)
+	// times are the names the schema declares a dateTime or an instant
+	// under some type (typeTimes types only those elements).
+	times := map[string]bool{}
 	// Schema names, so that most names of a message have a symbol: the
 	// types reachable from Bundle (every resource is, through
 	// Bundle.entry.resource), in declaration order.
@@ -139,6 +142,9 @@ func newSymbols() *symbolTable {
 			seen[t] = true
 			for _, e := range t.Elements() {
 				names = append(names, e.Name)
+				if ft := e.Type.FHIRType(); !e.XHTML && (ft == "dateTime" || ft == "instant") {
+					times[e.Name] = true
+				}
 				visit(e.Type)
 			}
 		}
@@ -148,7 +154,11 @@ func newSymbols() *symbolTable {
 	t := make(symTable, len(names))
 	for _, n := range names {
 		if _, ok := t[n]; !ok {
-			t[n] = symInfo{n, sym(len(t) + 1), nameProps(n)}
+			p := nameProps(n)
+			if times[n] {
+				p |= pTime
+			}
+			t[n] = symInfo{n, sym(len(t) + 1), p}
 		}
 	}
 	for i, n := range fixedNames[1:] {
@@ -257,6 +267,7 @@ const (
 	fInForeign // the element is foreign or below one
 
 	pInvariant // a name an element invariant of checkInvariants is about
+	pTime      // a name the schema declares a dateTime or instant somewhere
 )
 
 func nameProps(s string) uint16 {
@@ -349,7 +360,9 @@ type index struct {
 	refs, codings, displays []int32
 	// inv are the elements checkInvariants looks at: those outside
 	// narrative XHTML that a FHIR invariant can be about.
-	inv     []int32
+	inv []int32
+	// times are the elements of a name pTime marks.
+	times   []int32
 	holders []int32 // displayHolders' answer
 	// scopes and found are scratch space for the element rows.
 	scopes, found []int32
@@ -357,6 +370,9 @@ type index struct {
 	// and the symbols' (the same for every message), so it is kept.
 	memo  *[memoSize]memoEntry
 	types []fhirschema.Type
+	// typed[i] == gen says types[i] is this message's.
+	typed []uint32
+	gen   uint32
 }
 
 var indexes = sync.Pool{New: func() any { return new(index) }}
@@ -408,7 +424,7 @@ func (m *Message) release() {
 	}
 	clear(x.e) // no Doc is kept alive by a pooled index
 	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
-	x.refs, x.codings, x.displays, x.inv = x.refs[:0], x.codings[:0], x.displays[:0], x.inv[:0]
+	x.refs, x.codings, x.displays, x.inv, x.times = x.refs[:0], x.codings[:0], x.displays[:0], x.inv[:0], x.times[:0]
 	x.tab, x.pt = nil, nil
 	if x.used > 0 {
 		x.names = [nameSlots]nameSlot{}
@@ -463,6 +479,9 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 		}
 		if s == symDisplay && above == 0 { // its parent may have a display
 			x.displays = append(x.displays, i)
+		}
+		if props&pTime != 0 {
+			x.times = append(x.times, i)
 		}
 		es[i] = elem{node: n, end: i + 1, sym: s, flags: props}
 		par[i] = parent
