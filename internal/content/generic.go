@@ -933,11 +933,7 @@ func checkLifecycle(m *Message, rp *Report) {
 // journalFacts are the message's facts, worked out once for the rules
 // that remember.
 func (m *Message) journalFacts() Facts {
-	if m.facts == nil {
-		f := m.Facts()
-		m.facts = &f
-	}
-	return *m.facts
+	return m.Facts()
 }
 
 // isDateTime reports whether v is a FHIR dateTime: YYYY, YYYY-MM,

@@ -97,7 +97,8 @@ type Message struct {
 	lastSym   sym
 	lastGroup int
 	// facts are for the journal rules, worked out once.
-	facts *Facts
+	facts    *Facts
+	factsVal Facts
 	// groupsReady says readyGroups has run.
 	groupsReady bool
 	// Room for the types and resources of a usual message.

@@ -743,6 +743,8 @@ func (r *Rule) Judge(m *Message) Result {
 			why = "nothing in the message for this rule to judge"
 		}
 		return Result{Rule: r, Outcome: NotAssessed, Reason: why}
+	case rp.note == "":
+		return Result{Rule: r, Outcome: Pass, Reason: judgedReason(rp.judged)}
 	default:
 		return Result{Rule: r, Outcome: Pass, Reason: judgedReason(rp.judged) + rp.note}
 	}
