@@ -156,7 +156,7 @@ func newSymbols() *symbolTable {
 		if _, ok := t[n]; !ok {
 			p := nameProps(n)
 			if times[n] {
-				p |= pTime
+				p |= pTime | pListed
 			}
 			t[n] = symInfo{n, sym(len(t) + 1), p}
 		}
@@ -263,11 +263,12 @@ const (
 
 	fValue     // the element has a value
 	fResource  // the element is a resource
-	fForeign   // the element is outside the FHIR namespace (narrative XHTML)
-	fInForeign // the element is foreign or below one
+	fInForeign // the element is outside the FHIR namespace (narrative XHTML), or below one that is
 
 	pInvariant // a name an element invariant of checkInvariants is about
 	pTime      // a name the schema declares a dateTime or instant somewhere
+	pListed    // a name the index lists the elements of (reference, coding…)
+	pLeafInv   // a name an invariant can be about on a primitive
 )
 
 func nameProps(s string) uint16 {
@@ -299,6 +300,14 @@ func nameProps(s string) uint16 {
 	switch s {
 	case "extension", "modifierExtension", "reference", "contained", "text", "telecom", "valueContactPoint", "contact":
 		p |= pInvariant
+	}
+	switch s {
+	case "extension", "modifierExtension", "reference":
+		p |= pLeafInv
+	}
+	switch s {
+	case "reference", "coding", "valueCoding", "display":
+		p |= pListed
 	}
 	if p&(pPeriod|pQuantity|pRange|pRatio|pAttachment) != 0 {
 		p |= pInvariant
@@ -436,7 +445,8 @@ func (m *Message) release() {
 // build reads the tree below root into the index, in document order,
 // without recursion: an element's end is written when the walk climbs out
 // of it. The arrays are sized from the Doc (which may count hidden
-// elements too) and cut to the elements found.
+// elements too) and cut to the elements found. Most elements take the
+// short path: a name with no property the lists need, no resource.
 func (x *index) build(root fhir.Node, size int, xml bool) {
 	if cap(x.e) < size {
 		x.e = make([]elem, 0, size)
@@ -448,6 +458,9 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 	es, par, posOf := x.e[:size], x.par[:size], x.posOf[:size]
 	pt := x.pt
 	n, parent, i := root, int32(-1), int32(0)
+	// foreign is the outermost open foreign element, -1 for none: the
+	// elements below it are fInForeign too.
+	foreign := int32(-1)
 	for ; ; i++ {
 		name := n.Name()
 		// x.name, by hand: most names are the schema's.
@@ -458,36 +471,20 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 		if n.HasValue() {
 			props |= fValue
 		}
-		if props&pUpper != 0 && n.Type() != "" { // element names start lower-case
-			props |= fResource
-			x.res = append(x.res, resPos{n.Index(), i})
+		if xml && foreign < 0 && n.Space() != "" { // only XML has elements of other namespaces
+			foreign = i
 		}
-		if xml && n.Space() != "" {
-			props |= fForeign | fInForeign // only XML has elements of other namespaces
+		if foreign >= 0 {
+			props |= fInForeign
 		}
-		var above uint16 // fInForeign when the parent is
-		if parent >= 0 {
-			above = es[parent].flags & fInForeign
-			props |= above
-		}
-		switch {
-		case props&fInForeign != 0:
-		case s == symReference:
-			x.refs = append(x.refs, i)
-		case s == symCoding || s == symValueCoding:
-			x.codings = append(x.codings, i)
-		}
-		if s == symDisplay && above == 0 { // its parent may have a display
-			x.displays = append(x.displays, i)
-		}
-		if props&pTime != 0 {
-			x.times = append(x.times, i)
+		if props&(pUpper|pListed) != 0 {
+			props = x.note(n, i, s, props, foreign >= 0 && foreign != i)
 		}
 		es[i] = elem{node: n, end: i + 1, sym: s, flags: props}
 		par[i] = parent
 		posOf[n.Index()] = i
 		if k := n.First(); k.Ok() {
-			if props&fInForeign == 0 && props&(fResource|pInvariant) != 0 {
+			if props&(fResource|pInvariant) != 0 && props&fInForeign == 0 {
 				x.inv = append(x.inv, i)
 			}
 			n, parent = k, i
@@ -495,8 +492,11 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 		}
 		// A leaf: an invariant can be about it only when it has no value,
 		// or is an extension or a reference (see checkInvariants).
-		if props&fInForeign == 0 && (props&(fValue|fResource|pExt) != fValue || s == symReference) {
+		if props&(fValue|fResource|pLeafInv) != fValue && props&fInForeign == 0 {
 			x.inv = append(x.inv, i)
+		}
+		if foreign == i {
+			foreign = -1
 		}
 		// On to the next sibling, closing the elements left.
 		for parent >= 0 {
@@ -505,6 +505,9 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 				break
 			}
 			es[parent].end = i + 1
+			if foreign == parent {
+				foreign = -1
+			}
 			n, parent = es[parent].node, par[parent]
 		}
 		if parent < 0 {
@@ -512,6 +515,34 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 		}
 	}
 	x.e, x.par, x.posOf = es[:i+1], par[:i+1], posOf
+}
+
+// note is build's long path for element i of symbol s: a resource, or an
+// element of a name the index lists (above says its parent is foreign or
+// below one). It returns the element's flags.
+func (x *index) note(n fhir.Node, i int32, s sym, props uint16, above bool) uint16 {
+	if props&pUpper != 0 && n.Type() != "" { // element names start lower-case
+		props |= fResource
+		x.res = append(x.res, resPos{n.Index(), i})
+	}
+	if props&pListed == 0 {
+		return props
+	}
+	if props&fInForeign == 0 {
+		switch s {
+		case symReference:
+			x.refs = append(x.refs, i)
+		case symCoding, symValueCoding:
+			x.codings = append(x.codings, i)
+		}
+	}
+	if s == symDisplay && !above { // its parent may have a display
+		x.displays = append(x.displays, i)
+	}
+	if props&pTime != 0 {
+		x.times = append(x.times, i)
+	}
+	return props
 }
 
 // pos is the position of element n, -1 for none.
