@@ -209,7 +209,7 @@ func checkHeader(m *Message, rp *Report) {
 	}
 	ev, _ := LookupEvent(m.Event)
 	x := m.index()
-	hp := x.pos(h)
+	hp := x.at(h)
 	if d := x.get(hp, []sym{symEvent, symDisplay}); !x.present(d) {
 		rp.FailAt(h, "event.display", "missing, want %q", ev.Display)
 	} else if v := x.value(d); v != ev.Display {
@@ -236,14 +236,15 @@ func checkMessageEventType(m *Message, rp *Report) {
 		return
 	}
 	x := m.index()
-	var nowBuf, oldBuf [2]fhir.Node
-	now, old := x.extsOf(h, fhir.MessageEventTypeURL, nowBuf[:0]), x.extsOf(h, fhir.MessageEventTypeURL2019, oldBuf[:0])
+	var nowBuf, oldBuf [2]int32
+	hp := x.at(h)
+	now, old := x.extsOf(hp, fhir.MessageEventTypeURL, nowBuf[:0]), x.extsOf(hp, fhir.MessageEventTypeURL2019, oldBuf[:0])
 	switch {
 	case len(now) > 0 && len(old) > 0:
-		rp.Fail(old[0], "both forms of the message event type extension; send only Extension-MessageEventType-1")
+		rp.Fail(x.e[old[0]].node, "both forms of the message event type extension; send only Extension-MessageEventType-1")
 		return
 	case len(old) > 0 && m.Profile != Profile2019:
-		rp.Fail(old[0], "the 2019 form Extension-EMS-MessageEventType-1 is not accepted in profile %s; use Extension-MessageEventType-1", m.Profile)
+		rp.Fail(x.e[old[0]].node, "the 2019 form Extension-EMS-MessageEventType-1 is not accepted in profile %s; use Extension-MessageEventType-1", m.Profile)
 		return
 	case len(now) == 0 && len(old) == 0:
 		rp.FailAt(h, "extension(Extension-MessageEventType-1)", "missing (1..1)")
@@ -254,17 +255,16 @@ func checkMessageEventType(m *Message, rp *Report) {
 		exts, sys, list = old, sysMET2019, codes.EMSMessageEventType1
 	}
 	if len(exts) > 1 {
-		rp.Fail(exts[1], "%d message event type extensions (1..1)", len(exts))
+		rp.Fail(x.e[exts[1]].node, "%d message event type extensions (1..1)", len(exts))
 	}
-	e := exts[0]
-	cp := x.kid(x.pos(e), symValueCodeableConcept)
+	cp := x.kid(exts[0], symValueCodeableConcept)
 	if !x.present(cp) {
-		rp.FailAt(e, "valueCodeableConcept", "missing (1..1)")
+		rp.FailAt(x.e[exts[0]].node, "valueCodeableConcept", "missing (1..1)")
 		return
 	}
 	cc := x.e[cp].node
-	var csBuf [2]fhir.Node
-	cs := x.allOf(cc, symCoding, csBuf[:0])
+	var csBuf [2]int32
+	cs := x.allOf(cp, symCoding, csBuf[:0])
 	if len(cs) != 1 {
 		rp.FailAt(cc, "coding", "%d codings (1..1)", len(cs))
 	}
@@ -272,8 +272,8 @@ func checkMessageEventType(m *Message, rp *Report) {
 		rp.Fail(x.e[t].node, "not allowed (0..0)")
 	}
 	l := codes.MustGet(list)
-	for _, c := range cs {
-		ci := x.pos(c)
+	for _, ci := range cs {
+		c := x.e[ci].node
 		s, _ := x.kidVal(ci, symSystem)
 		code, _ := x.kidVal(ci, symCode)
 		switch {
@@ -301,7 +301,7 @@ func checkSource(m *Message, rp *Report) {
 		return
 	}
 	x := m.index()
-	ci := x.get(x.pos(h), []sym{symSource, symContact})
+	ci := x.get(x.at(h), []sym{symSource, symContact})
 	if !x.present(ci) {
 		rp.FailAt(h, "source.contact", "missing: the publisher must give a phone number or email address")
 		return
@@ -336,8 +336,8 @@ func phoneShape(s string) bool {
 }
 
 // routing appends the routing demographics extensions to buf.
-func routing(m *Message, x *index, buf []fhir.Node) []fhir.Node {
-	return x.extsOf(m.Header, fhir.RoutingDemographicsURL, buf)
+func routing(m *Message, x *index, buf []int32) []int32 {
+	return x.extsOf(x.at(m.Header), fhir.RoutingDemographicsURL, buf)
 }
 
 func checkRouting(m *Message, rp *Report) {
@@ -346,30 +346,30 @@ func checkRouting(m *Message, rp *Report) {
 		return
 	}
 	x := m.index()
-	var rdsBuf [2]fhir.Node
+	var rdsBuf [2]int32
 	rds := routing(m, x, rdsBuf[:0])
 	if len(rds) != 1 {
 		if len(rds) == 0 {
 			rp.FailAt(h, "extension(Extension-RoutingDemographics-1)", "missing (1..1)")
 			return
 		}
-		rp.Fail(rds[1], "%d routing demographics extensions (1..1)", len(rds))
+		rp.Fail(x.e[rds[1]].node, "%d routing demographics extensions (1..1)", len(rds))
 	}
-	rd := rds[0]
-	rdp := x.pos(rd)
+	rdp := rds[0]
+	rd := x.e[rdp].node
 	for c := rdp + 1; c < x.e[rdp].end; c = x.e[c].end {
 		if x.e[c].flags&pValueX != 0 {
 			rp.Fail(x.e[c].node, "the routing demographics extension has no value[x] (0..0)")
 		}
 	}
 	relaxed := m.Type == "delete" && slices.Contains(screening, m.Event)
-	sub := func(name string, min int, buf []fhir.Node) []fhir.Node {
-		xs := x.extsOf(rd, name, buf)
+	sub := func(name string, min int, buf []int32) []int32 {
+		xs := x.extsOf(rdp, name, buf)
 		switch {
 		case len(xs) < min:
 			rp.FailAt(rd, "extension("+name+")", "missing (1..1)")
 		case len(xs) > 1:
-			rp.Fail(xs[1], "%d %s sub-extensions (at most 1)", len(xs), name)
+			rp.Fail(x.e[xs[1]].node, "%d %s sub-extensions (at most 1)", len(xs), name)
 		}
 		return xs
 	}
@@ -377,11 +377,11 @@ func checkRouting(m *Message, rp *Report) {
 	if relaxed {
 		minName = 0
 	}
-	var subBuf [2]fhir.Node
-	for _, n := range sub("nhsNumber", 1, subBuf[:0]) {
-		ip := x.kid(x.pos(n), symValueIdentifier)
+	var subBuf [2]int32
+	for _, np := range sub("nhsNumber", 1, subBuf[:0]) {
+		ip := x.kid(np, symValueIdentifier)
 		if !x.present(ip) {
-			rp.FailAt(n, "valueIdentifier", "missing (1..1)")
+			rp.FailAt(x.e[np].node, "valueIdentifier", "missing (1..1)")
 			continue
 		}
 		id := x.e[ip].node
@@ -392,10 +392,10 @@ func checkRouting(m *Message, rp *Report) {
 			rp.FailAt(id, "value", "missing (1..1)")
 		}
 	}
-	for _, n := range sub("name", minName, subBuf[:0]) {
-		hp := x.kid(x.pos(n), symValueHumanName)
+	for _, np := range sub("name", minName, subBuf[:0]) {
+		hp := x.kid(np, symValueHumanName)
 		if !x.present(hp) {
-			rp.FailAt(n, "valueHumanName", "missing (1..1)")
+			rp.FailAt(x.e[np].node, "valueHumanName", "missing (1..1)")
 			continue
 		}
 		hn := x.e[hp].node
@@ -409,16 +409,16 @@ func checkRouting(m *Message, rp *Report) {
 			rp.failAt(hn, "use", "want official"+foundText(u))
 		}
 	}
-	for _, n := range sub("birthDateTime", minName, subBuf[:0]) {
-		if _, ok := x.nodeVal(n, symValueDateTime); !ok {
-			rp.FailAt(n, "valueDateTime", "missing (1..1)")
+	for _, np := range sub("birthDateTime", minName, subBuf[:0]) {
+		if _, ok := x.kidVal(np, symValueDateTime); !ok {
+			rp.FailAt(x.e[np].node, "valueDateTime", "missing (1..1)")
 		}
 	}
 }
 
 // patientNHS returns the Patient's NHS number identifier value.
 func patientNHS(x *index, p fhir.Node) (string, fhir.Node) {
-	pp := x.pos(p)
+	pp := x.at(p)
 	if pp < 0 {
 		return "", fhir.Node{}
 	}
@@ -437,17 +437,17 @@ func patientNHS(x *index, p fhir.Node) (string, fhir.Node) {
 }
 
 // routingSub finds the first routing sub-extension of a name with a value
-// at the end of a path.
-func routingSub(m *Message, x *index, name string, valuePath ...sym) (fhir.Node, string, bool) {
-	var rdsBuf, subBuf [2]fhir.Node
+// at the end of a path: its position (-1 for none) and the value.
+func routingSub(m *Message, x *index, name string, valuePath ...sym) (int32, string, bool) {
+	var rdsBuf, subBuf [2]int32
 	for _, rd := range routing(m, x, rdsBuf[:0]) {
 		for _, n := range x.extsOf(rd, name, subBuf[:0]) {
-			if v, ok := x.nodeVal(n, valuePath...); ok {
+			if v, ok := x.val(x.get(n, valuePath)); ok {
 				return n, v, true
 			}
 		}
 	}
-	return fhir.Node{}, "", false
+	return -1, "", false
 }
 
 func checkRoutingPatient(m *Message, rp *Report) {
@@ -464,7 +464,7 @@ func checkRoutingPatient(m *Message, rp *Report) {
 	}
 	rp.Judged()
 	if rv != pv {
-		rp.Fail(rn, "routing NHS number %s is not the Patient's (%s)", rv, pv)
+		rp.Fail(x.e[rn].node, "routing NHS number %s is not the Patient's (%s)", rv, pv)
 	}
 }
 
@@ -476,7 +476,7 @@ func checkRoutingMatch(m *Message, rp *Report) {
 	}
 	rp.Judged()
 	x := m.index()
-	pp := x.pos(p)
+	pp := x.at(p)
 	official := int32(-1)
 	for n := pp + 1; n < x.e[pp].end; n = x.e[n].end {
 		if x.e[n].sym != symName {
@@ -489,7 +489,7 @@ func checkRoutingMatch(m *Message, rp *Report) {
 	}
 	rn, _, hasName := routingSub(m, x, "name", symValueHumanName, symFamily)
 	if hasName && official >= 0 {
-		hn := x.kid(x.pos(rn), symValueHumanName)
+		hn := x.kid(rn, symValueHumanName)
 		if rf, ok := x.kidVal(hn, symFamily); ok {
 			if pf, ok := x.kidVal(official, symFamily); ok && !sameLower(rf, pf) {
 				rp.Fail(x.node(x.kid(hn, symFamily)), "routing family %q, Patient official family %q", rf, pf)
@@ -504,7 +504,7 @@ func checkRoutingMatch(m *Message, rp *Report) {
 	bn, bv, hasBirth := routingSub(m, x, "birthDateTime", symValueDateTime)
 	pb, hasPB := x.kidVal(pp, symBirthDate)
 	if hasBirth && hasPB && len(bv) >= 10 && isFullDate(bv[:10]) && isFullDate(pb) && bv[:10] != pb {
-		rp.Fail(x.nodeKid(bn, symValueDateTime), "routing birthDateTime %s, Patient birthDate %s", bv, pb)
+		rp.Fail(x.node(x.kid(bn, symValueDateTime)), "routing birthDateTime %s, Patient birthDate %s", bv, pb)
 	}
 }
 

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/nems-harness/nems-harness/internal/fhir"
 )
 
 // Facts are what the journal rules remember of an accepted message.
@@ -582,11 +580,11 @@ func (m *Message) Facts() Facts {
 	}
 	x := m.index()
 	f := Facts{Event: m.Event, Type: m.Type}
-	h := x.pos(m.Header)
+	h := x.at(m.Header)
 	f.MessageID, _ = x.kidVal(h, symID)
 	f.VersionID, _ = x.val(x.get(h, []sym{symMeta, symVersionID}))
 	f.LastUpdated, _ = x.val(x.get(h, []sym{symMeta, symLastUpdated}))
-	if fp := x.pos(m.Focus); fp >= 0 {
+	if fp := x.at(m.Focus); fp >= 0 {
 		for id := fp + 1; id < x.e[fp].end; id = x.e[id].end {
 			if x.e[id].sym != symIdentifier {
 				continue
@@ -611,10 +609,10 @@ func (m *Message) Facts() Facts {
 // sub-extension, "" when absent.
 func (m *Message) RoutingNHSNumber() string {
 	x := m.index()
-	var rdsBuf, subBuf [2]fhir.Node
+	var rdsBuf, subBuf [2]int32
 	for _, rd := range routing(m, x, rdsBuf[:0]) {
 		for _, n := range x.extsOf(rd, "nhsNumber", subBuf[:0]) {
-			if v, ok := x.nodeVal(n, symValueIdentifier, symValue); ok {
+			if v, ok := x.val(x.get(n, []sym{symValueIdentifier, symValue})); ok {
 				return v
 			}
 		}

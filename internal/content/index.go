@@ -360,8 +360,6 @@ type index struct {
 	pt    *ptrTable
 	names [nameSlots]nameSlot
 	used  int
-	// posOf is the position of each element by its fhir.Node.Index.
-	posOf []int32
 	// refs and codings are the positions of the elements named reference,
 	// and coding or valueCoding, outside narrative XHTML; displays those
 	// named display whose parent is outside it. The checks that look only
@@ -379,9 +377,8 @@ type index struct {
 	// and the symbols' (the same for every message), so it is kept.
 	memo  *[memoSize]memoEntry
 	types []fhirschema.Type
-	// typed[i] == gen says types[i] is this message's.
-	typed []uint32
-	gen   uint32
+	// typed has bit i set when types[i] is this message's.
+	typed []uint64
 }
 
 var indexes = sync.Pool{New: func() any { return new(index) }}
@@ -452,10 +449,7 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 		x.e = make([]elem, 0, size)
 		x.par = make([]int32, 0, size)
 	}
-	if cap(x.posOf) < size {
-		x.posOf = make([]int32, size)
-	}
-	es, par, posOf := x.e[:size], x.par[:size], x.posOf[:size]
+	es, par := x.e[:size], x.par[:size]
 	pt := x.pt
 	n, parent, i := root, int32(-1), int32(0)
 	// foreign is the outermost open foreign element, -1 for none: the
@@ -482,7 +476,6 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 		}
 		es[i] = elem{node: n, end: i + 1, sym: s, flags: props}
 		par[i] = parent
-		posOf[n.Index()] = i
 		if k := n.First(); k.Ok() {
 			if props&(fResource|pInvariant) != 0 && props&fInForeign == 0 {
 				x.inv = append(x.inv, i)
@@ -514,7 +507,7 @@ func (x *index) build(root fhir.Node, size int, xml bool) {
 			break
 		}
 	}
-	x.e, x.par, x.posOf = es[:i+1], par[:i+1], posOf
+	x.e, x.par = es[:i+1], par[:i+1]
 }
 
 // note is build's long path for element i of symbol s: a resource, or an
@@ -545,14 +538,6 @@ func (x *index) note(n fhir.Node, i int32, s sym, props uint16, above bool) uint
 	return props
 }
 
-// pos is the position of element n, -1 for none.
-func (x *index) pos(n fhir.Node) int32 {
-	if j := n.Index(); j >= 0 && int(j) < len(x.posOf) {
-		return x.posOf[j]
-	}
-	return -1
-}
-
 // node is element i's Node (not Ok for -1).
 func (x *index) node(i int32) fhir.Node {
 	if i < 0 {
@@ -561,41 +546,29 @@ func (x *index) node(i int32) fhir.Node {
 	return x.e[i].node
 }
 
-// nodeVal is n.Val of a path of names, read from the index.
-func (x *index) nodeVal(n fhir.Node, path ...sym) (string, bool) {
-	return x.val(x.get(x.pos(n), path))
-}
-
-// nodeKid is n.Kid, read from the index.
-func (x *index) nodeKid(n fhir.Node, s sym) fhir.Node {
-	return x.node(x.kid(x.pos(n), s))
-}
-
-// extsOf appends n's extensions with the url to out (fhir.Node.Ext, into
-// the caller's buffer), read from the index.
-func (x *index) extsOf(n fhir.Node, url string, out []fhir.Node) []fhir.Node {
-	p := x.pos(n)
+// extsOf appends the positions of p's extensions with the url to out
+// (fhir.Node.Ext, into the caller's buffer).
+func (x *index) extsOf(p int32, url string, out []int32) []int32 {
 	if p < 0 {
 		return out
 	}
 	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
 		if x.e[c].flags&pExt != 0 && x.e[c].node.URL() == url {
-			out = append(out, x.e[c].node)
+			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// allOf appends n's children named s to out (fhir.Node.All, into the
-// caller's buffer), read from the index.
-func (x *index) allOf(n fhir.Node, s sym, out []fhir.Node) []fhir.Node {
-	p := x.pos(n)
+// allOf appends the positions of p's children named s to out
+// (fhir.Node.All, into the caller's buffer).
+func (x *index) allOf(p int32, s sym, out []int32) []int32 {
 	if p < 0 {
 		return out
 	}
 	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
 		if x.e[c].sym == s {
-			out = append(out, x.e[c].node)
+			out = append(out, c)
 		}
 	}
 	return out

@@ -156,14 +156,13 @@ func (x *index) typeTimes(f func(i int32, fhirType string)) {
 	}
 	if cap(x.types) < len(x.e) {
 		x.types = make([]fhirschema.Type, len(x.e))
-		x.typed = make([]uint32, len(x.e))
 	}
-	x.types, x.typed = x.types[:len(x.e)], x.typed[:len(x.e)]
-	x.gen++
-	if x.gen == 0 { // wrapped: no stamp may pass for this message's
-		clear(x.typed)
-		x.gen = 1
+	words := (len(x.e) + 63) / 64
+	if cap(x.typed) < words {
+		x.typed = make([]uint64, words)
 	}
+	x.types, x.typed = x.types[:len(x.e)], x.typed[:words]
+	clear(x.typed)
 	for _, i := range x.times {
 		if i == 0 {
 			continue
@@ -181,7 +180,7 @@ func (x *index) typeTimes(f func(i int32, fhirType string)) {
 // typeOf is element i's schema type (zero: not typed), worked out from
 // its parent's, once per message.
 func (x *index) typeOf(i int32) fhirschema.Type {
-	if x.typed[i] == x.gen {
+	if x.typed[i/64]&(1<<(i%64)) != 0 {
 		return x.types[i]
 	}
 	var t fhirschema.Type
@@ -190,7 +189,8 @@ func (x *index) typeOf(i int32) fhirschema.Type {
 	} else if pt := x.typeOf(x.par[i]); !pt.IsZero() {
 		t = x.childType(pt, i).t
 	}
-	x.types[i], x.typed[i] = t, x.gen
+	x.types[i] = t
+	x.typed[i/64] |= 1 << (i % 64)
 	return t
 }
 
