@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/nems-harness/nems-harness/internal/codes"
@@ -689,6 +691,9 @@ const SNOMED = "http://snomed.info/sct"
 type Catalogue struct {
 	rules []*Rule
 	index map[string]*Rule
+	// plans are by message kind (copied on write: readers take no lock).
+	plans   atomic.Pointer[map[planKey]*plan]
+	plansMu sync.Mutex
 }
 
 // NewCatalogue compiles rules, in the order given (the order of issues in
@@ -727,6 +732,11 @@ func (r *Rule) Judge(m *Message) Result {
 	if why := r.applies(m); why != "" {
 		return Result{Rule: r, Outcome: NotAssessed, Reason: why}
 	}
+	return r.judge(m)
+}
+
+// judge runs a rule that applies to the message.
+func (r *Rule) judge(m *Message) Result {
 	rp := &m.report
 	*rp = Report{m: m}
 	rp.judgeCounts(r)
@@ -778,11 +788,69 @@ func instancesWord(n int) string {
 func (c *Catalogue) Judge(m *Message) []Result {
 	m.cat = c
 	out := make([]Result, len(c.rules))
-	for i, r := range c.rules {
-		out[i] = r.Judge(m)
+	if p := c.planOf(m); p != nil {
+		copy(out, p.results)
+		for _, i := range p.apply {
+			out[i] = c.rules[i].judge(m)
+		}
+	} else {
+		for i, r := range c.rules {
+			out[i] = r.Judge(m)
+		}
 	}
 	m.release()
 	return out
+}
+
+// plan is which rules apply to messages of one kind (see planKey), and
+// the results of those that do not.
+type plan struct {
+	apply   []int
+	results []Result
+}
+
+// planKey is what Rule.applies reads of a message.
+type planKey struct {
+	profile, event, typ string
+	xml                 bool
+}
+
+// planOf returns the plan for the message's kind, made on first use; nil
+// for a kind of an unknown event, type or profile (not kept: a sender
+// could make any number of them).
+func (c *Catalogue) planOf(m *Message) *plan {
+	k := planKey{m.Profile, m.Event, m.Type, m.Doc != nil && m.Doc.Format == "xml"}
+	if _, ok := LookupEvent(k.event); !ok || k.profile != Profile2019 && k.profile != ProfileCurrent ||
+		k.typ != "new" && k.typ != "update" && k.typ != "delete" {
+		return nil
+	}
+	if ps := c.plans.Load(); ps != nil {
+		if p, ok := (*ps)[k]; ok {
+			return p
+		}
+	}
+	p := &plan{results: make([]Result, len(c.rules))}
+	for i, r := range c.rules {
+		if why := r.applies(m); why != "" {
+			p.results[i] = Result{Rule: r, Outcome: NotAssessed, Reason: why}
+		} else {
+			p.apply = append(p.apply, i)
+		}
+	}
+	c.plansMu.Lock()
+	defer c.plansMu.Unlock()
+	old := c.plans.Load()
+	ps := make(map[planKey]*plan)
+	if old != nil {
+		for k, v := range *old {
+			ps[k] = v
+		}
+	}
+	// The key's strings may alias the body: kept as copies.
+	k.profile, k.event, k.typ = strings.Clone(k.profile), strings.Clone(k.event), strings.Clone(k.typ)
+	ps[k] = p
+	c.plans.Store(&ps)
+	return p
 }
 
 // NotAssessed gives every rule the verdict not assessed with one reason
