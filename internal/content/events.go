@@ -119,8 +119,7 @@ func anyCoding(of string, the bool, path string, accept func(system, code string
 			var buf [16]int32
 			cs := x.findAll(pos[k], codings, buf[:0])
 			for _, c := range cs {
-				s, _ := x.kidVal(c, symSystem)
-				code, _ := x.kidVal(c, symCode)
+				s, _, code, _ := x.kidVals(c, symSystem, symCode)
 				if accept(s, code) {
 					ok = true
 					break
@@ -260,8 +259,7 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 				rp.Judged()
 				var buf [16]int32
 				for _, c := range x.findAll(ri, listCodings, buf[:0]) {
-					s, _ := x.kidVal(c, symSystem)
-					v, _ := x.kidVal(c, symCode)
+					s, _, v, _ := x.kidVals(c, symSystem, symCode)
 					if s == system && !cl.list.Contains(s, v) {
 						rp.failAt(x.e[c].node, "", "not in "+cl.name+" (the outcomes of a "+cl.code+" "+of+")"+foundText(v))
 					}
@@ -420,8 +418,7 @@ func (x *index) codingsFound(cs []int32) string {
 	var arr [4]string
 	vals := arr[:0]
 	for _, c := range cs {
-		s, ok1 := x.kidVal(c, symSystem)
-		v, ok2 := x.kidVal(c, symCode)
+		s, ok1, v, ok2 := x.kidVals(c, symSystem, symCode)
 		if ok1 || ok2 {
 			vals = append(vals, s+"|"+v)
 		}

@@ -274,8 +274,7 @@ func checkMessageEventType(m *Message, rp *Report) {
 	l := codes.MustGet(list)
 	for _, ci := range cs {
 		c := x.e[ci].node
-		s, _ := x.kidVal(ci, symSystem)
-		code, _ := x.kidVal(ci, symCode)
+		s, _, code, _ := x.kidVals(ci, symSystem, symCode)
 		switch {
 		case s != sys:
 			rp.failAt(c, "system", "want "+sys+foundText(s))
@@ -646,21 +645,31 @@ func checkSCTID(m *Message, rp *Report) {
 	}
 }
 
-// displays maps (system, code) to the first list concept with a display,
-// in list-name order, as codes.Find would give it.
-var displays = sync.OnceValue(func() map[[2]string]codes.Match {
-	out := map[[2]string]codes.Match{}
+// displays maps a code to, for each system, the first list concept with a
+// display, in list-name order, as codes.Find would give it. (By code
+// first: one short string to hash.)
+var displays = sync.OnceValue(func() map[string][]codes.Match {
+	out := map[string][]codes.Match{}
 	for _, name := range codes.Names() {
 		l := codes.MustGet(name)
 		for _, c := range l.Concepts() {
-			k := [2]string{c.System, c.Code}
-			if _, dup := out[k]; !dup && c.HasDisplay {
-				out[k] = codes.Match{List: name, Concept: c}
+			if _, dup := findDisplay(out, c.System, c.Code); !dup && c.HasDisplay {
+				out[c.Code] = append(out[c.Code], codes.Match{List: name, Concept: c})
 			}
 		}
 	}
 	return out
 })
+
+// findDisplay looks (system, code) up in displays.
+func findDisplay(known map[string][]codes.Match, system, code string) (codes.Match, bool) {
+	for _, m := range known[code] {
+		if m.Concept.System == system {
+			return m, true
+		}
+	}
+	return codes.Match{}, false
+}
 
 // sameWords reports whether two strings are the same after trimming and
 // collapsing white space (strings.Fields joined by one space).
@@ -731,12 +740,11 @@ func checkDisplay(m *Message, rp *Report) {
 		if x.e[d].flags&fValue == 0 {
 			continue
 		}
-		sys, ok1 := x.kidVal(i, symSystem)
-		code, ok2 := x.kidVal(i, symCode)
+		sys, ok1, code, ok2 := x.kidVals(i, symSystem, symCode)
 		if !ok1 || !ok2 || displayExempt(m, x, i) {
 			continue
 		}
-		if match, ok := known[[2]string{sys, code}]; ok {
+		if match, ok := findDisplay(known, sys, code); ok {
 			rp.Judged()
 			if v := x.value(d); !sameWords(v, match.Concept.Display) {
 				rp.failAt(x.e[d].node, "", fmt.Sprintf("%s gives code %s the display %q", match.List, code, match.Concept.Display)+foundText(v))

@@ -845,6 +845,24 @@ func (x *index) val(i int32) (string, bool) {
 // kidVal is the value of i's first child named s.
 func (x *index) kidVal(i int32, s sym) (string, bool) { return x.val(x.kid(i, s)) }
 
+// kidVals is kidVal of two names (a system and a code), in one pass over
+// i's children.
+func (x *index) kidVals(i int32, a, b sym) (va string, oka bool, vb string, okb bool) {
+	ka, kb := int32(-1), int32(-1)
+	if i >= 0 {
+		for c := i + 1; c < x.e[i].end && (ka < 0 || kb < 0); c = x.e[c].end {
+			if s := x.e[c].sym; s == a && ka < 0 {
+				ka = c
+			} else if s == b && kb < 0 {
+				kb = c
+			}
+		}
+	}
+	va, oka = x.val(ka)
+	vb, okb = x.val(kb)
+	return va, oka, vb, okb
+}
+
 // kidPresent reports whether i's first child named s is present.
 func (x *index) kidPresent(i int32, s sym) bool { return x.present(x.kid(i, s)) }
 

@@ -304,14 +304,12 @@ func (x *index) codingsOverlap(a, b int32) bool {
 		if x.e[c].sym != symCoding {
 			continue
 		}
-		s1, _ := x.kidVal(c, symSystem)
-		k1, _ := x.kidVal(c, symCode)
+		s1, _, k1, _ := x.kidVals(c, symSystem, symCode)
 		for d := b + 1; d < x.e[b].end; d = x.e[d].end {
 			if x.e[d].sym != symCoding {
 				continue
 			}
-			s2, _ := x.kidVal(d, symSystem)
-			k2, _ := x.kidVal(d, symCode)
+			s2, _, k2, _ := x.kidVals(d, symSystem, symCode)
 			if joinedEqual(s1, k1, s2, k2) {
 				return true
 			}

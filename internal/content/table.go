@@ -625,8 +625,7 @@ func (rp *Report) checkValue(x *index, e *Elem, i int32) (why, got string) {
 	if e.System == "" && e.Coding == "" && len(e.Pairs) == 0 && !e.SCTID && e.Ref == "" {
 		return "", ""
 	}
-	sys, _ := x.kidVal(i, symSystem)
-	code, hasCode := x.kidVal(i, symCode)
+	sys, _, code, hasCode := x.kidVals(i, symSystem, symCode)
 	if e.System != "" && sys != e.System {
 		return "want coding system " + e.System, foundText(sys)
 	}
