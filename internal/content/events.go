@@ -183,7 +183,7 @@ func (x *index) hasCoding(r int32, codings []sym, system, code string) bool {
 // codingIn reports whether one of the codings cs is of system and code.
 func (x *index) codingIn(cs []int32, system, code string) bool {
 	for _, c := range cs {
-		if s, _, v, _ := x.kidVals(c, symSystem, symCode); s == system && v == code {
+		if s, _, v, _ := x.kidVals(c, symSystem, symCode); v == code && s == system { // the short string first
 			return true
 		}
 	}

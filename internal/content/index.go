@@ -371,6 +371,8 @@ type index struct {
 	// times are the elements of a name pTime marks.
 	times   []int32
 	holders []int32 // displayHolders' answer
+	// resolved are resolveValue's answers for this message.
+	resolved []resolution
 	// scopes and found are scratch space for the element rows.
 	scopes, found []int32
 	// memo and types serve typeTimes. The memo's keys are the schema's
@@ -429,6 +431,8 @@ func (m *Message) release() {
 		return // a large message's index is not kept
 	}
 	clear(x.e) // no Doc is kept alive by a pooled index
+	clear(x.resolved)
+	x.resolved = x.resolved[:0]
 	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
 	x.refs, x.codings, x.displays, x.inv, x.times = x.refs[:0], x.codings[:0], x.displays[:0], x.inv[:0], x.times[:0]
 	x.tab, x.pt = nil, nil

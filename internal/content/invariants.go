@@ -25,7 +25,10 @@ func checkInvariants(m *Message, rp *Report) {
 		fail(x.e[t].node, "bdl-1", "total only when a search set or history")
 	}
 	// seen holds each fullUrl's latest meta.versionId.
-	type urlVersion struct{ url, version string }
+	type urlVersion struct {
+		url, version string
+		tail         uint64 // tailKey(url): fullUrls share their start
+	}
 	var seenArr [manyEntries]urlVersion
 	seen := seenArr[:0]
 	var seenMap map[string]string
@@ -60,15 +63,16 @@ func checkInvariants(m *Message, rp *Report) {
 				prev, dup = seenMap[e.FullURL]
 				seenMap[e.FullURL] = v
 			} else {
+				tail := tailKey(e.FullURL)
 				for k := range seen {
-					if seen[k].url == e.FullURL {
+					if seen[k].tail == tail && seen[k].url == e.FullURL {
 						prev, dup = seen[k].version, true
 						seen[k].version = v
 						break
 					}
 				}
 				if !dup {
-					seen = append(seen, urlVersion{e.FullURL, v})
+					seen = append(seen, urlVersion{e.FullURL, v, tail})
 				}
 			}
 			if dup && prev == v {

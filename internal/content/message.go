@@ -397,8 +397,39 @@ func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 	return m.resolveValue(v)
 }
 
-// resolveValue resolves a Reference.reference value.
+// resolveValue resolves a Reference.reference value. Several rules
+// resolve the same references: the index keeps the answers for the
+// message's values, strings of its body known by address.
 func (m *Message) resolveValue(v string) (fhir.Node, Resolution) {
+	x := m.idx
+	if x == nil {
+		return m.resolveSlow(v)
+	}
+	p := unsafe.StringData(v)
+	for k := range x.resolved {
+		if r := &x.resolved[k]; r.p == p && r.n == len(v) {
+			return r.node, r.how
+		}
+	}
+	n, how := m.resolveSlow(v)
+	if p != nil && len(x.resolved) < maxResolved {
+		x.resolved = append(x.resolved, resolution{p, len(v), n, how})
+	}
+	return n, how
+}
+
+// resolution is one answer of resolveValue.
+type resolution struct {
+	p    *byte
+	n    int
+	node fhir.Node
+	how  Resolution
+}
+
+// maxResolved bounds the answers kept (a look-up looks through them).
+const maxResolved = 32
+
+func (m *Message) resolveSlow(v string) (fhir.Node, Resolution) {
 	if i, ok := m.entryByURL(v); ok {
 		if i < 0 {
 			return fhir.Node{}, Unresolved
