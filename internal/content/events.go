@@ -119,8 +119,7 @@ func anyCoding(of string, the bool, path string, accept func(system, code string
 			var buf [16]int32
 			cs := x.findAll(pos[k], codings, buf[:0])
 			for _, c := range cs {
-				s, _ := x.kidVal(c, symSystem)
-				code, _ := x.kidVal(c, symCode)
+				s, _, code, _ := x.kidVals(c, symSystem, symCode)
 				if accept(s, code) {
 					ok = true
 					break
@@ -178,11 +177,14 @@ func uniqueCode(of, path, system, what string) func(*Message, *Report) {
 // compiled "<path>.coding"), one of system and code.
 func (x *index) hasCoding(r int32, codings []sym, system, code string) bool {
 	var buf [16]int32
-	for _, c := range x.findAll(r, codings, buf[:0]) {
-		if s, _ := x.kidVal(c, symSystem); s == system {
-			if v, _ := x.kidVal(c, symCode); v == code {
-				return true
-			}
+	return x.codingIn(x.findAll(r, codings, buf[:0]), system, code)
+}
+
+// codingIn reports whether one of the codings cs is of system and code.
+func (x *index) codingIn(cs []int32, system, code string) bool {
+	for _, c := range cs {
+		if s, _, v, _ := x.kidVals(c, symSystem, symCode); v == code && s == system { // the short string first
+			return true
 		}
 	}
 	return false
@@ -215,9 +217,11 @@ func perGroup(of, codePath, code, outcomePath, system, what string, total int, g
 			if n++; n == total+1 {
 				rp.Fail(r.Get(codePath), "more than %d %s %ss", total, what, of)
 			}
+			var buf [16]int32
+			outcomes := x.findAll(ri, outcomeCodings, buf[:0]) // once for every code
 			for k, g := range groups {
 				for _, c := range g.codes {
-					if x.hasCoding(ri, outcomeCodings, system, c) {
+					if x.codingIn(outcomes, system, c) {
 						if per[k]++; per[k] == g.max+1 {
 							rp.Fail(r.Get(outcomePath), "more than %d %s %s for the %s", g.max, what, plural(of, g.max), g.name)
 						}
@@ -253,15 +257,16 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 		x := m.index()
 		_, pos, _ := m.instancesAt(ofSym, false)
 		for _, ri := range pos {
+			var cbuf [16]int32
+			cs := x.findAll(ri, codeCodings, cbuf[:0]) // once for every code
 			for _, cl := range byCode {
-				if !x.hasCoding(ri, codeCodings, system, cl.code) {
+				if !x.codingIn(cs, system, cl.code) {
 					continue
 				}
 				rp.Judged()
 				var buf [16]int32
 				for _, c := range x.findAll(ri, listCodings, buf[:0]) {
-					s, _ := x.kidVal(c, symSystem)
-					v, _ := x.kidVal(c, symCode)
+					s, _, v, _ := x.kidVals(c, symSystem, symCode)
 					if s == system && !cl.list.Contains(s, v) {
 						rp.failAt(x.e[c].node, "", "not in "+cl.name+" (the outcomes of a "+cl.code+" "+of+")"+foundText(v))
 					}
@@ -420,8 +425,7 @@ func (x *index) codingsFound(cs []int32) string {
 	var arr [4]string
 	vals := arr[:0]
 	for _, c := range cs {
-		s, ok1 := x.kidVal(c, symSystem)
-		v, ok2 := x.kidVal(c, symCode)
+		s, ok1, v, ok2 := x.kidVals(c, symSystem, symCode)
 		if ok1 || ok2 {
 			vals = append(vals, s+"|"+v)
 		}

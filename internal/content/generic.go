@@ -208,15 +208,18 @@ func checkHeader(m *Message, rp *Report) {
 		return
 	}
 	ev, _ := LookupEvent(m.Event)
-	if d := h.Get("event.display"); !d.Present() {
+	x := m.index()
+	hp := x.at(h)
+	if d := x.get(hp, []sym{symEvent, symDisplay}); !x.present(d) {
 		rp.FailAt(h, "event.display", "missing, want %q", ev.Display)
-	} else if d.Value() != ev.Display {
-		rp.failAt(d, "", fmt.Sprintf("want %q", ev.Display)+foundText(d.Value()))
+	} else if v := x.value(d); v != ev.Display {
+		rp.failAt(x.e[d].node, "", fmt.Sprintf("want %q", ev.Display)+foundText(v))
 	}
-	for f := h.First(); f.Ok(); f = f.Next() {
-		if f.Name() != "focus" || !f.Present() {
+	for c := hp + 1; c < x.e[hp].end; c = x.e[c].end {
+		if x.e[c].sym != symFocus || !x.present(c) {
 			continue
 		}
+		f := x.e[c].node
 		t, ok := m.Target(f)
 		switch {
 		case !ok:
@@ -232,14 +235,16 @@ func checkMessageEventType(m *Message, rp *Report) {
 	if !h.Ok() {
 		return
 	}
-	var nowBuf, oldBuf [2]fhir.Node
-	now, old := extsOf(h, fhir.MessageEventTypeURL, nowBuf[:0]), extsOf(h, fhir.MessageEventTypeURL2019, oldBuf[:0])
+	x := m.index()
+	var nowBuf, oldBuf [2]int32
+	hp := x.at(h)
+	now, old := x.extsOf(hp, fhir.MessageEventTypeURL, nowBuf[:0]), x.extsOf(hp, fhir.MessageEventTypeURL2019, oldBuf[:0])
 	switch {
 	case len(now) > 0 && len(old) > 0:
-		rp.Fail(old[0], "both forms of the message event type extension; send only Extension-MessageEventType-1")
+		rp.Fail(x.e[old[0]].node, "both forms of the message event type extension; send only Extension-MessageEventType-1")
 		return
 	case len(old) > 0 && m.Profile != Profile2019:
-		rp.Fail(old[0], "the 2019 form Extension-EMS-MessageEventType-1 is not accepted in profile %s; use Extension-MessageEventType-1", m.Profile)
+		rp.Fail(x.e[old[0]].node, "the 2019 form Extension-EMS-MessageEventType-1 is not accepted in profile %s; use Extension-MessageEventType-1", m.Profile)
 		return
 	case len(now) == 0 && len(old) == 0:
 		rp.FailAt(h, "extension(Extension-MessageEventType-1)", "missing (1..1)")
@@ -250,39 +255,39 @@ func checkMessageEventType(m *Message, rp *Report) {
 		exts, sys, list = old, sysMET2019, codes.EMSMessageEventType1
 	}
 	if len(exts) > 1 {
-		rp.Fail(exts[1], "%d message event type extensions (1..1)", len(exts))
+		rp.Fail(x.e[exts[1]].node, "%d message event type extensions (1..1)", len(exts))
 	}
-	e := exts[0]
-	cc := e.Kid("valueCodeableConcept")
-	if !cc.Present() {
-		rp.FailAt(e, "valueCodeableConcept", "missing (1..1)")
+	cp := x.kid(exts[0], symValueCodeableConcept)
+	if !x.present(cp) {
+		rp.FailAt(x.e[exts[0]].node, "valueCodeableConcept", "missing (1..1)")
 		return
 	}
-	var csBuf [2]fhir.Node
-	cs := allOf(cc, "coding", csBuf[:0])
+	cc := x.e[cp].node
+	var csBuf [2]int32
+	cs := x.allOf(cp, symCoding, csBuf[:0])
 	if len(cs) != 1 {
 		rp.FailAt(cc, "coding", "%d codings (1..1)", len(cs))
 	}
-	if t := cc.Kid("text"); t.Present() && len(old) == 0 {
-		rp.Fail(t, "not allowed (0..0)")
+	if t := x.kid(cp, symText); x.present(t) && len(old) == 0 {
+		rp.Fail(x.e[t].node, "not allowed (0..0)")
 	}
 	l := codes.MustGet(list)
-	for _, c := range cs {
-		s, _ := c.Val("system")
-		code, _ := c.Val("code")
+	for _, ci := range cs {
+		c := x.e[ci].node
+		s, _, code, _ := x.kidVals(ci, symSystem, symCode)
 		switch {
 		case s != sys:
 			rp.failAt(c, "system", "want "+sys+foundText(s))
 		case !l.Contains(s, code):
 			rp.failAt(c, "code", "not a code of "+list+foundText(code))
 		}
-		if !c.Kid("display").Present() {
+		if !x.kidPresent(ci, symDisplay) {
 			rp.FailAt(c, "display", "missing (1..1)")
 		}
 		if len(old) == 0 {
-			for _, no := range [...]string{"version", "userSelected"} {
-				if k := c.Kid(no); k.Present() {
-					rp.Fail(k, "not allowed (0..0)")
+			for _, no := range [...]sym{symVersion, symUserSelected} {
+				if k := x.kid(ci, no); x.present(k) {
+					rp.Fail(x.e[k].node, "not allowed (0..0)")
 				}
 			}
 		}
@@ -294,15 +299,15 @@ func checkSource(m *Message, rp *Report) {
 	if !h.Ok() {
 		return
 	}
-	var csBuf [2]fhir.Node
-	cs := allOf(h.Kid("source"), "contact", csBuf[:0])
-	if len(cs) == 0 || !cs[0].Present() {
+	x := m.index()
+	ci := x.get(x.at(h), []sym{symSource, symContact})
+	if !x.present(ci) {
 		rp.FailAt(h, "source.contact", "missing: the publisher must give a phone number or email address")
 		return
 	}
-	c := cs[0]
-	sys, _ := c.Val("system")
-	val, hasVal := c.Val("value")
+	c := x.e[ci].node
+	sys, _ := x.kidVal(ci, symSystem)
+	val, hasVal := x.kidVal(ci, symValue)
 	switch {
 	case sys != "phone" && sys != "email":
 		rp.failAt(c, "system", "want phone or email"+foundText(sys))
@@ -330,30 +335,8 @@ func phoneShape(s string) bool {
 }
 
 // routing appends the routing demographics extensions to buf.
-func routing(m *Message, buf []fhir.Node) []fhir.Node {
-	return extsOf(m.Header, fhir.RoutingDemographicsURL, buf)
-}
-
-// extsOf appends n's extensions with the url to out (fhir.Node.Ext, into
-// the caller's buffer).
-func extsOf(n fhir.Node, url string, out []fhir.Node) []fhir.Node {
-	for k := n.First(); k.Ok(); k = k.Next() {
-		if nm := k.Name(); (nm == "extension" || nm == "modifierExtension") && k.URL() == url {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// allOf appends n's children named name to out (fhir.Node.All, into the
-// caller's buffer).
-func allOf(n fhir.Node, name string, out []fhir.Node) []fhir.Node {
-	for k := n.First(); k.Ok(); k = k.Next() {
-		if k.Name() == name {
-			out = append(out, k)
-		}
-	}
-	return out
+func routing(m *Message, x *index, buf []int32) []int32 {
+	return x.extsOf(x.at(m.Header), fhir.RoutingDemographicsURL, buf)
 }
 
 func checkRouting(m *Message, rp *Report) {
@@ -361,29 +344,31 @@ func checkRouting(m *Message, rp *Report) {
 	if !h.Ok() {
 		return
 	}
-	var rdsBuf [2]fhir.Node
-	rds := routing(m, rdsBuf[:0])
+	x := m.index()
+	var rdsBuf [2]int32
+	rds := routing(m, x, rdsBuf[:0])
 	if len(rds) != 1 {
 		if len(rds) == 0 {
 			rp.FailAt(h, "extension(Extension-RoutingDemographics-1)", "missing (1..1)")
 			return
 		}
-		rp.Fail(rds[1], "%d routing demographics extensions (1..1)", len(rds))
+		rp.Fail(x.e[rds[1]].node, "%d routing demographics extensions (1..1)", len(rds))
 	}
-	rd := rds[0]
-	for k := rd.First(); k.Ok(); k = k.Next() {
-		if strings.HasPrefix(k.Name(), "value") {
-			rp.Fail(k, "the routing demographics extension has no value[x] (0..0)")
+	rdp := rds[0]
+	rd := x.e[rdp].node
+	for c := rdp + 1; c < x.e[rdp].end; c = x.e[c].end {
+		if x.e[c].flags&pValueX != 0 {
+			rp.Fail(x.e[c].node, "the routing demographics extension has no value[x] (0..0)")
 		}
 	}
 	relaxed := m.Type == "delete" && slices.Contains(screening, m.Event)
-	sub := func(name string, min int, buf []fhir.Node) []fhir.Node {
-		xs := extsOf(rd, name, buf)
+	sub := func(name string, min int, buf []int32) []int32 {
+		xs := x.extsOf(rdp, name, buf)
 		switch {
 		case len(xs) < min:
 			rp.FailAt(rd, "extension("+name+")", "missing (1..1)")
 		case len(xs) > 1:
-			rp.Fail(xs[1], "%d %s sub-extensions (at most 1)", len(xs), name)
+			rp.Fail(x.e[xs[1]].node, "%d %s sub-extensions (at most 1)", len(xs), name)
 		}
 		return xs
 	}
@@ -391,69 +376,77 @@ func checkRouting(m *Message, rp *Report) {
 	if relaxed {
 		minName = 0
 	}
-	var subBuf [2]fhir.Node
-	for _, n := range sub("nhsNumber", 1, subBuf[:0]) {
-		id := n.Kid("valueIdentifier")
-		if !id.Present() {
-			rp.FailAt(n, "valueIdentifier", "missing (1..1)")
+	var subBuf [2]int32
+	for _, np := range sub("nhsNumber", 1, subBuf[:0]) {
+		ip := x.kid(np, symValueIdentifier)
+		if !x.present(ip) {
+			rp.FailAt(x.e[np].node, "valueIdentifier", "missing (1..1)")
 			continue
 		}
-		if s, _ := id.Val("system"); s != fhir.NHSNumberSystem {
+		id := x.e[ip].node
+		if s, _ := x.kidVal(ip, symSystem); s != fhir.NHSNumberSystem {
 			rp.failAt(id, "system", "want "+fhir.NHSNumberSystem+foundText(s))
 		}
-		if _, ok := id.Val("value"); !ok {
+		if _, ok := x.kidVal(ip, symValue); !ok {
 			rp.FailAt(id, "value", "missing (1..1)")
 		}
 	}
-	for _, n := range sub("name", minName, subBuf[:0]) {
-		hn := n.Kid("valueHumanName")
-		if !hn.Present() {
-			rp.FailAt(n, "valueHumanName", "missing (1..1)")
+	for _, np := range sub("name", minName, subBuf[:0]) {
+		hp := x.kid(np, symValueHumanName)
+		if !x.present(hp) {
+			rp.FailAt(x.e[np].node, "valueHumanName", "missing (1..1)")
 			continue
 		}
-		if _, ok := hn.Val("family"); !ok {
+		hn := x.e[hp].node
+		if _, ok := x.kidVal(hp, symFamily); !ok {
 			rp.FailAt(hn, "family", "missing (1..1)")
 		}
-		if _, ok := hn.Val("given"); !ok {
+		if _, ok := x.kidVal(hp, symGiven); !ok {
 			rp.FailAt(hn, "given", "missing (1..*)")
 		}
-		if u, ok := hn.Val("use"); ok && u != "official" {
+		if u, ok := x.kidVal(hp, symUse); ok && u != "official" {
 			rp.failAt(hn, "use", "want official"+foundText(u))
 		}
 	}
-	for _, n := range sub("birthDateTime", minName, subBuf[:0]) {
-		if _, ok := n.Val("valueDateTime"); !ok {
-			rp.FailAt(n, "valueDateTime", "missing (1..1)")
+	for _, np := range sub("birthDateTime", minName, subBuf[:0]) {
+		if _, ok := x.kidVal(np, symValueDateTime); !ok {
+			rp.FailAt(x.e[np].node, "valueDateTime", "missing (1..1)")
 		}
 	}
 }
 
 // patientNHS returns the Patient's NHS number identifier value.
-func patientNHS(p fhir.Node) (string, fhir.Node) {
-	for id := p.First(); id.Ok(); id = id.Next() {
-		if id.Name() != "identifier" {
+func patientNHS(x *index, p fhir.Node) (string, fhir.Node) {
+	pp := x.at(p)
+	if pp < 0 {
+		return "", fhir.Node{}
+	}
+	for id := pp + 1; id < x.e[pp].end; id = x.e[id].end {
+		if x.e[id].sym != symIdentifier {
 			continue
 		}
-		if s, _ := id.Val("system"); s == fhir.NHSNumberSystem {
-			v, ok := id.Val("value")
+		if s, _ := x.kidVal(id, symSystem); s == fhir.NHSNumberSystem {
+			v, ok := x.kidVal(id, symValue)
 			if ok {
-				return v, id
+				return v, x.e[id].node
 			}
 		}
 	}
 	return "", fhir.Node{}
 }
 
-func routingSub(m *Message, name, valuePath string) (fhir.Node, string, bool) {
-	var rdsBuf, subBuf [2]fhir.Node
-	for _, rd := range routing(m, rdsBuf[:0]) {
-		for _, n := range extsOf(rd, name, subBuf[:0]) {
-			if v, ok := n.Val(valuePath); ok {
+// routingSub finds the first routing sub-extension of a name with a value
+// at the end of a path: its position (-1 for none) and the value.
+func routingSub(m *Message, x *index, name string, valuePath ...sym) (int32, string, bool) {
+	var rdsBuf, subBuf [2]int32
+	for _, rd := range routing(m, x, rdsBuf[:0]) {
+		for _, n := range x.extsOf(rd, name, subBuf[:0]) {
+			if v, ok := x.val(x.get(n, valuePath)); ok {
 				return n, v, true
 			}
 		}
 	}
-	return fhir.Node{}, "", false
+	return -1, "", false
 }
 
 func checkRoutingPatient(m *Message, rp *Report) {
@@ -461,15 +454,16 @@ func checkRoutingPatient(m *Message, rp *Report) {
 		rp.Skip("no Patient in the message")
 		return
 	}
-	rn, rv, ok := routingSub(m, "nhsNumber", "valueIdentifier.value")
-	pv, pid := patientNHS(m.Patient)
+	x := m.index()
+	rn, rv, ok := routingSub(m, x, "nhsNumber", symValueIdentifier, symValue)
+	pv, pid := patientNHS(x, m.Patient)
 	if !ok || !pid.Ok() {
 		rp.Skip("the routing or the Patient NHS number is absent (EVT-ROUTING and EVT-PATIENT judge that)")
 		return
 	}
 	rp.Judged()
 	if rv != pv {
-		rp.Fail(rn, "routing NHS number %s is not the Patient's (%s)", rv, pv)
+		rp.Fail(x.e[rn].node, "routing NHS number %s is not the Patient's (%s)", rv, pv)
 	}
 }
 
@@ -480,34 +474,36 @@ func checkRoutingMatch(m *Message, rp *Report) {
 		return
 	}
 	rp.Judged()
-	var official fhir.Node
-	for n := p.First(); n.Ok(); n = n.Next() {
-		if n.Name() != "name" {
+	x := m.index()
+	pp := x.at(p)
+	official := int32(-1)
+	for n := pp + 1; n < x.e[pp].end; n = x.e[n].end {
+		if x.e[n].sym != symName {
 			continue
 		}
-		if u, _ := n.Val("use"); u == "official" {
+		if u, _ := x.kidVal(n, symUse); u == "official" {
 			official = n
 			break
 		}
 	}
-	rn, _, hasName := routingSub(m, "name", "valueHumanName.family")
-	if hasName && official.Ok() {
-		hn := rn.Kid("valueHumanName")
-		if rf, ok := hn.Val("family"); ok {
-			if pf, ok := official.Val("family"); ok && !sameLower(rf, pf) {
-				rp.Fail(hn.Kid("family"), "routing family %q, Patient official family %q", rf, pf)
+	rn, _, hasName := routingSub(m, x, "name", symValueHumanName, symFamily)
+	if hasName && official >= 0 {
+		hn := x.kid(rn, symValueHumanName)
+		if rf, ok := x.kidVal(hn, symFamily); ok {
+			if pf, ok := x.kidVal(official, symFamily); ok && !sameLower(rf, pf) {
+				rp.Fail(x.node(x.kid(hn, symFamily)), "routing family %q, Patient official family %q", rf, pf)
 			}
 		}
-		if rg, ok := hn.Val("given"); ok {
-			if pg, ok := official.Val("given"); ok && !sameLower(rg, pg) {
-				rp.Fail(hn.Kid("given"), "routing given %q, Patient official given %q", rg, pg)
+		if rg, ok := x.kidVal(hn, symGiven); ok {
+			if pg, ok := x.kidVal(official, symGiven); ok && !sameLower(rg, pg) {
+				rp.Fail(x.node(x.kid(hn, symGiven)), "routing given %q, Patient official given %q", rg, pg)
 			}
 		}
 	}
-	bn, bv, hasBirth := routingSub(m, "birthDateTime", "valueDateTime")
-	pb, hasPB := p.Val("birthDate")
+	bn, bv, hasBirth := routingSub(m, x, "birthDateTime", symValueDateTime)
+	pb, hasPB := x.kidVal(pp, symBirthDate)
 	if hasBirth && hasPB && len(bv) >= 10 && isFullDate(bv[:10]) && isFullDate(pb) && bv[:10] != pb {
-		rp.Fail(bn.Kid("valueDateTime"), "routing birthDateTime %s, Patient birthDate %s", bv, pb)
+		rp.Fail(x.node(x.kid(bn, symValueDateTime)), "routing birthDateTime %s, Patient birthDate %s", bv, pb)
 	}
 }
 
@@ -537,14 +533,10 @@ func checkRefs(m *Message, rp *Report) {
 	}
 	rp.Judged()
 	x := m.index()
-	for i := int32(0); i < int32(len(x.e)); i++ {
+	for _, i := range x.refs {
 		e := &x.e[i]
-		if e.flags&fForeign != 0 {
-			i = e.end - 1
-			continue
-		}
 		p := x.par[i]
-		if e.sym != symReference || e.flags&fValue == 0 || p < 0 || x.e[p].flags&fResource != 0 {
+		if e.flags&fValue == 0 || p < 0 || x.e[p].flags&fResource != 0 {
 			continue
 		}
 		// m.Resolve(parent): the parent's first reference.
@@ -633,16 +625,13 @@ func checkSCTID(m *Message, rp *Report) {
 		return
 	}
 	x := m.index()
-	for i := int32(0); i < int32(len(x.e)); i++ {
+	after := int32(0) // a coding's own codings are not looked at
+	for _, i := range x.codings {
+		if i < after {
+			continue
+		}
 		e := &x.e[i]
-		if e.flags&fForeign != 0 {
-			i = e.end - 1
-			continue
-		}
-		if e.sym != symCoding && e.sym != symValueCoding {
-			continue
-		}
-		end := e.end
+		after = e.end
 		if s, _ := x.kidVal(i, symSystem); s == SNOMED && !sctidExempt(m, x, i) {
 			rp.Judged()
 			code, _ := x.kidVal(i, symCode)
@@ -650,28 +639,37 @@ func checkSCTID(m *Message, rp *Report) {
 				rp.failAt(e.node, "code", err.Error())
 			}
 		}
-		i = end - 1 // a coding's own codings are not looked at
 	}
 	if rp.judged == 0 {
 		rp.Skip("no SNOMED CT coding for this rule in the message")
 	}
 }
 
-// displays maps (system, code) to the first list concept with a display,
-// in list-name order, as codes.Find would give it.
-var displays = sync.OnceValue(func() map[[2]string]codes.Match {
-	out := map[[2]string]codes.Match{}
+// displays maps a code to, for each system, the first list concept with a
+// display, in list-name order, as codes.Find would give it. (By code
+// first: one short string to hash.)
+var displays = sync.OnceValue(func() map[string][]codes.Match {
+	out := map[string][]codes.Match{}
 	for _, name := range codes.Names() {
 		l := codes.MustGet(name)
 		for _, c := range l.Concepts() {
-			k := [2]string{c.System, c.Code}
-			if _, dup := out[k]; !dup && c.HasDisplay {
-				out[k] = codes.Match{List: name, Concept: c}
+			if _, dup := findDisplay(out, c.System, c.Code); !dup && c.HasDisplay {
+				out[c.Code] = append(out[c.Code], codes.Match{List: name, Concept: c})
 			}
 		}
 	}
 	return out
 })
+
+// findDisplay looks (system, code) up in displays.
+func findDisplay(known map[string][]codes.Match, system, code string) (codes.Match, bool) {
+	for _, m := range known[code] {
+		if m.Concept.System == system {
+			return m, true
+		}
+	}
+	return codes.Match{}, false
+}
 
 // sameWords reports whether two strings are the same after trimming and
 // collapsing white space (strings.Fields joined by one space).
@@ -737,25 +735,16 @@ func checkDisplay(m *Message, rp *Report) {
 	}
 	x := m.index()
 	known := displays()
-	for i := int32(0); i < int32(len(x.e)); i++ {
-		e := &x.e[i]
-		if e.flags&fForeign != 0 {
-			i = e.end - 1
-			continue
-		}
-		if e.end == i+1 {
-			continue // no children: no display
-		}
+	for _, i := range x.displayHolders() {
 		d := x.kid(i, symDisplay)
-		if d < 0 || x.e[d].flags&fValue == 0 {
+		if x.e[d].flags&fValue == 0 {
 			continue
 		}
-		sys, ok1 := x.kidVal(i, symSystem)
-		code, ok2 := x.kidVal(i, symCode)
+		sys, ok1, code, ok2 := x.kidVals(i, symSystem, symCode)
 		if !ok1 || !ok2 || displayExempt(m, x, i) {
 			continue
 		}
-		if match, ok := known[[2]string{sys, code}]; ok {
+		if match, ok := findDisplay(known, sys, code); ok {
 			rp.Judged()
 			if v := x.value(d); !sameWords(v, match.Concept.Display) {
 				rp.failAt(x.e[d].node, "", fmt.Sprintf("%s gives code %s the display %q", match.List, code, match.Concept.Display)+foundText(v))
@@ -952,11 +941,7 @@ func checkLifecycle(m *Message, rp *Report) {
 // journalFacts are the message's facts, worked out once for the rules
 // that remember.
 func (m *Message) journalFacts() Facts {
-	if m.facts == nil {
-		f := m.Facts()
-		m.facts = &f
-	}
-	return *m.facts
+	return m.Facts()
 }
 
 // isDateTime reports whether v is a FHIR dateTime: YYYY, YYYY-MM,

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/nems-harness/nems-harness/internal/fhir"
 )
 
 // Facts are what the journal rules remember of an accepted message.
@@ -575,20 +573,24 @@ func uvarint(s string) (int, int) {
 
 // Facts returns what the journal rules remember of this message. The
 // strings alias the body; Memory.Record keeps copies. (Every rule that
-// remembers asks for them: they are read without building slices.)
+// remembers asks for them: they are worked out once, from the index.)
 func (m *Message) Facts() Facts {
+	if m.facts != nil {
+		return *m.facts
+	}
+	x := m.index()
 	f := Facts{Event: m.Event, Type: m.Type}
-	h := m.Header
-	f.MessageID, _ = h.Val("id")
-	f.VersionID, _ = h.Val("meta.versionId")
-	f.LastUpdated, _ = h.Val("meta.lastUpdated")
-	if m.Focus.Ok() {
-		for id := m.Focus.First(); id.Ok(); id = id.Next() {
-			if id.Name() != "identifier" {
+	h := x.at(m.Header)
+	f.MessageID, _ = x.kidVal(h, symID)
+	f.VersionID, _ = x.val(x.get(h, []sym{symMeta, symVersionID}))
+	f.LastUpdated, _ = x.val(x.get(h, []sym{symMeta, symLastUpdated}))
+	if fp := x.at(m.Focus); fp >= 0 {
+		for id := fp + 1; id < x.e[fp].end; id = x.e[id].end {
+			if x.e[id].sym != symIdentifier {
 				continue
 			}
-			sys, _ := id.Val("system")
-			val, ok := id.Val("value")
+			sys, _ := x.kidVal(id, symSystem)
+			val, ok := x.kidVal(id, symValue)
 			if ok {
 				f.Focus = FocusKey{m.Event, sys, val}
 				break
@@ -598,30 +600,22 @@ func (m *Message) Facts() Facts {
 	if nhs := m.RoutingNHSNumber(); nhs != "" && m.SenderASID != "" {
 		f.Sequence = SequenceKey{m.SenderASID, nhs, m.Event}
 	}
+	m.factsVal = f
+	m.facts = &m.factsVal
 	return f
 }
 
 // RoutingNHSNumber is the value of the routing demographics nhsNumber
 // sub-extension, "" when absent.
 func (m *Message) RoutingNHSNumber() string {
-	for rd := m.Header.First(); rd.Ok(); rd = rd.Next() {
-		if !isExt(rd, fhir.RoutingDemographicsURL) {
-			continue
-		}
-		for n := rd.First(); n.Ok(); n = n.Next() {
-			if isExt(n, "nhsNumber") {
-				if v, ok := n.Val("valueIdentifier.value"); ok {
-					return v
-				}
+	x := m.index()
+	var rdsBuf, subBuf [2]int32
+	for _, rd := range routing(m, x, rdsBuf[:0]) {
+		for _, n := range x.extsOf(rd, "nhsNumber", subBuf[:0]) {
+			if v, ok := x.val(x.get(n, []sym{symValueIdentifier, symValue})); ok {
+				return v
 			}
 		}
 	}
 	return ""
-}
-
-// isExt reports whether n is an extension with the url, as Node.Ext finds
-// them.
-func isExt(n fhir.Node, url string) bool {
-	nm := n.Name()
-	return (nm == "extension" || nm == "modifierExtension") && n.URL() == url
 }

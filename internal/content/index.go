@@ -126,6 +126,9 @@ type symbolTable struct {
 
 func newSymbols() *symbolTable {
 	names := append([]string(nil), fixedNames[1:]...)
+	// times are the names the schema declares a dateTime or an instant
+	// under some type (typeTimes types only those elements).
+	times := map[string]bool{}
 	// Schema names, so that most names of a message have a symbol: the
 	// types reachable from Bundle (every resource is, through
 	// Bundle.entry.resource), in declaration order.
@@ -139,6 +142,9 @@ func newSymbols() *symbolTable {
 			seen[t] = true
 			for _, e := range t.Elements() {
 				names = append(names, e.Name)
+				if ft := e.Type.FHIRType(); !e.XHTML && (ft == "dateTime" || ft == "instant") {
+					times[e.Name] = true
+				}
 				visit(e.Type)
 			}
 		}
@@ -148,7 +154,11 @@ func newSymbols() *symbolTable {
 	t := make(symTable, len(names))
 	for _, n := range names {
 		if _, ok := t[n]; !ok {
-			t[n] = symInfo{n, sym(len(t) + 1), nameProps(n)}
+			p := nameProps(n)
+			if times[n] {
+				p |= pTime | pListed
+			}
+			t[n] = symInfo{n, sym(len(t) + 1), p}
 		}
 	}
 	for i, n := range fixedNames[1:] {
@@ -180,6 +190,13 @@ var (
 	symOutcome              = intern("outcome")
 	symEvent                = intern("event")
 	symCategory             = intern("category")
+	symFocus                = intern("focus")
+	symValueIdentifier      = intern("valueIdentifier")
+	symValueHumanName       = intern("valueHumanName")
+	symValueDateTime        = intern("valueDateTime")
+	symBirthDate            = intern("birthDate")
+	symVersion              = intern("version")
+	symUserSelected         = intern("userSelected")
 )
 
 // resourceOf is the position of the resource holding element i (i itself
@@ -244,9 +261,14 @@ const (
 	pExt                           // extension or modifierExtension
 	pUpper                         // starts with A-Z, as a resource type does
 
-	fValue    // the element has a value
-	fResource // the element is a resource
-	fForeign  // the element is outside the FHIR namespace (narrative XHTML)
+	fValue     // the element has a value
+	fResource  // the element is a resource
+	fInForeign // the element is outside the FHIR namespace (narrative XHTML), or below one that is
+
+	pInvariant // a name an element invariant of checkInvariants is about
+	pTime      // a name the schema declares a dateTime or instant somewhere
+	pListed    // a name the index lists the elements of (reference, coding…)
+	pLeafInv   // a name an invariant can be about on a primitive
 )
 
 func nameProps(s string) uint16 {
@@ -275,6 +297,21 @@ func nameProps(s string) uint16 {
 	if s != "" && s[0] >= 'A' && s[0] <= 'Z' {
 		p |= pUpper
 	}
+	switch s {
+	case "extension", "modifierExtension", "reference", "contained", "text", "telecom", "valueContactPoint", "contact":
+		p |= pInvariant
+	}
+	switch s {
+	case "extension", "modifierExtension", "reference":
+		p |= pLeafInv
+	}
+	switch s {
+	case "reference", "coding", "valueCoding", "display":
+		p |= pListed
+	}
+	if p&(pPeriod|pQuantity|pRange|pRatio|pAttachment) != 0 {
+		p |= pInvariant
+	}
 	return p
 }
 
@@ -301,10 +338,7 @@ type nameSlot struct {
 	props uint16
 }
 
-const (
-	nameSlots = 256
-	hotSlots  = 512
-)
+const nameSlots = 256
 
 // index is a message's elements in document order.
 type index struct {
@@ -319,20 +353,34 @@ type index struct {
 	gpos []int32
 	gkid []kidSpan
 	kt   []kidEntry
-	// tab is the symbol table the index was built with; names caches
-	// its answers for the message's names (used of them taken).
+	// tab is the symbol table the index was built with, pt its table of
+	// the schema's names; names caches its answers for the message's
+	// other names (used of them taken).
 	tab   *symTable
+	pt    *ptrTable
 	names [nameSlots]nameSlot
 	used  int
-	// hot are names of earlier messages, by content: the symbol table's
-	// answers, kept from one message to the next (they never change).
-	hot [hotSlots]symInfo
+	// refs and codings are the positions of the elements named reference,
+	// and coding or valueCoding, outside narrative XHTML; displays those
+	// named display whose parent is outside it. The checks that look only
+	// at those need not walk the rest.
+	refs, codings, displays []int32
+	// inv are the elements checkInvariants looks at: those outside
+	// narrative XHTML that a FHIR invariant can be about.
+	inv []int32
+	// times are the elements of a name pTime marks.
+	times   []int32
+	holders []int32 // displayHolders' answer
+	// resolved are resolveValue's answers for this message.
+	resolved []resolution
 	// scopes and found are scratch space for the element rows.
 	scopes, found []int32
 	// memo and types serve typeTimes. The memo's keys are the schema's
 	// and the symbols' (the same for every message), so it is kept.
 	memo  *[memoSize]memoEntry
 	types []fhirschema.Type
+	// typed has bit i set when types[i] is this message's.
+	typed []uint64
 }
 
 var indexes = sync.Pool{New: func() any { return new(index) }}
@@ -348,13 +396,9 @@ func (m *Message) index() *index {
 	}
 	m.release() // built before a rule named a new element name
 	x := indexes.Get().(*index)
-	x.tab = tab
+	x.tab, x.pt = tab, ptrTableOf(tab)
 	if d := m.Doc; d != nil && d.Root.Ok() {
-		if n := d.Len(); cap(x.e) < n {
-			x.e = make([]elem, 0, n)
-			x.par = make([]int32, 0, n)
-		}
-		x.add(d.Root, -1, d.Format != fhir.FormatJSON)
+		x.build(d.Root, d.Len(), d.Format != fhir.FormatJSON)
 		if !slices.IsSortedFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) }) {
 			slices.SortFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) })
 		}
@@ -387,8 +431,11 @@ func (m *Message) release() {
 		return // a large message's index is not kept
 	}
 	clear(x.e) // no Doc is kept alive by a pooled index
+	clear(x.resolved)
+	x.resolved = x.resolved[:0]
 	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
-	x.tab = nil
+	x.refs, x.codings, x.displays, x.inv, x.times = x.refs[:0], x.codings[:0], x.displays[:0], x.inv[:0], x.times[:0]
+	x.tab, x.pt = nil, nil
 	if x.used > 0 {
 		x.names = [nameSlots]nameSlot{}
 		x.used = 0
@@ -396,51 +443,154 @@ func (m *Message) release() {
 	indexes.Put(x)
 }
 
-func (x *index) add(n fhir.Node, parent int32, xml bool) {
-	i := int32(len(x.e))
-	// x.name, by hand: the usual case, a name met already, inline.
-	name := n.Name()
-	p := uintptr(unsafe.Pointer(unsafe.StringData(name)))
-	h := int((p ^ p>>8) % nameSlots)
-	var s sym
-	var props uint16
-	if sl := &x.names[h]; sl.p == p && sl.n == len(name) {
-		s, props = sl.sym, sl.props
-	} else {
-		s, props = x.nameSlow(name, p, h)
+// build reads the tree below root into the index, in document order,
+// without recursion: an element's end is written when the walk climbs out
+// of it. The arrays are sized from the Doc (which may count hidden
+// elements too) and cut to the elements found. Most elements take the
+// short path: a name with no property the lists need, no resource.
+func (x *index) build(root fhir.Node, size int, xml bool) {
+	if cap(x.e) < size {
+		x.e = make([]elem, 0, size)
+		x.par = make([]int32, 0, size)
 	}
-	if n.HasValue() {
-		props |= fValue
+	es, par := x.e[:size], x.par[:size]
+	pt := x.pt
+	n, parent, i := root, int32(-1), int32(0)
+	// foreign is the outermost open foreign element, -1 for none: the
+	// elements below it are fInForeign too.
+	foreign := int32(-1)
+	for ; ; i++ {
+		name := n.Name()
+		// x.name, by hand: most names are the schema's.
+		s, props, ok := pt.lookup(name)
+		if !ok {
+			s, props = x.name(name)
+		}
+		if n.HasValue() {
+			props |= fValue
+		}
+		if xml && foreign < 0 && n.Space() != "" { // only XML has elements of other namespaces
+			foreign = i
+		}
+		if foreign >= 0 {
+			props |= fInForeign
+		}
+		if props&(pUpper|pListed) != 0 {
+			props = x.note(n, i, s, props, foreign >= 0 && foreign != i)
+		}
+		es[i] = elem{node: n, end: i + 1, sym: s, flags: props}
+		par[i] = parent
+		if k := n.First(); k.Ok() {
+			if props&(fResource|pInvariant) != 0 && props&fInForeign == 0 {
+				x.inv = append(x.inv, i)
+			}
+			n, parent = k, i
+			continue
+		}
+		// A leaf: an invariant can be about it only when it has no value,
+		// or is an extension or a reference (see checkInvariants).
+		if props&(fValue|fResource|pLeafInv) != fValue && props&fInForeign == 0 {
+			x.inv = append(x.inv, i)
+		}
+		if foreign == i {
+			foreign = -1
+		}
+		// On to the next sibling, closing the elements left.
+		for parent >= 0 {
+			if k := n.Next(); k.Ok() {
+				n = k
+				break
+			}
+			es[parent].end = i + 1
+			if foreign == parent {
+				foreign = -1
+			}
+			n, parent = es[parent].node, par[parent]
+		}
+		if parent < 0 {
+			break
+		}
 	}
+	x.e, x.par = es[:i+1], par[:i+1]
+}
+
+// note is build's long path for element i of symbol s: a resource, or an
+// element of a name the index lists (above says its parent is foreign or
+// below one). It returns the element's flags.
+func (x *index) note(n fhir.Node, i int32, s sym, props uint16, above bool) uint16 {
 	if props&pUpper != 0 && n.Type() != "" { // element names start lower-case
 		props |= fResource
 		x.res = append(x.res, resPos{n.Index(), i})
 	}
-	if xml && n.Space() != "" {
-		props |= fForeign // only XML has elements of other namespaces
+	if props&pListed == 0 {
+		return props
 	}
-	x.e = append(x.e, elem{node: n, sym: s, flags: props})
-	x.par = append(x.par, parent)
-	for k := n.First(); k.Ok(); k = k.Next() {
-		x.add(k, i, xml)
+	if props&fInForeign == 0 {
+		switch s {
+		case symReference:
+			x.refs = append(x.refs, i)
+		case symCoding, symValueCoding:
+			x.codings = append(x.codings, i)
+		}
 	}
-	x.e[i].end = int32(len(x.e))
+	if s == symDisplay && !above { // its parent may have a display
+		x.displays = append(x.displays, i)
+	}
+	if props&pTime != 0 {
+		x.times = append(x.times, i)
+	}
+	return props
+}
+
+// node is element i's Node (not Ok for -1).
+func (x *index) node(i int32) fhir.Node {
+	if i < 0 {
+		return fhir.Node{}
+	}
+	return x.e[i].node
+}
+
+// extsOf appends the positions of p's extensions with the url to out
+// (fhir.Node.Ext, into the caller's buffer).
+func (x *index) extsOf(p int32, url string, out []int32) []int32 {
+	if p < 0 {
+		return out
+	}
+	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
+		if x.e[c].flags&pExt != 0 && x.e[c].node.URL() == url {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// allOf appends the positions of p's children named s to out
+// (fhir.Node.All, into the caller's buffer).
+func (x *index) allOf(p int32, s sym, out []int32) []int32 {
+	if p < 0 {
+		return out
+	}
+	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
+		if x.e[c].sym == s {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // name returns the symbol and properties of an element name: from the
-// message's cache of its names when it is there (inlined), else nameSlow.
+// schema's names by address, else from the message's cache of its other
+// names.
 func (x *index) name(s string) (sym, uint16) {
-	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-	h := int((p ^ p>>8) % nameSlots)
-	if sl := &x.names[h]; sl.p == p && sl.n == len(s) {
-		return sl.sym, sl.props
+	if s, props, ok := x.pt.lookup(s); ok {
+		return s, props
 	}
-	return x.nameSlow(s, p, h)
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	return x.nameSlow(s, p, int((p^p>>8)%nameSlots))
 }
 
 // nameSlow looks a name up in the names cache beyond its first slot, then
-// in the names of earlier messages (hot, by content), then in the symbol
-// table, and caches the answer.
+// in the symbol table, and caches the answer.
 func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
 	var free *nameSlot
 	for k := 0; k < 8; k++ {
@@ -453,16 +603,7 @@ func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
 			break
 		}
 	}
-	hs := &x.hot[hotHash(s)%hotSlots]
-	var si symInfo
-	if hs.name == s && s != "" {
-		si = *hs
-	} else {
-		si = x.tab.info(s)
-		if si.name != "" {
-			*hs = si
-		}
-	}
+	si := x.tab.info(s)
 	if free != nil && x.used < nameSlots*3/4 {
 		free.p, free.n, free.sym, free.props = p, len(s), si.sym, si.props
 		x.used++
@@ -470,17 +611,89 @@ func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
 	return si.sym, si.props
 }
 
-// hotHash is a quick hash of a name's length and first and last bytes.
-func hotHash(s string) uint32 {
-	h := uint32(len(s)) * 0x9E3779B1
-	for i := 0; i < len(s) && i < 8; i++ {
-		h = (h ^ uint32(s[i])) * 16777619
+// ptrTable maps the schema's names, which every Doc shares
+// (fhir.Node.Name gives an element of fhirschema.Names for a name the
+// schema has), to their symbols and properties by the address of their
+// bytes: one multiply and a compare for most names of a message, with no
+// per-message cache to fill. It is built once per symbol table.
+type ptrTable struct {
+	tab   *symTable
+	slots []ptrSlot
+	shift uint
+}
+
+type ptrSlot struct {
+	p     uintptr
+	n     int32
+	sym   sym
+	props uint16
+}
+
+var ptrTables atomic.Pointer[ptrTable]
+
+// ptrTableOf returns the table for symbol table tab, building it when
+// the symbols have changed since (rules compiled after the last message).
+func ptrTableOf(tab *symTable) *ptrTable {
+	if pt := ptrTables.Load(); pt != nil && pt.tab == tab {
+		return pt
 	}
-	if len(s) > 8 {
-		h = (h ^ uint32(s[len(s)-1])) * 16777619
-		h = (h ^ uint32(s[len(s)-2])) * 16777619
+	names := fhirschema.Names()
+	bits := uint(1)
+	for 1<<bits < 2*len(names) {
+		bits++
 	}
-	return h
+	pt := &ptrTable{tab: tab, slots: make([]ptrSlot, 1<<bits), shift: 64 - bits}
+	mask := len(pt.slots) - 1
+	for _, s := range names {
+		if s == "" {
+			continue
+		}
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		h := pt.hash(p)
+		for pt.slots[h].p != 0 && (pt.slots[h].p != p || int(pt.slots[h].n) != len(s)) {
+			h = (h + 1) & mask
+		}
+		si := tab.info(s)
+		pt.slots[h] = ptrSlot{p, int32(len(s)), si.sym, si.props}
+	}
+	ptrTables.Store(pt)
+	return pt
+}
+
+func (pt *ptrTable) hash(p uintptr) int {
+	return int(uint64(p) * 0x9E3779B97F4A7C15 >> pt.shift)
+}
+
+// lookup returns the symbol and properties of a name the schema has,
+// false for another (a Doc's own names: their bytes are elsewhere).
+func (pt *ptrTable) lookup(s string) (sym, uint16, bool) {
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	mask := len(pt.slots) - 1
+	for h := pt.hash(p); ; h = (h + 1) & mask {
+		sl := &pt.slots[h]
+		if sl.p == p && int(sl.n) == len(s) {
+			return sl.sym, sl.props, true
+		}
+		if sl.p == 0 {
+			return symNone, 0, false
+		}
+	}
+}
+
+// displayHolders are the elements outside narrative XHTML with a display
+// child, in document order.
+func (x *index) displayHolders() []int32 {
+	out := x.holders[:0]
+	for _, d := range x.displays {
+		p := x.par[d]
+		if p >= 0 && x.kid(p, symDisplay) == d { // the first display
+			out = append(out, p)
+		}
+	}
+	// A holder below another comes before the other's display.
+	slices.Sort(out)
+	x.holders = out
+	return out
 }
 
 // kidEntry is where a resource's children of one name are: from first to
@@ -635,6 +848,24 @@ func (x *index) val(i int32) (string, bool) {
 
 // kidVal is the value of i's first child named s.
 func (x *index) kidVal(i int32, s sym) (string, bool) { return x.val(x.kid(i, s)) }
+
+// kidVals is kidVal of two names (a system and a code), in one pass over
+// i's children.
+func (x *index) kidVals(i int32, a, b sym) (va string, oka bool, vb string, okb bool) {
+	ka, kb := int32(-1), int32(-1)
+	if i >= 0 {
+		for c := i + 1; c < x.e[i].end && (ka < 0 || kb < 0); c = x.e[c].end {
+			if s := x.e[c].sym; s == a && ka < 0 {
+				ka = c
+			} else if s == b && kb < 0 {
+				kb = c
+			}
+		}
+	}
+	va, oka = x.val(ka)
+	vb, okb = x.val(kb)
+	return va, oka, vb, okb
+}
 
 // kidPresent reports whether i's first child named s is present.
 func (x *index) kidPresent(i int32, s sym) bool { return x.present(x.kid(i, s)) }

@@ -25,7 +25,10 @@ func checkInvariants(m *Message, rp *Report) {
 		fail(x.e[t].node, "bdl-1", "total only when a search set or history")
 	}
 	// seen holds each fullUrl's latest meta.versionId.
-	type urlVersion struct{ url, version string }
+	type urlVersion struct {
+		url, version string
+		tail         uint64 // tailKey(url): fullUrls share their start
+	}
 	var seenArr [manyEntries]urlVersion
 	seen := seenArr[:0]
 	var seenMap map[string]string
@@ -60,15 +63,16 @@ func checkInvariants(m *Message, rp *Report) {
 				prev, dup = seenMap[e.FullURL]
 				seenMap[e.FullURL] = v
 			} else {
+				tail := tailKey(e.FullURL)
 				for k := range seen {
-					if seen[k].url == e.FullURL {
+					if seen[k].tail == tail && seen[k].url == e.FullURL {
 						prev, dup = seen[k].version, true
 						seen[k].version = v
 						break
 					}
 				}
 				if !dup {
-					seen = append(seen, urlVersion{e.FullURL, v})
+					seen = append(seen, urlVersion{e.FullURL, v, tail})
 				}
 			}
 			if dup && prev == v {
@@ -79,12 +83,10 @@ func checkInvariants(m *Message, rp *Report) {
 			}
 		}
 	}
-	for i := int32(0); i < int32(len(x.e)); i++ {
+	// The elements an invariant can be about, outside narrative XHTML
+	// (txt-* are judged on the div).
+	for _, i := range x.inv {
 		e := &x.e[i]
-		if e.flags&fForeign != 0 {
-			i = e.end - 1 // narrative XHTML: txt-* below, on the div
-			continue
-		}
 		if e.end == i+1 {
 			if e.flags&fValue == 0 {
 				fail(e.node, "global-1", "element with neither a value nor children")
@@ -306,14 +308,12 @@ func (x *index) codingsOverlap(a, b int32) bool {
 		if x.e[c].sym != symCoding {
 			continue
 		}
-		s1, _ := x.kidVal(c, symSystem)
-		k1, _ := x.kidVal(c, symCode)
+		s1, _, k1, _ := x.kidVals(c, symSystem, symCode)
 		for d := b + 1; d < x.e[b].end; d = x.e[d].end {
 			if x.e[d].sym != symCoding {
 				continue
 			}
-			s2, _ := x.kidVal(d, symSystem)
-			k2, _ := x.kidVal(d, symCode)
+			s2, _, k2, _ := x.kidVals(d, symSystem, symCode)
 			if joinedEqual(s1, k1, s2, k2) {
 				return true
 			}

@@ -1,7 +1,9 @@
 package content
 
 import (
+	"encoding/binary"
 	"strings"
+	"unsafe"
 
 	"github.com/nems-harness/nems-harness/internal/fhir"
 )
@@ -95,7 +97,8 @@ type Message struct {
 	lastSym   sym
 	lastGroup int
 	// facts are for the journal rules, worked out once.
-	facts *Facts
+	facts    *Facts
+	factsVal Facts
 	// groupsReady says readyGroups has run.
 	groupsReady bool
 	// Room for the types and resources of a usual message.
@@ -360,13 +363,17 @@ func (m *Message) entryByURL(v string) (int, bool) {
 	return i, ok
 }
 
-// tailKey packs a string's length and its last seven bytes.
+// tailKey mixes a string's length and its last eight bytes (one load).
 func tailKey(s string) uint64 {
-	k := uint64(len(s)) << 56
-	for i := max(0, len(s)-7); i < len(s); i++ {
-		k |= uint64(s[i]) << (8 * (len(s) - 1 - i))
+	if len(s) < 8 {
+		k := uint64(len(s)) << 56
+		for i := 0; i < len(s); i++ {
+			k |= uint64(s[i]) << (8 * i)
+		}
+		return k
 	}
-	return k
+	b := unsafe.Slice(unsafe.StringData(s[len(s)-8:]), 8) // a view, not a copy
+	return binary.LittleEndian.Uint64(b) ^ uint64(len(s))*0x9E3779B97F4A7C15
 }
 
 // Resolution is how a Reference.reference resolves (EVT-REFS).
@@ -390,8 +397,39 @@ func (m *Message) Resolve(ref fhir.Node) (fhir.Node, Resolution) {
 	return m.resolveValue(v)
 }
 
-// resolveValue resolves a Reference.reference value.
+// resolveValue resolves a Reference.reference value. Several rules
+// resolve the same references: the index keeps the answers for the
+// message's values, strings of its body known by address.
 func (m *Message) resolveValue(v string) (fhir.Node, Resolution) {
+	x := m.idx
+	if x == nil {
+		return m.resolveSlow(v)
+	}
+	p := unsafe.StringData(v)
+	for k := range x.resolved {
+		if r := &x.resolved[k]; r.p == p && r.n == len(v) {
+			return r.node, r.how
+		}
+	}
+	n, how := m.resolveSlow(v)
+	if p != nil && len(x.resolved) < maxResolved {
+		x.resolved = append(x.resolved, resolution{p, len(v), n, how})
+	}
+	return n, how
+}
+
+// resolution is one answer of resolveValue.
+type resolution struct {
+	p    *byte
+	n    int
+	node fhir.Node
+	how  Resolution
+}
+
+// maxResolved bounds the answers kept (a look-up looks through them).
+const maxResolved = 32
+
+func (m *Message) resolveSlow(v string) (fhir.Node, Resolution) {
 	if i, ok := m.entryByURL(v); ok {
 		if i < 0 {
 			return fhir.Node{}, Unresolved

@@ -141,46 +141,70 @@ func lookupChild(t fhirschema.Type, name string) childType {
 
 // typeTimes types the elements of every resource from the schema, as the
 // schema pass types an XML body, and calls f for each element declared as
-// a dateTime or an instant. Elements not declared, and what they hold, are
-// not typed.
+// a dateTime or an instant, in document order. Elements not declared, and
+// what they hold, are not typed. Only the elements of a name declared so
+// somewhere, and their ancestors, are typed.
 func (x *index) typeTimes(f func(i int32, fhirType string)) {
-	if len(x.e) == 0 {
+	if len(x.e) == 0 || len(x.times) == 0 {
+		return
+	}
+	if _, ok := fhirschema.Resource(x.e[0].node.Name()); !ok {
 		return
 	}
 	if x.memo == nil {
 		x.memo = new([memoSize]memoEntry)
 	}
-	memo := x.memo
 	if cap(x.types) < len(x.e) {
 		x.types = make([]fhirschema.Type, len(x.e))
 	}
-	types := x.types[:len(x.e)]
-	rt, ok := fhirschema.Resource(x.e[0].node.Name())
-	if !ok {
-		return
+	words := (len(x.e) + 63) / 64
+	if cap(x.typed) < words {
+		x.typed = make([]uint64, words)
 	}
-	types[0] = rt
-	for i := int32(1); i < int32(len(x.e)); i++ {
-		e := &x.e[i]
-		pt := types[x.par[i]]
-		if pt.IsZero() {
-			types[i] = fhirschema.Type{}
+	x.types, x.typed = x.types[:len(x.e)], x.typed[:words]
+	clear(x.typed)
+	for _, i := range x.times {
+		if i == 0 {
 			continue
 		}
-		var ct childType
-		if e.sym != symNone {
-			k := childKey{t: pt, s: e.sym}
-			me := &memo[(typeBits(pt)<<16|uint32(e.sym))*0x9E3779B1>>20]
-			if !me.set || me.k != k {
-				*me = memoEntry{k, lookupChild(pt, e.node.Name()), true}
-			}
-			ct = me.v
-		} else {
-			ct = lookupChild(pt, e.node.Name())
+		pt := x.typeOf(x.par[i])
+		if pt.IsZero() {
+			continue
 		}
-		types[i] = ct.t
-		if ct.time != 0 && !pt.IsContainer() {
+		if ct := x.childType(pt, i); ct.time != 0 && !pt.IsContainer() {
 			f(i, timeNames[ct.time])
 		}
 	}
+}
+
+// typeOf is element i's schema type (zero: not typed), worked out from
+// its parent's, once per message.
+func (x *index) typeOf(i int32) fhirschema.Type {
+	if x.typed[i/64]&(1<<(i%64)) != 0 {
+		return x.types[i]
+	}
+	var t fhirschema.Type
+	if i == 0 {
+		t, _ = fhirschema.Resource(x.e[0].node.Name())
+	} else if pt := x.typeOf(x.par[i]); !pt.IsZero() {
+		t = x.childType(pt, i).t
+	}
+	x.types[i] = t
+	x.typed[i/64] |= 1 << (i % 64)
+	return t
+}
+
+// childType is what element i's name gives under its parent's type pt,
+// from the memo for a name with a symbol.
+func (x *index) childType(pt fhirschema.Type, i int32) childType {
+	e := &x.e[i]
+	if e.sym == symNone {
+		return lookupChild(pt, e.node.Name())
+	}
+	k := childKey{t: pt, s: e.sym}
+	me := &x.memo[(typeBits(pt)<<16|uint32(e.sym))*0x9E3779B1>>20]
+	if !me.set || me.k != k {
+		*me = memoEntry{k, lookupChild(pt, e.node.Name()), true}
+	}
+	return me.v
 }

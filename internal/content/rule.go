@@ -134,7 +134,8 @@ type Elem struct {
 	match       func(string) bool // Pattern, on the whole value
 	list        codes.List        // Coding's list
 	hasList     bool
-	of          sym // Of's symbol
+	of          sym  // Of's symbol
+	noChecks    bool // the row checks no value: only the count
 }
 
 // Result is one rule's verdict on one message.

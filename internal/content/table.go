@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/nems-harness/nems-harness/internal/codes"
@@ -104,7 +106,7 @@ func (x *index) follow(i int32, steps []step, out []int32) []int32 {
 	}
 	st := &steps[0]
 	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
-		if x.matches(c, st) {
+		if x.e[c].sym == st.sym && x.matches(c, st) { // the name first, inline
 			out = x.follow(c, steps[1:], out)
 		}
 	}
@@ -123,7 +125,7 @@ func (x *index) followKids(r int32, kids kidList, steps []step, out []int32) []i
 		return out
 	}
 	for c := k.first; c <= k.last; c = x.e[c].end {
-		if x.matches(c, st) {
+		if x.e[c].sym == st.sym && x.matches(c, st) {
 			out = x.follow(c, steps[1:], out)
 		}
 	}
@@ -254,6 +256,7 @@ func (r *Rule) Compile() error {
 		if e.Coding != "" {
 			e.list, e.hasList = codes.Get(e.Coding)
 		}
+		e.noChecks = e.Fixed == "" && len(e.OneOf) == 0 && e.match == nil && e.System == "" && e.Coding == "" && len(e.Pairs) == 0 && !e.SCTID && e.Ref == ""
 		if e.Of == "" || len(e.steps) == 0 && !e.hasCard {
 			return fmt.Errorf("rule %s: an element row needs Of and Path", r.ID)
 		}
@@ -412,38 +415,7 @@ func (rp *Report) judgeElems(r *Rule) {
 			}
 			continue
 		}
-		for k, at := range pos {
-			rp.Judged()
-			if at < 0 {
-				continue
-			}
-			kids := x.kids(slot + k)
-			if len(e.each) == 0 {
-				scopes = append(scopes[:0], at)
-			} else {
-				scopes = x.followKids(at, kids, e.each, scopes[:0])
-			}
-			for _, sc := range scopes {
-				if sc == at {
-					found = x.followKids(sc, kids, e.steps, found[:0])
-				} else {
-					found = x.follow(sc, e.steps, found[:0])
-				}
-				if e.hasCard {
-					if n := len(found); n < e.min || e.max >= 0 && n > e.max {
-						rp.cardBreach(x, e, sc, n)
-					}
-				}
-				for _, n := range found {
-					if why, got := rp.checkValue(x, e, n); why != "" {
-						if e.Why != "" {
-							why = e.Why
-						}
-						rp.failAt(x.e[n].node, "", why+got)
-					}
-				}
-			}
-		}
+		scopes, found = rp.judgeRow(x, e, pos, slot, scopes, found)
 	}
 	x.scopes, x.found = scopes, found
 	switch {
@@ -453,6 +425,52 @@ func (rp *Report) judgeElems(r *Rule) {
 	default:
 		slices.Sort(missing)
 		rp.Skip("no %s in the message", strings.Join(missing, " or "))
+	}
+}
+
+// judgeRow runs element row e on the instances at pos (the first one's
+// kid lists in slot), with scratch space scopes and found, which it
+// returns.
+func (rp *Report) judgeRow(x *index, e *Elem, pos []int32, slot int, scopes, found []int32) ([]int32, []int32) {
+	for k, at := range pos {
+		rp.Judged()
+		if at < 0 {
+			continue
+		}
+		kids := x.kids(slot + k)
+		if len(e.each) == 0 {
+			found = x.followKids(at, kids, e.steps, found[:0])
+			rp.judgeFound(x, e, at, found)
+			continue
+		}
+		// The scopes are below the instance: no kid lists.
+		scopes = x.followKids(at, kids, e.each, scopes[:0])
+		for _, sc := range scopes {
+			found = x.follow(sc, e.steps, found[:0])
+			rp.judgeFound(x, e, sc, found)
+		}
+	}
+	return scopes, found
+}
+
+// judgeFound judges the elements a row found in one scope: their count
+// and each one's value.
+func (rp *Report) judgeFound(x *index, e *Elem, scope int32, found []int32) {
+	if e.hasCard {
+		if n := len(found); n < e.min || e.max >= 0 && n > e.max {
+			rp.cardBreach(x, e, scope, n)
+		}
+	}
+	if e.noChecks {
+		return
+	}
+	for _, n := range found {
+		if why, got := rp.checkValue(x, e, n); why != "" {
+			if e.Why != "" {
+				why = e.Why
+			}
+			rp.failAt(x.e[n].node, "", why+got)
+		}
 	}
 }
 
@@ -607,8 +625,7 @@ func (rp *Report) checkValue(x *index, e *Elem, i int32) (why, got string) {
 	if e.System == "" && e.Coding == "" && len(e.Pairs) == 0 && !e.SCTID && e.Ref == "" {
 		return "", ""
 	}
-	sys, _ := x.kidVal(i, symSystem)
-	code, hasCode := x.kidVal(i, symCode)
+	sys, _, code, hasCode := x.kidVals(i, symSystem, symCode)
 	if e.System != "" && sys != e.System {
 		return "want coding system " + e.System, foundText(sys)
 	}
@@ -673,6 +690,9 @@ const SNOMED = "http://snomed.info/sct"
 type Catalogue struct {
 	rules []*Rule
 	index map[string]*Rule
+	// plans are by message kind (copied on write: readers take no lock).
+	plans   atomic.Pointer[map[planKey]*plan]
+	plansMu sync.Mutex
 }
 
 // NewCatalogue compiles rules, in the order given (the order of issues in
@@ -711,6 +731,11 @@ func (r *Rule) Judge(m *Message) Result {
 	if why := r.applies(m); why != "" {
 		return Result{Rule: r, Outcome: NotAssessed, Reason: why}
 	}
+	return r.judge(m)
+}
+
+// judge runs a rule that applies to the message.
+func (r *Rule) judge(m *Message) Result {
 	rp := &m.report
 	*rp = Report{m: m}
 	rp.judgeCounts(r)
@@ -727,6 +752,8 @@ func (r *Rule) Judge(m *Message) Result {
 			why = "nothing in the message for this rule to judge"
 		}
 		return Result{Rule: r, Outcome: NotAssessed, Reason: why}
+	case rp.note == "":
+		return Result{Rule: r, Outcome: Pass, Reason: judgedReason(rp.judged)}
 	default:
 		return Result{Rule: r, Outcome: Pass, Reason: judgedReason(rp.judged) + rp.note}
 	}
@@ -760,11 +787,69 @@ func instancesWord(n int) string {
 func (c *Catalogue) Judge(m *Message) []Result {
 	m.cat = c
 	out := make([]Result, len(c.rules))
-	for i, r := range c.rules {
-		out[i] = r.Judge(m)
+	if p := c.planOf(m); p != nil {
+		copy(out, p.results)
+		for _, i := range p.apply {
+			out[i] = c.rules[i].judge(m)
+		}
+	} else {
+		for i, r := range c.rules {
+			out[i] = r.Judge(m)
+		}
 	}
 	m.release()
 	return out
+}
+
+// plan is which rules apply to messages of one kind (see planKey), and
+// the results of those that do not.
+type plan struct {
+	apply   []int
+	results []Result
+}
+
+// planKey is what Rule.applies reads of a message.
+type planKey struct {
+	profile, event, typ string
+	xml                 bool
+}
+
+// planOf returns the plan for the message's kind, made on first use; nil
+// for a kind of an unknown event, type or profile (not kept: a sender
+// could make any number of them).
+func (c *Catalogue) planOf(m *Message) *plan {
+	k := planKey{m.Profile, m.Event, m.Type, m.Doc != nil && m.Doc.Format == "xml"}
+	if _, ok := LookupEvent(k.event); !ok || k.profile != Profile2019 && k.profile != ProfileCurrent ||
+		k.typ != "new" && k.typ != "update" && k.typ != "delete" {
+		return nil
+	}
+	if ps := c.plans.Load(); ps != nil {
+		if p, ok := (*ps)[k]; ok {
+			return p
+		}
+	}
+	p := &plan{results: make([]Result, len(c.rules))}
+	for i, r := range c.rules {
+		if why := r.applies(m); why != "" {
+			p.results[i] = Result{Rule: r, Outcome: NotAssessed, Reason: why}
+		} else {
+			p.apply = append(p.apply, i)
+		}
+	}
+	c.plansMu.Lock()
+	defer c.plansMu.Unlock()
+	old := c.plans.Load()
+	ps := make(map[planKey]*plan)
+	if old != nil {
+		for k, v := range *old {
+			ps[k] = v
+		}
+	}
+	// The key's strings may alias the body: kept as copies.
+	k.profile, k.event, k.typ = strings.Clone(k.profile), strings.Clone(k.event), strings.Clone(k.typ)
+	ps[k] = p
+	c.plans.Store(&ps)
+	return p
 }
 
 // NotAssessed gives every rule the verdict not assessed with one reason
