@@ -45,6 +45,9 @@ type Judgement struct {
 	// run is the run the request was judged in (Entry.Run), "" without a
 	// History.
 	run string
+	// bodyUTF8 is set when the body was read as FHIR, which found it UTF-8
+	// (the journal then need not look again).
+	bodyUTF8 bool
 }
 
 // Response is the answer to a request.
@@ -163,9 +166,12 @@ func (jd *Judge) evaluate(ctx context.Context, req Request, verdicts []Verdict) 
 		if !r.AppliesTo(jd.Profile) {
 			continue
 		}
-		v := r.check(r, x)
-		if jd.Disabled[r.ID] {
-			v = r.pass("not enforced: the rule is disabled on this mock")
+		// The verdict is finished in place: a verdict is some fifteen
+		// words, and a request has a verdict per rule.
+		j.Verdicts = append(j.Verdicts, r.check(r, x))
+		v := &j.Verdicts[len(j.Verdicts)-1]
+		if len(jd.Disabled) > 0 && jd.Disabled[r.ID] {
+			*v = r.pass("not enforced: the rule is disabled on this mock")
 		}
 		if v.Outcome == Fail {
 			added = append(added, r.breach(v.alt))
@@ -177,11 +183,11 @@ func (jd *Judge) evaluate(ctx context.Context, req Request, verdicts []Verdict) 
 				v.Publisher = Pass
 			}
 		}
-		j.Verdicts = append(j.Verdicts, v)
 		x.place[i] = int16(len(j.Verdicts))
 	}
 	j.Response = x.respond(j, added)
 	j.token = x.tok
+	j.bodyUTF8 = x.doc != nil
 	x.remember(j)
 	return j, nil
 }
@@ -218,7 +224,8 @@ func (x *Exchange) respond(j *Judgement, added []*Breach) Response {
 	resp := Response{Header: http.Header{}}
 	var issues, contentIssues []Issue
 	rejected := false
-	for _, v := range j.Verdicts {
+	for i := range j.Verdicts {
+		v := &j.Verdicts[i]
 		if v.Outcome != Fail {
 			continue
 		}

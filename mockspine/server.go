@@ -282,7 +282,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	if req.BodyTruncated {
 		body = body[:MaxBody]
 	}
-	e.setBody(body)
+	if j != nil && j.bodyUTF8 && !req.BodyTruncated {
+		e.Body = body // text, as setBody would find it
+	} else {
+		e.setBody(body)
+	}
 	e.noteRawHeader()
 	for _, c := range req.PeerCertificates {
 		e.ClientCertificates = append(e.ClientCertificates, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})))
