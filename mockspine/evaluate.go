@@ -124,16 +124,17 @@ func (jd *Judge) now() time.Time {
 // OperationOutcome with one issue per failed rule and the HTTP status of the
 // first.
 func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) {
-	return jd.evaluate(ctx, req, make([]Verdict, 0, len(catalogue)))
+	return jd.evaluate(ctx, req, &Judgement{Verdicts: make([]Verdict, 0, len(catalogue))})
 }
 
-// evaluate is Evaluate, the verdicts appended to verdicts[:0].
-func (jd *Judge) evaluate(ctx context.Context, req Request, verdicts []Verdict) (*Judgement, error) {
+// evaluate is Evaluate, judging into j: an empty judgement but for the
+// room its Verdicts have.
+func (jd *Judge) evaluate(ctx context.Context, req Request, j *Judgement) (*Judgement, error) {
 	now := req.Received
 	if now.IsZero() {
 		now = jd.now()
 	}
-	j := &Judgement{Profile: jd.Profile, Verdicts: verdicts[:0]}
+	j.Profile, j.Verdicts = jd.Profile, j.Verdicts[:0]
 	if jd.History != nil {
 		j.run = jd.History.Run()
 	}
@@ -189,6 +190,7 @@ func (jd *Judge) evaluate(ctx context.Context, req Request, verdicts []Verdict) 
 	j.token = x.tok
 	j.bodyUTF8 = x.doc != nil
 	x.remember(j)
+	x.release()
 	return j, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/content"
@@ -85,8 +86,11 @@ type Exchange struct {
 }
 
 // newExchange parses the request's parts once; checks read the results.
+// Its Exchange comes from a pool: give it back with release once the
+// request is judged.
 func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchange {
-	x := &Exchange{Request: req, Profile: p, World: w, Now: now, place: make([]int16, len(catalogue))}
+	x := exchanges.Get().(*Exchange)
+	*x = Exchange{Request: req, Profile: p, World: w, Now: now, place: x.place}
 	if x.Header == nil {
 		x.Header = http.Header{}
 	}
@@ -120,6 +124,18 @@ func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchang
 		x.bundle, x.doc, x.bundleErr = fhir.ReadDoc(x.Body, string(x.bodyFormat))
 	}
 	return x
+}
+
+// exchanges hold the Exchanges of requests judged: nothing an Exchange
+// holds outlives its judging but what the Judgement took from it.
+var exchanges = sync.Pool{New: func() any { return &Exchange{place: make([]int16, len(catalogue))} }}
+
+// release clears the exchange, so that it keeps nothing alive, and gives
+// it back to the pool.
+func (x *Exchange) release() {
+	clear(x.place)
+	*x = Exchange{place: x.place}
+	exchanges.Put(x)
 }
 
 // bodyReadable reports whether the body arrived whole, uncompressed and

@@ -310,7 +310,8 @@ func (j *Journal) Append(e *Entry) error {
 	}
 	j.seq++
 	e.Seq = j.seq
-	e.ID = "r" + strconv.FormatUint(e.Seq, 10)
+	var id [24]byte // "r" and the number built in one string, not two
+	e.ID = string(strconv.AppendUint(append(id[:0], 'r'), e.Seq, 10))
 	file := j.file
 	var line uint64
 	if file != nil {
