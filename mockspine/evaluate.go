@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -224,14 +225,30 @@ func (x *Exchange) allPassed(ids []string) bool {
 func (x *Exchange) respond(j *Judgement, added []*Breach) Response {
 	rt := x.ResponseType()
 	resp := Response{Header: http.Header{}}
-	var issues, contentIssues []Issue
+	// One issue per failure (added has an answer per failure), the
+	// envelope rules' first, then the content rules', and room for a
+	// deprecation warning; the verdicts are looked through only when
+	// something failed.
+	var issues []Issue
 	rejected := false
-	for i := range j.Verdicts {
-		v := &j.Verdicts[i]
-		if v.Outcome != Fail {
-			continue
+	if len(added) > 0 {
+		issues = make([]Issue, 0, len(added)+1)
+		for i := range j.Verdicts {
+			v := &j.Verdicts[i]
+			if v.Outcome != Fail || v.Severity != "" {
+				continue
+			}
+			if resp.Status == 0 {
+				resp.Status = v.Answer.Status
+			}
+			issues = append(issues, errorIssue(*v.Answer, v.Diagnostics()))
 		}
-		if v.Severity != "" { // a content rule: its mode decides
+		for i := range j.Verdicts {
+			v := &j.Verdicts[i]
+			if v.Outcome != Fail || v.Severity == "" {
+				continue
+			}
+			// A content rule: its mode decides.
 			iss := errorIssue(*v.Answer, v.Diagnostics())
 			iss.Details = codeInvalidResource
 			if x.contentMode != ContentReject || v.Severity == string(content.Warning) {
@@ -239,18 +256,12 @@ func (x *Exchange) respond(j *Judgement, added []*Breach) Response {
 			} else {
 				rejected = true
 			}
-			contentIssues = append(contentIssues, iss)
-			continue
+			issues = append(issues, iss)
 		}
-		if resp.Status == 0 {
-			resp.Status = v.Answer.Status
-		}
-		issues = append(issues, errorIssue(*v.Answer, v.Diagnostics()))
 	}
 	if resp.Status == 0 && rejected {
 		resp.Status = http.StatusUnprocessableEntity
 	}
-	issues = append(issues, contentIssues...)
 	// The response header fields the failed rules' answers add, in
 	// catalogue order.
 	for _, b := range added {
@@ -260,16 +271,16 @@ func (x *Exchange) respond(j *Judgement, added []*Breach) Response {
 	}
 	if resp.Status != 0 {
 		resp.Body = newOutcome(issues...).Encode(rt.Format)
-		resp.Header.Set("Content-Type", rt.Name)
+		resp.Header["Content-Type"] = []string{rt.Name}
 		return resp
 	}
 	resp.Status = http.StatusAccepted
 	if d, ok := x.deprecationWarning(); ok {
-		issues = append([]Issue{d}, issues...)
+		issues = slices.Insert(issues, 0, d)
 	}
 	if len(issues) > 0 {
 		resp.Body = newOutcome(issues...).Encode(rt.Format)
-		resp.Header.Set("Content-Type", rt.Name)
+		resp.Header["Content-Type"] = []string{rt.Name}
 	}
 	return resp
 }

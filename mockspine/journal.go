@@ -642,7 +642,14 @@ func packIn(e *Entry, scratch *[]byte) ([]byte, storedEntry) {
 	next := 0 // where in the catalogue to look for the next verdict's rule
 	for i := range e.Verdicts {
 		v := &e.Verdicts[i]
-		next = p.rule(v.Rule, next)
+		if next < len(catalogue) && next+1 < 0x80 && catalogue[next].ID == v.Rule {
+			// The next rule, nearly always: packed as rule packs it, in
+			// one byte, without a call.
+			p.b = append(p.b, byte(next+1))
+			next++
+		} else {
+			next = p.rule(v.Rule, next)
+		}
 		p.verdictShape(v)
 		p.str(v.Reason)
 		size += 96 + len(v.Reason)

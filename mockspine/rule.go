@@ -275,8 +275,8 @@ func reason(format string, a ...any) string {
 		fallthrough
 	default:
 		var buf [256]byte
-		b := appendf(buf[:0], format, a)
-		if len(b) <= MaxReason && utf8.Valid(b) {
+		b, valid := appendf(buf[:0], format, a)
+		if len(b) <= MaxReason && valid {
 			return reasonText.keep(b)
 		}
 		s = string(b)
@@ -339,8 +339,12 @@ func (sl *slab) keep(b []byte) string {
 // booleans, of any named type without methods. Anything else is written
 // as fmt writes a wrong verb ("%!x(int=5)" becomes "%!x(int)");
 // TestReasonFormats keeps the checks from giving it.
-func appendf(b []byte, format string, a []any) []byte {
-	arg := 0
+//
+// It also reports whether what it appended is UTF-8, looking only at the
+// arguments given as text: the formats are (TestReasonFormats), and so is
+// everything else it writes.
+func appendf(b []byte, format string, a []any) ([]byte, bool) {
+	arg, valid := 0, true
 	for i := 0; i < len(format); i++ {
 		// The text up to the next verb, in one piece.
 		if k := strings.IndexByte(format[i:], '%'); k != 0 {
@@ -366,13 +370,17 @@ func appendf(b []byte, format string, a []any) []byte {
 			b = append(b, "(MISSING)"...)
 			continue
 		}
+		at := len(b)
 		b = appendArg(b, verb, a[arg])
+		if (verb == 's' || verb == 'v') && valid {
+			valid = utf8.Valid(b[at:])
+		}
 		arg++
 	}
 	if arg < len(a) {
 		b = append(b, "%!(EXTRA)"...)
 	}
-	return b
+	return b, valid
 }
 
 // appendArg appends one argument as verb formats it.
