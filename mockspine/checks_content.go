@@ -1,6 +1,7 @@
 package mockspine
 
 import (
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/nems-harness/nems-harness/internal/content"
@@ -25,32 +26,49 @@ func checkContent(r *Rule, x *Exchange) Verdict {
 		}
 		x.results = contentCatalogue.Judge(x.contentMessage())
 	}
-	res := x.contentResult(r, x.contentPlace())
-	var v Verdict
+	res, at := x.contentResult(r, x.contentPlace())
+	if res == nil {
+		res, at = x.contentResultSearched(r)
+	}
 	switch res.Outcome {
 	case content.Pass:
 		// A pass's reason is the count of instances judged: nothing to
 		// clip or make valid.
-		v = Verdict{Rule: r.ID, Outcome: Pass, Reason: res.Reason}
+		return Verdict{Rule: r.ID, Outcome: Pass, Reason: res.Reason, Severity: r.Severity}
 	case content.Fail:
-		v = r.fail("%s", res.Summary())
+		v := r.fail("%s", res.Summary())
 		v.Findings = res.Findings[:min(len(res.Findings), maxFindings)]
-	default:
-		v = Verdict{Rule: r.ID, Outcome: NotAssessed, Reason: contentReason(res.Reason)}
+		v.Severity = r.Severity
+		return v
 	}
-	v.Severity = r.Severity
-	return v
+	return Verdict{Rule: r.ID, Outcome: NotAssessed, Reason: contentReason(res.Reason, at), Severity: r.Severity}
 }
 
 // contentReason is a verdict's reason from a content result's, as
 // reason("%s", s) gives it: the content rules' reasons are mostly short
-// and valid already.
-func contentReason(s string) string {
+// and valid already. at is the rule's place in the content catalogue (-1:
+// not known).
+func contentReason(s string, at int) string {
+	known := at >= 0 && at < len(validReasons)
+	if known {
+		if p := validReasons[at].Load(); p != nil && *p == s {
+			return s
+		}
+	}
 	if len(s) <= MaxReason && utf8.ValidString(s) {
+		if known && validReasons[at].Load() == nil {
+			kept := s
+			validReasons[at].CompareAndSwap(nil, &kept)
+		}
 		return s
 	}
 	return reason("%s", s)
 }
+
+// validReasons holds, for each content rule, the first reason it gave that
+// needed no change: a rule not assessed says why in the same words on
+// every request, and they need not be looked at again.
+var validReasons = make([]atomic.Pointer[string], len(contentCatalogue.Rules()))
 
 // contentMessage indexes the message for the content rules, once.
 func (x *Exchange) contentMessage() *content.Message {
@@ -66,20 +84,30 @@ func (x *Exchange) contentMessage() *content.Message {
 
 // contentResult returns a content rule's result, the content catalogue's
 // i-th (a guess, checked), once every content rule is judged.
-func (x *Exchange) contentResult(r *Rule, i int) content.Result {
+// It returns the place too, and nil when the guess is wrong (then
+// contentResultSearched finds it).
+func (x *Exchange) contentResult(r *Rule, i int) (*content.Result, int) {
 	if i >= 0 && i < len(x.results) && x.results[i].Rule.ID == r.ID {
-		return x.results[i]
+		return &x.results[i], i
 	}
+	return nil, -1
+}
+
+// contentResultSearched is contentResult without a guess.
+func (x *Exchange) contentResultSearched(r *Rule) (*content.Result, int) {
 	if i, ok := contentPlace[r]; ok && i < len(x.results) && x.results[i].Rule.ID == r.ID {
-		return x.results[i]
+		return &x.results[i], i
 	}
-	for _, res := range x.results {
-		if res.Rule.ID == r.ID {
-			return res
+	for i := range x.results {
+		if x.results[i].Rule.ID == r.ID {
+			return &x.results[i], i
 		}
 	}
-	return content.Result{Outcome: content.NotAssessed, Reason: "no such content rule"}
+	return &noContentRule, -1
 }
+
+// noContentRule is the result for a rule the content catalogue lacks.
+var noContentRule = content.Result{Outcome: content.NotAssessed, Reason: "no such content rule"}
 
 // contentBase is the number of rules before the content rules.
 var contentBase int

@@ -18,7 +18,7 @@ func checkContentType(r *Rule, x *Exchange) Verdict {
 }
 
 func checkAccept(r *Rule, x *Exchange) Verdict {
-	accept := strings.Join(x.Header.Values("Accept"), ",")
+	accept := strings.Join(x.Header["Accept"], ",")
 	if strings.TrimSpace(accept) == "" {
 		return r.pass("no Accept: the answer is in %s (MIME-DEFAULT)", mediatype.Default)
 	}
@@ -30,7 +30,7 @@ func checkAccept(r *Rule, x *Exchange) Verdict {
 
 func checkMIMEDefault(r *Rule, x *Exchange) Verdict {
 	_, ctSent := x.headerValue("Content-Type")
-	acceptSent := strings.TrimSpace(strings.Join(x.Header.Values("Accept"), ",")) != ""
+	acceptSent := strings.TrimSpace(strings.Join(x.Header["Accept"], ",")) != ""
 	switch {
 	case ctSent && acceptSent:
 		return r.notNeeded("the request names both Content-Type and Accept, so no default was needed")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +46,9 @@ type Judgement struct {
 	// run is the run the request was judged in (Entry.Run), "" without a
 	// History.
 	run string
+	// bodyUTF8 is set when the body was read as FHIR, which found it UTF-8
+	// (the journal then need not look again).
+	bodyUTF8 bool
 }
 
 // Response is the answer to a request.
@@ -121,16 +125,17 @@ func (jd *Judge) now() time.Time {
 // OperationOutcome with one issue per failed rule and the HTTP status of the
 // first.
 func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) {
-	return jd.evaluate(ctx, req, make([]Verdict, 0, len(catalogue)))
+	return jd.evaluate(ctx, req, &Judgement{Verdicts: make([]Verdict, 0, len(catalogue))})
 }
 
-// evaluate is Evaluate, the verdicts appended to verdicts[:0].
-func (jd *Judge) evaluate(ctx context.Context, req Request, verdicts []Verdict) (*Judgement, error) {
+// evaluate is Evaluate, judging into j: an empty judgement but for the
+// room its Verdicts have.
+func (jd *Judge) evaluate(ctx context.Context, req Request, j *Judgement) (*Judgement, error) {
 	now := req.Received
 	if now.IsZero() {
 		now = jd.now()
 	}
-	j := &Judgement{Profile: jd.Profile, Verdicts: verdicts[:0]}
+	j.Profile, j.Verdicts = jd.Profile, j.Verdicts[:0]
 	if jd.History != nil {
 		j.run = jd.History.Run()
 	}
@@ -163,9 +168,12 @@ func (jd *Judge) evaluate(ctx context.Context, req Request, verdicts []Verdict) 
 		if !r.AppliesTo(jd.Profile) {
 			continue
 		}
-		v := r.check(r, x)
-		if jd.Disabled[r.ID] {
-			v = r.pass("not enforced: the rule is disabled on this mock")
+		// The verdict is finished in place: a verdict is some fifteen
+		// words, and a request has a verdict per rule.
+		j.Verdicts = append(j.Verdicts, r.check(r, x))
+		v := &j.Verdicts[len(j.Verdicts)-1]
+		if len(jd.Disabled) > 0 && jd.Disabled[r.ID] {
+			*v = r.pass("not enforced: the rule is disabled on this mock")
 		}
 		if v.Outcome == Fail {
 			added = append(added, r.breach(v.alt))
@@ -177,12 +185,13 @@ func (jd *Judge) evaluate(ctx context.Context, req Request, verdicts []Verdict) 
 				v.Publisher = Pass
 			}
 		}
-		j.Verdicts = append(j.Verdicts, v)
 		x.place[i] = int16(len(j.Verdicts))
 	}
 	j.Response = x.respond(j, added)
 	j.token = x.tok
+	j.bodyUTF8 = x.doc != nil
 	x.remember(j)
+	x.release()
 	return j, nil
 }
 
@@ -216,13 +225,30 @@ func (x *Exchange) allPassed(ids []string) bool {
 func (x *Exchange) respond(j *Judgement, added []*Breach) Response {
 	rt := x.ResponseType()
 	resp := Response{Header: http.Header{}}
-	var issues, contentIssues []Issue
+	// One issue per failure (added has an answer per failure), the
+	// envelope rules' first, then the content rules', and room for a
+	// deprecation warning; the verdicts are looked through only when
+	// something failed.
+	var issues []Issue
 	rejected := false
-	for _, v := range j.Verdicts {
-		if v.Outcome != Fail {
-			continue
+	if len(added) > 0 {
+		issues = make([]Issue, 0, len(added)+1)
+		for i := range j.Verdicts {
+			v := &j.Verdicts[i]
+			if v.Outcome != Fail || v.Severity != "" {
+				continue
+			}
+			if resp.Status == 0 {
+				resp.Status = v.Answer.Status
+			}
+			issues = append(issues, errorIssue(*v.Answer, v.Diagnostics()))
 		}
-		if v.Severity != "" { // a content rule: its mode decides
+		for i := range j.Verdicts {
+			v := &j.Verdicts[i]
+			if v.Outcome != Fail || v.Severity == "" {
+				continue
+			}
+			// A content rule: its mode decides.
 			iss := errorIssue(*v.Answer, v.Diagnostics())
 			iss.Details = codeInvalidResource
 			if x.contentMode != ContentReject || v.Severity == string(content.Warning) {
@@ -230,18 +256,12 @@ func (x *Exchange) respond(j *Judgement, added []*Breach) Response {
 			} else {
 				rejected = true
 			}
-			contentIssues = append(contentIssues, iss)
-			continue
+			issues = append(issues, iss)
 		}
-		if resp.Status == 0 {
-			resp.Status = v.Answer.Status
-		}
-		issues = append(issues, errorIssue(*v.Answer, v.Diagnostics()))
 	}
 	if resp.Status == 0 && rejected {
 		resp.Status = http.StatusUnprocessableEntity
 	}
-	issues = append(issues, contentIssues...)
 	// The response header fields the failed rules' answers add, in
 	// catalogue order.
 	for _, b := range added {
@@ -251,16 +271,16 @@ func (x *Exchange) respond(j *Judgement, added []*Breach) Response {
 	}
 	if resp.Status != 0 {
 		resp.Body = newOutcome(issues...).Encode(rt.Format)
-		resp.Header.Set("Content-Type", rt.Name)
+		resp.Header["Content-Type"] = []string{rt.Name}
 		return resp
 	}
 	resp.Status = http.StatusAccepted
 	if d, ok := x.deprecationWarning(); ok {
-		issues = append([]Issue{d}, issues...)
+		issues = slices.Insert(issues, 0, d)
 	}
 	if len(issues) > 0 {
 		resp.Body = newOutcome(issues...).Encode(rt.Format)
-		resp.Header.Set("Content-Type", rt.Name)
+		resp.Header["Content-Type"] = []string{rt.Name}
 	}
 	return resp
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nems-harness/nems-harness/internal/content"
@@ -85,18 +86,26 @@ type Exchange struct {
 }
 
 // newExchange parses the request's parts once; checks read the results.
+// Its Exchange comes from a pool: give it back with release once the
+// request is judged.
 func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchange {
-	x := &Exchange{Request: req, Profile: p, World: w, Now: now, place: make([]int16, len(catalogue))}
+	x := exchanges.Get().(*Exchange)
+	*x = Exchange{Request: req, Profile: p, World: w, Now: now, place: x.place}
 	if x.Header == nil {
 		x.Header = http.Header{}
 	}
 
-	if auth := x.Header.Values("Authorization"); len(auth) > 1 {
+	// The header is read by its canonical name, as Header.Values would
+	// find it, without building the name again.
+	switch auth := x.Header["Authorization"]; {
+	case len(auth) > 1:
 		// One Bearer token, in one header: a second could carry another
 		// token, and judging either alone would ignore the other.
 		x.bearerErr = fmt.Errorf("the request carries %d Authorization headers; send exactly one, holding one Bearer token", len(auth))
-	} else {
-		x.bearer, x.bearerErr = token.Bearer(x.Header.Get("Authorization"))
+	case len(auth) == 1:
+		x.bearer, x.bearerErr = token.Bearer(auth[0])
+	default:
+		x.bearer, x.bearerErr = token.Bearer("")
 	}
 	if x.bearerErr == nil {
 		x.tok, x.tokErr = token.Parse(x.bearer)
@@ -107,7 +116,7 @@ func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchang
 	} else {
 		x.contentType = mediatype.Type{Name: mediatype.Default, Format: mediatype.XML}
 	}
-	x.accept, x.acceptErr = mediatype.Negotiate(strings.Join(x.Header.Values("Accept"), ","), p.allowsJSON())
+	x.accept, x.acceptErr = mediatype.Negotiate(strings.Join(x.Header["Accept"], ","), p.allowsJSON())
 
 	x.coding, _ = contentCoding(x.Header)
 	if x.bodyReadable() && x.contentTypeErr == nil {
@@ -115,6 +124,18 @@ func newExchange(req Request, p Profile, w *world.World, now time.Time) *Exchang
 		x.bundle, x.doc, x.bundleErr = fhir.ReadDoc(x.Body, string(x.bodyFormat))
 	}
 	return x
+}
+
+// exchanges hold the Exchanges of requests judged: nothing an Exchange
+// holds outlives its judging but what the Judgement took from it.
+var exchanges = sync.Pool{New: func() any { return &Exchange{place: make([]int16, len(catalogue))} }}
+
+// release clears the exchange, so that it keeps nothing alive, and gives
+// it back to the pool.
+func (x *Exchange) release() {
+	clear(x.place)
+	*x = Exchange{place: x.place}
+	exchanges.Put(x)
 }
 
 // bodyReadable reports whether the body arrived whole, uncompressed and
@@ -127,7 +148,7 @@ func (x *Exchange) bodyReadable() bool {
 // the request declares: the mock, like NEMS, takes bodies uncompressed and
 // does not inflate them (a gzip bomb stays 3 MB at most).
 func contentCoding(h http.Header) (string, bool) {
-	for _, v := range h.Values("Content-Encoding") {
+	for _, v := range h["Content-Encoding"] {
 		for c := range strings.SplitSeq(v, ",") {
 			c = strings.TrimSpace(c)
 			if c != "" && !strings.EqualFold(c, "identity") {
@@ -150,21 +171,19 @@ func (x *Exchange) headerValue(name string) (string, bool) {
 	return strings.Join(v, ","), true
 }
 
-// canonicalKeys are the canonical forms of the header names the checks
-// spell otherwise: http.CanonicalHeaderKey builds a new string for each,
-// on every request.
-var canonicalKeys = func() map[string]string {
-	m := map[string]string{}
-	for _, k := range []string{"fromASID", "toASID", "InteractionID"} {
-		m[k] = http.CanonicalHeaderKey(k)
-	}
-	return m
-}()
-
-// canonicalKey is http.CanonicalHeaderKey(name).
+// canonicalKey is http.CanonicalHeaderKey(name). The names the checks
+// spell are answered by a switch: CanonicalHeaderKey scans each name, and
+// builds a new string for those not canonical already, on every request.
 func canonicalKey(name string) string {
-	if k, ok := canonicalKeys[name]; ok {
-		return k
+	switch name {
+	case "Authorization", "Content-Type", "Accept", "Content-Encoding":
+		return name
+	case "fromASID":
+		return "Fromasid"
+	case "toASID":
+		return "Toasid"
+	case "InteractionID":
+		return "Interactionid"
 	}
 	return http.CanonicalHeaderKey(name)
 }

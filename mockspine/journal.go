@@ -310,7 +310,8 @@ func (j *Journal) Append(e *Entry) error {
 	}
 	j.seq++
 	e.Seq = j.seq
-	e.ID = "r" + strconv.FormatUint(e.Seq, 10)
+	var id [24]byte // "r" and the number built in one string, not two
+	e.ID = string(strconv.AppendUint(append(id[:0], 'r'), e.Seq, 10))
 	file := j.file
 	var line uint64
 	if file != nil {
@@ -641,20 +642,26 @@ func packIn(e *Entry, scratch *[]byte) ([]byte, storedEntry) {
 	next := 0 // where in the catalogue to look for the next verdict's rule
 	for i := range e.Verdicts {
 		v := &e.Verdicts[i]
-		next = p.rule(v.Rule, next)
-		p.known(string(v.Outcome), outcomeCodes[:])
+		if next < len(catalogue) && next+1 < 0x80 && catalogue[next].ID == v.Rule {
+			// The next rule, nearly always: packed as rule packs it, in
+			// one byte, without a call.
+			p.b = append(p.b, byte(next+1))
+			next++
+		} else {
+			next = p.rule(v.Rule, next)
+		}
+		p.verdictShape(v)
 		p.str(v.Reason)
 		size += 96 + len(v.Reason)
-		p.known(string(v.Publisher), outcomeCodes[:])
-		p.flag(v.Answer != nil)
 		if a := v.Answer; a != nil {
 			p.int(a.Status)
 			p.str(a.Code.Code)
 			p.str(a.Code.Display)
 			p.str(a.IssueType)
 		}
-		p.known(v.Severity, severityCodes[:])
-		p.count(len(v.Findings), v.Findings == nil)
+		if v.Findings != nil {
+			p.b = binary.AppendUvarint(p.b, uint64(len(v.Findings)))
+		}
 		for _, f := range v.Findings {
 			p.int(f.Entry)
 			p.str(f.Path)
@@ -727,15 +734,13 @@ func (se *storedEntry) unpack() Entry {
 		for i := range e.Verdicts {
 			v := &e.Verdicts[i]
 			v.Rule = u.rule()
-			v.Outcome = Outcome(u.known(outcomeCodes[:]))
+			answer, findings := u.verdictShape(v)
 			v.Reason = u.str()
-			v.Publisher = Outcome(u.known(outcomeCodes[:]))
-			if u.flag() {
+			if answer {
 				v.Answer = &Answer{Status: u.int(), Code: SpineCode{Code: u.str(), Display: u.str()}, IssueType: u.str()}
 			}
-			v.Severity = u.known(severityCodes[:])
-			if n, isNil := u.count(); !isNil {
-				v.Findings = make([]content.Finding, n)
+			if findings {
+				v.Findings = make([]content.Finding, u.uvarint())
 				for k := range v.Findings {
 					f := &v.Findings[k]
 					f.Entry, f.Path, f.Line, f.Reason, f.Excerpt = u.int(), u.str(), u.int(), u.str(), u.str()
@@ -813,22 +818,89 @@ func (p *packer) header(h http.Header) int {
 // only in the process's memory, so the tables never change under them.)
 
 // outcomeCodes and severityCodes are the known values of a verdict's
-// outcomes and severity.
+// outcomes and severity; a code is 1 + the place in its table, 0 for
+// another value, packed as text.
 var (
 	outcomeCodes  = [...]string{"", string(Pass), string(Fail), string(NotAssessed)}
 	severityCodes = [...]string{"", string(content.Error), string(content.Warning)}
 )
 
-// known packs s as 1 + its place in codes, or as 0 and the text.
-func (p *packer) known(s string, codes []string) {
-	for i, c := range codes {
-		if s == c {
-			p.b = append(p.b, byte(i+1))
-			return
-		}
+// outcomeCode and severityCode are codes found by comparing with
+// constants, which costs no call.
+func outcomeCode(o Outcome) byte {
+	switch o {
+	case "":
+		return 1
+	case Pass:
+		return 2
+	case Fail:
+		return 3
+	case NotAssessed:
+		return 4
 	}
-	p.b = append(p.b, 0)
-	p.str(s)
+	return 0
+}
+
+func severityCode(s string) byte {
+	switch s {
+	case "":
+		return 1
+	case string(content.Error):
+		return 2
+	case string(content.Warning):
+		return 3
+	}
+	return 0
+}
+
+// The shape of a packed verdict, in two bytes: the outcome's and the
+// publisher outcome's codes, whether an answer and findings follow, and
+// the severity's code. The text of a value without a code follows them.
+const (
+	shapePublisher = 3      // shift of the publisher outcome's code
+	shapeAnswer    = 1 << 6 // an answer follows the reason
+	shapeFindings  = 1 << 7 // the findings follow the answer, counted
+)
+
+// verdictShape packs the verdict's shape.
+func (p *packer) verdictShape(v *Verdict) {
+	o, pub, sev := outcomeCode(v.Outcome), outcomeCode(v.Publisher), severityCode(v.Severity)
+	shape := o | pub<<shapePublisher
+	if v.Answer != nil {
+		shape |= shapeAnswer
+	}
+	if v.Findings != nil {
+		shape |= shapeFindings
+	}
+	p.b = append(p.b, shape, sev)
+	if o == 0 {
+		p.str(string(v.Outcome))
+	}
+	if pub == 0 {
+		p.str(string(v.Publisher))
+	}
+	if sev == 0 {
+		p.str(v.Severity)
+	}
+}
+
+// verdictShape unpacks what packer.verdictShape packed into v, and says
+// whether an answer and findings follow.
+func (u *unpacker) verdictShape(v *Verdict) (answer, findings bool) {
+	shape, sev := u.b[0], u.b[1]
+	u.b = u.b[2:]
+	v.Outcome = Outcome(u.code(shape&7, outcomeCodes[:]))
+	v.Publisher = Outcome(u.code(shape>>shapePublisher&7, outcomeCodes[:]))
+	v.Severity = u.code(sev, severityCodes[:])
+	return shape&shapeAnswer != 0, shape&shapeFindings != 0
+}
+
+// code is the known value of a code, or the text packed for code 0.
+func (u *unpacker) code(c byte, codes []string) string {
+	if c == 0 {
+		return u.str()
+	}
+	return codes[c-1]
 }
 
 // rule packs a verdict's rule ID as 1 + its place in the catalogue, or as
@@ -849,15 +921,6 @@ func (p *packer) rule(id string, next int) int {
 	p.b = append(p.b, 0)
 	p.str(id)
 	return next
-}
-
-func (u *unpacker) known(codes []string) string {
-	c := u.b[0]
-	u.b = u.b[1:]
-	if c == 0 {
-		return u.str()
-	}
-	return codes[c-1]
 }
 
 func (u *unpacker) rule() string {

@@ -148,6 +148,21 @@ func appendValue(b []byte, open, value string) []byte {
 func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
+		// Plain text eight bytes at a time: diagnostics run to kilobytes.
+		for i+8 <= len(s) {
+			// The bytes beyond ASCII, below space (exact, the bytes being
+			// ASCII), markup characters and quotes: plainXML's, by word.
+			w := load64(s, i)
+			odd := w&highBits | (w-lowBits*' ')&^w&highBits |
+				hasByte(w, '"') | hasByte(w, '\'') | hasByte(w, '&') | hasByte(w, '<') | hasByte(w, '>')
+			if odd != 0 {
+				break
+			}
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		if plainXML[s[i]] {
 			i++
 			continue
@@ -184,6 +199,24 @@ func appendEscaped(b []byte, s string) []byte {
 		i += width
 	}
 	return append(b, s[last:]...)
+}
+
+// load64 reads s[i:i+8], little-endian (the compiler makes it one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// hasByte is not zero when a byte of w is c.
+func hasByte(w uint64, c byte) uint64 {
+	v := w ^ lowBits*uint64(c)
+	return (v - lowBits) &^ v & highBits
 }
 
 // plainXML marks the bytes an attribute value holds as they are: ASCII

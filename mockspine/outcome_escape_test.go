@@ -46,6 +46,9 @@ func (o *OperationOutcome) encodeXMLReference() []byte {
 var escapeSeeds = []string{
 	"", "plain", `"quoted" 'single' <a> & b`, "tab\tnew\nline\r\nend", "\x00\x01\x1f\x7f",
 	"é ✓ 😀", "\uFFFE\uFFFF\uFFFD", "bad \xff\xfe utf-8 \xe9", "]]> --> <!--",
+	// Longer than a word, each byte escaped at every place in one.
+	"0123456789abcdef", "0123456<89abcdef", "01234567>9abcdef", "a\"b'c&d<e>f\tg\nh\ri",
+	"0123456789abcde\x1f", "\x7f123456789abcdef", "0123456é9abcdef0123", "0123456789abcdef\xff!",
 }
 
 func TestOutcomeXMLUnchanged(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/nems-harness/nems-harness/internal/content"
@@ -271,9 +272,14 @@ func reason(format string, a ...any) string {
 			s = str
 			break
 		}
-		s = sprintf(format, a)
+		fallthrough
 	default:
-		s = sprintf(format, a)
+		var buf [256]byte
+		b, valid := appendf(buf[:0], format, a)
+		if len(b) <= MaxReason && valid {
+			return reasonText.keep(b)
+		}
+		s = string(b)
 	}
 	if len(s) <= MaxReason && utf8.ValidString(s) {
 		return s
@@ -294,19 +300,59 @@ func reason(format string, a ...any) string {
 // vetPrintf is false: see reason.
 const vetPrintf = false
 
-// sprintf is fmt.Sprintf for the verbs %s, %d, %q, %v and %% (no flags,
-// widths or precisions) of strings, integers and booleans, of any named
-// type without methods. Anything else is written as fmt writes a wrong
-// verb ("%!x(int=5)" becomes "%!x(int)"); TestReasonFormats keeps the
-// checks from giving it.
-func sprintf(format string, a []any) string {
-	var buf [256]byte
-	b := buf[:0]
-	arg := 0
+// reasonText holds the text of the reasons reason formats. A request has
+// a score of them, each a few dozen bytes, and most live only until the
+// journal has packed them: copied into a slab shared by every request,
+// they cost an allocation per slab rather than one each.
+var reasonText slab
+
+// slab hands out strings copied into a shared buffer, which is only ever
+// appended to: what it has handed out never changes. Its strings keep the
+// whole buffer alive, so it takes short texts only.
+type slab struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+// reasonSlabSize is the size of a slab's buffers; keep copies texts up to an
+// eighth of it, and allocates longer ones on their own.
+const reasonSlabSize = 4 << 10
+
+// keep returns b as a string.
+func (sl *slab) keep(b []byte) string {
+	if len(b) == 0 || len(b) > reasonSlabSize/8 {
+		return string(b)
+	}
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	if sl.buf.Cap()-sl.buf.Len() < len(b) {
+		sl.buf = strings.Builder{}
+		sl.buf.Grow(reasonSlabSize)
+	}
+	at := sl.buf.Len()
+	sl.buf.Write(b)
+	return sl.buf.String()[at:]
+}
+
+// appendf appends to b what fmt.Sprintf gives for the verbs %s, %d, %q, %v
+// and %% (no flags, widths or precisions) of strings, integers and
+// booleans, of any named type without methods. Anything else is written
+// as fmt writes a wrong verb ("%!x(int=5)" becomes "%!x(int)");
+// TestReasonFormats keeps the checks from giving it.
+//
+// It also reports whether what it appended is UTF-8, looking only at the
+// arguments given as text: the formats are (TestReasonFormats), and so is
+// everything else it writes.
+func appendf(b []byte, format string, a []any) ([]byte, bool) {
+	arg, valid := 0, true
 	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if c != '%' {
-			b = append(b, c)
+		// The text up to the next verb, in one piece.
+		if k := strings.IndexByte(format[i:], '%'); k != 0 {
+			if k < 0 {
+				k = len(format) - i
+			}
+			b = append(b, format[i:i+k]...)
+			i += k - 1
 			continue
 		}
 		i++
@@ -324,13 +370,17 @@ func sprintf(format string, a []any) string {
 			b = append(b, "(MISSING)"...)
 			continue
 		}
+		at := len(b)
 		b = appendArg(b, verb, a[arg])
+		if (verb == 's' || verb == 'v') && valid {
+			valid = utf8.Valid(b[at:])
+		}
 		arg++
 	}
 	if arg < len(a) {
 		b = append(b, "%!(EXTRA)"...)
 	}
-	return string(b)
+	return b, valid
 }
 
 // appendArg appends one argument as verb formats it.

@@ -156,7 +156,6 @@ func (s *Server) negotiated(r *http.Request) mediatype.Type {
 }
 
 func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	body, truncated, readErr := readBody(r)
 	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, BodyTruncated: truncated,
 		TLS: r.TLS != nil, Received: s.judge.now().UTC()}
@@ -169,10 +168,11 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	// Every publish is judged, whatever it carries (a compressed body, one
 	// cut short): the answer, the journal and a later re-judging then
 	// agree. A request read is judged and recorded in full, even if the
-	// client has gone meanwhile: the journal is the evidence.
+	// client has gone meanwhile: the journal is the evidence. So the rules
+	// are judged under a context that is never cancelled.
 	var resp Response
-	verdicts := verdictBuffers.Get().(*[]Verdict)
-	j, err := s.judge.evaluate(context.WithoutCancel(ctx), req, *verdicts)
+	j := judgements.Get().(*Judgement)
+	j, err := s.judge.evaluate(context.Background(), req, j)
 	if err != nil {
 		resp = simpleAnswer(Answer{http.StatusInternalServerError, codeInternalServerError, IssueProcessing},
 			fmt.Sprintf("judging the request: %v", err), s.negotiated(r))
@@ -180,22 +180,21 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		resp = j.Response
 	}
 	s.record(w, r, req, j, resp)
-	// The journal has packed the verdicts, and nothing else holds them:
-	// the buffer is cleared of them, so that it keeps nothing alive, and
-	// serves the next request.
+	// The journal has packed the verdicts, and nothing else holds the
+	// judgement: it is cleared, so that it keeps nothing alive, and serves
+	// the next request with its room for the verdicts.
 	if j != nil && cap(j.Verdicts) == len(catalogue) {
 		clear(j.Verdicts)
-		*verdicts = j.Verdicts[:0]
-		verdictBuffers.Put(verdicts)
+		*j = Judgement{Verdicts: j.Verdicts[:0]}
+		judgements.Put(j)
 	}
 }
 
-// verdictBuffers hold room for a verdict per rule: a publish's verdicts
-// are packed by the journal as the answer is sent, so their buffer is
-// taken again by the next request rather than collected.
-var verdictBuffers = sync.Pool{New: func() any {
-	v := make([]Verdict, 0, len(catalogue))
-	return &v
+// judgements hold a judgement with room for a verdict per rule: a
+// publish's verdicts are packed by the journal as the answer is sent, so
+// the judgement is taken again by the next request rather than collected.
+var judgements = sync.Pool{New: func() any {
+	return &Judgement{Verdicts: make([]Verdict, 0, len(catalogue))}
 }}
 
 // isPublish reports whether a request goes to the publish operation: every
@@ -275,14 +274,23 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	if received.IsZero() {
 		received = s.judge.now().UTC()
 	}
-	e := &Entry{Received: received, Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
+	// The journal keeps the entry packed, so the entry itself serves the
+	// next request.
+	rec := recordings.Get().(*recording)
+	defer rec.release()
+	e := &rec.entry
+	*e = Entry{Received: received, Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path,
 		Query: r.URL.RawQuery, Header: r.Header, BodyTruncated: req.BodyTruncated, BodyError: req.BodyError, TLS: req.TLS,
 		Profile: s.judge.Profile}
 	body := req.Body
 	if req.BodyTruncated {
 		body = body[:MaxBody]
 	}
-	e.setBody(body)
+	if j != nil && j.bodyUTF8 && !req.BodyTruncated {
+		e.Body = body // text, as setBody would find it
+	} else {
+		e.setBody(body)
+	}
 	e.noteRawHeader()
 	for _, c := range req.PeerCertificates {
 		e.ClientCertificates = append(e.ClientCertificates, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})))
@@ -290,7 +298,10 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 	s.stamp(e)
 	if j != nil {
 		e.Verdicts = j.Verdicts
-		e.JWT = jwtInfo(req, j)
+		if info, ok := jwtInfo(req, j); ok {
+			rec.jwt = info
+			e.JWT = &rec.jwt
+		}
 		e.Run = j.run // the run it was judged in, should the journal have been cleared since
 	}
 	e.Response = Reply{Status: resp.Status, Header: resp.Header, Body: string(resp.Body)}
@@ -303,6 +314,21 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 		s.log.Info("request", "id", e.ID, "method", r.Method, "path", r.URL.Path, "status", resp.Status, "failed", failedIDs(j))
 	}
 	writeResponse(w, resp)
+}
+
+// recording is the entry a request is recorded in, and its token.
+type recording struct {
+	entry Entry
+	jwt   JWTInfo
+}
+
+var recordings = sync.Pool{New: func() any { return new(recording) }}
+
+// release clears the recording, so that it keeps nothing alive, and gives
+// it back to the pool.
+func (rec *recording) release() {
+	*rec = recording{}
+	recordings.Put(rec)
 }
 
 // stamp records in an entry the run and the content mode of the answer.
@@ -329,13 +355,13 @@ func failedIDs(j *Judgement) string {
 // one. When JWT-FORMAT has passed, the token is known to be two base64url
 // JSON objects and an empty signature, so its sections are decoded as sent
 // rather than parsed a second time.
-func jwtInfo(req Request, j *Judgement) *JWTInfo {
+func jwtInfo(req Request, j *Judgement) (JWTInfo, bool) {
 	if t := j.token; t != nil {
-		return &JWTInfo{Header: t.HeaderJSON, Claims: t.ClaimsJSON}
+		return JWTInfo{Header: t.HeaderJSON, Claims: t.ClaimsJSON}, true
 	}
 	raw, err := token.Bearer(req.Header.Get("Authorization"))
 	if err != nil {
-		return nil
+		return JWTInfo{}, false
 	}
 	if v, ok := j.Verdict("JWT-FORMAT"); ok && v.Outcome == Pass {
 		h, rest, _ := strings.Cut(raw, ".")
@@ -343,24 +369,30 @@ func jwtInfo(req Request, j *Judgement) *JWTInfo {
 		hb, herr := base64.RawURLEncoding.DecodeString(h)
 		pb, perr := base64.RawURLEncoding.DecodeString(p)
 		if herr == nil && perr == nil && json.Valid(hb) && json.Valid(pb) {
-			return &JWTInfo{Header: hb, Claims: pb}
+			return JWTInfo{Header: hb, Claims: pb}, true
 		}
 	}
 	t, err := token.Parse(raw)
 	if err != nil {
-		return nil
+		return JWTInfo{}, false
 	}
 	h, err := json.Marshal(t.Header)
 	if err != nil {
-		return nil
+		return JWTInfo{}, false
 	}
-	return &JWTInfo{Header: h, Claims: t.ClaimsJSON}
+	return JWTInfo{Header: h, Claims: t.ClaimsJSON}, true
 }
 
 func writeResponse(w http.ResponseWriter, resp Response) {
+	// The answer's field names are canonical (Header.Set made them); each
+	// field's values are handed over whole, not added one by one, capped
+	// so that an Add to the writer's header copies them first.
+	h := w.Header()
 	for k, vs := range resp.Header {
-		for _, v := range vs {
-			w.Header().Add(k, v)
+		if old := h[k]; len(old) > 0 {
+			h[k] = append(old[:len(old):len(old)], vs...)
+		} else {
+			h[k] = vs[:len(vs):len(vs)]
 		}
 	}
 	w.WriteHeader(resp.Status)

@@ -117,7 +117,8 @@ func (d *fastDecoder) value(depth int) (any, bool) {
 	case c == '[':
 		return d.array(depth + 1)
 	case c == '"':
-		return d.str()
+		s, ok := d.str()
+		return boxed(s), ok
 	case c == 't':
 		return true, d.literal("true")
 	case c == 'f':
@@ -272,6 +273,31 @@ func (d *fastDecoder) number() (any, bool) {
 	}
 	f, err := strconv.ParseFloat(lit, 64)
 	return f, err == nil
+}
+
+// The values every conforming token sends, held as interface values once:
+// a string made an interface value is otherwise copied to the heap.
+var (
+	boxedNone       any = "none"
+	boxedJWT        any = "JWT"
+	boxedDirectCare any = "directcare"
+	boxedScope      any = "patient/Bundle.write"
+)
+
+// boxed is s as an interface value, one made once for a value every
+// conforming token sends.
+func boxed(s string) any {
+	switch s {
+	case "none":
+		return boxedNone
+	case "JWT":
+		return boxedJWT
+	case "directcare":
+		return boxedDirectCare
+	case "patient/Bundle.write":
+		return boxedScope
+	}
+	return s
 }
 
 // str reads a string, unescaping as encoding/json does (half a surrogate

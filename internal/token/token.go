@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -23,7 +24,8 @@ import (
 // structurally invalid JWT.
 var ErrSections = errors.New("The JWT associated with the Authorisation header must have the 3 sections")
 
-// Token is a structurally valid unsigned JWT.
+// Token is a structurally valid unsigned JWT. Those Parse gives are
+// shared (see Parse) and never changed.
 type Token struct {
 	Raw string
 	// Header holds the JOSE header, numbers decoded as float64.
@@ -44,12 +46,29 @@ type Token struct {
 // compared case-insensitively) and no crit; the signature section must be
 // empty, so the token ends with a dot. The first problem found is returned
 // as an error saying exactly what is wrong.
+//
+// The Token is shared: parsing the text of the token parsed last gives
+// that Token again, so it must not be changed.
 func Parse(raw string) (*Token, error) {
-	if t, ok := parseFast(raw); ok {
+	if t := last.Load(); t != nil && t.Raw == raw {
 		return t, nil
 	}
-	return parseChecked(raw)
+	t, ok := parseFast(raw)
+	if !ok {
+		var err error
+		if t, err = parseChecked(raw); err != nil {
+			return nil, err
+		}
+	}
+	last.Store(t)
+	return t, nil
 }
+
+// last is the token Parse gave last. A publisher sends one token with
+// every request while it is valid (a load generator does, for minutes):
+// the token is then decoded once, not on every request. Parse depends on
+// nothing but the text, so the Token it gave serves as well.
+var last atomic.Pointer[Token]
 
 // parseChecked is Parse checking each requirement in turn, to say exactly
 // which one a token breaks. Parse goes to it only when parseFast declines a
