@@ -272,6 +272,13 @@ func (c *collector) start(name, space string, skip bool) *node {
 	} else {
 		s = symOf(name)
 	}
+	return c.push(name, s, skip, docs)
+}
+
+// push opens an element whose symbol is known, on the collector's stack
+// only; docs is how many Doc nodes it opened.
+func (c *collector) push(name string, s sym, skip bool, docs int8) *node {
+	k := len(c.stack)
 	entryNo := int32(-1)
 	if s == symEntry && !skip && k == 1 && c.stack[0].res == 0 {
 		entryNo = int32(c.b.Entries)
@@ -288,6 +295,32 @@ func (c *collector) start(name, space string, skip bool) *node {
 	*n = node{}
 	n.name, n.sym, n.skip, n.res, n.entryNo, n.nhsIdx, n.docs = c.keep(name), s, skip, -1, entryNo, -1, docs
 	return n
+}
+
+// leaf opens and at once closes a FHIR element that has a value and no
+// children, attributes or namespace declarations (the commonest, <x
+// value="…"/>), inside an element that is not skipped nor a resource
+// wrapper. It does what start, setting the value and end would.
+func (c *collector) leaf(name string, value cstr) {
+	var s sym
+	if d := c.d; d != nil {
+		parent := d.stack[len(d.stack)-1].i
+		i, n := d.doc.add(parent, int32(d.at), flagValue)
+		id := d.name(i, name)
+		n.name, n.val = id, c.span(value)
+		d.link(parent, i)
+		s = symOfID(id, name)
+	} else {
+		s = symOf(name)
+	}
+	if s == symNone {
+		// Nothing to report to the parent, not an entry: the collector's
+		// stack need not hold it at all.
+		return
+	}
+	n := c.push(name, s, false, 0)
+	n.value, n.hasValue = value, true
+	c.end()
 }
 
 // reset empties the collector for another document, keeping its buffers
