@@ -304,11 +304,22 @@ func (c *collector) push(name string, s sym, skip bool, docs int8) *node {
 func (c *collector) leaf(name string, value cstr) {
 	var s sym
 	if d := c.d; d != nil {
-		parent := d.stack[len(d.stack)-1].i
-		i, n := d.doc.add(parent, int32(d.at), flagValue)
+		top := &d.stack[len(d.stack)-1]
+		i, n := d.doc.add(top.i, int32(d.at), flagValue)
 		id := d.name(i, name)
-		n.name, n.val = id, c.span(value)
-		d.link(parent, i)
+		n.name = id
+		if value.n >= 0 {
+			n.val = span{uint32(value.off), uint32(value.n)}
+		} else {
+			n.val = c.span(value)
+		}
+		// The link to the parent, as link makes it.
+		if l := top.last; l >= 0 {
+			d.doc.at(l).next = i
+		} else {
+			d.doc.at(top.i).first = i
+		}
+		top.last = i
 		s = symOfID(id, name)
 	} else {
 		s = symOf(name)

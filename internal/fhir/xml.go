@@ -489,10 +489,13 @@ func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 	// The attributes are given in an array on the stack (the walker keeps
 	// none): writing them costs the garbage collector nothing. The
 	// commonest, a lone value, needs one, written without clearing four.
-	if r.onlyValue {
+	switch {
+	case len(r.attrs) == 0:
+		r.w.Start(space, local, nil, off, r.pos-1)
+	case r.onlyValue:
 		one := [1]fhirschema.Attr{{Local: "value", Value: r.attrs[0].value}}
 		r.w.Start(space, local, one[:], off, r.pos-1)
-	} else {
+	default:
 		var buf [4]fhirschema.Attr
 		r.w.Start(space, local, r.walkAttrs(buf[:0]), off, r.pos-1)
 	}
@@ -526,6 +529,26 @@ func (r *xmlReader) walkAttrs(attrs []fhirschema.Attr) []fhirschema.Attr {
 func (r *xmlReader) text() error {
 	s := r.src
 	i := r.pos
+	// The commonest text by far is a line end and indentation before the
+	// next tag; next comes none at all.
+	if i+1 < len(s) {
+		switch s[i] {
+		case '<':
+			return nil
+		case '\n':
+			j := i + 1
+			if c := s[j]; c == '\t' || c == ' ' {
+				j = skipRun(s, j, c)
+			}
+			if j < len(s) && s[j] == '<' {
+				if r.w != nil {
+					r.w.CharData(i, true)
+				}
+				r.pos = j
+				return nil
+			}
+		}
+	}
 	// The commonest text is the white space between two tags: it needs
 	// no more look than this.
 	for i < len(s) && isXMLSpaceByte(s[i]) {
