@@ -324,14 +324,21 @@ func (c *collector) leaf(name string, value cstr) {
 	} else {
 		s = symOf(name)
 	}
-	if s == symNone {
+	switch s {
+	case symNone:
 		// Nothing to report to the parent, not an entry: the collector's
 		// stack need not hold it at all.
 		return
+	case symEntry, symExtension, symModifierExtension:
+		n := c.push(name, s, false, 0)
+		n.value, n.hasValue = value, true
+		c.end()
+		return
 	}
-	n := c.push(name, s, false, 0)
-	n.value, n.hasValue = value, true
-	c.end()
+	// Without children it has no facts, and it is not a resource: all
+	// end would do is report it to its parent.
+	n := node{name: c.keep(name), sym: s, value: value, hasValue: true, res: -1, entryNo: -1, nhsIdx: -1}
+	c.report(len(c.stack), &n)
 }
 
 // reset empties the collector for another document, keeping its buffers
@@ -443,7 +450,7 @@ func (c *collector) end() {
 	}
 	// Only the names the collector looks for report anything.
 	if last > 0 && n.sym != symNone {
-		c.report(last)
+		c.report(last, n)
 	}
 	if n.sym == symExtension || n.sym == symModifierExtension {
 		c.endExtension(last)
@@ -488,13 +495,16 @@ func (c *collector) endDoc(n *node) {
 	}
 }
 
-// report passes the facts of the element at pos, which is ending, to its
-// parent. (A parent gets a facts slot only when a child has something for
-// it: the child's own slot, if any, lies above the parent's, so taking the
-// parent's never moves the child's.)
-func (c *collector) report(pos int) {
-	n := &c.stack[pos]
-	nf := c.factsOf(pos)
+// report passes the facts of the element n at pos, which is ending, to
+// its parent. (A parent gets a facts slot only when a child has something
+// for it: the child's own slot, if any, lies above the parent's, so taking
+// the parent's never moves the child's.) n is c.stack[pos], or a leaf
+// that was never put there.
+func (c *collector) report(pos int, n *node) {
+	nf := &noFacts
+	if n.hasFacts {
+		nf = &c.facts[pos]
+	}
 	pp := pos - 1
 	parent := &c.stack[pp]
 	pr := c.factsOf(pp) // read; c.factsFor(pp) to write
