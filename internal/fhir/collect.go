@@ -299,13 +299,15 @@ func (c *collector) push(name string, s sym, skip bool, docs int8) *node {
 
 // leaf opens and at once closes a FHIR element that has a value and no
 // children, attributes or namespace declarations (the commonest, <x
-// value="…"/>), inside an element that is not skipped nor a resource
-// wrapper. It does what start, setting the value and end would.
-func (c *collector) leaf(name string, value cstr) {
+// value="…"/> or "x": "…"), inside an element that is not skipped nor an
+// XML resource wrapper, and (JSON) pairs with no "_x" member. It does what
+// start, setting the value and end would; flags are the Doc node's, besides
+// flagValue.
+func (c *collector) leaf(name string, value cstr, flags uint16) {
 	var s sym
 	if d := c.d; d != nil {
 		top := &d.stack[len(d.stack)-1]
-		i, n := d.doc.add(top.i, int32(d.at), flagValue)
+		i, n := d.doc.add(top.i, int32(d.at), flags|flagValue)
 		id := d.name(i, name)
 		n.name = id
 		if value.n >= 0 {
@@ -321,6 +323,12 @@ func (c *collector) leaf(name string, value cstr) {
 		}
 		top.last = i
 		s = symOfID(id, name)
+		if s == symURL && flags&flagPrim != 0 {
+			// A JSON extension's url member is no child (see endDoc).
+			if pn := d.doc.nameOf(top.i, d.doc.at(top.i).name); pn == "extension" || pn == "modifierExtension" {
+				d.doc.at(i).flags |= flagHidden
+			}
+		}
 	} else {
 		s = symOf(name)
 	}

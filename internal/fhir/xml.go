@@ -451,7 +451,7 @@ func (r *xmlReader) leaf(end int) bool {
 	if c.d != nil {
 		c.d.at = lt
 	}
-	c.leaf(qname, c.keep(value))
+	c.leaf(qname, c.keep(value), 0)
 	r.pos = next
 	return true
 }
