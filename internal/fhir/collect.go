@@ -44,6 +44,8 @@ type collector struct {
 	far []string
 	// rdList holds the lists of facts.rdNHS.
 	rdList []rdItem
+	// hdr is the first entry's MessageHeader, for b.Header.
+	hdr MessageHeader
 }
 
 // rdItem is an NHS number (index in Bundle.NHSNumbers) in a list of
@@ -694,11 +696,20 @@ func (c *collector) recordNHS(pos int, nf *facts) int {
 	relpath := ""
 	if len(c.frames) > 0 {
 		from := c.frames[len(c.frames)-1].depth + 1
-		names := make([]string, 0, pos+1-from)
+		// The names joined by dots, built in one allocation.
+		n := pos - from
 		for i := from; i <= pos; i++ {
-			names = append(names, c.str(c.stack[i].name))
+			n += len(c.str(c.stack[i].name))
 		}
-		relpath = strings.Join(names, ".")
+		var b strings.Builder
+		b.Grow(n)
+		for i := from; i <= pos; i++ {
+			if i > from {
+				b.WriteByte('.')
+			}
+			b.WriteString(c.str(c.stack[i].name))
+		}
+		relpath = b.String()
 	}
 	c.b.NHSNumbers = append(c.b.NHSNumbers, NHSNumber{Value: c.str(nf.idValue), System: c.str(nf.system)})
 	c.meta = append(c.meta, nhsMeta{relpath: relpath})
@@ -724,11 +735,11 @@ func (c *collector) endResource(res int) {
 			nn.Where = label + " routing demographics"
 			continue
 		}
-		where := label
 		if f.id != "" {
-			where += " " + f.id
+			nn.Where = label + " " + f.id + " " + m.relpath
+		} else {
+			nn.Where = label + " " + m.relpath
 		}
-		nn.Where = where + " " + m.relpath
 		if f.typ == "Patient" && m.relpath == "identifier" {
 			nn.Family = f.family()
 			// Patient.birthDate is a date; the patient-birthTime extension on
@@ -749,9 +760,9 @@ func (c *collector) endResource(res int) {
 		c.firstDone = true
 		c.b.FirstResource = f.typ
 		if f.typ == "MessageHeader" {
-			h := f.hdr
-			c.b.Header = &h
-			if h.EventCode == itkEventCode {
+			c.hdr = f.hdr // bundle copies it out
+			c.b.Header = &c.hdr
+			if c.hdr.EventCode == itkEventCode {
 				c.b.ITKWrapper = true
 			}
 		}
@@ -787,7 +798,9 @@ func (c *collector) bundle(format string) *Bundle {
 	} else {
 		b.NHSNumbers = nil // the collector's buffer is not handed out
 	}
-	fields := []*string{&b.ResourceType, &b.Type, &b.FirstResource}
+	// The fields are listed in an array on the stack, when they fit.
+	var list [40]*string
+	fields := append(list[:0], &b.ResourceType, &b.Type, &b.FirstResource)
 	if h != nil {
 		fields = append(fields, &h.EventSystem, &h.EventCode, &h.EventDisplay, &h.MessageEventType,
 			&h.MessageEventTypeURL, &h.MessageEventTypeSystem, &h.SourceEndpoint)

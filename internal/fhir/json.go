@@ -51,7 +51,8 @@ func (r *jsonReader) release() {
 	all := r.keys[:cap(r.keys)]
 	for i := range all {
 		clear(all[i].list[:cap(all[i].list)])
-		all[i] = keySet{list: reuse(all[i].list, keyListMax)}
+		// A list of keyListMax keys may have grown past that capacity.
+		all[i] = keySet{list: reuse(all[i].list, 2*keyListMax)}
 	}
 	buf := r.buf[:0]
 	if cap(buf) > 4<<10 {

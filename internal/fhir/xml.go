@@ -73,7 +73,7 @@ func (r *xmlReader) release() {
 	}
 	r.d.end()
 	*r = xmlReader{c: r.c, d: r.d, ns: reuse(r.ns, keep), attrs: reuse(r.attrs, keep),
-		names: reuse(r.names, keep), buf: buf, paths: paths}
+		names: reuse(r.names, keep), buf: buf, paths: paths, ends: reuse(r.ends, 4*keep), visit: r.visit}
 	xmlReaders.Put(r)
 }
 
@@ -100,7 +100,9 @@ type xmlReader struct {
 	buf   []byte
 	// w, when set, validates against the schema in the same pass (ReadDoc).
 	w     *fhirschema.Walker
-	paths []byte     // the paths of Doc.Times, while reading
+	paths []byte // the paths of Doc.Times, while reading
+	ends  []int  // where each path ends in paths
+	visit func(*fhirschema.Node)
 	d     docBuilder // for ReadDoc
 	// onlyValue says the start tag just read has one attribute, value;
 	// plain that none of its attributes is prefixed or a namespace
