@@ -349,7 +349,13 @@ func (r *jsonReader) object(name string, depth int, resource bool, start int, di
 				child := key
 				holdsResource := key == "resource" || key == "contained"
 				if r.c.d != nil && !discard {
-					r.c.d.partner = r.keys[depth].partner(key, r.buf)
+					// Only a "_name" key, or a key of an object that has
+					// one, can pair (partner's first test, without the call).
+					if ks := &r.keys[depth]; ks.under || len(key) > 1 && key[0] == '_' {
+						r.c.d.partner = ks.partner(key, r.buf)
+					} else {
+						r.c.d.partner = -1
+					}
 				}
 				if err := r.value(child, depth, holdsResource, discard); err != nil {
 					return err
