@@ -697,7 +697,7 @@ func (c *collector) recordNHS(pos int, nf *facts) int {
 	if len(c.frames) > 0 {
 		from := c.frames[len(c.frames)-1].depth + 1
 		// The names joined by dots, built in one allocation.
-		n := pos - from
+		n := max(pos-from, 0) // the dots (none when pos is the resource itself)
 		for i := from; i <= pos; i++ {
 			n += len(c.str(c.stack[i].name))
 		}
