@@ -44,6 +44,8 @@ type collector struct {
 	far []string
 	// rdList holds the lists of facts.rdNHS.
 	rdList []rdItem
+	// hdr is the first entry's MessageHeader, for b.Header.
+	hdr MessageHeader
 }
 
 // rdItem is an NHS number (index in Bundle.NHSNumbers) in a list of
@@ -272,6 +274,13 @@ func (c *collector) start(name, space string, skip bool) *node {
 	} else {
 		s = symOf(name)
 	}
+	return c.push(name, s, skip, docs)
+}
+
+// push opens an element whose symbol is known, on the collector's stack
+// only; docs is how many Doc nodes it opened.
+func (c *collector) push(name string, s sym, skip bool, docs int8) *node {
+	k := len(c.stack)
 	entryNo := int32(-1)
 	if s == symEntry && !skip && k == 1 && c.stack[0].res == 0 {
 		entryNo = int32(c.b.Entries)
@@ -288,6 +297,58 @@ func (c *collector) start(name, space string, skip bool) *node {
 	*n = node{}
 	n.name, n.sym, n.skip, n.res, n.entryNo, n.nhsIdx, n.docs = c.keep(name), s, skip, -1, entryNo, -1, docs
 	return n
+}
+
+// leaf opens and at once closes a FHIR element that has a value and no
+// children, attributes or namespace declarations (the commonest, <x
+// value="…"/> or "x": "…"), inside an element that is not skipped nor an
+// XML resource wrapper, and (JSON) pairs with no "_x" member. It does what
+// start, setting the value and end would; flags are the Doc node's, besides
+// flagValue.
+func (c *collector) leaf(name string, value cstr, flags uint16) {
+	var s sym
+	if d := c.d; d != nil {
+		top := &d.stack[len(d.stack)-1]
+		i, n := d.doc.add(top.i, int32(d.at), flags|flagValue)
+		id := d.name(i, name)
+		n.name = id
+		if value.n >= 0 {
+			n.val = span{uint32(value.off), uint32(value.n)}
+		} else {
+			n.val = c.span(value)
+		}
+		// The link to the parent, as link makes it.
+		if l := top.last; l >= 0 {
+			d.doc.at(l).next = i
+		} else {
+			d.doc.at(top.i).first = i
+		}
+		top.last = i
+		s = symOfID(id, name)
+		if s == symURL && flags&flagPrim != 0 {
+			// A JSON extension's url member is no child (see endDoc).
+			if pn := d.doc.nameOf(top.i, d.doc.at(top.i).name); pn == "extension" || pn == "modifierExtension" {
+				d.doc.at(i).flags |= flagHidden
+			}
+		}
+	} else {
+		s = symOf(name)
+	}
+	switch s {
+	case symNone:
+		// Nothing to report to the parent, not an entry: the collector's
+		// stack need not hold it at all.
+		return
+	case symEntry, symExtension, symModifierExtension:
+		n := c.push(name, s, false, 0)
+		n.value, n.hasValue = value, true
+		c.end()
+		return
+	}
+	// Without children it has no facts, and it is not a resource: all
+	// end would do is report it to its parent.
+	n := node{name: c.keep(name), sym: s, value: value, hasValue: true, res: -1, entryNo: -1, nhsIdx: -1}
+	c.report(len(c.stack), &n)
 }
 
 // reset empties the collector for another document, keeping its buffers
@@ -399,7 +460,7 @@ func (c *collector) end() {
 	}
 	// Only the names the collector looks for report anything.
 	if last > 0 && n.sym != symNone {
-		c.report(last)
+		c.report(last, n)
 	}
 	if n.sym == symExtension || n.sym == symModifierExtension {
 		c.endExtension(last)
@@ -444,13 +505,16 @@ func (c *collector) endDoc(n *node) {
 	}
 }
 
-// report passes the facts of the element at pos, which is ending, to its
-// parent. (A parent gets a facts slot only when a child has something for
-// it: the child's own slot, if any, lies above the parent's, so taking the
-// parent's never moves the child's.)
-func (c *collector) report(pos int) {
-	n := &c.stack[pos]
-	nf := c.factsOf(pos)
+// report passes the facts of the element n at pos, which is ending, to
+// its parent. (A parent gets a facts slot only when a child has something
+// for it: the child's own slot, if any, lies above the parent's, so taking
+// the parent's never moves the child's.) n is c.stack[pos], or a leaf
+// that was never put there.
+func (c *collector) report(pos int, n *node) {
+	nf := &noFacts
+	if n.hasFacts {
+		nf = &c.facts[pos]
+	}
 	pp := pos - 1
 	parent := &c.stack[pp]
 	pr := c.factsOf(pp) // read; c.factsFor(pp) to write
@@ -632,11 +696,20 @@ func (c *collector) recordNHS(pos int, nf *facts) int {
 	relpath := ""
 	if len(c.frames) > 0 {
 		from := c.frames[len(c.frames)-1].depth + 1
-		names := make([]string, 0, pos+1-from)
+		// The names joined by dots, built in one allocation.
+		n := max(pos-from, 0) // the dots (none when pos is the resource itself)
 		for i := from; i <= pos; i++ {
-			names = append(names, c.str(c.stack[i].name))
+			n += len(c.str(c.stack[i].name))
 		}
-		relpath = strings.Join(names, ".")
+		var b strings.Builder
+		b.Grow(n)
+		for i := from; i <= pos; i++ {
+			if i > from {
+				b.WriteByte('.')
+			}
+			b.WriteString(c.str(c.stack[i].name))
+		}
+		relpath = b.String()
 	}
 	c.b.NHSNumbers = append(c.b.NHSNumbers, NHSNumber{Value: c.str(nf.idValue), System: c.str(nf.system)})
 	c.meta = append(c.meta, nhsMeta{relpath: relpath})
@@ -662,11 +735,11 @@ func (c *collector) endResource(res int) {
 			nn.Where = label + " routing demographics"
 			continue
 		}
-		where := label
 		if f.id != "" {
-			where += " " + f.id
+			nn.Where = label + " " + f.id + " " + m.relpath
+		} else {
+			nn.Where = label + " " + m.relpath
 		}
-		nn.Where = where + " " + m.relpath
 		if f.typ == "Patient" && m.relpath == "identifier" {
 			nn.Family = f.family()
 			// Patient.birthDate is a date; the patient-birthTime extension on
@@ -687,9 +760,9 @@ func (c *collector) endResource(res int) {
 		c.firstDone = true
 		c.b.FirstResource = f.typ
 		if f.typ == "MessageHeader" {
-			h := f.hdr
-			c.b.Header = &h
-			if h.EventCode == itkEventCode {
+			c.hdr = f.hdr // bundle copies it out
+			c.b.Header = &c.hdr
+			if c.hdr.EventCode == itkEventCode {
 				c.b.ITKWrapper = true
 			}
 		}
@@ -725,7 +798,9 @@ func (c *collector) bundle(format string) *Bundle {
 	} else {
 		b.NHSNumbers = nil // the collector's buffer is not handed out
 	}
-	fields := []*string{&b.ResourceType, &b.Type, &b.FirstResource}
+	// The fields are listed in an array on the stack, when they fit.
+	var list [40]*string
+	fields := append(list[:0], &b.ResourceType, &b.Type, &b.FirstResource)
 	if h != nil {
 		fields = append(fields, &h.EventSystem, &h.EventCode, &h.EventDisplay, &h.MessageEventType,
 			&h.MessageEventTypeURL, &h.MessageEventTypeSystem, &h.SourceEndpoint)

@@ -741,8 +741,20 @@ func (d *docBuilder) finish() *Doc {
 		return doc // no element, or an ITK wrapper root
 	}
 	doc.Root = Node{doc, 0}
-	for i, e := range doc.Root.All("entry") {
-		en := Entry{Index: i, Node: e}
+	n := 0
+	for k := doc.Root.First(); k.Ok(); k = k.Next() {
+		if k.Name() == "entry" {
+			n++
+		}
+	}
+	if n > 0 {
+		doc.Entries = make([]Entry, 0, n)
+	}
+	for e := doc.Root.First(); e.Ok(); e = e.Next() {
+		if e.Name() != "entry" {
+			continue
+		}
+		en := Entry{Index: len(doc.Entries), Node: e}
 		en.FullURL, _ = e.Val("fullUrl")
 		for k := e.Kid("resource").First(); k.Ok(); k = k.Next() {
 			if k.Type() != "" {

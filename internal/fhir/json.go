@@ -51,7 +51,8 @@ func (r *jsonReader) release() {
 	all := r.keys[:cap(r.keys)]
 	for i := range all {
 		clear(all[i].list[:cap(all[i].list)])
-		all[i] = keySet{list: reuse(all[i].list, keyListMax)}
+		// A list of keyListMax keys may have grown past that capacity.
+		all[i] = keySet{list: reuse(all[i].list, 2*keyListMax)}
 	}
 	buf := r.buf[:0]
 	if cap(buf) > 4<<10 {
@@ -85,6 +86,17 @@ type keySet struct {
 	set  map[string]int32
 	// under says a key starts with "_".
 	under bool
+	// hashes has bit keyHash(key) set for each key of list: a key whose
+	// bit is clear is new without a search.
+	hashes uint64
+}
+
+// keyHash is a cheap hash of a key, for keySet.hashes.
+func keyHash(key string) uint64 {
+	if key == "" {
+		return 1
+	}
+	return 1 << ((uint(len(key))*5 + uint(key[0]) + uint(key[len(key)-1])*3) & 63)
 }
 
 type keyNode struct {
@@ -92,7 +104,7 @@ type keyNode struct {
 	node int32
 }
 
-const keyListMax = 16
+const keyListMax = 32
 
 // reset empties the set for the next object of the document. The old
 // keys are not cleared (the reader's release does that, once): they are
@@ -102,7 +114,7 @@ func (k *keySet) reset() {
 	if len(k.set) > 0 {
 		clear(k.set)
 	}
-	k.under = false
+	k.under, k.hashes = false, 0
 }
 
 // add records key, whose first element is node, and reports whether it
@@ -118,12 +130,16 @@ func (k *keySet) add(key string, node int32) bool {
 		k.set[key] = node
 		return true
 	}
-	for _, s := range k.list {
-		if s.key == key {
-			return false
+	h := keyHash(key)
+	if k.hashes&h != 0 {
+		for _, s := range k.list {
+			if s.key == key {
+				return false
+			}
 		}
 	}
 	if len(k.list) < keyListMax {
+		k.hashes |= h
 		k.list = append(k.list, keyNode{key, node})
 		return true
 	}
@@ -181,6 +197,20 @@ func (r *jsonReader) space() byte {
 		i = skipSpaces(s, i+1) // indentation
 	}
 	r.pos = i
+	return 0
+}
+
+// peek returns the byte at r.pos, 0 at the end. Where white space is
+// rare (a ':' after a key, a ',' after a value), peek, and space only
+// when it gives white space (or 0), does what space does without a call:
+//
+//	if c = r.peek(); c <= ' ' {
+//		c = r.space()
+//	}
+func (r *jsonReader) peek() byte {
+	if r.pos < len(r.src) {
+		return r.src[r.pos]
+	}
 	return 0
 }
 
@@ -276,12 +306,19 @@ func (r *jsonReader) object(name string, depth int, resource bool, start int, di
 			if !r.keys[depth].add(key, node) {
 				return r.errorAt(keyStart, fmt.Sprintf("duplicate key %s in one object; FHIR JSON forbids repeated keys", quoted(key, 60)))
 			}
-			if c = r.space(); c != ':' {
+			if c = r.peek(); c <= ' ' {
+				c = r.space()
+			}
+			if c != ':' {
 				return r.syntaxError(r.pos, "after object key")
 			}
 			r.pos++
 			keyEnd := r.pos
-			c = r.space()
+			if p := r.pos; p+1 < len(r.src) && r.src[p] == ' ' && r.src[p+1] > ' ' { // ": ", the commonest
+				r.pos, c = p+1, r.src[p+1]
+			} else {
+				c = r.space()
+			}
 			switch {
 			case key == "resourceType" && c == '"':
 				s, err := r.str()
@@ -312,13 +349,21 @@ func (r *jsonReader) object(name string, depth int, resource bool, start int, di
 				child := key
 				holdsResource := key == "resource" || key == "contained"
 				if r.c.d != nil && !discard {
-					r.c.d.partner = r.keys[depth].partner(key, r.buf)
+					// Only a "_name" key, or a key of an object that has
+					// one, can pair (partner's first test, without the call).
+					if ks := &r.keys[depth]; ks.under || len(key) > 1 && key[0] == '_' {
+						r.c.d.partner = ks.partner(key, r.buf)
+					} else {
+						r.c.d.partner = -1
+					}
 				}
 				if err := r.value(child, depth, holdsResource, discard); err != nil {
 					return err
 				}
 			}
-			c = r.space()
+			if c = r.peek(); c <= ' ' {
+				c = r.space()
+			}
 			if c == '}' {
 				r.pos++
 				break
@@ -403,6 +448,13 @@ func (r *jsonReader) value(name string, depth int, resource, discard bool) error
 
 func (r *jsonReader) primitive(name, value string, discard bool) {
 	if discard {
+		return
+	}
+	// The commonest member, "name": "value", that pairs with no "_name":
+	// a leaf, added in one go.
+	if d := r.c.d; d != nil && d.partner < 0 && (len(name) <= 1 || name[0] != '_') &&
+		len(r.c.stack) > 0 && !r.c.top().skip {
+		r.c.leaf(name, r.c.keep(value), flagPrim)
 		return
 	}
 	n := r.start(name)
@@ -498,7 +550,11 @@ func (r *jsonReader) array(name string, depth int, resource bool, start int, dis
 		if d != nil {
 			partner = d.nextPartner(partner)
 		}
-		switch r.space() {
+		c := r.peek()
+		if c <= ' ' {
+			c = r.space()
+		}
+		switch c {
 		case ']':
 			r.pos++
 			return nil

@@ -178,6 +178,23 @@ const itkEventCode = "ITK011M"
 // timeTypes are the types of the values Doc.Times holds.
 var timeTypes = fhirschema.NewTypeSet("dateTime", "instant")
 
+// visitTime keeps a value the schema walker typed as a time, for
+// Doc.Times. The paths are gathered in one buffer and made strings at the
+// end, together. A value is the walker's string (a slice of the body, or
+// built afresh): it is kept as it is.
+func (r *xmlReader) visitTime(n *fhirschema.Node) {
+	if !n.HasValue {
+		return
+	}
+	r.paths = n.AppendPath(r.paths)
+	r.ends = append(r.ends, len(r.paths))
+	doc := r.d.doc
+	if doc.Times == nil {
+		doc.Times = make([]TypedValue, 0, 8) // a message holds a few
+	}
+	doc.Times = append(doc.Times, TypedValue{Value: n.Value, Type: n.Type.FHIRType(), Line: n.Line, Entry: n.Entry})
+}
+
 // ReadDoc reads a message bundle as Read does and, in the same pass, builds
 // the whole element tree (see Doc). The Doc slices its strings out of the
 // body as a string (bytes are copied first, as for Read).
@@ -200,29 +217,22 @@ func ReadDoc[T Body](body T, format string) (*Bundle, *Doc, error) {
 		// validator reads the bytes and keeps nothing, so it is given a
 		// view of the string.
 		doc := d.doc
-		// The paths of the typed values are gathered in one buffer and
-		// made strings at the end, together. A value is the reader's
-		// string (a slice of b, or built afresh): it is kept as it is.
-		paths := r.paths[:0]
-		var ends []int
-		r.w = fhirschema.NewWalker(unsafe.Slice(unsafe.StringData(b), len(b)), fhirschema.Options{VisitOnly: timeTypes, Visit: func(n *fhirschema.Node) {
-			if !n.HasValue {
-				return
-			}
-			paths = n.AppendPath(paths)
-			ends = append(ends, len(paths))
-			doc.Times = append(doc.Times, TypedValue{Value: n.Value, Type: n.Type.FHIRType(), Line: n.Line, Entry: n.Entry})
-		}})
+		r.paths, r.ends = r.paths[:0], r.ends[:0]
+		if r.visit == nil {
+			// Made once for the pooled reader: a closure made per document
+			// would be garbage, with the variables it shares.
+			r.visit = func(n *fhirschema.Node) { r.visitTime(n) }
+		}
+		r.w = fhirschema.NewWalker(unsafe.Slice(unsafe.StringData(b), len(b)), fhirschema.Options{VisitOnly: timeTypes, Visit: r.visit})
 		err := r.read()
 		errs := r.w.Finish()
 		r.w = nil
-		r.paths = paths
 		if err != nil {
 			return nil, nil, err
 		}
-		all, from := string(paths), 0
+		all, from := string(r.paths), 0
 		for i := range doc.Times {
-			doc.Times[i].Path, from = all[from:ends[i]], ends[i]
+			doc.Times[i].Path, from = all[from:r.ends[i]], r.ends[i]
 		}
 		doc.Schema, doc.SchemaChecked = errs, true
 		return r.c.bundle(FormatXML), d.finish(), nil

@@ -73,7 +73,7 @@ func (r *xmlReader) release() {
 	}
 	r.d.end()
 	*r = xmlReader{c: r.c, d: r.d, ns: reuse(r.ns, keep), attrs: reuse(r.attrs, keep),
-		names: reuse(r.names, keep), buf: buf, paths: paths}
+		names: reuse(r.names, keep), buf: buf, paths: paths, ends: reuse(r.ends, 4*keep), visit: r.visit}
 	xmlReaders.Put(r)
 }
 
@@ -100,7 +100,9 @@ type xmlReader struct {
 	buf   []byte
 	// w, when set, validates against the schema in the same pass (ReadDoc).
 	w     *fhirschema.Walker
-	paths []byte     // the paths of Doc.Times, while reading
+	paths []byte // the paths of Doc.Times, while reading
+	ends  []int  // where each path ends in paths
+	visit func(*fhirschema.Node)
 	d     docBuilder // for ReadDoc
 	// onlyValue says the start tag just read has one attribute, value;
 	// plain that none of its attributes is prefixed or a namespace
@@ -387,16 +389,121 @@ func (r *xmlReader) element() error {
 	return nil
 }
 
+// valueAttr is how the commonest start tag, <x value="…"/>, goes on after
+// its name.
+const valueAttr = ` value="`
+
+// leaf reads, in one go, the element at r.pos when it is the commonest
+// of FHIR XML: an unprefixed name, one attribute, value, in double quotes
+// and needing no rewriting, and no content (<x value="…"/> or <x
+// value="…"></x>), in the FHIR namespace, inside an element that is
+// neither skipped nor a resource wrapper. It tells the walker and the
+// collector what startElement and endTag would. startTag has read the
+// name, up to end, and seen valueAttr after it. Anything else (every
+// error among it) is left to the general path: leaf then returns false
+// without having changed anything.
+func (r *xmlReader) leaf(end int) bool {
+	s := r.src
+	lt := r.pos
+	from := end + len(valueAttr)
+	q := plainValueEnd(s, from)
+	if q < 0 || q+2 >= len(s) {
+		return false
+	}
+	// What follows the value: "/>", or ">" and the end tag at once.
+	gt, next := q+2, q+3
+	qname := s[lt+1 : end]
+	if s[q+1] != '/' || s[gt] != '>' {
+		gt = q + 1
+		next = gt + 3 + len(qname)
+		if s[gt] != '>' || next > len(s) || s[gt+1] != '<' || s[gt+2] != '/' ||
+			s[next-1] != '>' || s[gt+3:next-1] != qname {
+			return false
+		}
+	}
+	c := &r.c
+	if k := len(c.stack); k == 0 || k >= MaxDepth {
+		return false
+	}
+	if p := c.top(); p.skip || p.sym == symResource || p.sym == symContained {
+		return false
+	}
+	space, ok := r.defURI, r.defOK
+	if r.defAt != r.nsGen+1 {
+		space, ok = r.lookup("")
+	}
+	if !ok || !r.isFHIR(space) {
+		return false
+	}
+
+	value := s[from:q]
+	if r.w != nil {
+		one := [1]fhirschema.Attr{{Local: "value", Value: value}}
+		r.w.Start(space, qname, one[:], lt, gt)
+		if s[gt-1] == '/' {
+			r.w.End()
+		}
+		if c.d != nil {
+			c.d.hint = int32(r.w.NameIndex())
+		}
+		if s[gt-1] != '/' {
+			r.w.End()
+		}
+	}
+	if c.d != nil {
+		c.d.at = lt
+	}
+	c.leaf(qname, c.keep(value), 0)
+	r.pos = next
+	return true
+}
+
+// plainValueEnd returns the index of the '"' closing the attribute value
+// starting at s[i], when the value holds nothing to rewrite or refuse (no
+// reference, carriage return, '<', control character or non-character);
+// else -1.
+func plainValueEnd(s string, i int) int {
+	for i < len(s) {
+		if i+8 <= len(s) {
+			// The bytes to look at, flagged in fewer steps than attrValue
+			// takes: '"' and '&' are the bytes that are 0x26 with bit 0x04
+			// set; a byte below 0x20 borrows, one from 0x80 up has its high
+			// bit already. (As with zeroBytes, the lowest flag is exact.)
+			x := load64(s, i)
+			qa := x | ones*0x04 ^ ones*'&'
+			lt := x ^ ones*'<'
+			m := ((qa-ones)&^qa | (lt-ones)&^lt | (x - ones*0x20) | x) & highs
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += firstFlag(m)
+		}
+		switch c := s[i]; {
+		case c == '"':
+			return i
+		case xmlClass[c]&clAttr == 0, c == '\'':
+			i++
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
 // walkStart gives the schema walker the start tag just read (its '>' is
 // just before r.pos).
 func (r *xmlReader) walkStart(space, local string, off int, empty bool) {
 	// The attributes are given in an array on the stack (the walker keeps
 	// none): writing them costs the garbage collector nothing. The
 	// commonest, a lone value, needs one, written without clearing four.
-	if r.onlyValue {
+	switch {
+	case len(r.attrs) == 0:
+		r.w.Start(space, local, nil, off, r.pos-1)
+	case r.onlyValue:
 		one := [1]fhirschema.Attr{{Local: "value", Value: r.attrs[0].value}}
 		r.w.Start(space, local, one[:], off, r.pos-1)
-	} else {
+	default:
 		var buf [4]fhirschema.Attr
 		r.w.Start(space, local, r.walkAttrs(buf[:0]), off, r.pos-1)
 	}
@@ -430,6 +537,26 @@ func (r *xmlReader) walkAttrs(attrs []fhirschema.Attr) []fhirschema.Attr {
 func (r *xmlReader) text() error {
 	s := r.src
 	i := r.pos
+	// The commonest text by far is a line end and indentation before the
+	// next tag; next comes none at all.
+	if i+1 < len(s) {
+		switch s[i] {
+		case '<':
+			return nil
+		case '\n':
+			j := i + 1
+			if c := s[j]; c == '\t' || c == ' ' {
+				j = skipRun(s, j, c)
+			}
+			if j < len(s) && s[j] == '<' {
+				if r.w != nil {
+					r.w.CharData(i, true)
+				}
+				r.pos = j
+				return nil
+			}
+		}
+	}
 	// The commonest text is the white space between two tags: it needs
 	// no more look than this.
 	for i < len(s) && isXMLSpaceByte(s[i]) {
@@ -801,6 +928,9 @@ func (r *xmlReader) startTag() error {
 			return r.eof("in a start tag")
 		}
 		return r.errorAt(i, "expected element name after <")
+	}
+	if colon == -1 && strings.HasPrefix(s[end:], valueAttr) && r.leaf(end) {
+		return nil
 	}
 	qname := s[i:end]
 	if colon >= 0 {
