@@ -172,10 +172,10 @@ func ValidateOptions[T ~string | ~[]byte](body T, opt Options) []Error {
 	v.reset(opt)
 	switch b := any(body).(type) {
 	case string:
-		v.src = b
+		v.setSrc(b)
 	default:
 		if bs := []byte(body); len(bs) > 0 {
-			v.src = unsafe.String(&bs[0], len(bs))
+			v.setSrc(unsafe.String(&bs[0], len(bs)))
 		}
 	}
 	v.run()
@@ -228,22 +228,10 @@ type frame struct {
 	// start is the offset of the start tag's '<', tagEnd of its '>'.
 	start, tagEnd int
 	nsMark        int32
-	typ           uint16
-	// model is the type's content model (typeInfos[typ].model), read by
-	// each child's open.
-	model uint16
-	// endFrom is the particle from which the element's end needs no
-	// look: after the last required one (-1 when none is, or the element
-	// is not checked; 0 for a container, which must hold one resource).
-	endFrom   int16
-	textOK    uint8 // see validator.textOK
-	container bool
-	mixed     bool
-	skip      bool
-	// blankOK says white space alone needs no look (element content,
-	// mixed content or content not checked): set with typ, read by
-	// charData for every run of white space between tags.
-	blankOK bool
+	// The element's type, as open copies it from its typeInfo in one
+	// move.
+	frameType
+	skip bool
 	// Content model state: the current particle, its repetitions, and the
 	// element (index into the model) repeating inside it.
 	part, pcount, alt, acount int32
@@ -254,21 +242,45 @@ type frame struct {
 	entry     int32
 }
 
+// frameType is what a frame keeps of its element's type. 8 bytes, one
+// word to copy.
+type frameType struct {
+	typ uint16
+	// model is the type's content model (typeInfos[typ].model), read by
+	// each child's open.
+	model uint16
+	// endFrom is the particle from which the element's end needs no
+	// look: after the last required one (-1 when none is, or the element
+	// is not checked; 0 for a container, which must hold one resource).
+	endFrom int16
+	// textOK is the character data charData accepts without a look
+	// (textFlag bits: both in mixed content; textBlank alone where white
+	// space may stand between or instead of the children). See also
+	// validator.textOK.
+	textOK    uint8
+	container bool
+}
+
 // bodyStr is a string of the body, src[off:off+n], or, when n is -1,
 // far[off] (a string from elsewhere, which a Walker may be given).
 type bodyStr struct{ off, n int32 }
 
+// setSrc sets the body: src, and keepLen for keep.
+func (v *validator) setSrc(s string) {
+	v.src = s
+	if len(s) <= math.MaxInt32 {
+		v.keepLen = uintptr(len(s))
+	}
+}
+
 // keep returns s as a bodyStr.
 func (v *validator) keep(s string) bodyStr {
+	// One unsigned compare each way: s starts in the body, and ends in it.
+	if off := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(v.src))); off <= v.keepLen && uintptr(len(s)) <= v.keepLen-off {
+		return bodyStr{int32(off), int32(len(s))}
+	}
 	if s == "" {
 		return bodyStr{}
-	}
-	if len(v.src) > 0 && len(v.src) <= math.MaxInt32 {
-		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-		b := uintptr(unsafe.Pointer(unsafe.StringData(v.src)))
-		if p >= b && p+uintptr(len(s)) <= b+uintptr(len(v.src)) {
-			return bodyStr{int32(p - b), int32(len(s))}
-		}
 	}
 	v.far = append(v.far, s)
 	return bodyStr{int32(len(v.far) - 1), -1}
@@ -284,6 +296,9 @@ func (v *validator) str(x bodyStr) string {
 
 type validator struct {
 	src string
+	// keepLen is len(src), or 0 when offsets in it would not fit a
+	// bodyStr (see keep).
+	keepLen uintptr
 	// fhirURI is where the last namespace name found to be FHIR's starts:
 	// the same string again (a body's one declaration) needs no comparison.
 	fhirURI *byte
@@ -523,7 +538,7 @@ func textFlag(blank bool) uint8 {
 // element-only content.
 func (v *validator) charData(blank bool) {
 	f := &v.stack[len(v.stack)-1]
-	if f.skip || f.mixed || blank && f.blankOK { // the commonest
+	if f.skip || f.textOK&textFlag(blank) != 0 { // the commonest
 		return
 	}
 	v.textError(f, blank)
@@ -841,7 +856,7 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 	// Field by field, every one (a composite copied in stalls on reading
 	// back what was just written, and zeroing first writes twice).
 	f.qname, f.local, f.start, f.tagEnd, f.nsMark = bodyStr{}, v.keep(local), start, tagEnd, 0
-	f.typ, f.model, f.endFrom, f.textOK, f.container, f.mixed, f.skip, f.blankOK = 0, 0, -1, 0, false, false, false, false
+	f.frameType, f.skip = frameType{endFrom: -1}, false
 	f.part, f.pcount, f.alt, f.acount = -1, 0, -1, 0
 	f.lastElem, f.lastCount, f.index, f.entry = -1, 0, -1, -1
 	var ens elemNS
@@ -919,7 +934,7 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 		}
 	}
 	t := &typeInfos[typ]
-	f.typ, f.model, f.endFrom, f.textOK, f.container, f.mixed, f.blankOK = typ, t.model, t.endFrom, t.textOK, t.container, t.mixed, t.blankOK
+	f.frameType = t.frameType
 	v.textOK = t.textOK
 	v.checkAttrs(f, t, attrs)
 	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {

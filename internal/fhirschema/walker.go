@@ -23,7 +23,7 @@ func NewWalker(body []byte, opt Options) *Walker {
 	v.reset(opt)
 	v.nameAt = -1
 	if len(body) > 0 {
-		v.src = unsafe.String(&body[0], len(body))
+		v.setSrc(unsafe.String(&body[0], len(body)))
 	}
 	return &Walker{v: v}
 }
@@ -75,10 +75,20 @@ func (v *validator) charDataSlow(blank bool) {
 // End closes the innermost element.
 func (w *Walker) End() {
 	v := w.v
-	if v.stopped || len(v.stack) == 0 {
+	n := len(v.stack)
+	if v.stopped || n == 0 {
 		return
 	}
-	v.close()
+	// close without the namespace declarations, which the reader keeps.
+	f := &v.stack[n-1]
+	if f.part < int32(f.endFrom) {
+		v.checkEnd(f)
+	}
+	v.stack = v.stack[:n-1]
+	v.textOK = 0
+	if n > 1 {
+		v.textOK = v.stack[n-2].textOK
+	}
 }
 
 // Stopped reports whether validation stopped (an ErrLimit error): later
