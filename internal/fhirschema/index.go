@@ -22,8 +22,9 @@ type elemInfo struct {
 	ns              elemNS
 	choice          bool
 	// repeats says the element may occur more than once (its path has
-	// an index).
-	repeats bool
+	// an index); entry, that it is named "entry" (the root Bundle's
+	// entries number the errors).
+	repeats, entry bool
 }
 
 // modelInfo is a content model as the walk reads it.
@@ -42,7 +43,7 @@ type modelInfo struct {
 
 // modelInfos parallels modelTable; buildNames fills it (it needs the
 // names' indexes).
-var modelInfos []modelInfo
+var modelInfos [len(modelTable)]modelInfo
 
 // nameWords reads a name as two words: up to 16 bytes, the name is
 // its length and its words. Bytes 0, n/2 and n-1 of a name under four
@@ -70,7 +71,6 @@ func slotOf(w0, w1 uint64, n int, mask uint32) uint32 {
 }
 
 func buildModelInfos() {
-	modelInfos = make([]modelInfo, len(modelTable))
 	total := 0
 	for i := range modelTable {
 		total += len(modelTable[i].elems)
@@ -85,7 +85,7 @@ func buildModelInfos() {
 			w0, w1 := nameWords(d.name)
 			es[j] = elemInfo{name: d.name, w0: w0, w1: w1, meta: nameMeta(len(d.name), d.ns), typ: d.typ, nameID: nameIndex[d.name],
 				part: int32(d.part), max: int32(d.max), pmax: int32(p.max), ns: d.ns, choice: p.n > 1,
-				repeats: p.max != 1 || d.max != 1}
+				repeats: p.max != 1 || d.max != 1, entry: d.name == "entry"}
 		}
 		size := 2
 		for size < 2*len(es) {
@@ -160,19 +160,23 @@ func (mi *modelInfo) findLong(local string, meta uint64, h uint32) int {
 	}
 }
 
-// typeInfo is what the walk needs of a type.
+// typeInfo is what the walk needs of a type. 16 bytes, for open's
+// indexing.
 type typeInfo struct {
 	// frameType is what the element's frame keeps (typ is the type's
 	// own id).
 	frameType
 	attrs uint16
-	// valueAt is the index in the attribute set of its "value" attribute
-	// (-1 when it has none, or beyond 63), of simple type valueSimple.
-	valueAt     int8
+	// valueSimple is the simple type of the type's "value" attribute,
+	// valueAt its index in the attribute set (-1 when it has none, or
+	// beyond 63), valueQuick simpleQuick[valueSimple].
 	valueSimple uint16
-	// requires says an attribute is required; requiresMore, one but
-	// value.
-	requires, requiresMore bool
+	valueAt     int8
+	valueQuick  quickKind
+	// requires says an attribute is required; valueOnly, that the value
+	// attribute alone may be all (it is declared and no other one is
+	// required).
+	requires, valueOnly bool
 }
 
 var typeInfos = func() (ts [len(typeTable)]typeInfo) {
@@ -195,14 +199,17 @@ var typeInfos = func() (ts [len(typeTable)]typeInfo) {
 		// Element content, or a resource container, takes white space
 		// between (or instead of) the children; mixed content any text.
 		blankOK := t.mixed || len(m.parts) != 0 || t.kind == kindContainer
+		requiresMore := false // an attribute but value is required
 		for k, d := range set {
 			if d.required {
 				ti.requires = true
-				ti.requiresMore = ti.requiresMore || k != int(at)
+				requiresMore = requiresMore || k != int(at)
 			}
 		}
 		if at >= 0 {
 			ti.valueSimple = set[at].simple
+			ti.valueQuick = simpleQuick[ti.valueSimple]
+			ti.valueOnly = !requiresMore
 		}
 		switch {
 		case t.mixed:

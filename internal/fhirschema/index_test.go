@@ -44,3 +44,10 @@ func TestRecordSizes(t *testing.T) {
 		t.Errorf("frameType is %d bytes, want 8", n)
 	}
 }
+
+// TestTypeInfoSize: open indexes 16-byte type records.
+func TestTypeInfoSize(t *testing.T) {
+	if n := unsafe.Sizeof(typeInfo{}); n != 16 {
+		t.Errorf("typeInfo is %d bytes, want 16", n)
+	}
+}

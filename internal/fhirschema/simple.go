@@ -569,16 +569,9 @@ func uriQuick(s string) bool {
 			return false
 		}
 	}
-	// Every byte (the scheme's and ':' are in the class too): eight a
-	// look, their classes and-ed together, the last look ending at the
-	// end (it may cover bytes seen already).
-	t := &uriQuickChar
-	for ; i+8 <= n; i += 8 {
-		if !uriQuick8(t, s[i:i+8]) {
-			return false
-		}
-	}
-	return i == n || uriQuick8(t, s[n-8:])
+	// Every byte from i (or the last eight: the scheme's bytes and ':'
+	// are in the class too).
+	return allIn(&uriQuickChar, s[min(i, n-8):])
 }
 
 // The schemes' first words, as load64 and load32 read them: "https://",
@@ -588,13 +581,6 @@ const (
 	wordHTTP  = 'h' | 't'<<8 | 't'<<16 | 'p'<<24 | ':'<<32 | '/'<<40 | '/'<<48
 	wordURN   = 'u' | 'r'<<8 | 'n'<<16 | ':'<<24
 )
-
-// uriQuick8 reports whether the eight bytes of b are all uriQuickChar
-// bytes.
-func uriQuick8(t *[256]uint8, b string) bool {
-	b = b[:8]
-	return t[b[0]]&t[b[1]]&t[b[2]]&t[b[3]]&t[b[4]]&t[b[5]]&t[b[6]]&t[b[7]] != 0
-}
 
 // uriQuickShort is uriQuick for values under eight bytes.
 func uriQuickShort(s string) bool {

@@ -112,22 +112,25 @@ type Options struct {
 }
 
 // TypeSet is a set of types, by FHIR type name (see Options.VisitOnly).
-type TypeSet struct{ bits []uint64 }
+type TypeSet struct {
+	// has is indexed by type id: a byte a type, for open's one load.
+	has [len(typeTable)]bool
+}
 
 // NewTypeSet returns the set of the types whose FHIRType is one of names
 // ("dateTime", "instant"). Build it once: it reads the whole type table.
 func NewTypeSet(fhirTypes ...string) *TypeSet {
-	s := &TypeSet{bits: make([]uint64, (len(typeTable)+63)/64)}
+	s := &TypeSet{}
 	for id := range typeTable {
 		if (Type{uint16(id)}).Is(fhirTypes...) && id != 0 {
-			s.bits[id/64] |= 1 << (id % 64)
+			s.has[id] = true
 		}
 	}
 	return s
 }
 
 // Has reports whether t is in the set.
-func (s *TypeSet) Has(t Type) bool { return s.bits[t.id/64]&(1<<(t.id%64)) != 0 }
+func (s *TypeSet) Has(t Type) bool { return int(t.id) < len(s.has) && s.has[t.id] }
 
 // Node is an element met during validation (see Options.Visit).
 type Node struct {
@@ -186,7 +189,22 @@ func ValidateOptions[T ~string | ~[]byte](body T, opt Options) []Error {
 
 func (v *validator) reset(opt Options) {
 	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], far: v.far[:0], buf: v.buf[:0]}
+	switch {
+	case opt.Visit == nil:
+	case opt.VisitOnly == nil:
+		v.visits = &allTypes
+	default:
+		v.visits = &opt.VisitOnly.has
+	}
 }
+
+// allTypes is the set of every type, as TypeSet.has.
+var allTypes = func() (b [len(typeTable)]bool) {
+	for i := range b {
+		b[i] = true
+	}
+	return b
+}()
 
 // release drops every reference to the body and pools the validator.
 func (v *validator) release() {
@@ -232,6 +250,8 @@ type frame struct {
 	// move.
 	frameType
 	skip bool
+	// outerTextOK is the parent's textOK (0 for the root), for End.
+	outerTextOK uint8
 	// Content model state: the current particle, its repetitions, and the
 	// element (index into the model) repeating inside it.
 	part, pcount, alt, acount int32
@@ -322,6 +342,9 @@ type validator struct {
 	// element takes without a look (a subset of what charData accepts;
 	// 0 when unsure): Walker.CharData reads it for every run.
 	textOK uint8
+	// visits is the set of the types whose elements open passes to
+	// opt.Visit (as TypeSet.has), nil without a Visit.
+	visits *[len(typeTable)]bool
 	// nameAt is the index in Names of the element last opened, -1 when
 	// its declaration was not found (Walker.NameIndex).
 	nameAt int32
@@ -843,6 +866,9 @@ func nsOf(uri string) (elemNS, bool) {
 // after (nine words of arguments pass in registers).
 func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 	v.nameAt = -1
+	if v.stopped || !v.depthOK(local, start, tagEnd) {
+		return
+	}
 	// The frame is pushed first and filled in place (the paths of errors
 	// name it); parent below points into v.stack, which does not grow
 	// again here.
@@ -856,7 +882,7 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 	// Field by field, every one (a composite copied in stalls on reading
 	// back what was just written, and zeroing first writes twice).
 	f.qname, f.local, f.start, f.tagEnd, f.nsMark = bodyStr{}, v.keep(local), start, tagEnd, 0
-	f.frameType, f.skip = frameType{endFrom: -1}, false
+	f.frameType, f.skip, f.outerTextOK = frameType{endFrom: -1}, false, v.textOK
 	f.part, f.pcount, f.alt, f.acount = -1, 0, -1, 0
 	f.lastElem, f.lastCount, f.index, f.entry = -1, 0, -1, -1
 	var ens elemNS
@@ -919,10 +945,18 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 			if e.repeats {
 				f.index = parent.lastCount
 			}
-			if n == 1 && local == "entry" && typeTable[v.stack[0].typ].name == "Bundle" {
+			if e.entry && n == 1 && typeTable[parent.typ].name == "Bundle" {
 				f.entry = parent.lastCount
 			}
-			v.step(parent, mi, idx, f)
+			// step's commonest moves, by hand (step is not inlined).
+			switch pi := e.part; {
+			case pi == parent.part && int32(idx) == parent.alt && (e.max < 0 || parent.acount < e.max):
+				parent.acount++
+			case pi > parent.part && mi.nextReq[parent.part+1] >= pi:
+				parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, int32(idx), 1
+			default:
+				v.step(parent, mi, idx, f)
+			}
 			typ = e.typ
 			v.nameAt = int32(e.nameID)
 		}
@@ -936,8 +970,18 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 	t := &typeInfos[typ]
 	f.frameType = t.frameType
 	v.textOK = t.textOK
-	v.checkAttrs(f, t, attrs)
-	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
+	// checkAttrs's commonest cases, by hand: no attribute, or only the
+	// value attribute, which its quick check accepts.
+	switch {
+	case len(attrs) == 0 && !t.requires:
+	case len(attrs) == 1 && t.valueOnly && attrs[0].Local == "value" && attrs[0].Space == "":
+		if !quickSimple(t.valueQuick, t.valueSimple, attrs[0].Value) {
+			v.checkValueSlow(f, t.valueSimple, &attrs[0])
+		}
+	default:
+		v.checkAttrs(f, t, attrs)
+	}
+	if vt := v.visits; vt != nil && int(typ) < len(vt) && vt[typ] && !v.stopped {
 		v.visit(f, attrs)
 	}
 }
@@ -1143,7 +1187,7 @@ func (v *validator) checkAttrs(f *frame, t *typeInfo, attrs []Attr) {
 	switch {
 	case len(attrs) == 0 && !t.requires:
 		return
-	case len(attrs) == 1 && t.valueAt >= 0 && !t.requiresMore && attrs[0].Space == "" && attrs[0].Local == "value":
+	case len(attrs) == 1 && t.valueOnly && attrs[0].Space == "" && attrs[0].Local == "value":
 		v.checkValue(f, t.valueSimple, &attrs[0])
 		return
 	}
@@ -1204,14 +1248,18 @@ func (v *validator) checkAttrs(f *frame, t *typeInfo, attrs []Attr) {
 
 // checkValue checks the value of attribute a, of simple type id.
 func (v *validator) checkValue(f *frame, id uint16, a *Attr) {
-	q := simpleQuick[id]
-	if !quickSimple(q, id, a.Value) {
-		if why := checkSimple(id, a.Value); why != "" {
-			v.attrError(f, attrValue, a, why)
-			return
-		}
+	if !quickSimple(simpleQuick[id], id, a.Value) {
+		v.checkValueSlow(f, id, a)
 	}
-	if q == qIDType {
+}
+
+// checkValueSlow is checkValue when the quick check does not accept.
+func (v *validator) checkValueSlow(f *frame, id uint16, a *Attr) {
+	if why := checkSimple(id, a.Value); why != "" {
+		v.attrError(f, attrValue, a, why)
+		return
+	}
+	if simpleQuick[id] == qIDType {
 		v.checkID(f, a.Value)
 	}
 }

@@ -33,12 +33,8 @@ func NewWalker(body []byte, opt Options) *Walker {
 // slice), and the offsets of the start tag's '<' and '>'. A self-closing
 // tag is a Start followed by an End.
 func (w *Walker) Start(space, local string, attrs []Attr, start, end int) {
-	v := w.v
-	v.nameAt = -1
-	if v.stopped || !v.depthOK(local, start, end) {
-		return
-	}
-	v.open(space, local, start, end, attrs)
+	// Small, so that the reader's call goes straight to open.
+	w.v.open(space, local, start, end, attrs)
 }
 
 // NameIndex is the index in Names of the element Start last opened, -1
@@ -74,20 +70,18 @@ func (v *validator) charDataSlow(blank bool) {
 
 // End closes the innermost element.
 func (w *Walker) End() {
+	// close without the namespace declarations, which the reader keeps;
+	// small, so that the reader has it inlined. Once validation stopped,
+	// Start pushes no frame: End pops what it can, which changes nothing
+	// (errors are no longer recorded).
 	v := w.v
-	n := len(v.stack)
-	if v.stopped || n == 0 {
-		return
-	}
-	// close without the namespace declarations, which the reader keeps.
-	f := &v.stack[n-1]
-	if f.part < int32(f.endFrom) {
-		v.checkEnd(f)
-	}
-	v.stack = v.stack[:n-1]
-	v.textOK = 0
-	if n > 1 {
-		v.textOK = v.stack[n-2].textOK
+	if n := len(v.stack) - 1; n >= 0 {
+		f := &v.stack[n]
+		if f.part < int32(f.endFrom) {
+			v.checkEnd(f)
+		}
+		v.stack = v.stack[:n]
+		v.textOK = f.outerTextOK
 	}
 }
 
