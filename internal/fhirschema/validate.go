@@ -928,7 +928,32 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 			mi := &modelInfos[parent.model]
 			idx := -1
 			if known {
-				idx = mi.find(local, ens)
+				// mi.find, by hand: a call here would cost open the
+				// saving and reloading of all it holds.
+				n := len(local)
+				var w0, w1 uint64
+				switch {
+				case n >= 8:
+					w0, w1 = load64(local, 0), load64(local, n-8)
+				case n >= 4:
+					w0 = uint64(load32(local, 0)) | uint64(load32(local, n-4))<<32
+				case n > 0:
+					w0 = uint64(local[0]) | uint64(local[n/2])<<8 | uint64(local[n-1])<<16
+				}
+				meta := nameMeta(n, ens)
+				for h := slotOf(w0, w1, n, mi.mask); ; h = (h + 1) & mi.mask {
+					s := int(mi.slots[h])
+					if s == 0 {
+						break
+					}
+					if e := &mi.elems[s-1]; e.w0 == w0 && e.w1 == w1 && e.meta == meta {
+						idx = s - 1
+						if n > 16 {
+							idx = mi.findLong(local, meta, h)
+						}
+						break
+					}
+				}
 			}
 			if idx < 0 {
 				f.skip = true
