@@ -24,8 +24,6 @@ func checkContent(r *Rule, x *Exchange) Verdict {
 			v.Severity = r.Severity
 			return v
 		}
-		// The rules that remember look at the history in here.
-		x.takeTurn()
 		x.results = contentCatalogue.Judge(x.contentMessage())
 	}
 	res, at := x.contentResult(r, x.contentPlace())
@@ -77,7 +75,7 @@ func (x *Exchange) contentMessage() *content.Message {
 	if x.msg == nil {
 		c := content.Context{Profile: string(x.Profile), SenderASID: x.senderASID(), Body: x.Body}
 		if x.history != nil {
-			c.History = x.history
+			c.History = turnHistory{x}
 		}
 		x.msg = content.NewMessage(x.doc, x.bundle, c)
 	}
@@ -139,4 +137,34 @@ func (x *Exchange) senderASID() string {
 		}
 	}
 	return ""
+}
+
+// turnHistory is the run's history as the content rules see it: their
+// first look at it waits for its turn (Exchange.takeTurn), so that only
+// the rules that remember, and what follows them, wait for one another.
+type turnHistory struct{ x *Exchange }
+
+func (h turnHistory) SeenMessageID(id string) (content.Facts, bool) {
+	h.x.takeTurn()
+	return h.x.history.SeenMessageID(id)
+}
+
+func (h turnHistory) LastByFocus(k content.FocusKey) (content.Facts, bool) {
+	h.x.takeTurn()
+	return h.x.history.LastByFocus(k)
+}
+
+func (h turnHistory) LastBySequence(k content.SequenceKey) (content.Facts, bool) {
+	h.x.takeTurn()
+	return h.x.history.LastBySequence(k)
+}
+
+func (h turnHistory) Len() int {
+	h.x.takeTurn()
+	return h.x.history.Len()
+}
+
+func (h turnHistory) Forgotten() int {
+	h.x.takeTurn()
+	return h.x.history.Forgotten()
 }
