@@ -1,0 +1,88 @@
+package fhir
+
+// Elem is one element as Doc.Elements lists them: what a reader that
+// indexes the whole tree asks of every element, read in one pass over the
+// Doc's array instead of a few Node calls an element.
+type Elem struct {
+	Node   int32 // the element's index in the Doc (Node.Index; Doc.NodeAt)
+	Parent int32 // its parent's position in the list, -1 for the first
+	End    int32 // the position after its last descendant
+	// Name is the index of its name in fhirschema.Names, NameOther for a
+	// name the schema does not have (Node.Name gives it).
+	Name  uint16
+	Flags uint16 // ElemValue, ElemResource, ElemForeign
+}
+
+// NameOther is Elem.Name for a name outside fhirschema.Names.
+const NameOther = ^uint16(0)
+
+// Elem flags.
+const (
+	ElemValue    uint16 = 1 << iota // Node.HasValue
+	ElemResource                    // Node.Type is not ""
+	ElemForeign                     // Node.Space is not ""
+)
+
+// Elements appends root and every element below it to out, in document
+// order (as Node.Walk visits them), and returns out. Positions (Parent,
+// End) are indexes in out.
+func (d *Doc) Elements(root Node, out []Elem) []Elem {
+	if root.d != d || d == nil {
+		return out
+	}
+	top := int32(len(out))
+	i, parent := root.i, int32(-1)
+	for {
+		n := d.at(i)
+		pos := int32(len(out))
+		id := n.name
+		if int(id) >= len(schemaNames) {
+			id = NameOther
+		}
+		var f uint16
+		if n.flags&flagValue != 0 {
+			f = ElemValue
+		}
+		if n.flags&flagResource != 0 {
+			f |= ElemResource
+		}
+		if n.flags&flagExtra != 0 && d.extra[i].space != "" {
+			f |= ElemForeign
+		}
+		out = append(out, Elem{Node: i, Parent: parent, End: pos + 1, Name: id, Flags: f})
+		if k := d.visible(n.first); k >= 0 {
+			i, parent = k, pos
+			continue
+		}
+		// On to the next sibling, closing the elements left.
+		for cur := pos; ; {
+			if cur == top {
+				return out
+			}
+			if k := d.visible(d.at(out[cur].Node).next); k >= 0 {
+				i, parent = k, out[cur].Parent
+				break
+			}
+			cur = out[cur].Parent
+			out[cur].End = int32(len(out))
+		}
+	}
+}
+
+// visible is i, or the first sibling after it that is not hidden; -1 for
+// none.
+func (d *Doc) visible(i int32) int32 {
+	for i >= 0 && d.at(i).flags&flagHidden != 0 {
+		i = d.at(i).next
+	}
+	return i
+}
+
+// NodeAt returns the element of index i (Node.Index), as Elem.Node names
+// it.
+func (d *Doc) NodeAt(i int32) Node {
+	if d == nil || i < 0 || i >= d.count {
+		return Node{}
+	}
+	return Node{d, i}
+}

@@ -1,0 +1,97 @@
+package fhir
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nems-harness/nems-harness/internal/fhirschema"
+)
+
+// elementsByNodes is Doc.Elements worked out with Node's methods.
+func elementsByNodes(root Node) []Elem {
+	var out []Elem
+	var walk func(n Node, parent int32)
+	walk = func(n Node, parent int32) {
+		pos := int32(len(out))
+		id := NameOther
+		if k, ok := fhirschema.NameIndex(n.Name()); ok && schemaNames[k] == n.Name() {
+			id = uint16(k)
+		}
+		var f uint16
+		if n.HasValue() {
+			f |= ElemValue
+		}
+		if n.Type() != "" {
+			f |= ElemResource
+		}
+		if n.Space() != "" {
+			f |= ElemForeign
+		}
+		out = append(out, Elem{Node: n.Index(), Parent: parent, Name: id, Flags: f})
+		for k := n.First(); k.Ok(); k = k.Next() {
+			walk(k, pos)
+		}
+		out[pos].End = int32(len(out))
+	}
+	walk(root, -1)
+	return out
+}
+
+func TestElementsAsNodesWalk(t *testing.T) {
+	bodies := map[string][]byte{
+		"pairs.json": []byte(`{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient",` +
+			`"name":[{"given":["a",null,"c"],"_given":[null,{"extension":[{"url":"u","valueString":"x"}]},{"id":"g3"}]}],` +
+			`"_birthDate":{"id":"b"},"birthDate":"2020-01-01","active":true}}]}`),
+		"xhtml.xml": []byte(`<Bundle xmlns="http://hl7.org/fhir"><entry><resource><Patient>` +
+			`<text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml"><p>x<b>y</b></p></div></text>` +
+			`<extension url="u"><valueString value="v"/></extension><active value="true"/></Patient></resource></entry></Bundle>`),
+	}
+	files, err := filepath.Glob("../../fixtures/bundles/*")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		bodies[filepath.Base(f)] = b
+	}
+	for name, body := range bodies {
+		format := FormatXML
+		if filepath.Ext(name) == ".json" {
+			format = FormatJSON
+		}
+		_, d, err := ReadDoc(body, format)
+		if err != nil {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			require.True(t, d.Root.Ok())
+			want := elementsByNodes(d.Root)
+			got := d.Elements(d.Root, nil)
+			require.Equal(t, want, got)
+			// Appended to a list already begun, positions count from its start.
+			pre := []Elem{{}, {}}
+			got = d.Elements(d.Root, pre)
+			require.Len(t, got, len(want)+2)
+			for i, e := range got[2:] {
+				if e.Parent >= 0 {
+					e.Parent -= 2
+				}
+				e.End -= 2
+				require.Equal(t, want[i], e)
+			}
+			// A subtree alone.
+			if len(d.Entries) > 0 {
+				r := d.Entries[0].Resource
+				require.Equal(t, elementsByNodes(r), d.Elements(r, nil))
+			}
+			for _, e := range got[2:] {
+				require.Equal(t, e.Node, d.NodeAt(e.Node).Index())
+			}
+			require.False(t, d.NodeAt(-1).Ok())
+			require.False(t, d.NodeAt(int32(d.Len())).Ok())
+		})
+	}
+}
