@@ -343,6 +343,8 @@ const nameSlots = 256
 // index is a message's elements in document order.
 type index struct {
 	e []elem
+	// flat is the Doc's list of the elements, read into e.
+	flat []fhir.Elem
 	// par is each element's parent's position (-1 for the root).
 	par []int32
 	// res are the resources, ordered by fhir.Node.Index.
@@ -398,7 +400,7 @@ func (m *Message) index() *index {
 	x := indexes.Get().(*index)
 	x.tab, x.pt = tab, ptrTableOf(tab)
 	if d := m.Doc; d != nil && d.Root.Ok() {
-		x.build(d.Root, d.Len(), d.Format != fhir.FormatJSON)
+		x.build(d, d.Root, d.Format != fhir.FormatJSON)
 		if !slices.IsSortedFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) }) {
 			slices.SortFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) })
 		}
@@ -433,6 +435,7 @@ func (m *Message) release() {
 	clear(x.e) // no Doc is kept alive by a pooled index
 	clear(x.resolved)
 	x.resolved = x.resolved[:0]
+	x.flat = x.flat[:0]
 	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
 	x.refs, x.codings, x.displays, x.inv, x.times = x.refs[:0], x.codings[:0], x.displays[:0], x.inv[:0], x.times[:0]
 	x.tab, x.pt = nil, nil
@@ -444,83 +447,74 @@ func (m *Message) release() {
 }
 
 // build reads the tree below root into the index, in document order,
-// without recursion: an element's end is written when the walk climbs out
-// of it. The arrays are sized from the Doc (which may count hidden
-// elements too) and cut to the elements found. Most elements take the
+// from the Doc's list of its elements (fhir.Doc.Elements, which gives each
+// one's parent, end, name and flags in one pass). Most elements take the
 // short path: a name with no property the lists need, no resource.
-func (x *index) build(root fhir.Node, size int, xml bool) {
+func (x *index) build(d *fhir.Doc, root fhir.Node, xml bool) {
+	if cap(x.flat) < d.Len() {
+		x.flat = make([]fhir.Elem, 0, d.Len())
+	}
+	flat := d.Elements(root, x.flat[:0])
+	x.flat = flat
+	size := len(flat)
 	if cap(x.e) < size {
 		x.e = make([]elem, 0, size)
 		x.par = make([]int32, 0, size)
 	}
 	es, par := x.e[:size], x.par[:size]
-	pt := x.pt
-	n, parent, i := root, int32(-1), int32(0)
-	// foreign is the outermost open foreign element, -1 for none: the
-	// elements below it are fInForeign too.
-	foreign := int32(-1)
-	for ; ; i++ {
-		name := n.Name()
-		// x.name, by hand: most names are the schema's.
-		s, props, ok := pt.lookup(name)
-		if !ok {
-			s, props = x.name(name)
+	byID := x.pt.byID
+	// foreignEnd is the end of the outermost open foreign element: the
+	// elements before it are fInForeign too.
+	foreignEnd := int32(-1)
+	for k := range flat {
+		f := &flat[k]
+		i := int32(k)
+		var s sym
+		var props uint16
+		if int(f.Name) < len(byID) { // most names are the schema's
+			s, props = byID[f.Name].sym, byID[f.Name].props
+		} else {
+			s, props = x.name(d.NodeAt(f.Node).Name())
 		}
-		if n.HasValue() {
+		if f.Flags&fhir.ElemValue != 0 {
 			props |= fValue
 		}
-		if xml && foreign < 0 && n.Space() != "" { // only XML has elements of other namespaces
-			foreign = i
-		}
-		if foreign >= 0 {
+		above := i < foreignEnd
+		if above {
+			props |= fInForeign
+		} else if xml && f.Flags&fhir.ElemForeign != 0 { // only XML has elements of other namespaces
+			foreignEnd = f.End
 			props |= fInForeign
 		}
 		if props&(pUpper|pListed) != 0 {
-			props = x.note(n, i, s, props, foreign >= 0 && foreign != i)
+			props = x.note(f, i, s, props, above)
 		}
-		es[i] = elem{node: n, end: i + 1, sym: s, flags: props}
-		par[i] = parent
-		if k := n.First(); k.Ok() {
-			if props&(fResource|pInvariant) != 0 && props&fInForeign == 0 {
-				x.inv = append(x.inv, i)
-			}
-			n, parent = k, i
+		es[i] = elem{node: d.NodeAt(f.Node), end: f.End, sym: s, flags: props}
+		par[i] = f.Parent
+		if props&fInForeign != 0 {
 			continue
 		}
-		// A leaf: an invariant can be about it only when it has no value,
-		// or is an extension or a reference (see checkInvariants).
-		if props&(fValue|fResource|pLeafInv) != fValue && props&fInForeign == 0 {
+		if f.End > i+1 {
+			if props&(fResource|pInvariant) != 0 {
+				x.inv = append(x.inv, i)
+			}
+		} else if props&(fValue|fResource|pLeafInv) != fValue {
+			// A leaf: an invariant can be about it only when it has no
+			// value, or is an extension or a reference (see
+			// checkInvariants).
 			x.inv = append(x.inv, i)
 		}
-		if foreign == i {
-			foreign = -1
-		}
-		// On to the next sibling, closing the elements left.
-		for parent >= 0 {
-			if k := n.Next(); k.Ok() {
-				n = k
-				break
-			}
-			es[parent].end = i + 1
-			if foreign == parent {
-				foreign = -1
-			}
-			n, parent = es[parent].node, par[parent]
-		}
-		if parent < 0 {
-			break
-		}
 	}
-	x.e, x.par = es[:i+1], par[:i+1]
+	x.e, x.par = es, par
 }
 
 // note is build's long path for element i of symbol s: a resource, or an
 // element of a name the index lists (above says its parent is foreign or
 // below one). It returns the element's flags.
-func (x *index) note(n fhir.Node, i int32, s sym, props uint16, above bool) uint16 {
-	if props&pUpper != 0 && n.Type() != "" { // element names start lower-case
+func (x *index) note(f *fhir.Elem, i int32, s sym, props uint16, above bool) uint16 {
+	if props&pUpper != 0 && f.Flags&fhir.ElemResource != 0 { // element names start lower-case
 		props |= fResource
-		x.res = append(x.res, resPos{n.Index(), i})
+		x.res = append(x.res, resPos{f.Node, i})
 	}
 	if props&pListed == 0 {
 		return props
@@ -617,9 +611,17 @@ func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
 // bytes: one multiply and a compare for most names of a message, with no
 // per-message cache to fill. It is built once per symbol table.
 type ptrTable struct {
-	tab   *symTable
+	tab *symTable
+	// byID are the symbols and properties of fhirschema.Names, by index
+	// there (fhir.Elem.Name).
+	byID  []idSlot
 	slots []ptrSlot
 	shift uint
+}
+
+type idSlot struct {
+	sym   sym
+	props uint16
 }
 
 type ptrSlot struct {
@@ -644,7 +646,10 @@ func ptrTableOf(tab *symTable) *ptrTable {
 	}
 	pt := &ptrTable{tab: tab, slots: make([]ptrSlot, 1<<bits), shift: 64 - bits}
 	mask := len(pt.slots) - 1
-	for _, s := range names {
+	pt.byID = make([]idSlot, len(names))
+	for k, s := range names {
+		si := tab.info(s)
+		pt.byID[k] = idSlot{si.sym, si.props}
 		if s == "" {
 			continue
 		}
@@ -653,7 +658,6 @@ func ptrTableOf(tab *symTable) *ptrTable {
 		for pt.slots[h].p != 0 && (pt.slots[h].p != p || int(pt.slots[h].n) != len(s)) {
 			h = (h + 1) & mask
 		}
-		si := tab.info(s)
 		pt.slots[h] = ptrSlot{p, int32(len(s)), si.sym, si.props}
 	}
 	ptrTables.Store(pt)
