@@ -315,10 +315,11 @@ func nameProps(s string) uint16 {
 	return p
 }
 
-// elem is one element of the index: 24 bytes, with its parent's position
-// in index.par (a 3 MB message has some 100,000 elements).
+// elem is one element of the index: 12 bytes, with no pointer for the
+// collector to follow, and its parent's position in index.par (a 3 MB
+// message has some 100,000 elements).
 type elem struct {
-	node fhir.Node
+	node int32 // its fhir.Node.Index in index.doc
 	// end is the position after the element's last descendant: its
 	// children start at i+1, each next one at the previous one's end.
 	end   int32
@@ -342,7 +343,8 @@ const nameSlots = 256
 
 // index is a message's elements in document order.
 type index struct {
-	e []elem
+	doc *fhir.Doc
+	e   []elem
 	// flat is the Doc's list of the elements, read into e.
 	flat []fhir.Elem
 	// par is each element's parent's position (-1 for the root).
@@ -399,6 +401,7 @@ func (m *Message) index() *index {
 	m.release() // built before a rule named a new element name
 	x := indexes.Get().(*index)
 	x.tab, x.pt = tab, ptrTableOf(tab)
+	x.doc = m.Doc
 	if d := m.Doc; d != nil && d.Root.Ok() {
 		x.build(d, d.Root, d.Format != fhir.FormatJSON)
 		if !slices.IsSortedFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) }) {
@@ -432,13 +435,12 @@ func (m *Message) release() {
 	if cap(x.e) > maxPooled {
 		return // a large message's index is not kept
 	}
-	clear(x.e) // no Doc is kept alive by a pooled index
 	clear(x.resolved)
 	x.resolved = x.resolved[:0]
 	x.flat = x.flat[:0]
 	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
 	x.refs, x.codings, x.displays, x.inv, x.times = x.refs[:0], x.codings[:0], x.displays[:0], x.inv[:0], x.times[:0]
-	x.tab, x.pt = nil, nil
+	x.tab, x.pt, x.doc = nil, nil, nil // no Doc is kept alive by a pooled index
 	if x.used > 0 {
 		x.names = [nameSlots]nameSlot{}
 		x.used = 0
@@ -489,7 +491,7 @@ func (x *index) build(d *fhir.Doc, root fhir.Node, xml bool) {
 		if props&(pUpper|pListed) != 0 {
 			props = x.note(f, i, s, props, above)
 		}
-		es[i] = elem{node: d.NodeAt(f.Node), end: f.End, sym: s, flags: props}
+		es[i] = elem{node: f.Node, end: f.End, sym: s, flags: props}
 		par[i] = f.Parent
 		if props&fInForeign != 0 {
 			continue
@@ -541,7 +543,7 @@ func (x *index) node(i int32) fhir.Node {
 	if i < 0 {
 		return fhir.Node{}
 	}
-	return x.e[i].node
+	return x.doc.NodeAt(x.e[i].node)
 }
 
 // extsOf appends the positions of p's extensions with the url to out
@@ -551,7 +553,7 @@ func (x *index) extsOf(p int32, url string, out []int32) []int32 {
 		return out
 	}
 	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
-		if x.e[c].flags&pExt != 0 && x.e[c].node.URL() == url {
+		if x.e[c].flags&pExt != 0 && x.node(c).URL() == url {
 			out = append(out, c)
 		}
 	}
@@ -810,7 +812,7 @@ func (x *index) at(n fhir.Node) int32 {
 }
 
 // value is element i's value ("" for none).
-func (x *index) value(i int32) string { return x.e[i].node.Value() }
+func (x *index) value(i int32) string { return x.doc.NodeAt(x.e[i].node).Value() }
 
 // present reports whether element i has a value or children.
 func (x *index) present(i int32) bool {
@@ -847,7 +849,7 @@ func (x *index) val(i int32) (string, bool) {
 	if i < 0 || x.e[i].flags&fValue == 0 {
 		return "", false
 	}
-	return x.e[i].node.Value(), true
+	return x.doc.NodeAt(x.e[i].node).Value(), true
 }
 
 // kidVal is the value of i's first child named s.

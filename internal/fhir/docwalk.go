@@ -1,5 +1,7 @@
 package fhir
 
+import "slices"
+
 // Elem is one element as Doc.Elements lists them: what a reader that
 // indexes the whole tree asks of every element, read in one pass over the
 // Doc's array instead of a few Node calls an element.
@@ -31,6 +33,7 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 		return out
 	}
 	top := int32(len(out))
+	out = slices.Grow(out, int(d.count)) // hidden elements are counted too
 	i, parent := root.i, int32(-1)
 	for {
 		n := d.at(i)
@@ -43,28 +46,39 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 		if n.flags&flagValue != 0 {
 			f = ElemValue
 		}
-		if n.flags&flagResource != 0 {
-			f |= ElemResource
-		}
-		if n.flags&flagExtra != 0 && d.extra[i].space != "" {
-			f |= ElemForeign
+		if n.flags&(flagResource|flagExtra) != 0 {
+			if n.flags&flagResource != 0 {
+				f |= ElemResource
+			}
+			if n.flags&flagExtra != 0 && d.extra[i].space != "" {
+				f |= ElemForeign
+			}
 		}
 		out = append(out, Elem{Node: i, Parent: parent, End: pos + 1, Name: id, Flags: f})
-		if k := d.visible(n.first); k >= 0 {
+		k := n.first
+		if k >= 0 && d.at(k).flags&flagHidden != 0 { // only JSON has hidden elements
+			k = d.visible(k)
+		}
+		if k >= 0 {
 			i, parent = k, pos
 			continue
 		}
 		// On to the next sibling, closing the elements left.
+		k = n.next
 		for cur := pos; ; {
 			if cur == top {
 				return out
 			}
-			if k := d.visible(d.at(out[cur].Node).next); k >= 0 {
+			if k >= 0 && d.at(k).flags&flagHidden != 0 {
+				k = d.visible(k)
+			}
+			if k >= 0 {
 				i, parent = k, out[cur].Parent
 				break
 			}
 			cur = out[cur].Parent
 			out[cur].End = int32(len(out))
+			k = d.at(out[cur].Node).next
 		}
 	}
 }
