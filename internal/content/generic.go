@@ -610,7 +610,7 @@ func sctidExempt(m *Message, x *index, c int32) bool {
 	pp, rt, pn := x.par[p], x.e[r].sym, x.e[p].sym
 	switch {
 	case pp == r && rt == symImmunization && pn == symVaccineCode,
-		pn == symValueCodeableConcept && pp >= 0 && x.node(pp).URL() == urlVaccinationPr,
+		pn == symValueCodeableConcept && pp >= 0 && x.url(pp) == urlVaccinationPr,
 		pp == r && rt == symHealthcareService && pn == symType,
 		pp == r && rt == symEpisodeOfCare && pn == symType,
 		pp == r && rt == symProcedure && (pn == symCode || pn == symOutcome) && slices.Contains(screening, m.Event),

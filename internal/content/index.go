@@ -553,7 +553,7 @@ func (x *index) extsOf(p int32, url string, out []int32) []int32 {
 		return out
 	}
 	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
-		if x.e[c].flags&pExt != 0 && x.node(c).URL() == url {
+		if x.e[c].flags&pExt != 0 && x.url(c) == url {
 			out = append(out, c)
 		}
 	}
@@ -812,7 +812,10 @@ func (x *index) at(n fhir.Node) int32 {
 }
 
 // value is element i's value ("" for none).
-func (x *index) value(i int32) string { return x.doc.NodeAt(x.e[i].node).Value() }
+func (x *index) value(i int32) string { return x.doc.ElemValue(&x.flat[i]) }
+
+// url is element i's url ("" for none).
+func (x *index) url(i int32) string { return x.doc.ElemURL(&x.flat[i]) }
 
 // present reports whether element i has a value or children.
 func (x *index) present(i int32) bool {
@@ -849,7 +852,7 @@ func (x *index) val(i int32) (string, bool) {
 	if i < 0 || x.e[i].flags&fValue == 0 {
 		return "", false
 	}
-	return x.doc.NodeAt(x.e[i].node).Value(), true
+	return x.doc.ElemValue(&x.flat[i]), true
 }
 
 // kidVal is the value of i's first child named s.

@@ -87,7 +87,7 @@ func (x *index) matches(c int32, st *step) bool {
 	if e.sym != st.sym || e.flags&fValue == 0 && e.end == c+1 {
 		return false
 	}
-	if st.hasURL && x.node(c).URL() != st.url {
+	if st.hasURL && x.url(c) != st.url {
 		return false
 	}
 	if st.hasFilter {
@@ -529,7 +529,7 @@ func (x *index) otherValues(i int32, st *step) (int32, string) {
 	var vals []string
 	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
 		e := &x.e[c]
-		if e.sym != st.sym || !x.present(c) || st.hasURL && x.node(c).URL() != st.url {
+		if e.sym != st.sym || !x.present(c) || st.hasURL && x.url(c) != st.url {
 			continue
 		}
 		v, ok := x.val(x.get(c, st.fsyms))

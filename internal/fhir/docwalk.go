@@ -12,7 +12,10 @@ type Elem struct {
 	// Name is the index of its name in fhirschema.Names, NameOther for a
 	// name the schema does not have (Node.Name gives it).
 	Name  uint16
-	Flags uint16 // ElemValue, ElemResource, ElemForeign
+	Flags uint16 // ElemValue, ElemResource, ElemForeign (and bits of its own)
+	// val is the element's value or url, as dnode.val (Doc.ElemValue,
+	// Doc.ElemURL).
+	val span
 }
 
 // NameOther is Elem.Name for a name outside fhirschema.Names.
@@ -23,6 +26,9 @@ const (
 	ElemValue    uint16 = 1 << iota // Node.HasValue
 	ElemResource                    // Node.Type is not ""
 	ElemForeign                     // Node.Space is not ""
+
+	elemURL   uint16 = 1 << 14 // val holds the url
+	elemExtra uint16 = 1 << 15 // Doc.extra holds more
 )
 
 // Elements appends root and every element below it to out, in document
@@ -46,15 +52,21 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 		if n.flags&flagValue != 0 {
 			f = ElemValue
 		}
-		if n.flags&(flagResource|flagExtra) != 0 {
+		if n.flags&(flagResource|flagExtra|flagURL) != 0 {
 			if n.flags&flagResource != 0 {
 				f |= ElemResource
 			}
-			if n.flags&flagExtra != 0 && d.extra[i].space != "" {
-				f |= ElemForeign
+			if n.flags&flagURL != 0 {
+				f |= elemURL
+			}
+			if n.flags&flagExtra != 0 {
+				f |= elemExtra
+				if d.extra[i].space != "" {
+					f |= ElemForeign
+				}
 			}
 		}
-		out = append(out, Elem{Node: i, Parent: parent, End: pos + 1, Name: id, Flags: f})
+		out = append(out, Elem{Node: i, Parent: parent, End: pos + 1, Name: id, Flags: f, val: n.val})
 		k := n.first
 		if k >= 0 && d.at(k).flags&flagHidden != 0 { // only JSON has hidden elements
 			k = d.visible(k)
@@ -81,6 +93,32 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 			k = d.at(out[cur].Node).next
 		}
 	}
+}
+
+// ElemValue is the value of an element Elements listed, as Node.Value.
+func (d *Doc) ElemValue(e *Elem) string {
+	if e.Flags&ElemValue == 0 {
+		return ""
+	}
+	return d.str(e.val)
+}
+
+// ElemURL is the url of an element Elements listed, as Node.URL.
+func (d *Doc) ElemURL(e *Elem) string {
+	switch {
+	case e.Flags&elemURL != 0:
+		return d.str(e.val)
+	case e.Flags&elemExtra != 0:
+		return d.extra[e.Node].url
+	}
+	return ""
+}
+
+func (d *Doc) str(s span) string {
+	if s.n == strMark {
+		return d.strs[s.off]
+	}
+	return d.src[s.off : s.off+s.n]
 }
 
 // visible is i, or the first sibling after it that is not hidden; -1 for
