@@ -535,7 +535,7 @@ func checkRefs(m *Message, rp *Report) {
 	x := m.index()
 	for _, i := range x.refs {
 		e := &x.e[i]
-		p := x.par[i]
+		p := x.flat[i].Parent
 		if e.flags&fValue == 0 || p < 0 || x.e[p].flags&fResource != 0 {
 			continue
 		}
@@ -599,7 +599,7 @@ func hasZone(s string) bool {
 // sctidExempt says whether the SNOMED coding at c is another rule's to
 // judge.
 func sctidExempt(m *Message, x *index, c int32) bool {
-	p := x.par[c]
+	p := x.flat[c].Parent
 	if p < 0 {
 		return false
 	}
@@ -607,7 +607,7 @@ func sctidExempt(m *Message, x *index, c int32) bool {
 	if r < 0 {
 		return false
 	}
-	pp, rt, pn := x.par[p], x.e[r].sym, x.e[p].sym
+	pp, rt, pn := x.flat[p].Parent, x.e[r].sym, x.e[p].sym
 	switch {
 	case pp == r && rt == symImmunization && pn == symVaccineCode,
 		pn == symValueCodeableConcept && pp >= 0 && x.url(pp) == urlVaccinationPr,
@@ -718,11 +718,11 @@ func displayExempt(m *Message, x *index, c int32) bool {
 	if r < 0 {
 		return false
 	}
-	p, rt := x.par[c], x.e[r].sym
+	p, rt := x.flat[c].Parent, x.e[r].sym
 	switch {
 	case x.e[c].sym == symEvent && p == r && rt == symMessageHeader:
 		return true
-	case p >= 0 && x.par[p] == r && slices.Contains(screening, m.Event) &&
+	case p >= 0 && x.flat[p].Parent == r && slices.Contains(screening, m.Event) &&
 		(rt == symProcedure && x.e[p].sym == symCode || rt == symCommunication && x.e[p].sym == symCategory):
 		return true
 	}

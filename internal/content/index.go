@@ -202,7 +202,7 @@ var (
 // resourceOf is the position of the resource holding element i (i itself
 // when it is one), -1 for none.
 func (x *index) resourceOf(i int32) int32 {
-	for ; i >= 0; i = x.par[i] {
+	for ; i >= 0; i = x.flat[i].Parent {
 		if x.e[i].flags&fResource != 0 {
 			return i
 		}
@@ -316,8 +316,8 @@ func nameProps(s string) uint16 {
 }
 
 // elem is one element of the index: 12 bytes, with no pointer for the
-// collector to follow, and its parent's position in index.par (a 3 MB
-// message has some 100,000 elements).
+// collector to follow (a 3 MB message has some 100,000 elements); its
+// parent's position is in index.flat.
 type elem struct {
 	node int32 // its fhir.Node.Index in index.doc
 	// end is the position after the element's last descendant: its
@@ -347,8 +347,6 @@ type index struct {
 	e   []elem
 	// flat is the Doc's list of the elements, read into e.
 	flat []fhir.Elem
-	// par is each element's parent's position (-1 for the root).
-	par []int32
 	// res are the resources, ordered by fhir.Node.Index.
 	res []resPos
 	// gpos are the positions of the message's resources by type (see
@@ -438,7 +436,7 @@ func (m *Message) release() {
 	clear(x.resolved)
 	x.resolved = x.resolved[:0]
 	x.flat = x.flat[:0]
-	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
+	x.e, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
 	x.refs, x.codings, x.displays, x.inv, x.times = x.refs[:0], x.codings[:0], x.displays[:0], x.inv[:0], x.times[:0]
 	x.tab, x.pt, x.doc = nil, nil, nil // no Doc is kept alive by a pooled index
 	if x.used > 0 {
@@ -461,9 +459,8 @@ func (x *index) build(d *fhir.Doc, root fhir.Node, xml bool) {
 	size := len(flat)
 	if cap(x.e) < size {
 		x.e = make([]elem, 0, size)
-		x.par = make([]int32, 0, size)
 	}
-	es, par := x.e[:size], x.par[:size]
+	es := x.e[:size]
 	byID := x.pt.byID
 	// foreignEnd is the end of the outermost open foreign element: the
 	// elements before it are fInForeign too.
@@ -491,8 +488,8 @@ func (x *index) build(d *fhir.Doc, root fhir.Node, xml bool) {
 		if props&(pUpper|pListed) != 0 {
 			props = x.note(f, i, s, props, above)
 		}
-		es[i] = elem{node: f.Node, end: f.End, sym: s, flags: props}
-		par[i] = f.Parent
+		e := &es[i] // in place: a composite is copied through the stack
+		e.node, e.end, e.sym, e.flags = f.Node, f.End, s, props
 		if props&fInForeign != 0 {
 			continue
 		}
@@ -507,7 +504,7 @@ func (x *index) build(d *fhir.Doc, root fhir.Node, xml bool) {
 			x.inv = append(x.inv, i)
 		}
 	}
-	x.e, x.par = es, par
+	x.e = es
 }
 
 // note is build's long path for element i of symbol s: a resource, or an
@@ -691,7 +688,7 @@ func (pt *ptrTable) lookup(s string) (sym, uint16, bool) {
 func (x *index) displayHolders() []int32 {
 	out := x.holders[:0]
 	for _, d := range x.displays {
-		p := x.par[d]
+		p := x.flat[d].Parent
 		if p >= 0 && x.kid(p, symDisplay) == d { // the first display
 			out = append(out, p)
 		}

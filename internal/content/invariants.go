@@ -98,7 +98,7 @@ func checkInvariants(m *Message, rp *Report) {
 				continue
 			}
 		}
-		parent := x.par[i]
+		parent := x.flat[i].Parent
 		switch e.sym {
 		case symExtension, symModifierExtension:
 			subs, vals := 0, 0

@@ -167,7 +167,7 @@ func (x *index) typeTimes(f func(i int32, fhirType string)) {
 		if i == 0 {
 			continue
 		}
-		pt := x.typeOf(x.par[i])
+		pt := x.typeOf(x.flat[i].Parent)
 		if pt.IsZero() {
 			continue
 		}
@@ -186,7 +186,7 @@ func (x *index) typeOf(i int32) fhirschema.Type {
 	var t fhirschema.Type
 	if i == 0 {
 		t, _ = fhirschema.Resource(x.node(0).Name())
-	} else if pt := x.typeOf(x.par[i]); !pt.IsZero() {
+	} else if pt := x.typeOf(x.flat[i].Parent); !pt.IsZero() {
 		t = x.childType(pt, i).t
 	}
 	x.types[i] = t

@@ -28,7 +28,7 @@ func typeAll(x *index) []string {
 	types[0] = rt
 	var out []string
 	for i := 1; i < len(x.e); i++ {
-		pt := types[x.par[i]]
+		pt := types[x.flat[i].Parent]
 		if pt.IsZero() {
 			continue
 		}

@@ -39,14 +39,19 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 		return out
 	}
 	top := int32(len(out))
+	// The list is cut to size at the end, written in place meanwhile (an
+	// append of a composite copies it through the stack).
 	out = slices.Grow(out, int(d.count)) // hidden elements are counted too
+	all := out[:cap(out)]
+	pos := top
 	i, parent := root.i, int32(-1)
 	for {
 		n := d.at(i)
-		pos := int32(len(out))
-		id := n.name
-		if int(id) >= len(schemaNames) {
-			id = NameOther
+		e := &all[pos]
+		e.Node, e.Parent, e.End, e.val = i, parent, pos+1, n.val
+		e.Name = n.name
+		if int(n.name) >= len(schemaNames) {
+			e.Name = NameOther
 		}
 		var f uint16
 		if n.flags&flagValue != 0 {
@@ -66,31 +71,32 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 				}
 			}
 		}
-		out = append(out, Elem{Node: i, Parent: parent, End: pos + 1, Name: id, Flags: f, val: n.val})
+		e.Flags = f
+		pos++
 		k := n.first
 		if k >= 0 && d.at(k).flags&flagHidden != 0 { // only JSON has hidden elements
 			k = d.visible(k)
 		}
 		if k >= 0 {
-			i, parent = k, pos
+			i, parent = k, pos-1
 			continue
 		}
 		// On to the next sibling, closing the elements left.
 		k = n.next
-		for cur := pos; ; {
+		for cur := pos - 1; ; {
 			if cur == top {
-				return out
+				return all[:pos]
 			}
 			if k >= 0 && d.at(k).flags&flagHidden != 0 {
 				k = d.visible(k)
 			}
 			if k >= 0 {
-				i, parent = k, out[cur].Parent
+				i, parent = k, all[cur].Parent
 				break
 			}
-			cur = out[cur].Parent
-			out[cur].End = int32(len(out))
-			k = d.at(out[cur].Node).next
+			cur = all[cur].Parent
+			all[cur].End = pos
+			k = d.at(all[cur].Node).next
 		}
 	}
 }
