@@ -38,6 +38,15 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 	if root.d != d || d == nil {
 		return out
 	}
+	// at is Doc.at with the array in a local: the walk reads three
+	// elements for each one it lists.
+	nodes := d.nodes
+	at := func(i int32) *dnode {
+		if uint32(i) < uint32(len(nodes)) {
+			return &nodes[i]
+		}
+		return d.atMore(i)
+	}
 	top := int32(len(out))
 	// The list is cut to size at the end, written in place meanwhile (an
 	// append of a composite copies it through the stack).
@@ -46,7 +55,7 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 	pos := top
 	i, parent := root.i, int32(-1)
 	for {
-		n := d.at(i)
+		n := at(i)
 		e := &all[pos]
 		e.Node, e.Parent, e.End, e.val = i, parent, pos+1, n.val
 		e.Name = n.name
@@ -74,7 +83,7 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 		e.Flags = f
 		pos++
 		k := n.first
-		if k >= 0 && d.at(k).flags&flagHidden != 0 { // only JSON has hidden elements
+		if k >= 0 && at(k).flags&flagHidden != 0 { // only JSON has hidden elements
 			k = d.visible(k)
 		}
 		if k >= 0 {
@@ -87,7 +96,7 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 			if cur == top {
 				return all[:pos]
 			}
-			if k >= 0 && d.at(k).flags&flagHidden != 0 {
+			if k >= 0 && at(k).flags&flagHidden != 0 {
 				k = d.visible(k)
 			}
 			if k >= 0 {
@@ -96,7 +105,7 @@ func (d *Doc) Elements(root Node, out []Elem) []Elem {
 			}
 			cur = all[cur].Parent
 			all[cur].End = pos
-			k = d.at(all[cur].Node).next
+			k = at(all[cur].Node).next
 		}
 	}
 }
