@@ -24,6 +24,8 @@ func checkContent(r *Rule, x *Exchange) Verdict {
 			v.Severity = r.Severity
 			return v
 		}
+		// The rules that remember look at the history in here.
+		x.takeTurn()
 		x.results = contentCatalogue.Judge(x.contentMessage())
 	}
 	res, at := x.contentResult(r, x.contentPlace())

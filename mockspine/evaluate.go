@@ -49,6 +49,27 @@ type Judgement struct {
 	// bodyUTF8 is set when the body was read as FHIR, which found it UTF-8
 	// (the journal then need not look again).
 	bodyUTF8 bool
+	// turn is the history whose turn the judgement holds, until the
+	// request is journalled (endTurn).
+	turn *content.Memory
+}
+
+// endTurn gives back the history's turn the judgement holds, if any.
+func (j *Judgement) endTurn() {
+	if j.turn != nil {
+		j.turn.EndTurn()
+		j.turn = nil
+	}
+}
+
+// takeTurn waits for the history's turn before the first look at it (or
+// the first record in it): concurrent requests are then judged against the
+// history one after the other, in the order they are journalled.
+func (x *Exchange) takeTurn() {
+	if x.history != nil && x.turn == nil {
+		x.history.Turn()
+		x.turn = x.history
+	}
 }
 
 // Response is the answer to a request.
@@ -125,7 +146,11 @@ func (jd *Judge) now() time.Time {
 // OperationOutcome with one issue per failed rule and the HTTP status of the
 // first.
 func (jd *Judge) Evaluate(ctx context.Context, req Request) (*Judgement, error) {
-	return jd.evaluate(ctx, req, &Judgement{Verdicts: make([]Verdict, 0, len(catalogue))})
+	j, err := jd.evaluate(ctx, req, &Judgement{Verdicts: make([]Verdict, 0, len(catalogue))})
+	if j != nil {
+		j.endTurn() // nothing journals it here
+	}
+	return j, err
 }
 
 // evaluate is Evaluate, judging into j: an empty judgement but for the
@@ -157,6 +182,14 @@ func (jd *Judge) evaluate(ctx context.Context, req Request, j *Judgement) (*Judg
 	}
 	x := newExchange(req, jd.Profile, jd.World, now)
 	x.contentMode, x.history = jd.Content, jd.History
+	// The history's turn, once taken, passes to the judgement; on an
+	// error (or a panic) nothing is remembered, and it is given back.
+	handed := false
+	defer func() {
+		if !handed && x.turn != nil {
+			x.turn.EndTurn()
+		}
+	}()
 	x.verdicts = &j.Verdicts
 	// added are the answers of the failures, for the header fields they
 	// add; nil while every rule passes.
@@ -191,6 +224,7 @@ func (jd *Judge) evaluate(ctx context.Context, req Request, j *Judgement) (*Judg
 	j.token = x.tok
 	j.bodyUTF8 = x.doc != nil
 	x.remember(j)
+	j.turn, handed = x.turn, true
 	x.release()
 	return j, nil
 }
@@ -206,6 +240,7 @@ func (x *Exchange) remember(j *Judgement) {
 	}
 	f := x.contentMessage().Facts()
 	f.Ref = content.DefaultRef(f.Type, f.MessageID)
+	x.takeTurn()
 	x.history.RecordIn(j.run, f)
 }
 

@@ -81,8 +81,11 @@ type Exchange struct {
 	// the verdicts, reached once for all of them (checks_content.go).
 	contentMode ContentMode
 	history     *content.Memory
-	msg         *content.Message
-	results     []content.Result
+	// turn is the history whose turn the exchange holds (takeTurn), nil
+	// before.
+	turn    *content.Memory
+	msg     *content.Message
+	results []content.Result
 }
 
 // newExchange parses the request's parts once; checks read the results.

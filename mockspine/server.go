@@ -305,7 +305,16 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, req Request, j *
 		e.Run = j.run // the run it was judged in, should the journal have been cleared since
 	}
 	e.Response = Reply{Status: resp.Status, Header: resp.Header, Body: string(resp.Body)}
-	if err := s.journal.Append(e); err != nil {
+	if j != nil {
+		defer j.endTurn() // should the journal panic
+	}
+	err := s.journal.Append(e)
+	if j != nil {
+		// Journalled: the next request may look at the history. The
+		// answer is written after, so a slow reader holds up no other.
+		j.endTurn()
+	}
+	if err != nil {
 		s.log.Error("journal", "err", err)
 		resp = simpleAnswer(Answer{http.StatusInternalServerError, codeInternalServerError, IssueProcessing},
 			fmt.Sprintf("the request could not be recorded in the journal: %v", err), s.negotiated(r))

@@ -102,7 +102,9 @@ const recordCost = 128
 // message's, so a hash that two keys share never gives a wrong answer: the
 // second key is indexed by itself, in a map that is nearly always empty.
 type Memory struct {
-	mu               sync.Mutex
+	mu sync.Mutex
+	// turn orders the messages judged against the memory (see Turn).
+	turn             sync.Mutex
 	limit, byteLimit int
 	seed             maphash.Seed
 	// mask cuts the hashes (all ones; tests narrow it to make keys

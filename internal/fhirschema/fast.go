@@ -45,18 +45,27 @@ func matchCode(s string) bool {
 	return true
 }
 
+// matchID: 1 to 64 of idChar, eight bytes a look.
 func matchID(s string) bool {
-	if len(s) < 1 || len(s) > 64 {
+	n := len(s)
+	if n < 1 || n > 64 {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || isDigit(c) || c == '-' || c == '.') {
-			return false
+	if n < 8 {
+		for i := 0; i < n; i++ {
+			if idChar[s[i]] == 0 {
+				return false
+			}
 		}
+		return true
 	}
-	return true
+	return allIn(&idChar, s)
 }
+
+// idChar marks the bytes of an id: letters, digits, '-' and '.'.
+var idChar = byteClass(func(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || isDigit(c) || c == '-' || c == '.'
+})
 
 // unsignedLen returns the length of a "0|[1-9][0-9]*" prefix of s, 0 if none.
 func unsignedLen(s string) int {

@@ -2,6 +2,7 @@ package fhirschema
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -10,7 +11,8 @@ var matcherSeeds = []string{"", "0", "1", "01", "-0", "-", "1.5", "1.", ".5", "-
 	"urn:uuid:85c8a1c5-a8a1-41c9-bb99-20956fa66218", "urn:uuid:85C8A1C5-a8a1-41c9-bb99-20956fa66218",
 	"2017", "-2017", "2017-01", "2017-13", "2017-01-01", "2017-01-32", "2017-01-00", "2017-01-31T10:00:00Z",
 	"2017-01-01T10:00:00+14:00", "2017-01-01T10:00:00+14:01", "2017-01-01T10:00:00-13:59", "2017-01-01T10:00:00+58:00",
-	"2017-01-01T10:00:00.123+01:00", "2017-01-01T10:00Z", "2017-01-01T24:00:00Z", "2017-01T10:00:00Z", "A-1.b"}
+	"2017-01-01T10:00:00.123+01:00", "2017-01-01T10:00Z", "2017-01-01T24:00:00Z", "2017-01T10:00:00Z", "A-1.b",
+	"abcdefgh.ABCDEFGH-0123456789", "Abcdefg", "Abcdefgh", "Abcdefghi", strings.Repeat("a1-.", 16)}
 
 // variants derives strings around s: each character dropped, doubled
 // or replaced by one of a few significant ones.

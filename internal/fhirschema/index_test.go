@@ -1,6 +1,9 @@
 package fhirschema
 
-import "testing"
+import (
+	"testing"
+	"unsafe"
+)
 
 // TestFind: every element of every model is found by its name, and names
 // that differ from it in one byte, or in length, are not taken for it.
@@ -28,5 +31,23 @@ func TestFind(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRecordSizes: find indexes 64-byte element records, and open copies
+// a frame's type in one 8-byte move.
+func TestRecordSizes(t *testing.T) {
+	if n := unsafe.Sizeof(elemInfo{}); n != 64 {
+		t.Errorf("elemInfo is %d bytes, want 64", n)
+	}
+	if n := unsafe.Sizeof(frameType{}); n != 8 {
+		t.Errorf("frameType is %d bytes, want 8", n)
+	}
+}
+
+// TestTypeInfoSize: open indexes 16-byte type records.
+func TestTypeInfoSize(t *testing.T) {
+	if n := unsafe.Sizeof(typeInfo{}); n != 16 {
+		t.Errorf("typeInfo is %d bytes, want 16", n)
 	}
 }

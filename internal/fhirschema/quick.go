@@ -163,18 +163,23 @@ func quickSimple(q quickKind, id uint16, value string) bool {
 // hasSpaceOrControl reports whether s has a byte up to ' ' (white space
 // collapse or a code's pattern would look at), eight bytes a look.
 func hasSpaceOrControl(s string) bool {
+	n := len(s)
+	if n < 8 {
+		for i := 0; i < n; i++ {
+			if s[i] <= ' ' {
+				return true
+			}
+		}
+		return false
+	}
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
+	for ; i+8 <= n; i += 8 {
 		if lessBytes(load64(s, i), ' '+1) != 0 {
 			return true
 		}
 	}
-	for ; i < len(s); i++ {
-		if s[i] <= ' ' {
-			return true
-		}
-	}
-	return false
+	// The last look ends at the end (it may cover bytes seen already).
+	return i < n && lessBytes(load64(s, n-8), ' '+1) != 0
 }
 
 // quickDate accepts the usual forms of the date and time types: a year

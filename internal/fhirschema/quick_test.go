@@ -44,6 +44,16 @@ func quickValues(t *testing.T) []string {
 			vals = append(vals, string(b))
 		}
 	}
+	// URIs of the shapes uriQuick reads by their first word.
+	for _, prefix := range []string{"http://", "https://", "urn:", "urn:uuid:", "urn:oid:", "http:", "https:/", "ftp://"} {
+		for range 20000 {
+			b := []byte(prefix)
+			for range rng.IntN(30) {
+				b = append(b, "hts:/.-_~aZ09%@?#[]"[rng.IntN(19)])
+			}
+			vals = append(vals, string(b))
+		}
+	}
 	// Mutations of valid date-times, one byte each.
 	base := "2019-02-28T23:59:59.999+14:00"
 	for i := range len(base) {
@@ -81,9 +91,10 @@ func TestQuickSimple(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"fhir:string-primitive":   {"a b"},
-		"fhir:code-primitive":     {"completed"},
-		"fhir:uri-primitive":      {"http://snomed.info/sct"},
+		"fhir:string-primitive": {"a b"},
+		"fhir:code-primitive":   {"completed"},
+		"fhir:uri-primitive": {"http://snomed.info/sct", "https://fhir.nhs.uk/Id/nhs-number", "urn:uuid:5d5845f3-398f-474b-af59-14882fc7b0ca",
+			"urn:oid:2.16.840.1.113883.2.1.4.1", "urn:nhs:addressing:asid:200000000115", "a:b"},
 		"fhir:id-primitive":       {"abc-DEF.123"},
 		"fhir:boolean-primitive":  {"true", "false"},
 		"fhir:dateTime-primitive": {"2019", "2019-12", "2020-02-29", "2019-01-01T10:00:00", "2019-01-01T10:00:00.123+01:00"},

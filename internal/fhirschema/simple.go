@@ -538,6 +538,52 @@ var uriQuickChar = func() (t [256]uint8) {
 // hier-part, every part of unreserved characters and delimiters); anything
 // else is left to the full check.
 func uriQuick(s string) bool {
+	n := len(s)
+	if n < 8 {
+		return uriQuickShort(s)
+	}
+	// The scheme: the common ones by their first word, others a byte at
+	// a time. i is just past its ':'.
+	var i int
+	switch w := load64(s, 0); {
+	case w == wordHTTPS:
+		i = 6
+	case w&(1<<56-1) == wordHTTP:
+		i = 5
+	case uint32(w) == wordURN:
+		i = 4
+	default:
+		for i < n && s[i] >= 'a' && s[i] <= 'z' {
+			i++
+		}
+		if i == 0 || i >= n || s[i] != ':' {
+			return false
+		}
+		i++
+	}
+	if n-i >= 2 && s[i] == '/' && s[i+1] == '/' {
+		// The authority ends at the first '/' and holds no ':' (its
+		// bytes are classed with the rest).
+		rest := s[i+2:]
+		if c := strings.IndexByte(rest, ':'); c >= 0 && strings.IndexByte(rest[:c], '/') < 0 {
+			return false
+		}
+	}
+	// Every byte from i (or the last eight: the scheme's bytes and ':'
+	// are in the class too).
+	return allIn(&uriQuickChar, s[min(i, n-8):])
+}
+
+// The schemes' first words, as load64 and load32 read them: "https://",
+// "http://" (seven bytes), "urn:".
+const (
+	wordHTTPS = 'h' | 't'<<8 | 't'<<16 | 'p'<<24 | 's'<<32 | ':'<<40 | '/'<<48 | '/'<<56
+	wordHTTP  = 'h' | 't'<<8 | 't'<<16 | 'p'<<24 | ':'<<32 | '/'<<40 | '/'<<48
+	wordURN   = 'u' | 'r'<<8 | 'n'<<16 | ':'<<24
+)
+
+// uriQuickShort is uriQuick for values under eight bytes.
+func uriQuickShort(s string) bool {
 	i := 0
 	for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
 		i++
@@ -547,10 +593,7 @@ func uriQuick(s string) bool {
 	}
 	i++
 	if strings.HasPrefix(s[i:], "//") {
-		// The authority ends at the first '/' and holds no ':' (its
-		// bytes are classed with the rest).
-		i += 2
-		auth := s[i:]
+		auth := s[i+2:]
 		if j := strings.IndexByte(auth, '/'); j >= 0 {
 			auth = auth[:j]
 		}
@@ -558,15 +601,8 @@ func uriQuick(s string) bool {
 			return false
 		}
 	}
-	// The rest: eight bytes a look, their classes and-ed together.
-	t := &uriQuickChar
-	for ; i+8 <= len(s); i += 8 {
-		if t[s[i]]&t[s[i+1]]&t[s[i+2]]&t[s[i+3]]&t[s[i+4]]&t[s[i+5]]&t[s[i+6]]&t[s[i+7]] == 0 {
-			return false
-		}
-	}
 	for ; i < len(s); i++ {
-		if t[s[i]] == 0 {
+		if uriQuickChar[s[i]] == 0 {
 			return false
 		}
 	}

@@ -112,22 +112,25 @@ type Options struct {
 }
 
 // TypeSet is a set of types, by FHIR type name (see Options.VisitOnly).
-type TypeSet struct{ bits []uint64 }
+type TypeSet struct {
+	// has is indexed by type id: a byte a type, for open's one load.
+	has [len(typeTable)]bool
+}
 
 // NewTypeSet returns the set of the types whose FHIRType is one of names
 // ("dateTime", "instant"). Build it once: it reads the whole type table.
 func NewTypeSet(fhirTypes ...string) *TypeSet {
-	s := &TypeSet{bits: make([]uint64, (len(typeTable)+63)/64)}
+	s := &TypeSet{}
 	for id := range typeTable {
 		if (Type{uint16(id)}).Is(fhirTypes...) && id != 0 {
-			s.bits[id/64] |= 1 << (id % 64)
+			s.has[id] = true
 		}
 	}
 	return s
 }
 
 // Has reports whether t is in the set.
-func (s *TypeSet) Has(t Type) bool { return s.bits[t.id/64]&(1<<(t.id%64)) != 0 }
+func (s *TypeSet) Has(t Type) bool { return int(t.id) < len(s.has) && s.has[t.id] }
 
 // Node is an element met during validation (see Options.Visit).
 type Node struct {
@@ -172,10 +175,10 @@ func ValidateOptions[T ~string | ~[]byte](body T, opt Options) []Error {
 	v.reset(opt)
 	switch b := any(body).(type) {
 	case string:
-		v.src = b
+		v.setSrc(b)
 	default:
 		if bs := []byte(body); len(bs) > 0 {
-			v.src = unsafe.String(&bs[0], len(bs))
+			v.setSrc(unsafe.String(&bs[0], len(bs)))
 		}
 	}
 	v.run()
@@ -186,7 +189,22 @@ func ValidateOptions[T ~string | ~[]byte](body T, opt Options) []Error {
 
 func (v *validator) reset(opt Options) {
 	*v = validator{opt: opt, lineNo: 1, stack: v.stack[:0], ns: v.ns[:0], attrs: v.attrs[:0], resolved: v.resolved[:0], far: v.far[:0], buf: v.buf[:0]}
+	switch {
+	case opt.Visit == nil:
+	case opt.VisitOnly == nil:
+		v.visits = &allTypes
+	default:
+		v.visits = &opt.VisitOnly.has
+	}
 }
+
+// allTypes is the set of every type, as TypeSet.has.
+var allTypes = func() (b [len(typeTable)]bool) {
+	for i := range b {
+		b[i] = true
+	}
+	return b
+}()
 
 // release drops every reference to the body and pools the validator.
 func (v *validator) release() {
@@ -228,22 +246,12 @@ type frame struct {
 	// start is the offset of the start tag's '<', tagEnd of its '>'.
 	start, tagEnd int
 	nsMark        int32
-	typ           uint16
-	// model is the type's content model (typeInfos[typ].model), read by
-	// each child's open.
-	model uint16
-	// endFrom is the particle from which the element's end needs no
-	// look: after the last required one (-1 when none is, or the element
-	// is not checked; 0 for a container, which must hold one resource).
-	endFrom   int16
-	textOK    uint8 // see validator.textOK
-	container bool
-	mixed     bool
-	skip      bool
-	// blankOK says white space alone needs no look (element content,
-	// mixed content or content not checked): set with typ, read by
-	// charData for every run of white space between tags.
-	blankOK bool
+	// The element's type, as open copies it from its typeInfo in one
+	// move.
+	frameType
+	skip bool
+	// outerTextOK is the parent's textOK (0 for the root), for End.
+	outerTextOK uint8
 	// Content model state: the current particle, its repetitions, and the
 	// element (index into the model) repeating inside it.
 	part, pcount, alt, acount int32
@@ -254,21 +262,45 @@ type frame struct {
 	entry     int32
 }
 
+// frameType is what a frame keeps of its element's type. 8 bytes, one
+// word to copy.
+type frameType struct {
+	typ uint16
+	// model is the type's content model (typeInfos[typ].model), read by
+	// each child's open.
+	model uint16
+	// endFrom is the particle from which the element's end needs no
+	// look: after the last required one (-1 when none is, or the element
+	// is not checked; 0 for a container, which must hold one resource).
+	endFrom int16
+	// textOK is the character data charData accepts without a look
+	// (textFlag bits: both in mixed content; textBlank alone where white
+	// space may stand between or instead of the children). See also
+	// validator.textOK.
+	textOK    uint8
+	container bool
+}
+
 // bodyStr is a string of the body, src[off:off+n], or, when n is -1,
 // far[off] (a string from elsewhere, which a Walker may be given).
 type bodyStr struct{ off, n int32 }
 
+// setSrc sets the body: src, and keepLen for keep.
+func (v *validator) setSrc(s string) {
+	v.src = s
+	if len(s) <= math.MaxInt32 {
+		v.keepLen = uintptr(len(s))
+	}
+}
+
 // keep returns s as a bodyStr.
 func (v *validator) keep(s string) bodyStr {
+	// One unsigned compare each way: s starts in the body, and ends in it.
+	if off := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(v.src))); off <= v.keepLen && uintptr(len(s)) <= v.keepLen-off {
+		return bodyStr{int32(off), int32(len(s))}
+	}
 	if s == "" {
 		return bodyStr{}
-	}
-	if len(v.src) > 0 && len(v.src) <= math.MaxInt32 {
-		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-		b := uintptr(unsafe.Pointer(unsafe.StringData(v.src)))
-		if p >= b && p+uintptr(len(s)) <= b+uintptr(len(v.src)) {
-			return bodyStr{int32(p - b), int32(len(s))}
-		}
 	}
 	v.far = append(v.far, s)
 	return bodyStr{int32(len(v.far) - 1), -1}
@@ -284,6 +316,9 @@ func (v *validator) str(x bodyStr) string {
 
 type validator struct {
 	src string
+	// keepLen is len(src), or 0 when offsets in it would not fit a
+	// bodyStr (see keep).
+	keepLen uintptr
 	// fhirURI is where the last namespace name found to be FHIR's starts:
 	// the same string again (a body's one declaration) needs no comparison.
 	fhirURI *byte
@@ -307,6 +342,9 @@ type validator struct {
 	// element takes without a look (a subset of what charData accepts;
 	// 0 when unsure): Walker.CharData reads it for every run.
 	textOK uint8
+	// visits is the set of the types whose elements open passes to
+	// opt.Visit (as TypeSet.has), nil without a Visit.
+	visits *[len(typeTable)]bool
 	// nameAt is the index in Names of the element last opened, -1 when
 	// its declaration was not found (Walker.NameIndex).
 	nameAt int32
@@ -523,7 +561,7 @@ func textFlag(blank bool) uint8 {
 // element-only content.
 func (v *validator) charData(blank bool) {
 	f := &v.stack[len(v.stack)-1]
-	if f.skip || f.mixed || blank && f.blankOK { // the commonest
+	if f.skip || f.textOK&textFlag(blank) != 0 { // the commonest
 		return
 	}
 	v.textError(f, blank)
@@ -828,6 +866,9 @@ func nsOf(uri string) (elemNS, bool) {
 // after (nine words of arguments pass in registers).
 func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 	v.nameAt = -1
+	if v.stopped || !v.depthOK(local, start, tagEnd) {
+		return
+	}
 	// The frame is pushed first and filled in place (the paths of errors
 	// name it); parent below points into v.stack, which does not grow
 	// again here.
@@ -841,7 +882,7 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 	// Field by field, every one (a composite copied in stalls on reading
 	// back what was just written, and zeroing first writes twice).
 	f.qname, f.local, f.start, f.tagEnd, f.nsMark = bodyStr{}, v.keep(local), start, tagEnd, 0
-	f.typ, f.model, f.endFrom, f.textOK, f.container, f.mixed, f.skip, f.blankOK = 0, 0, -1, 0, false, false, false, false
+	f.frameType, f.skip, f.outerTextOK = frameType{endFrom: -1}, false, v.textOK
 	f.part, f.pcount, f.alt, f.acount = -1, 0, -1, 0
 	f.lastElem, f.lastCount, f.index, f.entry = -1, 0, -1, -1
 	var ens elemNS
@@ -887,7 +928,32 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 			mi := &modelInfos[parent.model]
 			idx := -1
 			if known {
-				idx = mi.find(local, ens)
+				// mi.find, by hand: a call here would cost open the
+				// saving and reloading of all it holds.
+				n := len(local)
+				var w0, w1 uint64
+				switch {
+				case n >= 8:
+					w0, w1 = load64(local, 0), load64(local, n-8)
+				case n >= 4:
+					w0 = uint64(load32(local, 0)) | uint64(load32(local, n-4))<<32
+				case n > 0:
+					w0 = uint64(local[0]) | uint64(local[n/2])<<8 | uint64(local[n-1])<<16
+				}
+				meta := nameMeta(n, ens)
+				for h := slotOf(w0, w1, n, mi.mask); ; h = (h + 1) & mi.mask {
+					s := int(mi.slots[h])
+					if s == 0 {
+						break
+					}
+					if e := &mi.elems[s-1]; e.w0 == w0 && e.w1 == w1 && e.meta == meta {
+						idx = s - 1
+						if n > 16 {
+							idx = mi.findLong(local, meta, h)
+						}
+						break
+					}
+				}
 			}
 			if idx < 0 {
 				f.skip = true
@@ -904,10 +970,18 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 			if e.repeats {
 				f.index = parent.lastCount
 			}
-			if n == 1 && local == "entry" && typeTable[v.stack[0].typ].name == "Bundle" {
+			if e.entry && n == 1 && typeTable[parent.typ].name == "Bundle" {
 				f.entry = parent.lastCount
 			}
-			v.step(parent, mi, idx, f)
+			// step's commonest moves, by hand (step is not inlined).
+			switch pi := e.part; {
+			case pi == parent.part && int32(idx) == parent.alt && (e.max < 0 || parent.acount < e.max):
+				parent.acount++
+			case pi > parent.part && mi.nextReq[parent.part+1] >= pi:
+				parent.part, parent.pcount, parent.alt, parent.acount = pi, 1, int32(idx), 1
+			default:
+				v.step(parent, mi, idx, f)
+			}
 			typ = e.typ
 			v.nameAt = int32(e.nameID)
 		}
@@ -919,10 +993,20 @@ func (v *validator) open(uri, local string, start, tagEnd int, attrs []Attr) {
 		}
 	}
 	t := &typeInfos[typ]
-	f.typ, f.model, f.endFrom, f.textOK, f.container, f.mixed, f.blankOK = typ, t.model, t.endFrom, t.textOK, t.container, t.mixed, t.blankOK
+	f.frameType = t.frameType
 	v.textOK = t.textOK
-	v.checkAttrs(f, t, attrs)
-	if v.opt.Visit != nil && !v.stopped && (v.opt.VisitOnly == nil || v.opt.VisitOnly.Has(Type{typ})) {
+	// checkAttrs's commonest cases, by hand: no attribute, or only the
+	// value attribute, which its quick check accepts.
+	switch {
+	case len(attrs) == 0 && !t.requires:
+	case len(attrs) == 1 && t.valueOnly && attrs[0].Local == "value" && attrs[0].Space == "":
+		if !quickSimple(t.valueQuick, t.valueSimple, attrs[0].Value) {
+			v.checkValueSlow(f, t.valueSimple, &attrs[0])
+		}
+	default:
+		v.checkAttrs(f, t, attrs)
+	}
+	if vt := v.visits; vt != nil && int(typ) < len(vt) && vt[typ] && !v.stopped {
 		v.visit(f, attrs)
 	}
 }
@@ -1128,7 +1212,7 @@ func (v *validator) checkAttrs(f *frame, t *typeInfo, attrs []Attr) {
 	switch {
 	case len(attrs) == 0 && !t.requires:
 		return
-	case len(attrs) == 1 && t.valueAt >= 0 && !t.requiresMore && attrs[0].Space == "" && attrs[0].Local == "value":
+	case len(attrs) == 1 && t.valueOnly && attrs[0].Space == "" && attrs[0].Local == "value":
 		v.checkValue(f, t.valueSimple, &attrs[0])
 		return
 	}
@@ -1189,14 +1273,18 @@ func (v *validator) checkAttrs(f *frame, t *typeInfo, attrs []Attr) {
 
 // checkValue checks the value of attribute a, of simple type id.
 func (v *validator) checkValue(f *frame, id uint16, a *Attr) {
-	q := simpleQuick[id]
-	if !quickSimple(q, id, a.Value) {
-		if why := checkSimple(id, a.Value); why != "" {
-			v.attrError(f, attrValue, a, why)
-			return
-		}
+	if !quickSimple(simpleQuick[id], id, a.Value) {
+		v.checkValueSlow(f, id, a)
 	}
-	if q == qIDType {
+}
+
+// checkValueSlow is checkValue when the quick check does not accept.
+func (v *validator) checkValueSlow(f *frame, id uint16, a *Attr) {
+	if why := checkSimple(id, a.Value); why != "" {
+		v.attrError(f, attrValue, a, why)
+		return
+	}
+	if simpleQuick[id] == qIDType {
 		v.checkID(f, a.Value)
 	}
 }

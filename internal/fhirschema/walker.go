@@ -23,7 +23,7 @@ func NewWalker(body []byte, opt Options) *Walker {
 	v.reset(opt)
 	v.nameAt = -1
 	if len(body) > 0 {
-		v.src = unsafe.String(&body[0], len(body))
+		v.setSrc(unsafe.String(&body[0], len(body)))
 	}
 	return &Walker{v: v}
 }
@@ -33,12 +33,8 @@ func NewWalker(body []byte, opt Options) *Walker {
 // slice), and the offsets of the start tag's '<' and '>'. A self-closing
 // tag is a Start followed by an End.
 func (w *Walker) Start(space, local string, attrs []Attr, start, end int) {
-	v := w.v
-	v.nameAt = -1
-	if v.stopped || !v.depthOK(local, start, end) {
-		return
-	}
-	v.open(space, local, start, end, attrs)
+	// Small, so that the reader's call goes straight to open.
+	w.v.open(space, local, start, end, attrs)
 }
 
 // NameIndex is the index in Names of the element Start last opened, -1
@@ -74,11 +70,19 @@ func (v *validator) charDataSlow(blank bool) {
 
 // End closes the innermost element.
 func (w *Walker) End() {
+	// close without the namespace declarations, which the reader keeps;
+	// small, so that the reader has it inlined. Once validation stopped,
+	// Start pushes no frame: End pops what it can, which changes nothing
+	// (errors are no longer recorded).
 	v := w.v
-	if v.stopped || len(v.stack) == 0 {
-		return
+	if n := len(v.stack) - 1; n >= 0 {
+		f := &v.stack[n]
+		if f.part < int32(f.endFrom) {
+			v.checkEnd(f)
+		}
+		v.stack = v.stack[:n]
+		v.textOK = f.outerTextOK
 	}
-	v.close()
 }
 
 // Stopped reports whether validation stopped (an ErrLimit error): later
