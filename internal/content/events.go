@@ -162,7 +162,7 @@ func uniqueCode(of, path, system, what string) func(*Message, *Report) {
 					continue
 				}
 				if seen[code] {
-					rp.Fail(x.e[c].node, "a second %s with %s %s", of, what, code)
+					rp.Fail(x.node(c), "a second %s with %s %s", of, what, code)
 				}
 				if seen == nil {
 					seen = map[string]bool{}
@@ -268,7 +268,7 @@ func listByCode(of, codePath, listPath, system string, lists map[string]string) 
 				for _, c := range x.findAll(ri, listCodings, buf[:0]) {
 					s, _, v, _ := x.kidVals(c, symSystem, symCode)
 					if s == system && !cl.list.Contains(s, v) {
-						rp.failAt(x.e[c].node, "", "not in "+cl.name+" (the outcomes of a "+cl.code+" "+of+")"+foundText(v))
+						rp.failAt(x.node(c), "", "not in "+cl.name+" (the outcomes of a "+cl.code+" "+of+")"+foundText(v))
 					}
 				}
 			}
@@ -308,12 +308,12 @@ func codedOrText(of, path, system string) func(*Message, *Report) {
 				}
 				if first < 0 {
 					if !x.kidPresent(cc, symText) {
-						rp.Fail(x.e[cc].node, "no coding and no text")
+						rp.Fail(x.node(cc), "no coding and no text")
 					}
 					continue
 				}
 				if !ok {
-					rp.Fail(x.e[first].node, "no coding of system %s", system)
+					rp.Fail(x.node(first), "no coding of system %s", system)
 				}
 			}
 		}
@@ -365,7 +365,7 @@ func when(of, condPath, cond string, present, absent []string) func(*Message, *R
 		}
 		for i := range absent {
 			if n := x.get(ri, absentAt[i]); x.present(n) {
-				rp.Fail(x.e[n].node, "not allowed when %s is %s", condPath, cond)
+				rp.Fail(x.node(n), "not allowed when %s is %s", condPath, cond)
 			}
 		}
 	}
@@ -396,7 +396,7 @@ func viaTelecom(path, of string) func(*Message, *Report) {
 		n := 0
 		var buf [16]int32
 		for _, ref := range x.findAll(x.at(m.Focus), at, buf[:0]) {
-			t, ok := m.Target(x.e[ref].node)
+			t, ok := m.Target(x.node(ref))
 			if !ok || t.Type() != of {
 				continue
 			}
@@ -469,7 +469,7 @@ func holders(of, path, system string, min, max, exact int) func(*Message, *Repor
 				if n == 0 {
 					rp.FailAt(r, path, "no %s with a coding of %s (%s)", path, system, card)
 				} else {
-					rp.Fail(x.e[held[0]].node, "%d %s elements with a coding of %s (%s)", n, path, system, card)
+					rp.Fail(x.node(held[0]), "%d %s elements with a coding of %s (%s)", n, path, system, card)
 				}
 			}
 			if exact == 0 {
@@ -479,11 +479,11 @@ func holders(of, path, system string, min, max, exact int) func(*Message, *Repor
 				var cbuf [8]int32
 				cds := x.all(cc, symCoding, cbuf[:0])
 				if len(cds) != exact {
-					rp.Fail(x.e[cc].node, "%d codings, want exactly %d", len(cds), exact)
+					rp.Fail(x.node(cc), "%d codings, want exactly %d", len(cds), exact)
 				}
 				for _, c := range cds {
 					if !x.kidPresent(c, symCode) || !x.kidPresent(c, symDisplay) {
-						rp.Fail(x.e[c].node, "a coding without code and display")
+						rp.Fail(x.node(c), "a coding without code and display")
 					}
 				}
 			}

@@ -213,13 +213,13 @@ func checkHeader(m *Message, rp *Report) {
 	if d := x.get(hp, []sym{symEvent, symDisplay}); !x.present(d) {
 		rp.FailAt(h, "event.display", "missing, want %q", ev.Display)
 	} else if v := x.value(d); v != ev.Display {
-		rp.failAt(x.e[d].node, "", fmt.Sprintf("want %q", ev.Display)+foundText(v))
+		rp.failAt(x.node(d), "", fmt.Sprintf("want %q", ev.Display)+foundText(v))
 	}
 	for c := hp + 1; c < x.e[hp].end; c = x.e[c].end {
 		if x.e[c].sym != symFocus || !x.present(c) {
 			continue
 		}
-		f := x.e[c].node
+		f := x.node(c)
 		t, ok := m.Target(f)
 		switch {
 		case !ok:
@@ -241,10 +241,10 @@ func checkMessageEventType(m *Message, rp *Report) {
 	now, old := x.extsOf(hp, fhir.MessageEventTypeURL, nowBuf[:0]), x.extsOf(hp, fhir.MessageEventTypeURL2019, oldBuf[:0])
 	switch {
 	case len(now) > 0 && len(old) > 0:
-		rp.Fail(x.e[old[0]].node, "both forms of the message event type extension; send only Extension-MessageEventType-1")
+		rp.Fail(x.node(old[0]), "both forms of the message event type extension; send only Extension-MessageEventType-1")
 		return
 	case len(old) > 0 && m.Profile != Profile2019:
-		rp.Fail(x.e[old[0]].node, "the 2019 form Extension-EMS-MessageEventType-1 is not accepted in profile %s; use Extension-MessageEventType-1", m.Profile)
+		rp.Fail(x.node(old[0]), "the 2019 form Extension-EMS-MessageEventType-1 is not accepted in profile %s; use Extension-MessageEventType-1", m.Profile)
 		return
 	case len(now) == 0 && len(old) == 0:
 		rp.FailAt(h, "extension(Extension-MessageEventType-1)", "missing (1..1)")
@@ -255,25 +255,25 @@ func checkMessageEventType(m *Message, rp *Report) {
 		exts, sys, list = old, sysMET2019, codes.EMSMessageEventType1
 	}
 	if len(exts) > 1 {
-		rp.Fail(x.e[exts[1]].node, "%d message event type extensions (1..1)", len(exts))
+		rp.Fail(x.node(exts[1]), "%d message event type extensions (1..1)", len(exts))
 	}
 	cp := x.kid(exts[0], symValueCodeableConcept)
 	if !x.present(cp) {
-		rp.FailAt(x.e[exts[0]].node, "valueCodeableConcept", "missing (1..1)")
+		rp.FailAt(x.node(exts[0]), "valueCodeableConcept", "missing (1..1)")
 		return
 	}
-	cc := x.e[cp].node
+	cc := x.node(cp)
 	var csBuf [2]int32
 	cs := x.allOf(cp, symCoding, csBuf[:0])
 	if len(cs) != 1 {
 		rp.FailAt(cc, "coding", "%d codings (1..1)", len(cs))
 	}
 	if t := x.kid(cp, symText); x.present(t) && len(old) == 0 {
-		rp.Fail(x.e[t].node, "not allowed (0..0)")
+		rp.Fail(x.node(t), "not allowed (0..0)")
 	}
 	l := codes.MustGet(list)
 	for _, ci := range cs {
-		c := x.e[ci].node
+		c := x.node(ci)
 		s, _, code, _ := x.kidVals(ci, symSystem, symCode)
 		switch {
 		case s != sys:
@@ -287,7 +287,7 @@ func checkMessageEventType(m *Message, rp *Report) {
 		if len(old) == 0 {
 			for _, no := range [...]sym{symVersion, symUserSelected} {
 				if k := x.kid(ci, no); x.present(k) {
-					rp.Fail(x.e[k].node, "not allowed (0..0)")
+					rp.Fail(x.node(k), "not allowed (0..0)")
 				}
 			}
 		}
@@ -305,7 +305,7 @@ func checkSource(m *Message, rp *Report) {
 		rp.FailAt(h, "source.contact", "missing: the publisher must give a phone number or email address")
 		return
 	}
-	c := x.e[ci].node
+	c := x.node(ci)
 	sys, _ := x.kidVal(ci, symSystem)
 	val, hasVal := x.kidVal(ci, symValue)
 	switch {
@@ -352,13 +352,13 @@ func checkRouting(m *Message, rp *Report) {
 			rp.FailAt(h, "extension(Extension-RoutingDemographics-1)", "missing (1..1)")
 			return
 		}
-		rp.Fail(x.e[rds[1]].node, "%d routing demographics extensions (1..1)", len(rds))
+		rp.Fail(x.node(rds[1]), "%d routing demographics extensions (1..1)", len(rds))
 	}
 	rdp := rds[0]
-	rd := x.e[rdp].node
+	rd := x.node(rdp)
 	for c := rdp + 1; c < x.e[rdp].end; c = x.e[c].end {
 		if x.e[c].flags&pValueX != 0 {
-			rp.Fail(x.e[c].node, "the routing demographics extension has no value[x] (0..0)")
+			rp.Fail(x.node(c), "the routing demographics extension has no value[x] (0..0)")
 		}
 	}
 	relaxed := m.Type == "delete" && slices.Contains(screening, m.Event)
@@ -368,7 +368,7 @@ func checkRouting(m *Message, rp *Report) {
 		case len(xs) < min:
 			rp.FailAt(rd, "extension("+name+")", "missing (1..1)")
 		case len(xs) > 1:
-			rp.Fail(x.e[xs[1]].node, "%d %s sub-extensions (at most 1)", len(xs), name)
+			rp.Fail(x.node(xs[1]), "%d %s sub-extensions (at most 1)", len(xs), name)
 		}
 		return xs
 	}
@@ -380,10 +380,10 @@ func checkRouting(m *Message, rp *Report) {
 	for _, np := range sub("nhsNumber", 1, subBuf[:0]) {
 		ip := x.kid(np, symValueIdentifier)
 		if !x.present(ip) {
-			rp.FailAt(x.e[np].node, "valueIdentifier", "missing (1..1)")
+			rp.FailAt(x.node(np), "valueIdentifier", "missing (1..1)")
 			continue
 		}
-		id := x.e[ip].node
+		id := x.node(ip)
 		if s, _ := x.kidVal(ip, symSystem); s != fhir.NHSNumberSystem {
 			rp.failAt(id, "system", "want "+fhir.NHSNumberSystem+foundText(s))
 		}
@@ -394,10 +394,10 @@ func checkRouting(m *Message, rp *Report) {
 	for _, np := range sub("name", minName, subBuf[:0]) {
 		hp := x.kid(np, symValueHumanName)
 		if !x.present(hp) {
-			rp.FailAt(x.e[np].node, "valueHumanName", "missing (1..1)")
+			rp.FailAt(x.node(np), "valueHumanName", "missing (1..1)")
 			continue
 		}
-		hn := x.e[hp].node
+		hn := x.node(hp)
 		if _, ok := x.kidVal(hp, symFamily); !ok {
 			rp.FailAt(hn, "family", "missing (1..1)")
 		}
@@ -410,7 +410,7 @@ func checkRouting(m *Message, rp *Report) {
 	}
 	for _, np := range sub("birthDateTime", minName, subBuf[:0]) {
 		if _, ok := x.kidVal(np, symValueDateTime); !ok {
-			rp.FailAt(x.e[np].node, "valueDateTime", "missing (1..1)")
+			rp.FailAt(x.node(np), "valueDateTime", "missing (1..1)")
 		}
 	}
 }
@@ -428,7 +428,7 @@ func patientNHS(x *index, p fhir.Node) (string, fhir.Node) {
 		if s, _ := x.kidVal(id, symSystem); s == fhir.NHSNumberSystem {
 			v, ok := x.kidVal(id, symValue)
 			if ok {
-				return v, x.e[id].node
+				return v, x.node(id)
 			}
 		}
 	}
@@ -463,7 +463,7 @@ func checkRoutingPatient(m *Message, rp *Report) {
 	}
 	rp.Judged()
 	if rv != pv {
-		rp.Fail(x.e[rn].node, "routing NHS number %s is not the Patient's (%s)", rv, pv)
+		rp.Fail(x.node(rn), "routing NHS number %s is not the Patient's (%s)", rv, pv)
 	}
 }
 
@@ -535,7 +535,7 @@ func checkRefs(m *Message, rp *Report) {
 	x := m.index()
 	for _, i := range x.refs {
 		e := &x.e[i]
-		p := x.par[i]
+		p := x.flat[i].Parent
 		if e.flags&fValue == 0 || p < 0 || x.e[p].flags&fResource != 0 {
 			continue
 		}
@@ -545,7 +545,7 @@ func checkRefs(m *Message, rp *Report) {
 			continue
 		}
 		if _, how := m.resolveValue(v); how == Unresolved {
-			rp.Fail(e.node, "%q does not resolve to an entry of the Bundle", x.value(i))
+			rp.Fail(x.node(i), "%q does not resolve to an entry of the Bundle", x.value(i))
 		}
 	}
 }
@@ -570,7 +570,7 @@ func checkDateTime(m *Message, rp *Report) {
 			return
 		}
 		if why := dateTimeBreach(x.value(i), fhirType); why != "" {
-			rp.failAt(x.e[i].node, "", why)
+			rp.failAt(x.node(i), "", why)
 		}
 	})
 }
@@ -599,7 +599,7 @@ func hasZone(s string) bool {
 // sctidExempt says whether the SNOMED coding at c is another rule's to
 // judge.
 func sctidExempt(m *Message, x *index, c int32) bool {
-	p := x.par[c]
+	p := x.flat[c].Parent
 	if p < 0 {
 		return false
 	}
@@ -607,10 +607,10 @@ func sctidExempt(m *Message, x *index, c int32) bool {
 	if r < 0 {
 		return false
 	}
-	pp, rt, pn := x.par[p], x.e[r].sym, x.e[p].sym
+	pp, rt, pn := x.flat[p].Parent, x.e[r].sym, x.e[p].sym
 	switch {
 	case pp == r && rt == symImmunization && pn == symVaccineCode,
-		pn == symValueCodeableConcept && pp >= 0 && x.e[pp].node.URL() == urlVaccinationPr,
+		pn == symValueCodeableConcept && pp >= 0 && x.url(pp) == urlVaccinationPr,
 		pp == r && rt == symHealthcareService && pn == symType,
 		pp == r && rt == symEpisodeOfCare && pn == symType,
 		pp == r && rt == symProcedure && (pn == symCode || pn == symOutcome) && slices.Contains(screening, m.Event),
@@ -636,7 +636,7 @@ func checkSCTID(m *Message, rp *Report) {
 			rp.Judged()
 			code, _ := x.kidVal(i, symCode)
 			if err := codes.CheckSCTID(code); err != nil {
-				rp.failAt(e.node, "code", err.Error())
+				rp.failAt(x.node(i), "code", err.Error())
 			}
 		}
 	}
@@ -718,11 +718,11 @@ func displayExempt(m *Message, x *index, c int32) bool {
 	if r < 0 {
 		return false
 	}
-	p, rt := x.par[c], x.e[r].sym
+	p, rt := x.flat[c].Parent, x.e[r].sym
 	switch {
 	case x.e[c].sym == symEvent && p == r && rt == symMessageHeader:
 		return true
-	case p >= 0 && x.par[p] == r && slices.Contains(screening, m.Event) &&
+	case p >= 0 && x.flat[p].Parent == r && slices.Contains(screening, m.Event) &&
 		(rt == symProcedure && x.e[p].sym == symCode || rt == symCommunication && x.e[p].sym == symCategory):
 		return true
 	}
@@ -747,7 +747,7 @@ func checkDisplay(m *Message, rp *Report) {
 		if match, ok := findDisplay(known, sys, code); ok {
 			rp.Judged()
 			if v := x.value(d); !sameWords(v, match.Concept.Display) {
-				rp.failAt(x.e[d].node, "", fmt.Sprintf("%s gives code %s the display %q", match.List, code, match.Concept.Display)+foundText(v))
+				rp.failAt(x.node(d), "", fmt.Sprintf("%s gives code %s the display %q", match.List, code, match.Concept.Display)+foundText(v))
 			}
 		}
 	}

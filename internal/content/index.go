@@ -202,7 +202,7 @@ var (
 // resourceOf is the position of the resource holding element i (i itself
 // when it is one), -1 for none.
 func (x *index) resourceOf(i int32) int32 {
-	for ; i >= 0; i = x.par[i] {
+	for ; i >= 0; i = x.flat[i].Parent {
 		if x.e[i].flags&fResource != 0 {
 			return i
 		}
@@ -315,10 +315,11 @@ func nameProps(s string) uint16 {
 	return p
 }
 
-// elem is one element of the index: 24 bytes, with its parent's position
-// in index.par (a 3 MB message has some 100,000 elements).
+// elem is one element of the index: 12 bytes, with no pointer for the
+// collector to follow (a 3 MB message has some 100,000 elements); its
+// parent's position is in index.flat.
 type elem struct {
-	node fhir.Node
+	node int32 // its fhir.Node.Index in index.doc
 	// end is the position after the element's last descendant: its
 	// children start at i+1, each next one at the previous one's end.
 	end   int32
@@ -342,9 +343,10 @@ const nameSlots = 256
 
 // index is a message's elements in document order.
 type index struct {
-	e []elem
-	// par is each element's parent's position (-1 for the root).
-	par []int32
+	doc *fhir.Doc
+	e   []elem
+	// flat is the Doc's list of the elements, read into e.
+	flat []fhir.Elem
 	// res are the resources, ordered by fhir.Node.Index.
 	res []resPos
 	// gpos are the positions of the message's resources by type (see
@@ -397,8 +399,9 @@ func (m *Message) index() *index {
 	m.release() // built before a rule named a new element name
 	x := indexes.Get().(*index)
 	x.tab, x.pt = tab, ptrTableOf(tab)
+	x.doc = m.Doc
 	if d := m.Doc; d != nil && d.Root.Ok() {
-		x.build(d.Root, d.Len(), d.Format != fhir.FormatJSON)
+		x.build(d, d.Root, d.Format != fhir.FormatJSON)
 		if !slices.IsSortedFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) }) {
 			slices.SortFunc(x.res, func(a, b resPos) int { return int(a.node - b.node) })
 		}
@@ -430,12 +433,12 @@ func (m *Message) release() {
 	if cap(x.e) > maxPooled {
 		return // a large message's index is not kept
 	}
-	clear(x.e) // no Doc is kept alive by a pooled index
 	clear(x.resolved)
 	x.resolved = x.resolved[:0]
-	x.e, x.par, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.par[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
+	x.flat = x.flat[:0]
+	x.e, x.res, x.gpos, x.gkid, x.kt = x.e[:0], x.res[:0], x.gpos[:0], x.gkid[:0], x.kt[:0]
 	x.refs, x.codings, x.displays, x.inv, x.times = x.refs[:0], x.codings[:0], x.displays[:0], x.inv[:0], x.times[:0]
-	x.tab, x.pt = nil, nil
+	x.tab, x.pt, x.doc = nil, nil, nil // no Doc is kept alive by a pooled index
 	if x.used > 0 {
 		x.names = [nameSlots]nameSlot{}
 		x.used = 0
@@ -444,83 +447,73 @@ func (m *Message) release() {
 }
 
 // build reads the tree below root into the index, in document order,
-// without recursion: an element's end is written when the walk climbs out
-// of it. The arrays are sized from the Doc (which may count hidden
-// elements too) and cut to the elements found. Most elements take the
+// from the Doc's list of its elements (fhir.Doc.Elements, which gives each
+// one's parent, end, name and flags in one pass). Most elements take the
 // short path: a name with no property the lists need, no resource.
-func (x *index) build(root fhir.Node, size int, xml bool) {
+func (x *index) build(d *fhir.Doc, root fhir.Node, xml bool) {
+	if cap(x.flat) < d.Len() {
+		x.flat = make([]fhir.Elem, 0, d.Len())
+	}
+	flat := d.Elements(root, x.flat[:0])
+	x.flat = flat
+	size := len(flat)
 	if cap(x.e) < size {
 		x.e = make([]elem, 0, size)
-		x.par = make([]int32, 0, size)
 	}
-	es, par := x.e[:size], x.par[:size]
-	pt := x.pt
-	n, parent, i := root, int32(-1), int32(0)
-	// foreign is the outermost open foreign element, -1 for none: the
-	// elements below it are fInForeign too.
-	foreign := int32(-1)
-	for ; ; i++ {
-		name := n.Name()
-		// x.name, by hand: most names are the schema's.
-		s, props, ok := pt.lookup(name)
-		if !ok {
-			s, props = x.name(name)
+	es := x.e[:size]
+	byID := x.pt.byID
+	// foreignEnd is the end of the outermost open foreign element: the
+	// elements before it are fInForeign too.
+	foreignEnd := int32(-1)
+	for k := range flat {
+		f := &flat[k]
+		i := int32(k)
+		var s sym
+		var props uint16
+		if int(f.Name) < len(byID) { // most names are the schema's
+			s, props = byID[f.Name].sym, byID[f.Name].props
+		} else {
+			s, props = x.name(d.NodeAt(f.Node).Name())
 		}
-		if n.HasValue() {
+		if f.Flags&fhir.ElemValue != 0 {
 			props |= fValue
 		}
-		if xml && foreign < 0 && n.Space() != "" { // only XML has elements of other namespaces
-			foreign = i
-		}
-		if foreign >= 0 {
+		above := i < foreignEnd
+		if above {
+			props |= fInForeign
+		} else if xml && f.Flags&fhir.ElemForeign != 0 { // only XML has elements of other namespaces
+			foreignEnd = f.End
 			props |= fInForeign
 		}
 		if props&(pUpper|pListed) != 0 {
-			props = x.note(n, i, s, props, foreign >= 0 && foreign != i)
+			props = x.note(f, i, s, props, above)
 		}
-		es[i] = elem{node: n, end: i + 1, sym: s, flags: props}
-		par[i] = parent
-		if k := n.First(); k.Ok() {
-			if props&(fResource|pInvariant) != 0 && props&fInForeign == 0 {
-				x.inv = append(x.inv, i)
-			}
-			n, parent = k, i
+		e := &es[i] // in place: a composite is copied through the stack
+		e.node, e.end, e.sym, e.flags = f.Node, f.End, s, props
+		if props&fInForeign != 0 {
 			continue
 		}
-		// A leaf: an invariant can be about it only when it has no value,
-		// or is an extension or a reference (see checkInvariants).
-		if props&(fValue|fResource|pLeafInv) != fValue && props&fInForeign == 0 {
+		if f.End > i+1 {
+			if props&(fResource|pInvariant) != 0 {
+				x.inv = append(x.inv, i)
+			}
+		} else if props&(fValue|fResource|pLeafInv) != fValue {
+			// A leaf: an invariant can be about it only when it has no
+			// value, or is an extension or a reference (see
+			// checkInvariants).
 			x.inv = append(x.inv, i)
 		}
-		if foreign == i {
-			foreign = -1
-		}
-		// On to the next sibling, closing the elements left.
-		for parent >= 0 {
-			if k := n.Next(); k.Ok() {
-				n = k
-				break
-			}
-			es[parent].end = i + 1
-			if foreign == parent {
-				foreign = -1
-			}
-			n, parent = es[parent].node, par[parent]
-		}
-		if parent < 0 {
-			break
-		}
 	}
-	x.e, x.par = es[:i+1], par[:i+1]
+	x.e = es
 }
 
 // note is build's long path for element i of symbol s: a resource, or an
 // element of a name the index lists (above says its parent is foreign or
 // below one). It returns the element's flags.
-func (x *index) note(n fhir.Node, i int32, s sym, props uint16, above bool) uint16 {
-	if props&pUpper != 0 && n.Type() != "" { // element names start lower-case
+func (x *index) note(f *fhir.Elem, i int32, s sym, props uint16, above bool) uint16 {
+	if props&pUpper != 0 && f.Flags&fhir.ElemResource != 0 { // element names start lower-case
 		props |= fResource
-		x.res = append(x.res, resPos{n.Index(), i})
+		x.res = append(x.res, resPos{f.Node, i})
 	}
 	if props&pListed == 0 {
 		return props
@@ -547,7 +540,7 @@ func (x *index) node(i int32) fhir.Node {
 	if i < 0 {
 		return fhir.Node{}
 	}
-	return x.e[i].node
+	return x.doc.NodeAt(x.e[i].node)
 }
 
 // extsOf appends the positions of p's extensions with the url to out
@@ -557,7 +550,7 @@ func (x *index) extsOf(p int32, url string, out []int32) []int32 {
 		return out
 	}
 	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
-		if x.e[c].flags&pExt != 0 && x.e[c].node.URL() == url {
+		if x.e[c].flags&pExt != 0 && x.url(c) == url {
 			out = append(out, c)
 		}
 	}
@@ -617,9 +610,17 @@ func (x *index) nameSlow(s string, p uintptr, h int) (sym, uint16) {
 // bytes: one multiply and a compare for most names of a message, with no
 // per-message cache to fill. It is built once per symbol table.
 type ptrTable struct {
-	tab   *symTable
+	tab *symTable
+	// byID are the symbols and properties of fhirschema.Names, by index
+	// there (fhir.Elem.Name).
+	byID  []idSlot
 	slots []ptrSlot
 	shift uint
+}
+
+type idSlot struct {
+	sym   sym
+	props uint16
 }
 
 type ptrSlot struct {
@@ -644,7 +645,10 @@ func ptrTableOf(tab *symTable) *ptrTable {
 	}
 	pt := &ptrTable{tab: tab, slots: make([]ptrSlot, 1<<bits), shift: 64 - bits}
 	mask := len(pt.slots) - 1
-	for _, s := range names {
+	pt.byID = make([]idSlot, len(names))
+	for k, s := range names {
+		si := tab.info(s)
+		pt.byID[k] = idSlot{si.sym, si.props}
 		if s == "" {
 			continue
 		}
@@ -653,7 +657,6 @@ func ptrTableOf(tab *symTable) *ptrTable {
 		for pt.slots[h].p != 0 && (pt.slots[h].p != p || int(pt.slots[h].n) != len(s)) {
 			h = (h + 1) & mask
 		}
-		si := tab.info(s)
 		pt.slots[h] = ptrSlot{p, int32(len(s)), si.sym, si.props}
 	}
 	ptrTables.Store(pt)
@@ -685,7 +688,7 @@ func (pt *ptrTable) lookup(s string) (sym, uint16, bool) {
 func (x *index) displayHolders() []int32 {
 	out := x.holders[:0]
 	for _, d := range x.displays {
-		p := x.par[d]
+		p := x.flat[d].Parent
 		if p >= 0 && x.kid(p, symDisplay) == d { // the first display
 			out = append(out, p)
 		}
@@ -806,7 +809,10 @@ func (x *index) at(n fhir.Node) int32 {
 }
 
 // value is element i's value ("" for none).
-func (x *index) value(i int32) string { return x.e[i].node.Value() }
+func (x *index) value(i int32) string { return x.doc.ElemValue(&x.flat[i]) }
+
+// url is element i's url ("" for none).
+func (x *index) url(i int32) string { return x.doc.ElemURL(&x.flat[i]) }
 
 // present reports whether element i has a value or children.
 func (x *index) present(i int32) bool {
@@ -843,7 +849,7 @@ func (x *index) val(i int32) (string, bool) {
 	if i < 0 || x.e[i].flags&fValue == 0 {
 		return "", false
 	}
-	return x.e[i].node.Value(), true
+	return x.doc.ElemValue(&x.flat[i]), true
 }
 
 // kidVal is the value of i's first child named s.

@@ -22,7 +22,7 @@ func checkInvariants(m *Message, rp *Report) {
 	x := m.index()
 	// Bundle: bdl-1 to bdl-5, bdl-7, bdl-8.
 	if t := x.kid(0, symTotal); t >= 0 {
-		fail(x.e[t].node, "bdl-1", "total only when a search set or history")
+		fail(x.node(t), "bdl-1", "total only when a search set or history")
 	}
 	// seen holds each fullUrl's latest meta.versionId.
 	type urlVersion struct {
@@ -48,7 +48,7 @@ func checkInvariants(m *Message, rp *Report) {
 			name, key string
 		}{{symSearch, "search", "bdl-2"}, {symRequest, "request", "bdl-3"}, {symResponse, "response", "bdl-4"}} {
 			if n := x.kid(c, no.s); n >= 0 {
-				fail(x.e[n].node, no.key, "entry.%s is not allowed in a message", no.name)
+				fail(x.node(n), no.key, "entry.%s is not allowed in a message", no.name)
 			}
 		}
 		if !e.Resource.Ok() {
@@ -89,7 +89,7 @@ func checkInvariants(m *Message, rp *Report) {
 		e := &x.e[i]
 		if e.end == i+1 {
 			if e.flags&fValue == 0 {
-				fail(e.node, "global-1", "element with neither a value nor children")
+				fail(x.node(i), "global-1", "element with neither a value nor children")
 				continue
 			}
 			// A primitive: only ext-1 and ref-1 can be about it (the
@@ -98,7 +98,7 @@ func checkInvariants(m *Message, rp *Report) {
 				continue
 			}
 		}
-		parent := x.par[i]
+		parent := x.flat[i].Parent
 		switch e.sym {
 		case symExtension, symModifierExtension:
 			subs, vals := 0, 0
@@ -111,20 +111,20 @@ func checkInvariants(m *Message, rp *Report) {
 				}
 			}
 			if subs > 0 && vals > 0 || subs == 0 && vals != 1 {
-				fail(e.node, "ext-1", "an extension has either sub-extensions or one value[x], not both")
+				fail(x.node(i), "ext-1", "an extension has either sub-extensions or one value[x], not both")
 			}
 		case symReference:
 			if v := x.value(i); strings.HasPrefix(v, "#") && parent >= 0 && x.e[parent].flags&fResource == 0 {
-				if !hasContained(e.node.Resource(), v[1:]) {
-					fail(e.node, "ref-1", "%q names no contained resource", v)
+				if !hasContained(x.node(i).Resource(), v[1:]) {
+					fail(x.node(i), "ref-1", "%q names no contained resource", v)
 				}
 			}
 		case symContained:
-			checkContained(e.node, fail)
+			checkContained(x.node(i), fail)
 		case symText:
 			if parent >= 0 && x.e[parent].flags&fResource != 0 {
 				if d := x.kid(i, symDiv); d >= 0 && x.e[d].end == d+1 && strings.TrimSpace(x.value(d)) == "" {
-					fail(x.e[d].node, "txt-2", "the narrative has no non-whitespace content")
+					fail(x.node(d), "txt-2", "the narrative has no non-whitespace content")
 				}
 			}
 		}
@@ -135,29 +135,29 @@ func checkInvariants(m *Message, rp *Report) {
 			a, ok1 := instant(s)
 			b, ok2 := instant(f)
 			if ok1 && ok2 && b.Before(a) {
-				fail(e.node, "per-1", "start %s is after end %s", s, f)
+				fail(x.node(i), "per-1", "start %s is after end %s", s, f)
 			}
 		case e.sym == symTelecom || e.sym == symValueContactPoint || e.sym == symContact && parent >= 0 && x.e[parent].sym == symSource:
 			if x.kidPresent(i, symValue) && !x.kidPresent(i, symSystem) {
-				fail(e.node, "cpt-2", "a ContactPoint with a value has a system")
+				fail(x.node(i), "cpt-2", "a ContactPoint with a value has a system")
 			}
 		case e.flags&pQuantity != 0:
 			if x.kidPresent(i, symCode) && !x.kidPresent(i, symSystem) {
-				fail(e.node, "qty-3", "a Quantity with a code has a system")
+				fail(x.node(i), "qty-3", "a Quantity with a code has a system")
 			}
 		case e.flags&pRange != 0:
 			lo, ok1 := x.number(x.kid(x.kid(i, symLow), symValue))
 			hi, ok2 := x.number(x.kid(x.kid(i, symHigh), symValue))
 			if ok1 && ok2 && lo > hi {
-				fail(e.node, "rng-2", "low is above high")
+				fail(x.node(i), "rng-2", "low is above high")
 			}
 		case e.flags&pRatio != 0:
 			if x.kidPresent(i, symNumerator) != x.kidPresent(i, symDenominator) {
-				fail(e.node, "rat-1", "numerator and denominator come together")
+				fail(x.node(i), "rat-1", "numerator and denominator come together")
 			}
 		case e.flags&pAttachment != 0:
 			if x.kidPresent(i, symData) && !x.kidPresent(i, symContentType) {
-				fail(e.node, "att-1", "an Attachment with data has a contentType")
+				fail(x.node(i), "att-1", "an Attachment with data has a contentType")
 			}
 		}
 		if e.flags&fResource != 0 {
@@ -178,37 +178,37 @@ func checkResource(m *Message, x *index, r int32, fail func(fhir.Node, string, s
 	switch x.e[r].sym { // a resource's name is its type
 	case symOrganizationType:
 		if !x.kidPresent(r, symIdentifier) && !x.kidPresent(r, symName) {
-			fail(x.e[r].node, "org-1", "an Organization has an identifier or a name")
+			fail(x.node(r), "org-1", "an Organization has an identifier or a name")
 		}
 		kids(symAddress, func(a int32) {
 			if u, _ := x.kidVal(a, symUse); u == "home" {
-				fail(x.e[a].node, "org-2", "an Organization has no home address")
+				fail(x.node(a), "org-2", "an Organization has no home address")
 			}
 		})
 		kids(symTelecom, func(t int32) {
 			if u, _ := x.kidVal(t, symUse); u == "home" {
-				fail(x.e[t].node, "org-3", "an Organization has no home telecom")
+				fail(x.node(t), "org-3", "an Organization has no home telecom")
 			}
 		})
 	case symPatient:
 		kids(symContact, func(c int32) {
 			if !x.kidPresent(c, symName) && !x.kidPresent(c, symTelecom) && !x.kidPresent(c, symAddress) && !x.kidPresent(c, symOrganization) {
-				fail(x.e[c].node, "pat-1", "a Patient.contact has a name, telecom, address or organization")
+				fail(x.node(c), "pat-1", "a Patient.contact has a name, telecom, address or organization")
 			}
 		})
 	case symObservation:
 		kids(symReferenceRange, func(rr int32) {
 			if !x.kidPresent(rr, symLow) && !x.kidPresent(rr, symHigh) && !x.kidPresent(rr, symText) {
-				fail(x.e[rr].node, "obs-3", "a referenceRange has a low, a high or a text")
+				fail(x.node(rr), "obs-3", "a referenceRange has a low, a high or a text")
 			}
 		})
 		if d := x.kid(r, symDataAbsentReason); x.present(d) && x.hasValueX(r) {
-			fail(x.e[d].node, "obs-6", "dataAbsentReason only when there is no value[x]")
+			fail(x.node(d), "obs-6", "dataAbsentReason only when there is no value[x]")
 		}
 		code := x.kid(r, symCode)
 		kids(symComponent, func(c int32) {
 			if x.hasValueX(r) && x.codingsOverlap(code, x.kid(c, symCode)) {
-				fail(x.e[c].node, "obs-7", "a component with the Observation's own code, while the Observation has a value")
+				fail(x.node(c), "obs-7", "a component with the Observation's own code, while the Observation has a value")
 			}
 		})
 	case symProcedure, symCommunication:
@@ -218,7 +218,7 @@ func checkResource(m *Message, x *index, r int32, fail func(fhir.Node, string, s
 		}
 		if nr := x.kid(r, symNotDoneReason); x.present(nr) {
 			if v, _ := x.kidVal(r, symNotDone); v != "true" {
-				fail(x.e[nr].node, key, "notDoneReason only when notDone is true")
+				fail(x.node(nr), key, "notDoneReason only when notDone is true")
 			}
 		}
 	case symCareTeam:
@@ -226,11 +226,11 @@ func checkResource(m *Message, x *index, r int32, fail func(fhir.Node, string, s
 			if o := x.kid(p, symOnBehalfOf); x.present(o) {
 				var member fhir.Node
 				if k := x.kid(p, symMember); k >= 0 {
-					member = x.e[k].node
+					member = x.node(k)
 				}
 				t, ok := m.Target(member)
 				if !ok || t.Type() != "Practitioner" {
-					fail(x.e[o].node, "ctm-1", "onBehalfOf only when the member is a Practitioner")
+					fail(x.node(o), "ctm-1", "onBehalfOf only when the member is a Practitioner")
 				}
 			}
 		})

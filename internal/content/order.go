@@ -148,7 +148,7 @@ func (x *index) typeTimes(f func(i int32, fhirType string)) {
 	if len(x.e) == 0 || len(x.times) == 0 {
 		return
 	}
-	if _, ok := fhirschema.Resource(x.e[0].node.Name()); !ok {
+	if _, ok := fhirschema.Resource(x.node(0).Name()); !ok {
 		return
 	}
 	if x.memo == nil {
@@ -167,7 +167,7 @@ func (x *index) typeTimes(f func(i int32, fhirType string)) {
 		if i == 0 {
 			continue
 		}
-		pt := x.typeOf(x.par[i])
+		pt := x.typeOf(x.flat[i].Parent)
 		if pt.IsZero() {
 			continue
 		}
@@ -185,8 +185,8 @@ func (x *index) typeOf(i int32) fhirschema.Type {
 	}
 	var t fhirschema.Type
 	if i == 0 {
-		t, _ = fhirschema.Resource(x.e[0].node.Name())
-	} else if pt := x.typeOf(x.par[i]); !pt.IsZero() {
+		t, _ = fhirschema.Resource(x.node(0).Name())
+	} else if pt := x.typeOf(x.flat[i].Parent); !pt.IsZero() {
 		t = x.childType(pt, i).t
 	}
 	x.types[i] = t
@@ -199,12 +199,12 @@ func (x *index) typeOf(i int32) fhirschema.Type {
 func (x *index) childType(pt fhirschema.Type, i int32) childType {
 	e := &x.e[i]
 	if e.sym == symNone {
-		return lookupChild(pt, e.node.Name())
+		return lookupChild(pt, x.node(i).Name())
 	}
 	k := childKey{t: pt, s: e.sym}
 	me := &x.memo[(typeBits(pt)<<16|uint32(e.sym))*0x9E3779B1>>20]
 	if !me.set || me.k != k {
-		*me = memoEntry{k, lookupChild(pt, e.node.Name()), true}
+		*me = memoEntry{k, lookupChild(pt, x.node(i).Name()), true}
 	}
 	return me.v
 }

@@ -87,7 +87,7 @@ func (x *index) matches(c int32, st *step) bool {
 	if e.sym != st.sym || e.flags&fValue == 0 && e.end == c+1 {
 		return false
 	}
-	if st.hasURL && e.node.URL() != st.url {
+	if st.hasURL && x.url(c) != st.url {
 		return false
 	}
 	if st.hasFilter {
@@ -469,7 +469,7 @@ func (rp *Report) judgeFound(x *index, e *Elem, scope int32, found []int32) {
 			if e.Why != "" {
 				why = e.Why
 			}
-			rp.failAt(x.e[n].node, "", why+got)
+			rp.failAt(x.node(n), "", why+got)
 		}
 	}
 }
@@ -503,7 +503,7 @@ func (rp *Report) cardBreach(x *index, e *Elem, scope int32, n int) {
 			if e.Why != "" {
 				why = e.Why
 			}
-			rp.failAt(x.e[first].node, "", why+got)
+			rp.failAt(x.node(first), "", why+got)
 			return
 		}
 	}
@@ -514,7 +514,7 @@ func (rp *Report) cardBreach(x *index, e *Elem, scope int32, n int) {
 	for _, st := range e.steps[k:] {
 		rest = append(rest, st.text())
 	}
-	rp.failAt(x.e[at].node, strings.Join(rest, "."), why)
+	rp.failAt(x.node(at), strings.Join(rest, "."), why)
 }
 
 // otherValues looks, for a step name[child=value], at the present children
@@ -529,7 +529,7 @@ func (x *index) otherValues(i int32, st *step) (int32, string) {
 	var vals []string
 	for c := i + 1; c < x.e[i].end; c = x.e[c].end {
 		e := &x.e[c]
-		if e.sym != st.sym || !x.present(c) || st.hasURL && e.node.URL() != st.url {
+		if e.sym != st.sym || !x.present(c) || st.hasURL && x.url(c) != st.url {
 			continue
 		}
 		v, ok := x.val(x.get(c, st.fsyms))

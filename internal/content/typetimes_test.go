@@ -21,21 +21,21 @@ func typeAll(x *index) []string {
 		return nil
 	}
 	types := make([]fhirschema.Type, len(x.e))
-	rt, ok := fhirschema.Resource(x.e[0].node.Name())
+	rt, ok := fhirschema.Resource(x.node(0).Name())
 	if !ok {
 		return nil
 	}
 	types[0] = rt
 	var out []string
 	for i := 1; i < len(x.e); i++ {
-		pt := types[x.par[i]]
+		pt := types[x.flat[i].Parent]
 		if pt.IsZero() {
 			continue
 		}
-		ct := lookupChild(pt, x.e[i].node.Name())
+		ct := lookupChild(pt, x.node(int32(i)).Name())
 		types[i] = ct.t
 		if ct.time != 0 && !pt.IsContainer() {
-			out = append(out, x.e[i].node.Path()+" "+timeNames[ct.time])
+			out = append(out, x.node(int32(i)).Path()+" "+timeNames[ct.time])
 		}
 	}
 	return out
@@ -96,7 +96,7 @@ func TestTypeTimesTypesAsAFullPass(t *testing.T) {
 		x := m.index()
 		var got []string
 		x.typeTimes(func(i int32, fhirType string) {
-			got = append(got, x.e[i].node.Path()+" "+fhirType)
+			got = append(got, x.node(i).Path()+" "+fhirType)
 		})
 		want := typeAll(x)
 		n += len(want)
