@@ -62,6 +62,11 @@ type Rule struct {
 	Profiles []string
 	// XMLOnly rules are not assessed for a JSON body (EVT-ORDER).
 	XMLOnly bool
+	// Remembers: the rule reads the run's History (a journal rule). A
+	// catalogue judges these after the others, so that a caller making
+	// concurrent messages take turns at the history holds the turn for
+	// them alone.
+	Remembers bool
 
 	Counts []Count
 	Elems  []Elem

@@ -794,7 +794,14 @@ func (c *Catalogue) Judge(m *Message) []Result {
 		}
 	} else {
 		for i, r := range c.rules {
-			out[i] = r.Judge(m)
+			if !r.Remembers {
+				out[i] = r.Judge(m)
+			}
+		}
+		for i, r := range c.rules {
+			if r.Remembers {
+				out[i] = r.Judge(m)
+			}
 		}
 	}
 	m.release()
@@ -829,13 +836,18 @@ func (c *Catalogue) planOf(m *Message) *plan {
 		}
 	}
 	p := &plan{results: make([]Result, len(c.rules))}
+	var later []int // the rules that remember, judged last
 	for i, r := range c.rules {
-		if why := r.applies(m); why != "" {
+		switch why := r.applies(m); {
+		case why != "":
 			p.results[i] = Result{Rule: r, Outcome: NotAssessed, Reason: why}
-		} else {
+		case r.Remembers:
+			later = append(later, i)
+		default:
 			p.apply = append(p.apply, i)
 		}
 	}
+	p.apply = append(p.apply, later...)
 	c.plansMu.Lock()
 	defer c.plansMu.Unlock()
 	old := c.plans.Load()
