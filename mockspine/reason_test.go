@@ -195,7 +195,7 @@ func TestReasonFormats(t *testing.T) {
 func TestReasonRemembered(t *testing.T) {
 	type myString string
 	for i := range 3 * maxMemoChanges {
-		for _, args := range [][]any{{"a", i}, {"a", int64(i)}, {"b", i % 2}, {"a", i % 2 == 0}, {myString("a"), i}} {
+		for _, args := range [][]any{{"a", i}, {"a", int64(i)}, {"b", i % 2}, {"a", i%2 == 0}, {myString("a"), i}} {
 			want := fmt.Sprintf("%v is %v", args...)
 			assert.Equal(t, want, reason("%v is %v", args...))
 			assert.Equal(t, want, reason("%v is %v", args...))
