@@ -276,25 +276,23 @@ func readFrom(body io.Reader) (string, bool, error) {
 // body's alone, nothing writes it once read, and no reference to it as
 // bytes is kept, so the string never changes.
 func readAnnounced(body io.Reader, n int) (string, bool, error) {
-	buf := make([]byte, n)
+	buf := make([]byte, n+1) // a byte more, to see whether the body ends
 	k := 0
 	var err error
 	for k < n && err == nil {
 		var m int
-		m, err = body.Read(buf[k:])
+		m, err = body.Read(buf[k:n])
 		k += m
 	}
 	if k == n && err == nil {
-		// Whether the body ends here.
-		var one [1]byte
 		var m int
-		m, err = body.Read(one[:])
+		m, err = body.Read(buf[n:])
 		if m > 0 || err == nil {
 			rest := body
 			if err != nil {
 				rest = errReader{err}
 			}
-			return readFrom(io.MultiReader(bytes.NewReader(append(buf[:k:k], one[:m]...)), rest))
+			return readFrom(io.MultiReader(bytes.NewReader(buf[:n+m]), rest))
 		}
 	}
 	if err == io.EOF {
