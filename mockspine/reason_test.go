@@ -189,3 +189,17 @@ func TestReasonFormats(t *testing.T) {
 	}
 	assert.Greater(t, checked, 100, "calls found")
 }
+
+// TestReasonRemembered: a remembered reason is given only for the same
+// format and arguments, of the same types, however often they change.
+func TestReasonRemembered(t *testing.T) {
+	type myString string
+	for i := range 3 * maxMemoChanges {
+		for _, args := range [][]any{{"a", i}, {"a", int64(i)}, {"b", i % 2}, {"a", i%2 == 0}, {myString("a"), i}} {
+			want := fmt.Sprintf("%v is %v", args...)
+			assert.Equal(t, want, reason("%v is %v", args...))
+			assert.Equal(t, want, reason("%v is %v", args...))
+		}
+		assert.Equal(t, fmt.Sprintf("%q then %d", "x", i), reason("%q then %d", "x", i))
+	}
+}

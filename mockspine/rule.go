@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/nems-harness/nems-harness/internal/content"
 )
@@ -274,9 +276,14 @@ func reason(format string, a ...any) string {
 		}
 		fallthrough
 	default:
+		slot := reasonMemo.slot(format)
+		if m := slot.last.Load(); m != nil && m.same(format, a) {
+			return m.text
+		}
 		var buf [256]byte
 		b, valid := appendf(buf[:0], format, a)
 		if len(b) <= MaxReason && valid {
+			slot.remember(format, a, b)
 			return reasonText.keep(b)
 		}
 		s = string(b)
@@ -295,6 +302,83 @@ func reason(format string, a ...any) string {
 		cut--
 	}
 	return s[:cut] + "… (" + strconv.Itoa(len(s)-cut) + " more bytes not shown)"
+}
+
+// reasonMemo holds, for each format (by where its text lies: formats are
+// constants of the source), the last reason formatted with it: most checks
+// give the same reason to every request of a publisher (the same token,
+// header fields and record types), and comparing the arguments costs less
+// than formatting them again.
+var reasonMemo memoTable
+
+// memoTable is a table of remembered reasons, a slot per format; formats
+// that share a slot take turns.
+type memoTable [256]memoSlot
+
+type memoSlot struct {
+	last atomic.Pointer[memoReason]
+	// changes counts the reasons remembered in the slot: a format whose
+	// arguments change with each request (or two formats sharing the
+	// slot) stops replacing it, rather than allocate on every request.
+	changes atomic.Int32
+}
+
+// maxMemoChanges is how many times a slot's reason is replaced.
+const maxMemoChanges = 16
+
+// memoReason is a reason and the format and arguments it was formatted
+// from. It never changes once in a slot.
+type memoReason struct {
+	format string
+	args   []any
+	text   string
+}
+
+func (t *memoTable) slot(format string) *memoSlot {
+	p := uint64(uintptr(unsafe.Pointer(unsafe.StringData(format))))
+	return &t[(p*0x9E3779B97F4A7C15)>>56]
+}
+
+// same reports whether m was formatted from format and a. The remembered
+// arguments are strings, integers and booleans, so == compares them with
+// a's by type and value, and never panics.
+func (m *memoReason) same(format string, a []any) bool {
+	if len(m.format) != len(format) || unsafe.StringData(m.format) != unsafe.StringData(format) || len(m.args) != len(a) {
+		return false
+	}
+	for i := range a {
+		if m.args[i] != a[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// remember keeps text, formatted from format and a, in the slot. The
+// arguments are copied: a string argument may be part of a request's body,
+// which the slot must not keep alive.
+func (sl *memoSlot) remember(format string, a []any, text []byte) {
+	if sl.changes.Load() >= maxMemoChanges {
+		return
+	}
+	args := make([]any, len(a))
+	for i, v := range a {
+		switch t := v.(type) {
+		case string:
+			args[i] = strings.Clone(t)
+		// New boxes, not a's: a's arguments then do not escape.
+		case int:
+			args[i] = int(t)
+		case int64:
+			args[i] = int64(t)
+		case bool:
+			args[i] = bool(t)
+		default:
+			return // a named type: formatted each time
+		}
+	}
+	sl.changes.Add(1)
+	sl.last.Store(&memoReason{format: format, args: args, text: string(text)})
 }
 
 // vetPrintf is false: see reason.

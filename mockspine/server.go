@@ -1,6 +1,7 @@
 package mockspine
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/mux"
 
@@ -216,7 +218,15 @@ func readBody(r *http.Request) (string, bool, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return "", false, nil
 	}
-	lr := io.LimitReader(r.Body, MaxBody+1)
+	if n := r.ContentLength; n > 0 && n <= int64(len(bodyChunk{})) {
+		return readAnnounced(r.Body, int(n))
+	}
+	return readFrom(r.Body)
+}
+
+// readFrom is readBody for a body of unknown length.
+func readFrom(body io.Reader) (string, bool, error) {
+	lr := io.LimitReader(body, MaxBody+1)
 	var chunks []*bodyChunk
 	total, last := 0, 0
 	var err error
@@ -253,6 +263,51 @@ func readBody(r *http.Request) (string, bool, error) {
 	}
 	return b.String(), total > MaxBody, err
 }
+
+// readAnnounced reads a body whose announced length n is at most a chunk
+// straight into one buffer of that size: a publisher's body then costs one
+// copy, not two. The buffer is no bigger than the chunk readBody would
+// take, so a client that announces a body and stalls costs no more.
+// The answer is readBody's: a body that turns out longer than announced
+// (net/http ends it there; another reader may not) is read on by
+// readFrom.
+//
+// The string is made from the buffer without a copy: the buffer is this
+// body's alone, nothing writes it once read, and no reference to it as
+// bytes is kept, so the string never changes.
+func readAnnounced(body io.Reader, n int) (string, bool, error) {
+	buf := make([]byte, n+1) // a byte more, to see whether the body ends
+	k := 0
+	var err error
+	for k < n && err == nil {
+		var m int
+		m, err = body.Read(buf[k:n])
+		k += m
+	}
+	if k == n && err == nil {
+		var m int
+		m, err = body.Read(buf[n:])
+		if m > 0 || err == nil {
+			rest := body
+			if err != nil {
+				rest = errReader{err}
+			}
+			return readFrom(io.MultiReader(bytes.NewReader(buf[:n+m]), rest))
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	if k == 0 {
+		return "", false, err
+	}
+	return unsafe.String(&buf[0], k), false, err
+}
+
+// errReader fails every read with its error.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // bodyChunk is a piece of a body being read.
 type bodyChunk [32 << 10]byte
