@@ -117,10 +117,12 @@ func handlerRun(tb testing.TB, s *mockspine.Server, body []byte, format string) 
 }
 
 // TestPeakHeapFor3MBBundle: judging a 3 MB message must not need more than
-// four times its size in memory at once, the journal's copy of the body
-// included. (Three times before the event-content rules, which read the
-// whole element tree the reader builds: about 28 bytes an element, some
-// 0.8 times the body of a message this dense.)
+// four and a half times its size in memory at once, the journal's copy of
+// the body included. (Three times before the event-content rules, which
+// read the whole element tree the reader builds; four while the content
+// index read the tree node by node. Listing its elements in one pass, with
+// parent, end and value, costs 24 bytes more an element: a dense JSON
+// message now peaks at 3.8 to 4.2 times its size.)
 func TestPeakHeapFor3MBBundle(t *testing.T) {
 	for _, format := range []string{"xml", "json"} {
 		body := bigXMLBundle(t, mockspine.MaxBody)
@@ -135,7 +137,7 @@ func TestPeakHeapFor3MBBundle(t *testing.T) {
 				ratio := float64(peak) / float64(len(body))
 				t.Logf("%d-byte body: peak heap %.1f MB (%.2fx), allocated %.1f MB (%.2fx)",
 					len(body), float64(peak)/1e6, ratio, float64(total)/1e6, float64(total)/float64(len(body)))
-				assert.LessOrEqual(t, ratio, 4.0, "peak heap is %.2f times the body", ratio)
+				assert.LessOrEqual(t, ratio, 4.5, "peak heap is %.2f times the body", ratio)
 			})
 		}
 	}
