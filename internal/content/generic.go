@@ -264,7 +264,7 @@ func checkMessageEventType(m *Message, rp *Report) {
 	}
 	cc := x.node(cp)
 	var csBuf [2]int32
-	cs := x.allOf(cp, symCoding, csBuf[:0])
+	cs := x.all(cp, symCoding, csBuf[:0])
 	if len(cs) != 1 {
 		rp.FailAt(cc, "coding", "%d codings (1..1)", len(cs))
 	}

@@ -557,20 +557,6 @@ func (x *index) extsOf(p int32, url string, out []int32) []int32 {
 	return out
 }
 
-// allOf appends the positions of p's children named s to out
-// (fhir.Node.All, into the caller's buffer).
-func (x *index) allOf(p int32, s sym, out []int32) []int32 {
-	if p < 0 {
-		return out
-	}
-	for c := p + 1; c < x.e[p].end; c = x.e[c].end {
-		if x.e[c].sym == s {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // name returns the symbol and properties of an element name: from the
 // schema's names by address, else from the message's cache of its other
 // names.
