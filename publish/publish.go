@@ -70,8 +70,15 @@ func Headers(s Sender, nemsASID, eventCode, jwt, contentType string) http.Header
 // type ("new", "update", "delete") in a format ("xml" or "json"), rewritten
 // for a patient when one is given.
 func Message(eventCode, messageType, format string, patient *world.Patient) ([]byte, error) {
-	name := fmt.Sprintf("%s-%s.%s", eventCode, messageType, format)
-	b, err := fixtures.Bundle(name)
+	return Example(eventCode+"-"+messageType, format, patient)
+}
+
+// Example returns an embedded example message by name (a file of
+// fixtures/bundles without its extension, such as
+// "vaccinations-1-reported-new") in a format ("xml" or "json"), with a
+// fresh MessageHeader id, rewritten for a patient when one is given.
+func Example(name, format string, patient *world.Patient) ([]byte, error) {
+	b, err := fixtures.Bundle(name + "." + format)
 	if err != nil {
 		return nil, err
 	}

@@ -40,8 +40,9 @@ const (
 	// StepPublishes makes the system publish (or asks it to, when it must
 	// refuse): "the supplier system publishes a vaccinations-1 new event for
 	// a traced patient". Without an event type, the first one the endpoint
-	// is assured for is used.
-	StepPublishes = `^the supplier system (publishes|is asked to publish) an? (?:([a-z0-9-]+) )?(new|update|delete) event for (a traced patient|an S-flagged patient|an I-flagged patient|a patient not on PDS)$`
+	// is assured for is used. A variant may follow: "…, as a vaccination
+	// reported by another source" (see Variants).
+	StepPublishes = `^the supplier system (publishes|is asked to publish) an? (?:([a-z0-9-]+) )?(new|update|delete) event for (a traced patient|an S-flagged patient|an I-flagged patient|a patient not on PDS)(?:, as (a vaccination reported by another source))?$`
 	// StepReceives waits for the publish: "the mock receives a publish
 	// within 30 seconds".
 	StepReceives = `^the mock receives a publish within (\d+) seconds?$`
@@ -58,6 +59,47 @@ const (
 )
 
 var ruleIDs = regexp.MustCompile(ruleIDPattern)
+
+// Variants are the kinds of event a scenario may ask for beyond its type
+// and message type: the name a trigger is given ({{variant}},
+// NEMS_VARIANT) by the phrase a scenario uses, with what the system is to
+// send. A system that cannot send one may publish the plain event; a rule
+// the variant exists for then has nothing to judge and is not assessed.
+var Variants = []Variant{
+	{Name: "reported", Phrase: "a vaccination reported by another source",
+		Means: "the Immunization records a vaccination reported by someone else: primarySource false, with reportOrigin"},
+}
+
+// Variant is one kind of event a scenario may ask for.
+type Variant struct {
+	// Name is what a trigger is given.
+	Name string
+	// Phrase is what a scenario says, after "…, as ".
+	Phrase string
+	// Means says what the system is to send.
+	Means string
+}
+
+// describe names an event ("vaccinations-1 new") as of this variant.
+func (v Variant) describe(event string) string {
+	if v.Name == "" {
+		return event
+	}
+	return event + ", as " + v.Phrase
+}
+
+// variantNamed gives the variant a scenario's phrase names ("" for none).
+func variantNamed(phrase string) (Variant, error) {
+	if phrase == "" {
+		return Variant{}, nil
+	}
+	for _, v := range Variants {
+		if v.Phrase == phrase {
+			return v, nil
+		}
+	}
+	return Variant{}, fmt.Errorf("unknown variant %q", phrase)
+}
 
 // scenarioRun is what one scenario did and saw.
 type scenarioRun struct {
@@ -224,7 +266,7 @@ func (s *Session) quietWait(scenario time.Duration) time.Duration {
 }
 
 // vars are the template placeholders and the command's environment.
-func (s *Session) vars(ev mockspine.EventType, messageType string, p Patient) (map[string]string, []string) {
+func (s *Session) vars(ev mockspine.EventType, messageType, variant string, p Patient) (map[string]string, []string) {
 	given := ""
 	if len(p.Given) > 0 {
 		given = p.Given[0]
@@ -233,11 +275,15 @@ func (s *Session) vars(ev mockspine.EventType, messageType string, p Patient) (m
 		"eventType": ev.Code, "messageType": messageType, "nhsNumber": p.NHSNumber,
 		"family": p.Family, "given": given, "birthDate": p.BirthDate,
 		"asid": s.endpoint.ASID, "nemsAsid": s.world.NEMSASID(), "nemsUrl": s.mock.url, "interaction": ev.Interaction(),
+		"variant": variant,
 	}
 	env := map[string]string{
 		"NEMS_URL": s.mock.url, "NEMS_ASID": s.world.NEMSASID(), "NEMS_SUPPLIER_ASID": s.endpoint.ASID,
 		"NEMS_EVENT_TYPE": ev.Code, "NEMS_MESSAGE_TYPE": messageType, "NEMS_NHS_NUMBER": p.NHSNumber,
 		"NEMS_FAMILY": p.Family, "NEMS_GIVEN": given, "NEMS_BIRTH_DATE": p.BirthDate, "NEMS_INTERACTION": ev.Interaction(),
+	}
+	if variant != "" {
+		env["NEMS_VARIANT"] = variant
 	}
 	if t := s.mock.tls; t != nil {
 		env["NEMS_TLS_CA"] = t.CA
@@ -248,7 +294,7 @@ func (s *Session) vars(ev mockspine.EventType, messageType string, p Patient) (m
 	return vars, triggerEnv(env)
 }
 
-func (s *Session) publishes(ctx context.Context, verb, code, messageType, kindPhrase string) (context.Context, error) {
+func (s *Session) publishes(ctx context.Context, verb, code, messageType, kindPhrase, variantPhrase string) (context.Context, error) {
 	run := runFrom(ctx)
 	if run == nil {
 		return ctx, errors.New("the supplier steps are not initialised (no scenario state)")
@@ -264,12 +310,16 @@ func (s *Session) publishes(ctx context.Context, verb, code, messageType, kindPh
 	if !known {
 		return ctx, fmt.Errorf("unknown kind of patient %q", kindPhrase)
 	}
+	variant, err := variantNamed(variantPhrase)
+	if err != nil {
+		return ctx, err
+	}
 	p, ok := s.patients.take(kind)
 	if !ok {
 		return s.skip(ctx, run, "%v", &world.NoPatientError{Kind: kind})
 	}
 	refuse := verb != "publishes"
-	vars, env := s.vars(ev, messageType, p)
+	vars, env := s.vars(ev, messageType, variant.Name, p)
 	wait := s.publishWait(defaultWait)
 	if refuse {
 		wait = s.quietWait(defaultQuiet)
@@ -281,13 +331,13 @@ func (s *Session) publishes(ctx context.Context, verb, code, messageType, kindPh
 	run.mu.Unlock()
 
 	res := s.trigger.fire(ctx, triggerRequest{Scenario: run.name, Event: ev, MessageType: messageType, Patient: p,
-		Refuse: refuse, Vars: vars, Env: env, Wait: wait})
+		Variant: variant, Refuse: refuse, Vars: vars, Env: env, Wait: wait})
 	run.mu.Lock()
 	run.trigger = &res
 	run.end = time.Now()
 	run.mu.Unlock()
 	ctx = godog.Attach(ctx, godog.Attachment{FileName: "trigger", MediaType: "text/plain",
-		Body: []byte(fmt.Sprintf("scenario asks for %s %s for NHS number %s\n%s", ev.Code, messageType, p.Describe(), res.text()))})
+		Body: []byte(fmt.Sprintf("scenario asks for %s for NHS number %s\n%s", variant.describe(ev.Code+" "+messageType), p.Describe(), res.text()))})
 	if res.Err == nil || refuse {
 		// A system asked to do what it must not may refuse loudly: a
 		// failing trigger is no failure there, and is shown as it is.

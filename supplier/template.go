@@ -21,6 +21,7 @@ var Placeholders = map[string]string{
 	"nemsAsid":    "the ASID of NEMS (toASID)",
 	"nemsUrl":     "the mock's publish URL",
 	"interaction": "the InteractionID of the event type",
+	"variant":     "the kind of event asked for beyond its type, or empty: reported (a vaccination reported by another source)",
 }
 
 var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z]+)\s*\}\}`)

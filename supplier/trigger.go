@@ -24,6 +24,8 @@ type triggerRequest struct {
 	Event       mockspine.EventType
 	MessageType string
 	Patient     Patient
+	// Variant is the kind of event asked for, if any.
+	Variant Variant
 	// Refuse is set when the system is expected to refuse.
 	Refuse bool
 	// Vars fill the template's placeholders; Env is the environment of a
@@ -216,6 +218,9 @@ func (t *manualTrigger) fire(_ context.Context, req triggerRequest) triggerResul
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	what := fmt.Sprintf("a %s %s event for NHS number %s", req.Event.Code, req.MessageType, req.Patient.Describe())
+	if v := req.Variant; v.Name != "" {
+		what += fmt.Sprintf(",\n    as %s (%s)", v.Phrase, v.Means)
+	}
 	var msg string
 	if req.Refuse {
 		msg = fmt.Sprintf("Ask %s to publish %s.\n    It must refuse: nothing may reach NEMS. Watching for %s.", t.system, what, req.Wait)
@@ -278,7 +283,7 @@ func triggerEnv(set map[string]string) []string {
 // inherited one is dropped even when the harness has no value for it (for
 // example NEMS_TLS_CERT over plain HTTP).
 var ourVars = []string{"NEMS_URL", "NEMS_ASID", "NEMS_SUPPLIER_ASID", "NEMS_TLS_CA", "NEMS_TLS_CERT", "NEMS_TLS_KEY",
-	"NEMS_EVENT_TYPE", "NEMS_MESSAGE_TYPE", "NEMS_NHS_NUMBER", "NEMS_FAMILY", "NEMS_GIVEN", "NEMS_BIRTH_DATE", "NEMS_INTERACTION"}
+	"NEMS_EVENT_TYPE", "NEMS_MESSAGE_TYPE", "NEMS_NHS_NUMBER", "NEMS_FAMILY", "NEMS_GIVEN", "NEMS_BIRTH_DATE", "NEMS_INTERACTION", "NEMS_VARIANT"}
 
 func isOurVar(name string) bool {
 	for _, v := range ourVars {

@@ -61,6 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&ev.Type, "event", "", "event type, e.g. vaccinations-1")
 	fs.StringVar(&ev.NHSNumber, "nhs", "", "the patient's NHS number")
 	fs.StringVar(&ev.MessageType, "message", "", "message type: new, update or delete")
+	fs.StringVar(&ev.Variant, "variant", os.Getenv("NEMS_VARIANT"), "kind of event: empty, or reported (a vaccinations-1 new event for a vaccination reported by another source) (default $NEMS_VARIANT)")
 	url := fs.String("url", os.Getenv("NEMS_URL"), "NEMS publish URL (default $NEMS_URL)")
 	toASID := fs.String("to-asid", envOr("NEMS_ASID", "999999999999"), "NEMS's ASID, sent as toASID (default $NEMS_ASID)")
 	asid := fs.String("asid", "200000000115", "this system's ASID")

@@ -5,7 +5,8 @@
 #   ./publish.sh EVENT_TYPE NHS_NUMBER MESSAGE_TYPE
 #
 # NEMS_URL and NEMS_ASID (and NEMS_TLS_CA, NEMS_TLS_CERT, NEMS_TLS_KEY over
-# mutual TLS) come from the harness. For your own system, replace the last
+# mutual TLS, and NEMS_VARIANT when a scenario asks for a particular kind of
+# event) come from the harness. For your own system, replace the last
 # line with whatever makes it publish that event: call its API, drop a file
 # in its inbox, run its CLI. Exit non-zero when it could not publish.
 set -eu

@@ -6,8 +6,9 @@ Feature: The event content of each event the supplier's system publishes
   is not assured for is skipped, so its rules are not assessed, never passed. A broken error
   rule fails the report; a broken warning rule is shown as a warning and never fails it. A
   rule with nothing to judge in what the system sent (no Immunization reported from another
-  source, for VAC-REPORTORIGIN) is not assessed. The Vaccinations and Professional Contacts
-  scenarios publish one record's life cycle, in this order: a new, updates, then a delete.
+  source, for VAC-REPORTORIGIN, when the system cannot record one) is not assessed. The
+  Vaccinations and Professional Contacts scenarios publish one record's life cycle, in this
+  order: a new, updates, then a delete; VAC-REPORTORIGIN's is a second record's new.
 
   @vaccinations-1 @VAC-RESOURCES
   Scenario: VAC-RESOURCES: resource counts: one Immunization, Patient and MessageHeader, Organizations, optional others
@@ -29,7 +30,7 @@ Feature: The event content of each event the supplier's system publishes
 
   @vaccinations-1 @VAC-REPORTORIGIN
   Scenario: VAC-REPORTORIGIN: reportOrigin when the vaccination was reported (primarySource false) (warning)
-    When the supplier system publishes a vaccinations-1 update event for a traced patient
+    When the supplier system publishes a vaccinations-1 new event for a traced patient, as a vaccination reported by another source
     Then the mock receives a publish within 30 seconds
     And it conforms to VAC-REPORTORIGIN
 

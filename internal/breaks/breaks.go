@@ -67,6 +67,17 @@ func drop(typ, path string) edit {
 	return func(b []byte, f string) ([]byte, error) { return remove(b, f, typ, 0, path) }
 }
 
+// dropIfAny removes an element where the resource has one (a break that
+// must hold for a message with the element and one without).
+func dropIfAny(typ, path string) edit {
+	return func(b []byte, f string) ([]byte, error) {
+		if _, err := at(b, f, typ, 0, path); err != nil {
+			return b, nil // no such element: nothing to remove
+		}
+		return remove(b, f, typ, 0, path)
+	}
+}
+
 func dropEntries(typ string, keep int) edit {
 	return func(b []byte, f string) ([]byte, error) { return removeEntries(b, f, typ, keep) }
 }
@@ -113,7 +124,8 @@ var all = []Break{
 	{Name: "vac-not-given-no-reason", Rule: "VAC-NOTGIVEN", Event: "vaccinations-1", MessageType: "update",
 		Description: "sets notGiven true without explanation.reasonNotGiven", edits: one(setLiteral("Immunization", "notGiven", "true", "true"))},
 	{Name: "vac-reported-no-origin", Rule: "VAC-REPORTORIGIN", Event: "vaccinations-1", MessageType: "new",
-		Description: "sets primarySource false without reportOrigin (a warning)", edits: one(setLiteral("Immunization", "primarySource", "false", "false"))},
+		Description: "sets primarySource false without reportOrigin (a warning)",
+		edits:       []edit{setLiteral("Immunization", "primarySource", "false", "false"), dropIfAny("Immunization", "reportOrigin")}},
 	{Name: "vac-vaccine-code-sctid", Rule: "VAC-VACCINECODE", Event: "vaccinations-1", MessageType: "new",
 		Description: "sends a vaccine code whose check digit is wrong (a warning)", edits: one(set("Immunization", 0, "vaccineCode.coding.code", "34925411000001108"))},
 	{Name: "vac-role-dch-specialty", Rule: "VAC-PRACTROLE", Event: "vaccinations-1", MessageType: "new",

@@ -69,7 +69,16 @@ type Event struct {
 	MessageType string
 	// NHSNumber identifies the patient.
 	NHSNumber string
+	// Variant is the kind of event beyond its type, or empty. This
+	// publisher knows "reported": a vaccinations-1 new event for a
+	// vaccination reported by someone else (primarySource false, with
+	// reportOrigin).
+	Variant string
 }
+
+// VariantReported is the variant of a vaccination reported by another
+// source.
+const VariantReported = "reported"
 
 // Publisher publishes events to NEMS as one accredited system.
 type Publisher struct {
@@ -170,7 +179,10 @@ func (p *Publisher) NewRequest(ctx context.Context, ev Event) (*http.Request, er
 	if err != nil {
 		return nil, err
 	}
-	body, contentType, err := p.message(et, ev.MessageType, patient)
+	if err := checkVariant(ev); err != nil {
+		return nil, err
+	}
+	body, contentType, err := p.message(et, ev.MessageType, ev.Variant, patient)
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +213,19 @@ func (p *Publisher) check() error {
 		if _, ok := LookupMisbehaviour(p.Misbehave); !ok {
 			return fmt.Errorf("unknown misbehaviour %q (see --list-misbehaviours)", p.Misbehave)
 		}
+	}
+	return nil
+}
+
+// checkVariant refuses a variant this publisher cannot send.
+func checkVariant(ev Event) error {
+	switch {
+	case ev.Variant == "":
+		return nil
+	case ev.Variant != VariantReported:
+		return fmt.Errorf("unknown variant %q (this publisher knows %q)", ev.Variant, VariantReported)
+	case ev.Type != "vaccinations-1" || ev.MessageType != "new":
+		return fmt.Errorf("variant %q is a vaccinations-1 new event, not %s %s", ev.Variant, ev.Type, ev.MessageType)
 	}
 	return nil
 }
@@ -344,7 +369,7 @@ func otherEvent(et mockspine.EventType) mockspine.EventType {
 
 // message builds the event message for the patient from the example
 // bundles, in the publisher's format.
-func (p *Publisher) message(et mockspine.EventType, messageType string, pt world.Patient) ([]byte, string, error) {
+func (p *Publisher) message(et mockspine.EventType, messageType, variant string, pt world.Patient) ([]byte, string, error) {
 	format, contentType := "xml", TypeXML
 	if p.Format == "json" || p.Misbehave == "json-no-content-type" {
 		format, contentType = "json", TypeJSON
@@ -352,7 +377,11 @@ func (p *Publisher) message(et mockspine.EventType, messageType string, pt world
 	if p.Misbehave == "wrong-family" {
 		pt.Family += "-SMYTHE"
 	}
-	msg, err := publish.Message(et.Code, messageType, format, &pt)
+	example := et.Code + "-" + messageType
+	if variant != "" {
+		example = et.Code + "-" + variant + "-" + messageType
+	}
+	msg, err := publish.Example(example, format, &pt)
 	if err != nil {
 		return nil, "", fmt.Errorf("building the %s %s message: %w", et.Code, messageType, err)
 	}

@@ -201,3 +201,59 @@ func warned(t *testing.T, s *mockspine.Server) []string {
 	}
 	return ids
 }
+
+func TestReportedVariant(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{"xml", "json"} {
+		s, url := mock(t)
+		p := publisher(t, url, "")
+		p.Format = format
+		ev := nemspub.Event{Type: "vaccinations-1", MessageType: "new", NHSNumber: "9990000247", Variant: nemspub.VariantReported}
+		res, err := p.Publish(context.Background(), ev)
+		require.NoError(t, err, format)
+		assert.Equal(t, 202, res.Status)
+		assert.Empty(t, failed(t, s), format)
+		entries := s.Journal().List(0)
+		require.Len(t, entries, 1)
+		_, doc, err := fhir.ReadDoc([]byte(entries[0].Body), format)
+		require.NoError(t, err, format)
+		var imm fhir.Node
+		for _, e := range doc.Entries {
+			if e.Resource.Type() == "Immunization" {
+				imm = e.Resource
+			}
+		}
+		require.True(t, imm.Ok(), format)
+		v, _ := imm.Val("primarySource")
+		assert.Equal(t, "false", v, format)
+		_, ok := imm.Val("reportOrigin.coding.code")
+		assert.True(t, ok, "%s: a reported vaccination names its origin", format)
+	}
+
+	// The broken publisher drops reportOrigin from the reported message too.
+	s, url := mock(t)
+	_, err := publisher(t, url, "vac-reported-no-origin").Publish(context.Background(),
+		nemspub.Event{Type: "vaccinations-1", MessageType: "new", NHSNumber: "9990000247", Variant: nemspub.VariantReported})
+	require.NoError(t, err, "a warning rule: still accepted")
+	entries := s.Journal().List(0)
+	require.Len(t, entries, 1)
+	var broken []string
+	for _, v := range entries[0].Verdicts {
+		if v.Outcome == mockspine.Fail {
+			broken = append(broken, v.Rule)
+		}
+	}
+	assert.Equal(t, []string{"VAC-REPORTORIGIN"}, broken)
+
+	for _, ev := range []nemspub.Event{
+		{Type: "vaccinations-1", MessageType: "new", Variant: "recalled"},
+		{Type: "vaccinations-1", MessageType: "update", Variant: nemspub.VariantReported},
+		{Type: "newborn-hearing-1", MessageType: "new", Variant: nemspub.VariantReported},
+	} {
+		s, url := mock(t)
+		ev.NHSNumber = "9990000247"
+		_, err := publisher(t, url, "").Publish(context.Background(), ev)
+		assert.ErrorContains(t, err, "variant", "%+v", ev)
+		assert.Empty(t, s.Journal().List(0), "%+v: nothing sent", ev)
+	}
+}
